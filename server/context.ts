@@ -1,0 +1,23 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { LiveRequest } from './record.js';
+import type { RawFrame } from './types.js';
+
+/**
+ * What the toolbar knows while a request is being served. Driver hooks read it synchronously at
+ * call time (never later: pg callbacks can run in another request's context).
+ */
+export interface RequestContext {
+  request: LiveRequest;
+  /**
+   * Frames captured where the user called a pool-level method (pg's `pool.query`), whose real
+   * query starts later, from a callback with none of the user's frames on the stack.
+   */
+  frames?: RawFrame[];
+}
+
+export const requestContext = new AsyncLocalStorage<RequestContext>();
+
+/** The current request's context, or undefined outside any recorded request. */
+export function currentContext(): RequestContext | undefined {
+  return requestContext.getStore();
+}

@@ -1,0 +1,130 @@
+/**
+ * The data the toolbar records and its JSON API serves. The UI imports these types too, so the
+ * API and the panel cannot drift apart.
+ */
+
+/** The SQL dialect of a query's database, which decides quoting, EXPLAIN syntax and fixes. */
+export type Dialect = 'postgres' | 'mysql' | 'sqlite';
+
+/** Which database a query ran against. */
+export interface DbInfo {
+  dialect: Dialect;
+  /** The driver that ran it: `pg`, `pglite`, later `mysql2`, `better-sqlite3`… */
+  driver: string;
+  /** Database name when the driver knows it. */
+  database?: string;
+}
+
+/** A position in source code: the user's own code, mapped back to TypeScript when maps exist. */
+export interface CallSite {
+  file: string;
+  line: number;
+  column: number;
+  function: string | null;
+}
+
+/** One stack frame as captured, before source mapping. `file` is a path (never a file:// URL). */
+export interface RawFrame {
+  file: string;
+  line: number;
+  column: number;
+  function: string | null;
+}
+
+/** A query as the API serves it. */
+export interface QueryRecord {
+  /** 1-based position of the query in its request. */
+  id: number;
+  sql: string;
+  /** Bound parameters, bounded: long strings and buffers are truncated. */
+  params: unknown[];
+  /** Milliseconds since the request started. */
+  startMs: number;
+  /** Null while the query was still running when the request was stored. */
+  durationMs: number | null;
+  rowCount: number | null;
+  error?: string;
+  db: DbInfo;
+  /** A stable id of the query's shape: the same statement with other literals has the same one. */
+  fingerprint: string;
+  /** The first frame in the user's own code, or null when none was on the stack. */
+  callSite: CallSite | null;
+}
+
+/** The same SQL with the same params, run two or more times in one request. */
+export interface DuplicateGroup {
+  fingerprint: string;
+  sql: string;
+  queryIds: number[];
+  count: number;
+}
+
+/** The same query shape run again and again from one place: filled by the SQL issue. */
+export interface NPlusOneGroup {
+  fingerprint: string;
+  sql: string;
+  count: number;
+  queryIds: number[];
+  totalMs: number;
+  callSite: CallSite | null;
+}
+
+export type SpanKind = 'request' | 'middleware' | 'handler' | 'query' | 'render' | 'http';
+
+export interface TimelineSpan {
+  id: string;
+  parentId: string | null;
+  kind: SpanKind;
+  name: string;
+  startMs: number;
+  durationMs: number;
+  detail?: string;
+}
+
+/** Filled by the timeline issue. */
+export interface TemplateRender {
+  id: string;
+  parentId: string | null;
+  name: string;
+  engine: string;
+  file: string | null;
+  durationMs: number;
+  queryIds: number[];
+  localKeys: string[];
+}
+
+/** One line of `GET {mountPath}/api/requests`. */
+export interface RequestSummary {
+  id: string;
+  method: string;
+  url: string;
+  status: number;
+  /** Epoch milliseconds. */
+  startedAt: number;
+  durationMs: number;
+  contentType: string | null;
+  queryCount: number;
+  duplicateCount: number;
+  nPlusOneCount: number;
+}
+
+/** `GET {mountPath}/api/requests/:id`. */
+export interface RequestDetail extends RequestSummary {
+  queries: QueryRecord[];
+  /** Queries run past `maxQueriesPerRequest`: counted in `queryCount`, not stored. */
+  droppedQueryCount: number;
+  /** Sum of the stored queries' durations. */
+  totalQueryMs: number;
+  duplicates: DuplicateGroup[];
+  nPlusOne: NPlusOneGroup[];
+  timeline: TimelineSpan[];
+  templates: TemplateRender[];
+}
+
+export interface RequestListResponse {
+  requests: RequestSummary[];
+}
+
+export interface ApiError {
+  error: string;
+}
