@@ -1,0 +1,135 @@
+/**
+ * HTML injection, the pure part: where the launcher goes, what it looks like, and whether a
+ * response may be touched at all. No I/O here, so every rule is a row in a table of tests.
+ */
+
+// `</body>` with optional HTML whitespace before `>`; the parser accepts `</body >` and `</BODY\n>`.
+const BODY_CLOSE = /<\/body[\t\n\f\r ]*>/gi;
+
+/**
+ * Inserts `snippet` before the last `</body>` of an HTML body, or returns null when there is none.
+ *
+ * The search runs on a latin1 view, where one character is one byte, so the index found is a byte
+ * offset that is valid for UTF-8, latin1, windows-1252 and every other ASCII-compatible charset:
+ * multibyte sequences never contain the ASCII bytes of `</body>`. UTF-16 pages never match, and
+ * are left alone. The last `</body>` wins, as in django-debug-toolbar, because earlier ones are
+ * usually inside comments, scripts or templates of templates.
+ *
+ * @example
+ * insertBeforeBodyClose(Buffer.from('<body>hi</body>'), '<script></script>')
+ * // → Buffer '<body>hi<script></script></body>'
+ */
+export function insertBeforeBodyClose(body: Buffer, snippet: string): Buffer | null {
+  const view = body.toString('latin1');
+  let index = -1;
+  BODY_CLOSE.lastIndex = 0;
+  for (let match = BODY_CLOSE.exec(view); match; match = BODY_CLOSE.exec(view)) index = match.index;
+  if (index < 0) return null;
+  return Buffer.concat([body.subarray(0, index), Buffer.from(snippet, 'utf8'), body.subarray(index)]);
+}
+
+/**
+ * Escapes a value for a double- or single-quoted HTML attribute. Non-ASCII characters become
+ * numeric references too, so the tag is pure ASCII and reads the same in any page charset.
+ */
+function escapeAttribute(value: string): string {
+  let out = '';
+  for (const char of value) {
+    switch (char) {
+      case '&': out += '&amp;'; break;
+      case '<': out += '&lt;'; break;
+      case '>': out += '&gt;'; break;
+      case '"': out += '&quot;'; break;
+      case "'": out += '&#39;'; break;
+      default: {
+        const code = char.codePointAt(0) ?? 0;
+        out += code > 0x7e || code < 0x20 ? `&#x${code.toString(16)};` : char;
+      }
+    }
+  }
+  return out;
+}
+
+/** What the launcher tag carries: where to load it from, and the counts its badge shows at once. */
+export interface LauncherTagOptions {
+  src: string;
+  requestId: string;
+  mountPath: string;
+  /** The page's CSP nonce; without it a strict `script-src` would block the launcher. */
+  nonce?: string;
+  queryCount: number;
+  duplicateCount: number;
+  nPlusOneCount: number;
+}
+
+/**
+ * The `<script>` tag injected into each page. Every value is attribute-escaped, since the request
+ * id, mount path and nonce may come from configuration or headers.
+ *
+ * @example
+ * launcherTag({ src: '/__toolbar/launcher.js', requestId: 'r1', mountPath: '/__toolbar',
+ *   queryCount: 7, duplicateCount: 2, nPlusOneCount: 0 })
+ * // → '<script type="module" src="/__toolbar/launcher.js" data-debug-toolbar data-request-id="r1"
+ * //    data-mount-path="/__toolbar" data-query-count="7" data-duplicate-count="2"
+ * //    data-n-plus-one-count="0"></script>'   (one line)
+ */
+export function launcherTag(opts: LauncherTagOptions): string {
+  const attrs = [
+    'type="module"',
+    `src="${escapeAttribute(opts.src)}"`,
+    'data-debug-toolbar',
+    `data-request-id="${escapeAttribute(opts.requestId)}"`,
+    `data-mount-path="${escapeAttribute(opts.mountPath)}"`,
+    `data-query-count="${escapeAttribute(String(opts.queryCount))}"`,
+    `data-duplicate-count="${escapeAttribute(String(opts.duplicateCount))}"`,
+    `data-n-plus-one-count="${escapeAttribute(String(opts.nPlusOneCount))}"`,
+  ];
+  if (opts.nonce !== undefined) attrs.push(`nonce="${escapeAttribute(opts.nonce)}"`);
+  return `<script ${attrs.join(' ')}></script>`;
+}
+
+/** What is known about a response when its headers are about to be written. */
+export interface ResponseFacts {
+  method: string;
+  status: number;
+  contentType: string | undefined;
+  contentEncoding: string | undefined;
+  contentRange?: string | undefined;
+}
+
+const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+// Statuses whose body is empty by definition; touching them would add a body or a length.
+const BODILESS_STATUSES = new Set([204, 205, 304]);
+
+/**
+ * Decides whether a response may receive the launcher: null means inject, anything else is the
+ * reason not to, short enough for a debug log line.
+ *
+ * @example
+ * injectionSkipReason({ method: 'GET', status: 200, contentType: 'text/html; charset=utf-8',
+ *   contentEncoding: undefined }) // → null
+ * injectionSkipReason({ method: 'GET', status: 200, contentType: 'application/json',
+ *   contentEncoding: undefined }) // → 'not HTML (content-type application/json)'
+ */
+export function injectionSkipReason(facts: ResponseFacts): string | null {
+  if (facts.method.toUpperCase() === 'HEAD') return 'HEAD request';
+  if (facts.status < 200 || BODILESS_STATUSES.has(facts.status)) return `status ${facts.status}`;
+  if (facts.status === 206 || facts.contentRange) return `status ${facts.status} (range)`;
+
+  const [mediaType = '', ...params] = (facts.contentType ?? '').split(';');
+  const type = mediaType.trim().toLowerCase();
+  if (!HTML_TYPES.has(type)) return `not HTML (content-type ${type || 'missing'})`;
+
+  const encoding = (facts.contentEncoding ?? '').trim().toLowerCase();
+  if (encoding && encoding !== 'identity') return `content-encoding ${encoding}`;
+
+  // The insertion works on bytes of ASCII-compatible charsets only; UTF-16/32 would be corrupted.
+  for (const param of params) {
+    const [key = '', value = ''] = param.split('=');
+    const charset = value.trim().replace(/^"|"$/g, '').toLowerCase();
+    if (key.trim().toLowerCase() === 'charset' && /^utf-?(16|32)/.test(charset)) {
+      return `charset ${charset} is not ASCII-compatible`;
+    }
+  }
+  return null;
+}
