@@ -157,7 +157,8 @@ export function interceptHtml(req: IncomingMessage, res: ServerResponse, options
 
     const body = size > options.maxBytes ? tooLarge(original) : injected(original);
     if (!res.headersSent) {
-      res.setHeader('Content-Length', body.length);
+      // An explicit Transfer-Encoding and a Content-Length together are an invalid response.
+      if (!res.hasHeader('transfer-encoding')) res.setHeader('Content-Length', body.length);
       if (body === original) for (const [name, value] of removed) res.setHeader(name, value);
     }
     return originalEnd.call(res, body, undefined, callback);
