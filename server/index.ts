@@ -1,0 +1,18 @@
+/**
+ * express-debug-toolbar: an in-browser debug toolbar for Express 4 and 5.
+ *
+ * @example
+ * import express from 'express';
+ * import pg from 'pg';
+ * import { debugToolbar } from 'express-debug-toolbar';
+ *
+ * const app = express();
+ * app.use(debugToolbar({ instrument: { pg } }));
+ */
+export { debugToolbar, type DebugToolbarMiddleware } from './middleware.js';
+export { isLoopbackRequest, type DebugToolbarOptions } from './options.js';
+export { memoryStore, type MemoryStoreOptions } from './store/memory-store.js';
+export type { Store } from './store/store.js';
+export type { StoredRequest, CapturedQuery } from './record.js';
+export type { Instrumentable } from './panels/sql/drivers/registry.js';
+export type * from './types.js';

@@ -1,0 +1,153 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { requestContext } from './context.js';
+import { resolveOptions, type DebugToolbarOptions, type ResolvedOptions } from './options.js';
+import type { LiveRequest, StoredRequest } from './record.js';
+import { instrumentDrivers } from './panels/sql/drivers/registry.js';
+import { createRoutes } from './routes.js';
+import { toDetail } from './request-detail.js';
+import { launcherTag } from './inject.js';
+import { disableConditionalGet, interceptHtml } from './html-injection.js';
+import { debug, warnOnce } from './log.js';
+
+/** Connect-style middleware, as both Express 4 and 5 take it. */
+export type DebugToolbarMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+/** Unique across processes, so several workers can share one store. */
+const BOOT_ID = randomBytes(4).toString('hex');
+let sequence = 0;
+
+function isUnderMount(url: string, mountPath: string): boolean {
+  if (!url.startsWith(mountPath)) return false;
+  const after = url.charAt(mountPath.length);
+  return after === '' || after === '/' || after === '?';
+}
+
+function openRecord(req: IncomingMessage, options: ResolvedOptions): LiveRequest {
+  sequence += 1;
+  return {
+    id: `${BOOT_ID}-${sequence.toString(36)}`,
+    method: req.method ?? 'GET',
+    url: (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/',
+    status: 0,
+    startedAt: Date.now(),
+    durationMs: 0,
+    contentType: null,
+    queries: [],
+    queryCount: 0,
+    startTime: performance.now(),
+    maxQueries: options.maxQueriesPerRequest,
+  };
+}
+
+function closeRecord(live: LiveRequest, res: ServerResponse): StoredRequest {
+  const contentType = res.getHeader('content-type');
+  return {
+    id: live.id,
+    method: live.method,
+    url: live.url,
+    // A response closed before its headers went out never reached the client with a status.
+    status: res.headersSent ? res.statusCode : 0,
+    startedAt: live.startedAt,
+    durationMs: performance.now() - live.startTime,
+    contentType: typeof contentType === 'string' ? contentType : null,
+    queries: live.queries,
+    queryCount: live.queryCount,
+  };
+}
+
+function launcherSnippet(live: LiveRequest, req: IncomingMessage, res: ServerResponse, options: ResolvedOptions): string {
+  const detail = toDetail(live);
+  return launcherTag({
+    src: `${options.mountPath}/static/launcher.js`,
+    requestId: live.id,
+    mountPath: options.mountPath,
+    nonce: options.nonce(req, res),
+    queryCount: detail.queryCount,
+    duplicateCount: detail.duplicateCount,
+    nPlusOneCount: detail.nPlusOneCount,
+  });
+}
+
+function startRecording(req: IncomingMessage, res: ServerResponse, options: ResolvedOptions): LiveRequest {
+  const live = openRecord(req, options);
+  res.setHeader('X-Debug-Toolbar-Id', live.id);
+  disableConditionalGet(req);
+  interceptHtml(req, res, {
+    snippet: () => launcherSnippet(live, req, res, options),
+    maxBytes: options.maxInjectBytes,
+    onSkip: (reason) => debug('not injecting into %s %s: %s', live.method, live.url, reason),
+    onError: (error) => warnOnce('inject', 'could not inject the toolbar; the page was served unchanged:', error),
+  });
+  let stored = false;
+  const store = () => {
+    if (stored) return;
+    stored = true;
+    try {
+      const added = options.store.add(closeRecord(live, res));
+      if (added instanceof Promise) added.catch((error) => warnOnce('store', 'could not store a request:', error));
+    } catch (error) {
+      warnOnce('store', 'could not store a request:', error);
+    }
+  };
+  res.once('finish', store);
+  res.once('close', store);
+  return live;
+}
+
+/**
+ * The debug toolbar: records each request's SQL and injects the toolbar into HTML pages. Mount it
+ * first, before the app's other middleware.
+ *
+ * @example
+ * import express from 'express';
+ * import pg from 'pg';
+ * import { debugToolbar } from 'express-debug-toolbar';
+ *
+ * const app = express();
+ * app.use(debugToolbar({ instrument: { pg } }));
+ */
+export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMiddleware {
+  const options = resolveOptions(userOptions);
+  if (!options.enabled) {
+    return function debugToolbarDisabled(_req, _res, next) {
+      next();
+    };
+  }
+  instrumentDrivers(options.instrument);
+  const routes = createRoutes(options);
+
+  return function debugToolbarMiddleware(req, res, next) {
+    let allowed = false;
+    try {
+      allowed = options.allow(req) === true;
+    } catch (error) {
+      warnOnce('allow', '`allow(req)` threw; treating the request as not allowed:', error);
+    }
+    if (!allowed) return next();
+
+    if (isUnderMount(req.url ?? '/', options.mountPath)) {
+      routes(req, res).catch((error) => {
+        warnOnce('routes', 'a toolbar endpoint failed:', error);
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.setHeader('Content-Type', 'application/json; charset=utf-8');
+          res.end(JSON.stringify({ error: 'the toolbar failed to answer; see the server log' }));
+        } else {
+          res.end();
+        }
+      });
+      return;
+    }
+
+    let live: LiveRequest;
+    try {
+      live = startRecording(req, res, options);
+    } catch (error) {
+      warnOnce('record', 'could not record a request; serving it without the toolbar:', error);
+      return next();
+    }
+    requestContext.run({ request: live }, next);
+  };
+}

@@ -1,0 +1,107 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Store } from './store/store.js';
+import { memoryStore } from './store/memory-store.js';
+import { validateInstrument, type Instrumentable } from './panels/sql/drivers/registry.js';
+
+/** Options of {@link debugToolbar}. Every one is optional. */
+export interface DebugToolbarOptions {
+  /** Default: `process.env.NODE_ENV !== 'production'`. Disabled means nothing is patched or served. */
+  enabled?: boolean;
+  /** Where the toolbar's API and assets live. Default `/__toolbar`. */
+  mountPath?: string;
+  /** Who may see the toolbar. Default: requests from a loopback address only. */
+  allow?: (req: IncomingMessage) => boolean;
+  /** Requests kept. Default 100. */
+  capacity?: number;
+  /** Queries stored per request; past it they are counted only. Default 1000. */
+  maxQueriesPerRequest?: number;
+  /** The database modules to record: `{ pg, pglite }`. */
+  instrument?: Instrumentable;
+  /** The CSP nonce for the injected tag. Default: `res.locals.cspNonce`. */
+  nonce?: (req: IncomingMessage, res: ServerResponse) => string | undefined;
+  /** Where requests are kept. Default: an in-memory ring buffer of `capacity` requests. */
+  store?: Store;
+  /** HTML bodies larger than this pass through without the toolbar. Default 5 MB. */
+  maxInjectBytes?: number;
+}
+
+export interface ResolvedOptions {
+  enabled: boolean;
+  mountPath: string;
+  allow: (req: IncomingMessage) => boolean;
+  capacity: number;
+  maxQueriesPerRequest: number;
+  instrument: Instrumentable;
+  nonce: (req: IncomingMessage, res: ServerResponse) => string | undefined;
+  store: Store;
+  maxInjectBytes: number;
+}
+
+const KNOWN_OPTIONS = new Set([
+  'enabled', 'mountPath', 'allow', 'capacity', 'maxQueriesPerRequest', 'instrument', 'nonce', 'store',
+  'maxInjectBytes',
+]);
+
+/** Loopback only: 127.0.0.0/8, ::1 and their IPv4-mapped IPv6 forms. */
+export function isLoopbackRequest(req: IncomingMessage): boolean {
+  const address = req.socket?.remoteAddress ?? '';
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+function defaultNonce(_req: IncomingMessage, res: ServerResponse): string | undefined {
+  const locals = (res as ServerResponse & { locals?: Record<string, unknown> }).locals;
+  const nonce = locals?.cspNonce;
+  return typeof nonce === 'string' ? nonce : undefined;
+}
+
+function fail(message: string): never {
+  throw new TypeError(`express-debug-toolbar: ${message}`);
+}
+
+function positiveInteger(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    fail(`\`${name}\` must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function optionalFunction<T>(name: string, value: unknown, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'function') fail(`\`${name}\` must be a function, got ${typeof value}`);
+  return value as T;
+}
+
+/** Checks the user's options and fills in defaults; a wrong option throws a TypeError that says why. */
+export function resolveOptions(options: DebugToolbarOptions = {}): ResolvedOptions {
+  if (options === null || typeof options !== 'object') fail('options must be an object');
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) fail(`unknown option \`${key}\``);
+  }
+  if (options.enabled !== undefined && typeof options.enabled !== 'boolean') {
+    fail(`\`enabled\` must be a boolean, got ${JSON.stringify(options.enabled)}`);
+  }
+  const mountPath = options.mountPath ?? '/__toolbar';
+  if (typeof mountPath !== 'string' || !/^\/[A-Za-z0-9._~\-/]*[A-Za-z0-9._~-]$/.test(mountPath)) {
+    fail(`\`mountPath\` must be a path like "/__toolbar" (no trailing slash), got ${JSON.stringify(mountPath)}`);
+  }
+  const instrument = options.instrument ?? {};
+  if (instrument === null || typeof instrument !== 'object') fail('`instrument` must be an object like { pg }');
+  validateInstrument(instrument);
+  const capacity = positiveInteger('capacity', options.capacity, 100);
+  const store = options.store ?? memoryStore({ capacity });
+  if (typeof store.add !== 'function' || typeof store.get !== 'function' || typeof store.list !== 'function') {
+    fail('`store` must implement add(), get() and list()');
+  }
+  return {
+    enabled: options.enabled ?? process.env.NODE_ENV !== 'production',
+    mountPath,
+    allow: optionalFunction('allow', options.allow, isLoopbackRequest),
+    capacity,
+    maxQueriesPerRequest: positiveInteger('maxQueriesPerRequest', options.maxQueriesPerRequest, 1000),
+    instrument,
+    nonce: optionalFunction('nonce', options.nonce, defaultNonce),
+    store,
+    maxInjectBytes: positiveInteger('maxInjectBytes', options.maxInjectBytes, 5 * 1024 * 1024),
+  };
+}

@@ -1,0 +1,127 @@
+import { AsyncResource } from 'node:async_hooks';
+import { currentContext, requestContext } from '../../../context.js';
+import { captureFrames } from '../../../callsite.js';
+import { startQuery, type QueryHandle } from '../capture.js';
+import { ownerOf, patchMethod, reportHookError } from './patch.js';
+import type { DbInfo } from '../../../types.js';
+
+type Callback = (error: unknown, result?: unknown) => void;
+
+interface PgModule {
+  Client: { prototype: object };
+  Pool?: { prototype: object };
+}
+
+function rowCountOf(result: unknown): number | null {
+  if (Array.isArray(result)) {
+    // A multi-statement text query answers one result per statement.
+    return result.reduce<number>((sum, one) => sum + (rowCountOf(one) ?? 0), 0);
+  }
+  const count = (result as { rowCount?: unknown } | null)?.rowCount;
+  return typeof count === 'number' ? count : null;
+}
+
+function settle(handle: QueryHandle, callback: Callback): Callback {
+  return function recordThenCall(this: unknown, error, result) {
+    try {
+      if (error) handle.fail(error);
+      else handle.succeed(rowCountOf(result));
+    } catch (hookError) {
+      reportHookError(hookError);
+    }
+    return callback.call(this, error, result);
+  };
+}
+
+/** Pins a callback to the caller's request: pg runs callbacks in whatever context the socket had. */
+function bindToCaller<T extends (...args: any[]) => any>(callback: T): T {
+  return currentContext() ? AsyncResource.bind(callback) : callback;
+}
+
+function watchSubmittable(submittable: any, handle: QueryHandle): void {
+  // 'error' is emitted only when nobody passed a callback, and listening to it would swallow the
+  // application's unhandled error: wrap handleError instead, which every submittable implements.
+  const handleError = submittable.handleError;
+  if (typeof handleError === 'function') {
+    submittable.handleError = function recordError(this: unknown, error: unknown, ...rest: unknown[]) {
+      handle.fail(error);
+      return handleError.call(this, error, ...rest);
+    };
+  }
+  if (typeof submittable.once === 'function') {
+    submittable.once('end', (result: unknown) => handle.succeed(rowCountOf(result)));
+  }
+}
+
+function patchClientQuery(clientPrototype: object): void {
+  patchMethod(clientPrototype, 'query', (original) =>
+    function query(this: { database?: string }, config: any, values?: any, callback?: any) {
+      let handle: QueryHandle | null = null;
+      try {
+        if (config != null) {
+          const submittable = typeof config.submit === 'function';
+          const text = typeof config === 'string' ? config : submittable ? (config.text ?? config.cursor?.text) : config.text;
+          const params = typeof config === 'object' && config.values !== undefined ? config.values : typeof values === 'function' ? undefined : values;
+          const db: DbInfo = { dialect: 'postgres', driver: 'pg', database: this.database };
+          handle = typeof text === 'string' ? startQuery(text, params, db, query) : null;
+        }
+      } catch (hookError) {
+        reportHookError(hookError);
+      }
+      if (!handle) return original.call(this, config, values, callback);
+
+      if (typeof config.submit === 'function') {
+        watchSubmittable(config, handle);
+        if (typeof values === 'function') values = bindToCaller(values);
+        if (typeof callback === 'function') callback = bindToCaller(callback);
+        return original.call(this, config, values, callback);
+      }
+      if (typeof values === 'function') return original.call(this, config, settle(handle, bindToCaller(values)), callback);
+      if (typeof callback === 'function') return original.call(this, config, values, settle(handle, bindToCaller(callback)));
+      if (typeof config === 'object' && typeof config.callback === 'function') {
+        return original.call(this, { ...config, callback: settle(handle, bindToCaller(config.callback)) }, values, callback);
+      }
+      const result = original.call(this, config, values, callback);
+      const started = handle;
+      if (result && typeof result.then === 'function') {
+        result.then((value: unknown) => started.succeed(rowCountOf(value)), (error: unknown) => started.fail(error));
+      }
+      return result;
+    });
+}
+
+function patchPool(poolPrototype: object): void {
+  // A full pool hands a freed client to the next waiter from inside release(): without the bind,
+  // the waiter's queries would be filed under the request that released the client.
+  patchMethod(poolPrototype, 'connect', (original) =>
+    function connect(this: unknown, callback?: Callback) {
+      return original.call(this, typeof callback === 'function' ? bindToCaller(callback) : callback);
+    });
+  // pool.query runs the real query from a connect callback, where the user's frames are gone:
+  // capture them here and hand them down through the context.
+  patchMethod(poolPrototype, 'query', (original) =>
+    function query(this: unknown, ...args: any[]) {
+      const context = currentContext();
+      if (!context || context.frames) return original.apply(this, args);
+      const last = args.length - 1;
+      if (typeof args[last] === 'function') args[last] = AsyncResource.bind(args[last]);
+      const frames = captureFrames(query);
+      return requestContext.run({ request: context.request, frames }, () => original.apply(this, args));
+    });
+}
+
+/**
+ * Records every query of the `pg` module: `Client#query` in all its call shapes (text, config,
+ * callback, promise, submittables such as Cursor and QueryStream) and `Pool#query`/`connect`.
+ * Pools and ORMs built on pg (knex, sequelize, drizzle, typeorm) go through the same methods.
+ */
+export function instrumentPg(pg: unknown): void {
+  const module = pg as PgModule;
+  const clientPrototype = module?.Client?.prototype ? ownerOf(module.Client.prototype, 'query') : null;
+  if (!clientPrototype) {
+    throw new TypeError('express-debug-toolbar: `instrument.pg` must be the pg module (import pg from "pg")');
+  }
+  patchClientQuery(clientPrototype);
+  const poolPrototype = module.Pool?.prototype ? ownerOf(module.Pool.prototype, 'connect') : null;
+  if (poolPrototype) patchPool(poolPrototype);
+}

@@ -1,0 +1,37 @@
+import { instrumentPg } from './pg.js';
+import { instrumentPglite } from './pglite.js';
+
+/**
+ * The database modules the toolbar records, one key per driver. Adding a driver is one file in
+ * this folder and one line in {@link DRIVERS}.
+ */
+export interface Instrumentable {
+  /** The `pg` module: `import pg from 'pg'`. */
+  pg?: unknown;
+  /** `@electric-sql/pglite`: the module, the `PGlite` class or an instance. */
+  pglite?: unknown;
+}
+
+const DRIVERS: Record<keyof Instrumentable, (module: unknown) => void> = {
+  pg: instrumentPg,
+  pglite: instrumentPglite,
+};
+
+/** Throws a TypeError naming the supported drivers when `instrument` has a key we do not know. */
+export function validateInstrument(instrument: object): void {
+  for (const key of Object.keys(instrument)) {
+    if (!(key in DRIVERS)) {
+      throw new TypeError(
+        `express-debug-toolbar: unknown driver \`instrument.${key}\`; supported: ${Object.keys(DRIVERS).join(', ')}`,
+      );
+    }
+  }
+}
+
+/** Patches every module named in `instrument`; each patch applies once per module copy. */
+export function instrumentDrivers(instrument: Instrumentable): void {
+  validateInstrument(instrument);
+  for (const [key, module] of Object.entries(instrument)) {
+    if (module !== undefined && module !== null) DRIVERS[key as keyof Instrumentable](module);
+  }
+}

@@ -1,0 +1,67 @@
+import type { StoredRequest } from './record.js';
+import type { QueryRecord, RequestDetail, RequestSummary, TimelineSpan } from './types.js';
+import { fingerprint } from './panels/sql/fingerprint.js';
+import { findDuplicates, findNPlusOne } from './panels/sql/groups.js';
+import { toCallSite } from './source-map.js';
+
+/*
+ * The read path. Recording stays cheap by deriving everything here, when somebody looks:
+ * fingerprints, call sites (with source maps) and groups. Results are cached per stored request.
+ */
+
+const details = new WeakMap<StoredRequest, RequestDetail>();
+
+function toQueryRecord(query: StoredRequest['queries'][number]): QueryRecord {
+  const { frames, ...rest } = query;
+  const record: QueryRecord = { ...rest, fingerprint: fingerprint(query.sql), callSite: toCallSite(frames) };
+  if (record.error === undefined) delete record.error;
+  return record;
+}
+
+function timelineOf(request: StoredRequest, queries: QueryRecord[]): TimelineSpan[] {
+  const root: TimelineSpan = {
+    id: 'request', parentId: null, kind: 'request', name: `${request.method} ${request.url}`, startMs: 0,
+    durationMs: request.durationMs,
+  };
+  return [root, ...queries.map((q): TimelineSpan => ({
+    id: `query-${q.id}`, parentId: 'request', kind: 'query', name: q.sql.length > 120 ? `${q.sql.slice(0, 117)}…` : q.sql,
+    startMs: q.startMs, durationMs: q.durationMs ?? request.durationMs - q.startMs,
+  }))];
+}
+
+/** Everything the panel shows about one request. */
+export function toDetail(request: StoredRequest): RequestDetail {
+  const cached = details.get(request);
+  if (cached) return cached;
+  const queries = request.queries.map(toQueryRecord);
+  const duplicates = findDuplicates(queries);
+  const nPlusOne = findNPlusOne(queries);
+  const detail: RequestDetail = {
+    id: request.id,
+    method: request.method,
+    url: request.url,
+    status: request.status,
+    startedAt: request.startedAt,
+    durationMs: request.durationMs,
+    contentType: request.contentType,
+    queryCount: request.queryCount,
+    duplicateCount: duplicates.reduce((sum, group) => sum + group.count - 1, 0),
+    nPlusOneCount: nPlusOne.length,
+    queries,
+    droppedQueryCount: request.queryCount - queries.length,
+    totalQueryMs: queries.reduce((sum, q) => sum + (q.durationMs ?? 0), 0),
+    duplicates,
+    nPlusOne,
+    timeline: timelineOf(request, queries),
+    templates: [],
+  };
+  details.set(request, detail);
+  return detail;
+}
+
+/** One line of the request list. */
+export function toSummary(request: StoredRequest): RequestSummary {
+  const { id, method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount } =
+    toDetail(request);
+  return { id, method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount };
+}

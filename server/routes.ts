@@ -1,0 +1,85 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResolvedOptions } from './options.js';
+import type { ApiError, RequestListResponse } from './types.js';
+import { toDetail, toSummary } from './request-detail.js';
+import { createAssetReader } from './static-assets.js';
+
+/** Request ids are made by the toolbar: anything else cannot name a record. */
+const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(json);
+}
+
+function sendError(res: ServerResponse, status: number, error: string): void {
+  sendJson(res, status, { error } satisfies ApiError);
+}
+
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The toolbar's own HTTP API and assets under `mountPath`. The caller has already checked that the
+ * request is allowed and under the mount path; nothing here is ever recorded.
+ */
+export function createRoutes(options: ResolvedOptions) {
+  const readAsset = createAssetReader();
+  const { store, mountPath } = options;
+
+  async function serveApi(res: ServerResponse, path: string): Promise<void> {
+    if (path === '/api/requests') {
+      const requests = await store.list();
+      sendJson(res, 200, { requests: requests.map(toSummary) } satisfies RequestListResponse);
+      return;
+    }
+    const match = /^\/api\/requests\/([^/]*)$/.exec(path);
+    if (match) {
+      const id = decodeSegment(match[1]);
+      const request = id !== null && REQUEST_ID.test(id) ? await store.get(id) : undefined;
+      if (!request) return sendError(res, 404, `no recorded request with id ${JSON.stringify(id ?? match[1])}`);
+      return sendJson(res, 200, toDetail(request));
+    }
+    sendError(res, 404, `unknown toolbar endpoint ${path}`);
+  }
+
+  function serveAsset(req: IncomingMessage, res: ServerResponse, name: string): void {
+    const asset = readAsset(name);
+    if (!asset) return sendError(res, 404, `no toolbar asset ${JSON.stringify(name)}`);
+    res.setHeader('Content-Type', asset.contentType);
+    res.setHeader('ETag', asset.etag);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    if (req.headers['if-none-match'] === asset.etag) {
+      res.statusCode = 304;
+      res.end();
+      return;
+    }
+    res.statusCode = 200;
+    res.setHeader('Content-Length', asset.body.length);
+    res.end(req.method === 'HEAD' ? undefined : asset.body);
+  }
+
+  return async function toolbarRoutes(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = (queryAt < 0 ? url : url.slice(0, queryAt)).slice(mountPath.length) || '/';
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return sendError(res, 405, `${req.method} is not allowed on ${mountPath}${path}`);
+    }
+    if (path.startsWith('/static/')) return serveAsset(req, res, path.slice('/static/'.length));
+    if (path.startsWith('/api/')) return serveApi(res, path);
+    sendError(res, 404, `unknown toolbar path ${path}`);
+  };
+}

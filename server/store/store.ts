@@ -1,0 +1,14 @@
+import type { StoredRequest } from '../record.js';
+
+/**
+ * Where finished requests are kept. Methods may answer synchronously or with a promise, so a
+ * remote store (Redis) fits the same contract as the in-memory ring buffer.
+ */
+export interface Store {
+  /** Keeps a finished request, evicting the oldest past the store's capacity. */
+  add(request: StoredRequest): void | Promise<void>;
+  /** One request by id, or undefined when unknown or evicted. */
+  get(id: string): StoredRequest | undefined | Promise<StoredRequest | undefined>;
+  /** The kept requests, newest first. */
+  list(): StoredRequest[] | Promise<StoredRequest[]>;
+}
