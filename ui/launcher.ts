@@ -1,0 +1,158 @@
+/**
+ * The few lines injected into every HTML page: a button in a shadow root, a keyboard shortcut
+ * (Alt+Shift+D), and a lazy `import()` of the React app on first open. No React here: this file
+ * is loaded on every page and must stay tiny.
+ */
+import type { AppModule } from './app/mount-options.js';
+import { describeCounts, needsAttention, readConfig, type LauncherConfig } from './launcher/config.js';
+import { LAUNCHER_CSS } from './launcher/styles.js';
+import { isBoolean, readState, writeState } from './state/storage.js';
+
+export const ELEMENT_NAME = 'express-debug-toolbar';
+
+export interface LauncherHandle {
+  element: HTMLElement;
+  shadow: ShadowRoot;
+  setOpen: (open: boolean) => Promise<void>;
+  destroy: () => void;
+}
+
+export interface BootOptions {
+  /** Loads the app module; tests replace it. Defaults to `./app.js` beside this file. */
+  loadApp?: () => Promise<AppModule>;
+}
+
+const defaultLoadApp = (): Promise<AppModule> =>
+  // Relative to this file, so the toolbar works under any mount path.
+  import(/* @vite-ignore */ new URL(/* @vite-ignore */ './app.js', import.meta.url).href) as Promise<AppModule>;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * Finds the injected script tag and installs the toolbar; null when there is no tag (or the
+ * toolbar is already on the page).
+ *
+ * @example
+ * boot(); // in the browser, from the injected <script type="module" … data-debug-toolbar>
+ */
+export function boot(options: BootOptions = {}): LauncherHandle | null {
+  const script = document.querySelector<HTMLScriptElement>('script[data-debug-toolbar]');
+  if (!script || document.querySelector(ELEMENT_NAME)) return null;
+  const config = readConfig(script.dataset, script.nonce || script.getAttribute('nonce') || undefined);
+  if (!config) return null;
+  return install(config, options.loadApp ?? defaultLoadApp);
+}
+
+function install(config: LauncherConfig, loadApp: () => Promise<AppModule>): LauncherHandle {
+  if (!customElements.get(ELEMENT_NAME)) customElements.define(ELEMENT_NAME, class extends HTMLElement {});
+  const host = document.createElement(ELEMENT_NAME);
+  const shadow = host.attachShadow({ mode: 'open' });
+
+  const style = el('style', '', LAUNCHER_CSS);
+  if (config.nonce) style.nonce = config.nonce;
+  const dock = el('div', 'l-dock');
+  const button = el('button', 'l-toggle');
+  button.type = 'button';
+  button.setAttribute('aria-label', 'Debug toolbar');
+  button.setAttribute('aria-expanded', 'false');
+  button.setAttribute('aria-keyshortcuts', 'Alt+Shift+D');
+  const summary = describeCounts(config);
+  button.title = `${summary} (Alt+Shift+D)`;
+  const description = el('span', 'l-sr', summary);
+  description.id = 'edt-launcher-desc';
+  button.setAttribute('aria-describedby', description.id);
+  button.append(el('span', 'l-label', 'SQL'), el('span', needsAttention(config) ? 'l-badge l-warn' : 'l-badge', String(config.queryCount)), description);
+  const panel = el('div', 'l-slot');
+  panel.hidden = true;
+  dock.append(button, panel);
+  shadow.append(style, dock);
+  document.body.appendChild(host);
+
+  let open = false;
+  let mounted: Promise<void> | null = null;
+  let unmount: (() => void) | null = null;
+  let warned = false;
+
+  const showError = (error: unknown): void => {
+    if (!warned) console.warn('[express-debug-toolbar] the panel failed to load', error);
+    warned = true;
+    if (shadow.querySelector('.l-error')) return;
+    const message = el('div', 'l-error', 'Debug toolbar failed to load. See the console for details.');
+    message.setAttribute('role', 'alert');
+    dock.insertBefore(message, button);
+  };
+
+  const ensureMounted = (): Promise<void> =>
+    (mounted ??= loadApp().then(
+      (app) => {
+        unmount = app.mount(panel, {
+          requestId: config.requestId,
+          mountPath: config.mountPath,
+          nonce: config.nonce,
+          onClose: () => {
+            void setOpen(false);
+            button.focus();
+          },
+        });
+      },
+      (error: unknown) => {
+        mounted = null; // let a later open retry
+        throw error;
+      },
+    ));
+
+  async function setOpen(next: boolean): Promise<void> {
+    open = next;
+    writeState('open', next);
+    button.setAttribute('aria-expanded', String(next));
+    if (!next) {
+      panel.hidden = true;
+      return;
+    }
+    try {
+      await ensureMounted();
+      panel.hidden = !open;
+    } catch (error) {
+      open = false;
+      button.setAttribute('aria-expanded', 'false');
+      showError(error);
+    }
+  }
+
+  const onClick = (): void => void setOpen(!open);
+  const onKey = (event: KeyboardEvent): void => {
+    if (event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyD') {
+      event.preventDefault();
+      void setOpen(!open);
+    }
+  };
+  button.addEventListener('click', onClick);
+  window.addEventListener('keydown', onKey);
+
+  if (readState('open', false, isBoolean)) void setOpen(true);
+
+  return {
+    element: host,
+    shadow,
+    setOpen,
+    destroy: () => {
+      window.removeEventListener('keydown', onKey);
+      unmount?.();
+      host.remove();
+    },
+  };
+}
+
+if (typeof document !== 'undefined') {
+  try {
+    boot();
+  } catch (error) {
+    // The toolbar must never break the host page.
+    console.warn('[express-debug-toolbar] could not start', error);
+  }
+}

@@ -1,0 +1,36 @@
+/** The SQL tab: totals, findings, and the queries table. */
+import { useMemo } from 'react';
+import type { PanelViewProps } from '../../app/panel.js';
+import { formatMs, pluralize } from '../../app/format.js';
+import { SqlGroupsContext } from './context.js';
+import { Findings } from './Findings.js';
+import { groupCountById } from './groups.js';
+import { QueryTable } from './QueryTable.js';
+
+export function SqlPanel({ detail }: PanelViewProps) {
+  const groups = useMemo(
+    () => ({ duplicates: groupCountById(detail.duplicates), nPlusOne: groupCountById(detail.nPlusOne) }),
+    [detail.duplicates, detail.nPlusOne],
+  );
+  const summary = (
+    <span className="summary">
+      <strong>{pluralize(detail.queryCount, 'query', 'queries')}</strong>
+      <span className="muted"> · {formatMs(detail.totalQueryMs)} total</span>
+      {detail.droppedQueryCount > 0 && (
+        <span className="dropped" title="Raise maxQueriesPerRequest to keep more">
+          {' '}
+          · {detail.droppedQueryCount} not shown (per-request limit)
+        </span>
+      )}
+    </span>
+  );
+  return (
+    <SqlGroupsContext.Provider value={groups}>
+      <div className="sql-panel">
+        <QueryTable queries={detail.queries} summary={summary}>
+          <Findings duplicates={detail.duplicates} nPlusOne={detail.nPlusOne} />
+        </QueryTable>
+      </div>
+    </SqlGroupsContext.Provider>
+  );
+}

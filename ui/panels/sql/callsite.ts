@@ -1,0 +1,17 @@
+/** How call sites are shown: the last path segments, with the full path kept for the tooltip. */
+import type { CallSite } from '../../../server/types.js';
+
+/**
+ * @example
+ * shortPath('/home/me/app/src/routes/users.ts') // → 'src/routes/users.ts'
+ */
+export function shortPath(file: string, segments = 3): string {
+  const parts = file.split(/[\\/]+/).filter(Boolean);
+  return parts.slice(-segments).join('/') || file;
+}
+
+/** `src/routes/users.ts:12`, or an empty string when there is no call site. */
+export function formatCallSite(site: CallSite | null, short = true): string {
+  if (!site) return '';
+  return `${short ? shortPath(site.file) : site.file}:${site.line}`;
+}

@@ -1,0 +1,74 @@
+/** The SQL table's features and columns (TanStack Table v9), at module scope so they stay stable. */
+import {
+  columnFilteringFeature,
+  createColumnHelper,
+  createFilteredRowModel,
+  createSortedRowModel,
+  filterFn_includesString,
+  globalFilteringFeature,
+  rowSortingFeature,
+  sortFn_basic,
+  tableFeatures,
+} from '@tanstack/react-table';
+import type { QueryRecord } from '../../../server/types.js';
+import { formatCallSite } from './callsite.js';
+import { CallSiteCell, SqlCell } from './cells.js';
+import { CopyButtons } from './CopyButtons.js';
+
+export const sqlTableFeatures = tableFeatures({
+  rowSortingFeature,
+  sortedRowModel: createSortedRowModel(),
+  sortFns: { basic: sortFn_basic },
+  columnFilteringFeature,
+  globalFilteringFeature,
+  filteredRowModel: createFilteredRowModel(),
+  filterFns: { includesString: filterFn_includesString },
+});
+
+export type SqlTableFeatures = typeof sqlTableFeatures;
+
+const column = createColumnHelper<SqlTableFeatures, QueryRecord>();
+
+/** Columns the "Filter queries" box searches. */
+export const FILTERED_COLUMNS: ReadonlySet<string> = new Set(['sql', 'callSite']);
+
+export const sqlColumns = column.columns([
+  column.accessor('id', {
+    header: '#',
+    sortFn: 'basic',
+    cell: (info) => info.getValue(),
+  }),
+  column.accessor('sql', {
+    header: 'SQL',
+    enableSorting: false,
+    cell: (info) => <SqlCell query={info.row.original} />,
+  }),
+  column.accessor((q) => q.durationMs ?? undefined, {
+    id: 'duration',
+    header: 'Duration',
+    sortFn: 'basic',
+    sortDescFirst: true,
+    sortUndefined: 'last',
+    cell: (info) => {
+      const ms = info.getValue();
+      return ms === undefined ? <span className="muted">running</span> : `${ms.toFixed(2)} ms`;
+    },
+  }),
+  column.accessor((q) => q.rowCount ?? undefined, {
+    id: 'rows',
+    header: 'Rows',
+    enableSorting: false,
+    cell: (info) => info.getValue() ?? '—',
+  }),
+  column.accessor((q) => formatCallSite(q.callSite, false), {
+    id: 'callSite',
+    header: 'Call site',
+    enableSorting: false,
+    cell: (info) => <CallSiteCell site={info.row.original.callSite} />,
+  }),
+  column.display({
+    id: 'actions',
+    header: () => <span className="sr-only">Copy</span>,
+    cell: (info) => <CopyButtons query={info.row.original} />,
+  }),
+]);

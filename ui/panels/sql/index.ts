@@ -1,0 +1,15 @@
+/** The SQL panel, as registered in ui/app/panels.ts. */
+import type { PanelDefinition } from '../../app/panel.js';
+import { SqlPanel } from './SqlPanel.js';
+import { SQL_CSS } from './styles.js';
+
+export const sqlPanel: PanelDefinition = {
+  id: 'sql',
+  title: 'SQL',
+  badge: (detail) => ({
+    text: String(detail.queryCount),
+    tone: detail.duplicates.length > 0 || detail.nPlusOne.length > 0 ? 'warn' : undefined,
+  }),
+  View: SqlPanel,
+  css: SQL_CSS,
+};

@@ -1,0 +1,20 @@
+/**
+ * The toolbar's persisted UI state, one small function per key so callers cannot misspell one.
+ * The launcher uses only `open`; the app uses the active tab and the panel height.
+ */
+import { isFiniteNumber, isString, readState, writeState } from './storage.js';
+
+export const DEFAULT_PANEL_HEIGHT = 360;
+export const MIN_PANEL_HEIGHT = 160;
+
+/** Keeps the panel between a usable minimum and most of the viewport. */
+export function clampPanelHeight(height: number, viewportHeight: number): number {
+  const max = Math.max(MIN_PANEL_HEIGHT, Math.round(viewportHeight * 0.9));
+  return Math.min(max, Math.max(MIN_PANEL_HEIGHT, Math.round(height)));
+}
+
+export const readActiveTab = (fallback: string): string => readState('tab', fallback, isString);
+export const writeActiveTab = (id: string): void => writeState('tab', id);
+
+export const readPanelHeight = (): number => readState('height', DEFAULT_PANEL_HEIGHT, isFiniteNumber);
+export const writePanelHeight = (height: number): void => writeState('height', height);
