@@ -113,16 +113,18 @@ export function interceptHtml(req: IncomingMessage, res: ServerResponse, options
   }
 
   function write(this: ServerResponse, ...args: unknown[]): boolean {
-    // The decision must exist before the first chunk is buffered, and it is taken at writeHead.
-    if (!ended && !res.headersSent) (res as ServerResponse & { _implicitHeader(): void })._implicitHeader();
-    if (ended || mode !== 'buffer') return originalWrite.apply(res, args);
-
+    if (ended) return originalWrite.apply(res, args);
     const { chunk, encoding, callback } = splitArgs(args);
     const buffer = toBuffer(chunk, encoding);
+    // A chunk Node rejects must fail as it would without us: before any header is written.
     if (buffer === null) {
-      release();
+      if (mode === 'buffer') release();
       return originalWrite.apply(res, args);
     }
+    // The decision must exist before the first chunk is buffered, and it is taken at writeHead.
+    if (!res.headersSent) (res as ServerResponse & { _implicitHeader(): void })._implicitHeader();
+    if (mode !== 'buffer') return originalWrite.apply(res, args);
+
     if (size + buffer.length > options.maxBytes) {
       skip(`body larger than ${options.maxBytes} bytes`);
       release();
@@ -136,19 +138,18 @@ export function interceptHtml(req: IncomingMessage, res: ServerResponse, options
 
   function end(this: ServerResponse, ...args: unknown[]): ServerResponse {
     if (ended) return originalEnd.apply(res, args);
+    const { chunk, encoding, callback } = splitArgs(args);
+    const last = chunk === undefined || chunk === null ? Buffer.alloc(0) : toBuffer(chunk, encoding);
+    if (last === null) {
+      if (mode === 'buffer') release();
+      return originalEnd.apply(res, args);
+    }
     if (!res.headersSent) decide();
     if (mode !== 'buffer') {
       ended = true;
       return originalEnd.apply(res, args);
     }
 
-    const { chunk, encoding, callback } = splitArgs(args);
-    const last = chunk === undefined || chunk === null ? Buffer.alloc(0) : toBuffer(chunk, encoding);
-    if (last === null) {
-      release();
-      ended = true;
-      return originalEnd.apply(res, args);
-    }
     ended = true;
     chunks.push(last);
     size += last.length;

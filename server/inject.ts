@@ -100,6 +100,7 @@ export interface ResponseFacts {
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 // Statuses whose body is empty by definition; touching them would add a body or a length.
 const BODILESS_STATUSES = new Set([204, 205, 304]);
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Decides whether a response may receive the launcher: null means inject, anything else is the
@@ -114,6 +115,8 @@ const BODILESS_STATUSES = new Set([204, 205, 304]);
 export function injectionSkipReason(facts: ResponseFacts): string | null {
   if (facts.method.toUpperCase() === 'HEAD') return 'HEAD request';
   if (facts.status < 200 || BODILESS_STATUSES.has(facts.status)) return `status ${facts.status}`;
+  // Browsers never show a redirect's body, and Express 5's has a </body>.
+  if (REDIRECT_STATUSES.has(facts.status)) return `status ${facts.status} (redirect)`;
   if (facts.status === 206 || facts.contentRange) return `status ${facts.status} (range)`;
 
   const [mediaType = '', ...params] = (facts.contentType ?? '').split(';');

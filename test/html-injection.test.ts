@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
+import onHeaders from 'on-headers';
 import { disableConditionalGet, interceptHtml } from '../server/html-injection.js';
 
 // The npm alias has no type declarations; its API is the part of Express 5's that these tests use.
@@ -54,12 +55,14 @@ describe.each([
   let base = '';
   let server: http.Server;
   let snippet: () => string;
+  let onSkip: (reason: string) => void;
   let skips: string[];
   let errors: unknown[];
   let streamLog: { writeReturns: boolean[]; callbacks: string[] };
 
   beforeEach(() => {
     snippet = () => SNIPPET;
+    onSkip = (reason) => skips.push(reason);
     skips = [];
     errors = [];
     streamLog = { writeReturns: [], callbacks: [] };
@@ -74,7 +77,7 @@ describe.each([
       interceptHtml(req, res, {
         snippet: () => snippet(),
         maxBytes: MAX_BYTES,
-        onSkip: (reason) => skips.push(reason),
+        onSkip: (reason) => onSkip(reason),
         onError: (error) => errors.push(error),
       });
       next();
@@ -110,6 +113,15 @@ describe.each([
       res.end(PAGE);
     });
     app.get('/chunked', (_req, res) => { res.set('Transfer-Encoding', 'chunked').type('html').send(PAGE); });
+    app.get('/redirect', (_req, res) => { res.redirect('/send'); });
+    app.get('/bad-write', (_req, res, next) => {
+      res.type('html');
+      try {
+        res.write(42 as unknown as string);
+      } catch (error) {
+        next(error);
+      }
+    });
     app.get('/json', (_req, res) => { res.json({ html: '</body>' }); });
     app.get('/css', (_req, res) => { res.type('css').send('body{}</body>'); });
     app.get('/text-stream', (_req, res) => {
@@ -226,6 +238,20 @@ describe.each([
     expect(raw.body.toString()).toBe(withSnippet(PAGE));
   });
 
+  it('leaves a redirect alone (Express 5 gives it a </body>)', async () => {
+    const { res, body } = await get(`${base}/redirect`, { redirect: 'manual', headers: { Accept: 'text/html' } });
+    expect(res.status).toBe(302);
+    expect(body.toString()).not.toContain(SNIPPET);
+    expect(skips).toEqual(['status 302 (redirect)']);
+  });
+
+  it('lets Node reject a bad chunk before headers, so the error page can still be sent', async () => {
+    const { res, body } = await get(`${base}/bad-write`);
+    expect(res.status).toBe(500);
+    expect(body.toString()).toContain(`${SNIPPET}</body>`);
+    expect(errors).toEqual([]);
+  });
+
   it('leaves 204 alone', async () => {
     const { res, body } = await get(`${base}/no-content`);
     expect(res.status).toBe(204);
@@ -277,6 +303,14 @@ describe.each([
     expect(skips).toEqual([`body larger than ${MAX_BYTES} bytes`]);
   });
 
+  it('reports an onSkip failure and still serves the response', async () => {
+    const failure = new Error('skip log failed');
+    onSkip = () => { throw failure; };
+    const { body } = await get(`${base}/json`);
+    expect(body.toString()).toBe('{"html":"</body>"}');
+    expect(errors).toEqual([failure]);
+  });
+
   it.each(['/send', '/stream', '/file'])('serves %s unchanged when snippet() throws, reporting once', async (path) => {
     const failure = new Error('boom');
     snippet = () => { throw failure; };
@@ -287,6 +321,75 @@ describe.each([
     if (path === '/send') expect(body.toString()).toBe(PAGE);
     if (path === '/file') expect(body.equals(pageBytes)).toBe(true);
     expect(errors).toEqual([failure]);
+  });
+});
+
+/** A minimal compression-like middleware: decides at writeHead, gzips text/html. */
+function miniGzip(_req: http.IncomingMessage, res: http.ServerResponse, next: () => void): void {
+  const write = res.write as (...args: unknown[]) => boolean;
+  const end = res.end as (...args: unknown[]) => http.ServerResponse;
+  const implicitHeader = () => (res as http.ServerResponse & { _implicitHeader(): void })._implicitHeader();
+  let gzip: ReturnType<typeof createGzip> | null = null;
+  onHeaders(res, () => {
+    if (!String(res.getHeader('content-type')).startsWith('text/html')) return;
+    res.setHeader('Content-Encoding', 'gzip');
+    res.removeHeader('Content-Length');
+    gzip = createGzip();
+    gzip.on('data', (part: Buffer) => write.call(res, part));
+    gzip.on('end', () => end.call(res));
+  });
+  res.write = ((chunk: string | Buffer, ...rest: unknown[]) => {
+    if (!res.headersSent) implicitHeader();
+    return gzip ? gzip.write(chunk) : write.call(res, chunk, ...rest);
+  }) as typeof res.write;
+  res.end = ((chunk?: string | Buffer, ...rest: unknown[]) => {
+    if (!res.headersSent) implicitHeader();
+    if (!gzip) return end.call(res, chunk, ...rest);
+    gzip.end(typeof chunk === 'function' || chunk === undefined ? undefined : chunk);
+    return res;
+  }) as typeof res.end;
+  next();
+}
+
+describe.each([
+  ['Express 5', express],
+  ['Express 4', express4],
+])('ordering with a compression middleware, %s', (_name, expressLib) => {
+  async function serve(toolbarFirst: boolean, path: string): Promise<{ raw: Raw; skips: string[] }> {
+    const skips: string[] = [];
+    const toolbar = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => {
+      interceptHtml(req, res, { snippet: () => SNIPPET, maxBytes: MAX_BYTES, onSkip: (r) => skips.push(r), onError: () => {} });
+      next();
+    };
+    const app = expressLib();
+    app.use(toolbarFirst ? toolbar : miniGzip, toolbarFirst ? miniGzip : toolbar);
+    app.get('/send', (_req, res) => { res.send(PAGE); });
+    app.get('/file', (_req, res) => { res.sendFile(pageFile); });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      return { raw: await rawGet(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`), skips };
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }
+
+  it.each(['/send', '/file'])('compression before the toolbar: %s is injected, then gzipped', async (path) => {
+    const { raw, skips } = await serve(false, path);
+    expect(raw.headers['content-encoding']).toBe('gzip');
+    expect(raw.headers['content-length']).toBeUndefined();
+    const html = path === '/send' ? PAGE : pageBytes.toString('utf8');
+    expect(gunzipSync(raw.body).toString()).toBe(withSnippet(html));
+    expect(skips).toEqual([]);
+  });
+
+  it.each(['/send', '/file'])('toolbar before compression: %s gzip bytes are left alone', async (path) => {
+    const { raw, skips } = await serve(true, path);
+    expect(raw.headers['content-encoding']).toBe('gzip');
+    const html = path === '/send' ? PAGE : pageBytes.toString('utf8');
+    expect(gunzipSync(raw.body).toString()).toBe(html);
+    expect(skips).toEqual(['content-encoding gzip']);
   });
 });
 
