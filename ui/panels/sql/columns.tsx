@@ -36,6 +36,8 @@ export const sqlColumns = column.columns([
   column.accessor('id', {
     header: '#',
     sortFn: 'basic',
+    // Execution order first; a second click shows the last queries first.
+    sortDescFirst: false,
     cell: (info) => info.getValue(),
   }),
   column.accessor('sql', {
