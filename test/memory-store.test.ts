@@ -12,7 +12,7 @@ describe('memoryStore', () => {
     for (const id of ['a', 'b', 'c', 'd', 'e']) store.add(request(id));
     expect((store.list() as StoredRequest[]).map((r) => r.id)).toEqual(['e', 'd', 'c']);
     expect(store.get('b')).toBeUndefined();
-    expect(store.get('c')?.url).toBe('/c');
+    expect((store.get('c') as StoredRequest).url).toBe('/c');
   });
 
   it('holds fewer than capacity without gaps', () => {
