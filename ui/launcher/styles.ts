@@ -2,8 +2,9 @@
 export const LAUNCHER_CSS = `
 :host{all:initial;position:fixed;right:0;bottom:0;width:0;height:0;z-index:2147483646}
 .l-dock{position:fixed;left:0;right:0;bottom:0;display:flex;flex-direction:column;align-items:flex-end;pointer-events:none;font:13px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328}
+/* The dock spans the viewport; only its children take clicks (all:unset would inherit none). */
 .l-dock>*{pointer-events:auto}
-.l-toggle{all:unset;box-sizing:border-box;display:inline-flex;align-items:center;gap:6px;margin:0 12px 12px 0;padding:5px 6px 5px 10px;border-radius:999px;background:#1f2328;color:#f6f8fa;font:600 12px/1 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.25);cursor:pointer;user-select:none}
+.l-toggle{all:unset;pointer-events:auto;box-sizing:border-box;display:inline-flex;align-items:center;gap:6px;margin:0 12px 12px 0;padding:5px 6px 5px 10px;border-radius:999px;background:#1f2328;color:#f6f8fa;font:600 12px/1 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.25);cursor:pointer;user-select:none}
 .l-toggle:hover{background:#32383f}
 .l-toggle:focus-visible{outline:2px solid #0969da;outline-offset:2px}
 .l-toggle[aria-expanded="true"]{margin-bottom:6px}

@@ -3,7 +3,7 @@ import { useTable, type Header } from '@tanstack/react-table';
 import { useState, type ReactNode } from 'react';
 import type { QueryRecord } from '../../../server/types.js';
 import { FILTERED_COLUMNS, sqlColumns, sqlTableFeatures, type SqlTableFeatures } from './columns.js';
-import { useSqlGroups } from './context.js';
+import { useSqlRowContext } from './context.js';
 
 const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
 
@@ -17,7 +17,7 @@ interface Props {
 
 export function QueryTable({ queries, summary, children }: Props) {
   const [filter, setFilter] = useState('');
-  const groups = useSqlGroups();
+  const groups = useSqlRowContext();
   const table = useTable({
     features: sqlTableFeatures,
     columns: sqlColumns,
@@ -44,7 +44,9 @@ export function QueryTable({ queries, summary, children }: Props) {
           </span>
         )}
         <input
-          type="search"
+          type="text"
+          autoComplete="off"
+          spellCheck={false}
           className="filter"
           aria-label="Filter queries"
           placeholder="Filter SQL or call site…"

@@ -61,6 +61,18 @@ describe('SqlPanel', () => {
     expect(sql.querySelector('.tok-param')?.textContent).toBe('$1');
   });
 
+  it('shows one compact line, and the formatted statement when expanded', async () => {
+    await render();
+    const cell = bodyRows()[0].querySelector('.col-sql')!;
+    expect(cell.querySelector('.sql-text')!.textContent).toBe('SELECT id, total FROM orders ORDER BY created_at DESC LIMIT $1');
+    const expand = cell.querySelector<HTMLButtonElement>('button[aria-label="Show formatted SQL"]')!;
+    expect(expand.getAttribute('aria-expanded')).toBe('false');
+    await act(async () => expand.click());
+    expect(expand.getAttribute('aria-expanded')).toBe('true');
+    // The formatter chunk loads lazily; then the statement is split over lines.
+    await vi.waitFor(() => expect(cell.querySelector('.sql-text')!.textContent).toMatch(/^SELECT\n\s+id,\n\s+total\nFROM\n\s+orders/));
+  });
+
   it('sorts by duration, slowest first, then ascending, with aria-sort', async () => {
     await render();
     expect(header('#').getAttribute('aria-sort')).toBe('ascending');

@@ -2,15 +2,19 @@
 import { useMemo } from 'react';
 import type { PanelViewProps } from '../../app/panel.js';
 import { formatMs, pluralize } from '../../app/format.js';
-import { SqlGroupsContext } from './context.js';
+import { SqlRowContext } from './context.js';
 import { Findings } from './Findings.js';
 import { groupCountById } from './groups.js';
 import { QueryTable } from './QueryTable.js';
 
 export function SqlPanel({ detail }: PanelViewProps) {
-  const groups = useMemo(
-    () => ({ duplicates: groupCountById(detail.duplicates), nPlusOne: groupCountById(detail.nPlusOne) }),
-    [detail.duplicates, detail.nPlusOne],
+  const rowContext = useMemo(
+    () => ({
+      duplicates: groupCountById(detail.duplicates),
+      nPlusOne: groupCountById(detail.nPlusOne),
+      maxDurationMs: Math.max(0, ...detail.queries.map((q) => q.durationMs ?? 0)),
+    }),
+    [detail.duplicates, detail.nPlusOne, detail.queries],
   );
   const summary = (
     <span className="summary">
@@ -25,12 +29,12 @@ export function SqlPanel({ detail }: PanelViewProps) {
     </span>
   );
   return (
-    <SqlGroupsContext.Provider value={groups}>
+    <SqlRowContext.Provider value={rowContext}>
       <div className="sql-panel">
         <QueryTable queries={detail.queries} summary={summary}>
           <Findings duplicates={detail.duplicates} nPlusOne={detail.nPlusOne} />
         </QueryTable>
       </div>
-    </SqlGroupsContext.Provider>
+    </SqlRowContext.Provider>
   );
 }

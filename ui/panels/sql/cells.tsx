@@ -1,30 +1,62 @@
 /** Cell contents of the SQL table that need more than a value. */
-import type { CallSite, QueryRecord } from '../../../server/types.js';
+import { useMemo, useState } from 'react';
+import type { CallSite, Dialect, QueryRecord } from '../../../server/types.js';
 import { formatCallSite } from './callsite.js';
-import { useSqlGroups } from './context.js';
+import { compactSql } from './compact.js';
+import { useSqlRowContext } from './context.js';
 import { Highlight } from './Highlight.js';
 import { useFormattedSql } from './useFormattedSql.js';
 
+/** The SQL, one compact line by default; the formatted statement when expanded. */
 export function SqlCell({ query }: { query: QueryRecord }) {
-  const { duplicates, nPlusOne } = useSqlGroups();
-  const formatted = useFormattedSql(query.sql, query.db.dialect);
+  const { duplicates, nPlusOne } = useSqlRowContext();
+  const [expanded, setExpanded] = useState(false);
+  const dialect = query.db.dialect;
+  const compact = useMemo(() => compactSql(query.sql, dialect), [query.sql, dialect]);
   const duplicateCount = duplicates.get(query.id);
   const nPlusOneCount = nPlusOne.get(query.id);
   return (
     <div className="sql-cell">
-      {(duplicateCount || nPlusOneCount || query.error) && (
-        <div className="row-flags">
+      <div className="sql-main">
+        <button
+          type="button"
+          className="expand-button"
+          aria-expanded={expanded}
+          aria-label="Show formatted SQL"
+          title={expanded ? 'Collapse' : 'Format and show the whole statement'}
+          onClick={() => setExpanded(!expanded)}
+        >
+          <svg viewBox="0 0 16 16" width="10" height="10" aria-hidden="true" focusable="false">
+            <path d="M5 3l6 5-6 5z" fill="currentColor" />
+          </svg>
+        </button>
+        {expanded ? (
+          <FormattedSql sql={query.sql} dialect={dialect} />
+        ) : (
+          <pre className="sql-text compact">
+            <Highlight sql={compact} dialect={dialect} />
+          </pre>
+        )}
+      </div>
+      {(duplicateCount || nPlusOneCount || query.error || query.params.length > 0) && (
+        <div className="sql-meta">
           {duplicateCount ? <span className="flag warn">duplicate ×{duplicateCount}</span> : null}
           {nPlusOneCount ? <span className="flag danger">N+1 ×{nPlusOneCount}</span> : null}
           {query.error ? <span className="flag danger">error</span> : null}
+          {query.params.length > 0 && <Params params={query.params} />}
         </div>
       )}
-      <pre className="sql-text">
-        <Highlight sql={formatted} dialect={query.db.dialect} />
-      </pre>
-      {query.params.length > 0 && <Params params={query.params} />}
       {query.error && <div className="query-error">{query.error}</div>}
     </div>
+  );
+}
+
+function FormattedSql({ sql, dialect }: { sql: string; dialect: Dialect }) {
+  const formatted = useFormattedSql(sql, dialect);
+  return (
+    <pre className="sql-text">
+      <Highlight sql={formatted} dialect={dialect} />
+    </pre>
   );
 }
 
@@ -36,10 +68,25 @@ function Params({ params }: { params: unknown[] }) {
     text = String(params);
   }
   return (
-    <div className="params" title={text}>
+    <span className="params" title={text}>
       <span className="muted">params </span>
       {text}
-    </div>
+    </span>
+  );
+}
+
+/** Duration with a bar relative to the slowest query of the request. */
+export function DurationCell({ ms }: { ms: number | undefined }) {
+  const { maxDurationMs } = useSqlRowContext();
+  if (ms === undefined) return <span className="muted">running</span>;
+  const share = maxDurationMs > 0 ? Math.max(2, Math.round((ms / maxDurationMs) * 100)) : 0;
+  return (
+    <span className="duration">
+      {ms.toFixed(2)} ms
+      <span className="duration-bar" aria-hidden="true">
+        <span style={{ width: `${share}%` }} />
+      </span>
+    </span>
   );
 }
 

@@ -12,7 +12,7 @@ import {
 } from '@tanstack/react-table';
 import type { QueryRecord } from '../../../server/types.js';
 import { formatCallSite } from './callsite.js';
-import { CallSiteCell, SqlCell } from './cells.js';
+import { CallSiteCell, DurationCell, SqlCell } from './cells.js';
 import { CopyButtons } from './CopyButtons.js';
 
 export const sqlTableFeatures = tableFeatures({
@@ -51,10 +51,7 @@ export const sqlColumns = column.columns([
     sortFn: 'basic',
     sortDescFirst: true,
     sortUndefined: 'last',
-    cell: (info) => {
-      const ms = info.getValue();
-      return ms === undefined ? <span className="muted">running</span> : `${ms.toFixed(2)} ms`;
-    },
+    cell: (info) => <DurationCell ms={info.getValue()} />,
   }),
   column.accessor((q) => q.rowCount ?? undefined, {
     id: 'rows',

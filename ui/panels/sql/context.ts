@@ -1,13 +1,15 @@
-/** What every SQL row needs to know about its request: which groups each query belongs to. */
+/** What every SQL row needs to know about its request: groups, and the slowest query for the bars. */
 import { createContext, useContext } from 'react';
 
-export interface SqlGroupsInfo {
+export interface SqlRowContext {
   /** query id → size of its duplicate group */
   duplicates: ReadonlyMap<number, number>;
   /** query id → size of its N+1 group */
   nPlusOne: ReadonlyMap<number, number>;
+  /** The longest duration in the request, for the relative duration bars. */
+  maxDurationMs: number;
 }
 
-export const SqlGroupsContext = createContext<SqlGroupsInfo>({ duplicates: new Map(), nPlusOne: new Map() });
+export const SqlRowContext = createContext<SqlRowContext>({ duplicates: new Map(), nPlusOne: new Map(), maxDurationMs: 0 });
 
-export const useSqlGroups = (): SqlGroupsInfo => useContext(SqlGroupsContext);
+export const useSqlRowContext = (): SqlRowContext => useContext(SqlRowContext);

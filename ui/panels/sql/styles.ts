@@ -33,14 +33,24 @@ export const SQL_CSS = `
 .sort-button:focus-visible{outline:2px solid var(--accent);outline-offset:2px;border-radius:3px}
 .sort-icon{font-size:9px;opacity:.5}
 .sort-icon.active{opacity:1;color:var(--accent)}
-.sql-cell{display:flex;flex-direction:column;gap:4px;min-width:0}
-.row-flags{display:flex;gap:6px}
+.sql-cell{display:flex;flex-direction:column;gap:3px;min-width:0}
+.sql-main{display:flex;align-items:flex-start;gap:4px;min-width:0}
+.expand-button{all:unset;flex:none;display:inline-grid;place-items:center;width:16px;height:18px;border-radius:3px;color:var(--muted);cursor:pointer}
+.expand-button:hover{color:var(--text);background:var(--surface-2)}
+.expand-button:focus-visible{outline:2px solid var(--accent)}
+.expand-button svg{transition:transform .12s}
+.expand-button[aria-expanded="true"] svg{transform:rotate(90deg)}
+.sql-text.compact{display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}
+.sql-meta{display:flex;align-items:center;gap:6px;min-width:0;padding-left:20px}
+.duration{display:inline-flex;flex-direction:column;align-items:flex-end;gap:3px}
+.duration-bar{display:block;width:64px;height:3px;border-radius:2px;background:var(--surface-2);overflow:hidden}
+.duration-bar>span{display:block;height:100%;margin-left:auto;background:var(--accent);opacity:.75}
 .flag{padding:0 6px;border-radius:4px;font-size:11px;font-weight:650;line-height:18px}
 .flag.warn{background:var(--warn-bg);color:var(--warn)}
 .flag.danger{background:var(--danger-bg);color:var(--danger)}
-.sql-text{margin:0;white-space:pre-wrap;word-break:break-word;font:12px/1.5 var(--mono);color:#d4d7dd}
-.params{font:11.5px/1.4 var(--mono);color:var(--text);overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:80ch}
-.query-error{color:var(--danger);font:11.5px/1.4 var(--mono)}
+.sql-text{flex:1;min-width:0;margin:0;white-space:pre-wrap;word-break:break-word;font:12px/1.5 var(--mono);color:#d4d7dd}
+.params{min-width:0;font:11.5px/1.4 var(--mono);color:var(--text);overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:80ch}
+.query-error{padding-left:20px;color:var(--danger);font:11.5px/1.4 var(--mono)}
 .callsite{font:11.5px/1.4 var(--mono);color:var(--accent)}
 .copy-buttons{display:flex;gap:4px}
 .small-button{all:unset;padding:2px 7px;border:1px solid var(--border);border-radius:5px;background:var(--surface);color:var(--muted);font-size:11px;line-height:16px;cursor:pointer;white-space:nowrap}

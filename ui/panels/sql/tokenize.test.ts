@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Dialect } from '../../../server/types.js';
+import { compactSql } from './compact.js';
 import { tokenize, type TokenType } from './tokenize.js';
 
 const significant = (sql: string, dialect: Dialect) =>
@@ -51,5 +52,16 @@ describe('tokenize', () => {
         .map((t) => t.text)
         .join(''),
     ).toBe(sql);
+  });
+});
+
+describe('compactSql', () => {
+  const cases: Array<[string, string, string]> = [
+    ['collapses whitespace runs', 'SELECT *\n   FROM t\n\tWHERE a = 1', 'SELECT * FROM t WHERE a = 1'],
+    ['keeps whitespace inside strings', "SELECT '  two  spaces\n' FROM t", "SELECT '  two  spaces\n' FROM t"],
+    ['keeps the newline that ends a line comment', 'SELECT 1 -- one\n  FROM t', 'SELECT 1 -- one\nFROM t'],
+  ];
+  it.each(cases)('%s', (_name, sql, expected) => {
+    expect(compactSql(sql, 'postgres')).toBe(expected);
   });
 });
