@@ -58,7 +58,7 @@ function closeRecord(live: LiveRequest, res: ServerResponse): StoredRequest {
 }
 
 function launcherSnippet(live: LiveRequest, req: IncomingMessage, res: ServerResponse, options: ResolvedOptions): string {
-  const detail = toDetail(live);
+  const detail = toDetail(live, options);
   return launcherTag({
     src: `${options.mountPath}/static/launcher.js`,
     requestId: live.id,

@@ -23,6 +23,8 @@ export interface DebugToolbarOptions {
   store?: Store;
   /** HTML bodies larger than this pass through without the toolbar. Default 5 MB. */
   maxInjectBytes?: number;
+  /** A request running more queries than this is flagged. Default 20. */
+  queryBudget?: number;
 }
 
 export interface ResolvedOptions {
@@ -35,11 +37,12 @@ export interface ResolvedOptions {
   nonce: (req: IncomingMessage, res: ServerResponse) => string | undefined;
   store: Store;
   maxInjectBytes: number;
+  queryBudget: number;
 }
 
 const KNOWN_OPTIONS = new Set([
   'enabled', 'mountPath', 'allow', 'capacity', 'maxQueriesPerRequest', 'instrument', 'nonce', 'store',
-  'maxInjectBytes',
+  'maxInjectBytes', 'queryBudget',
 ]);
 
 /** Loopback only: 127.0.0.0/8, ::1 and their IPv4-mapped IPv6 forms. */
@@ -103,5 +106,6 @@ export function resolveOptions(options: DebugToolbarOptions = {}): ResolvedOptio
     nonce: optionalFunction('nonce', options.nonce, defaultNonce),
     store,
     maxInjectBytes: positiveInteger('maxInjectBytes', options.maxInjectBytes, 5 * 1024 * 1024),
+    queryBudget: positiveInteger('queryBudget', options.queryBudget, 20),
   };
 }

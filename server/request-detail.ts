@@ -1,7 +1,7 @@
 import type { StoredRequest } from './record.js';
 import type { QueryRecord, RequestDetail, RequestSummary, TimelineSpan } from './types.js';
 import { fingerprint } from './panels/sql/fingerprint.js';
-import { findDuplicates, findNPlusOne } from './panels/sql/groups.js';
+import { findDuplicates, findNPlusOne, findSimilar } from './panels/sql/groups.js';
 import { toCallSite } from './source-map.js';
 
 /*
@@ -29,8 +29,13 @@ function timelineOf(request: StoredRequest, queries: QueryRecord[]): TimelineSpa
   }))];
 }
 
+/** What the read path needs from the options. */
+export interface DetailSettings {
+  queryBudget: number;
+}
+
 /** Everything the panel shows about one request. */
-export function toDetail(request: StoredRequest): RequestDetail {
+export function toDetail(request: StoredRequest, settings: DetailSettings): RequestDetail {
   const cached = details.get(request);
   if (cached) return cached;
   const queries = request.queries.map(toQueryRecord);
@@ -51,7 +56,10 @@ export function toDetail(request: StoredRequest): RequestDetail {
     droppedQueryCount: request.queryCount - queries.length,
     totalQueryMs: queries.reduce((sum, q) => sum + (q.durationMs ?? 0), 0),
     duplicates,
+    similar: findSimilar(queries),
     nPlusOne,
+    queryBudget: settings.queryBudget,
+    overBudget: request.queryCount > settings.queryBudget,
     timeline: timelineOf(request, queries),
     templates: [],
   };
@@ -60,8 +68,8 @@ export function toDetail(request: StoredRequest): RequestDetail {
 }
 
 /** One line of the request list. */
-export function toSummary(request: StoredRequest): RequestSummary {
+export function toSummary(request: StoredRequest, settings: DetailSettings): RequestSummary {
   const { id, method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount } =
-    toDetail(request);
+    toDetail(request, settings);
   return { id, method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount };
 }

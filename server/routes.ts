@@ -40,7 +40,7 @@ export function createRoutes(options: ResolvedOptions) {
   async function serveApi(res: ServerResponse, path: string): Promise<void> {
     if (path === '/api/requests') {
       const requests = await store.list();
-      sendJson(res, 200, { requests: requests.map(toSummary) } satisfies RequestListResponse);
+      sendJson(res, 200, { requests: requests.map((request) => toSummary(request, options)) } satisfies RequestListResponse);
       return;
     }
     const match = /^\/api\/requests\/([^/]*)$/.exec(path);
@@ -48,7 +48,7 @@ export function createRoutes(options: ResolvedOptions) {
       const id = decodeSegment(match[1]);
       const request = id !== null && REQUEST_ID.test(id) ? await store.get(id) : undefined;
       if (!request) return sendError(res, 404, `no recorded request with id ${JSON.stringify(id ?? match[1])}`);
-      return sendJson(res, 200, toDetail(request));
+      return sendJson(res, 200, toDetail(request, options));
     }
     sendError(res, 404, `unknown toolbar endpoint ${path}`);
   }

@@ -9,10 +9,15 @@ export type Dialect = 'postgres' | 'mysql' | 'sqlite';
 /** Which database a query ran against. */
 export interface DbInfo {
   dialect: Dialect;
-  /** The driver that ran it: `pg`, `pglite`, later `mysql2`, `better-sqlite3`… */
+  /** The driver that ran it: `pg`, `pglite`, `mysql2`, `better-sqlite3`, `sqlite3`. */
   driver: string;
-  /** Database name when the driver knows it. */
+  /** Database name (or SQLite file) when the driver knows it. */
   database?: string;
+  /**
+   * Names the connection settings the query ran with, so EXPLAIN can open a connection of its own
+   * to the same database (see server/panels/sql/explain/targets.ts). Absent: no EXPLAIN.
+   */
+  explainKey?: string;
 }
 
 /** A position in source code: the user's own code, mapped back to TypeScript when maps exist. */
@@ -59,7 +64,30 @@ export interface DuplicateGroup {
   count: number;
 }
 
-/** The same query shape run again and again from one place: filled by the SQL issue. */
+/** The library that issued a query, read from its stack: decides the wording of a fix. */
+export type QueryLibrary = 'knex' | 'sequelize' | 'drizzle-orm' | 'typeorm' | 'prisma' | 'pg' | 'pglite' | 'mysql2'
+  | 'better-sqlite3' | 'sqlite3';
+
+/** A fix the user can copy, in the words of the library that issued the queries. */
+export interface Suggestion {
+  title: string;
+  code: string;
+  /** The library whose API `code` uses. */
+  orm: QueryLibrary;
+  /** Why, in a sentence: how many queries it saves and the time they took. */
+  reason?: string;
+}
+
+/** The same shape (fingerprint), any params, two or more times: worth a look, not always wrong. */
+export interface SimilarGroup {
+  fingerprint: string;
+  sql: string;
+  queryIds: number[];
+  count: number;
+  totalMs: number;
+}
+
+/** The same query shape run again and again from one place with different params. */
 export interface NPlusOneGroup {
   fingerprint: string;
   sql: string;
@@ -67,6 +95,11 @@ export interface NPlusOneGroup {
   queryIds: number[];
   totalMs: number;
   callSite: CallSite | null;
+  /** The user-code frames of the first query, innermost first, source-mapped. */
+  stack: CallSite[];
+  suggestion: Suggestion | null;
+  /** Link that opens `callSite` in the editor (the `editorUrl` option). */
+  editorUrl?: string;
 }
 
 export type SpanKind = 'request' | 'middleware' | 'handler' | 'query' | 'render' | 'http';
@@ -116,9 +149,51 @@ export interface RequestDetail extends RequestSummary {
   /** Sum of the stored queries' durations. */
   totalQueryMs: number;
   duplicates: DuplicateGroup[];
+  similar: SimilarGroup[];
   nPlusOne: NPlusOneGroup[];
+  /** The `queryBudget` option; `queryCount` above it flags the request. */
+  queryBudget: number;
+  overBudget: boolean;
   timeline: TimelineSpan[];
   templates: TemplateRender[];
+}
+
+/** One node of an EXPLAIN plan, the same shape for every dialect. */
+export interface PlanNode {
+  operation: string;
+  relation: string | null;
+  index: string | null;
+  estimatedRows: number | null;
+  actualRows: number | null;
+  cost: number | null;
+  timeMs: number | null;
+  filter: string | null;
+  children: PlanNode[];
+}
+
+/** `POST {mountPath}/api/explain` with `{ requestId, queryId, analyze? }`. */
+export interface ExplainRequest {
+  requestId: string;
+  queryId: number;
+  analyze?: boolean;
+}
+
+/** A change to the schema or statistics that the plan calls for: `CREATE INDEX …`, `ANALYZE …`. */
+export interface PlanSuggestion {
+  title: string;
+  code: string;
+  reason: string;
+}
+
+export interface ExplainResponse {
+  dialect: Dialect;
+  /** The plan as the database returned it (JSON for PostgreSQL/MySQL, rows for SQLite). */
+  plan: unknown;
+  /** The plan as indented text, for copying. */
+  text: string;
+  nodes: PlanNode[];
+  suggestions: PlanSuggestion[];
+  analyzed: boolean;
 }
 
 export interface RequestListResponse {

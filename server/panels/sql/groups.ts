@@ -1,4 +1,4 @@
-import type { CallSite, DuplicateGroup, NPlusOneGroup, QueryRecord } from '../../types.js';
+import type { CallSite, DuplicateGroup, NPlusOneGroup, QueryRecord, SimilarGroup } from '../../types.js';
 
 /** Repetitions from one call site with different params before a shape counts as an N+1. */
 export const N_PLUS_ONE_THRESHOLD = 3;
@@ -51,6 +51,24 @@ export function findNPlusOne(queries: readonly QueryRecord[], threshold = N_PLUS
       queryIds: same.map((q) => q.id),
       totalMs: same.reduce((sum, q) => sum + (q.durationMs ?? 0), 0),
       callSite: same[0].callSite,
+      stack: same[0].callSite ? [same[0].callSite] : [],
+      suggestion: null,
+    });
+  }
+  return groups.sort((a, b) => b.count - a.count);
+}
+
+/** The same shape, whatever the params, two or more times. */
+export function findSimilar(queries: readonly QueryRecord[]): SimilarGroup[] {
+  const groups: SimilarGroup[] = [];
+  for (const same of groupBy(queries, (q) => q.fingerprint).values()) {
+    if (same.length < 2) continue;
+    groups.push({
+      fingerprint: same[0].fingerprint,
+      sql: same[0].sql,
+      queryIds: same.map((q) => q.id),
+      count: same.length,
+      totalMs: same.reduce((sum, q) => sum + (q.durationMs ?? 0), 0),
     });
   }
   return groups.sort((a, b) => b.count - a.count);

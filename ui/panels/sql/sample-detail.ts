@@ -42,7 +42,16 @@ export const sampleDetail: RequestDetail = {
     query(7, USER, [7], 1.0, 1, 'f-user'),
   ],
   duplicates: [{ fingerprint: 'f-user', sql: USER, queryIds: [2, 5, 7], count: 3 }],
-  nPlusOne: [{ fingerprint: 'f-items', sql: ITEMS, count: 3, queryIds: [3, 4, 6], totalMs: 6.05, callSite: site(13) }],
+  similar: [
+    { fingerprint: 'f-user', sql: USER, queryIds: [2, 5, 7], count: 3, totalMs: 3.75 },
+    { fingerprint: 'f-items', sql: ITEMS, queryIds: [3, 4, 6], count: 3, totalMs: 6.05 },
+  ],
+  nPlusOne: [{
+    fingerprint: 'f-items', sql: ITEMS, count: 3, queryIds: [3, 4, 6], totalMs: 6.05, callSite: site(13),
+    stack: [site(13)], suggestion: null,
+  }],
+  queryBudget: 20,
+  overBudget: false,
   timeline: [],
   templates: [],
 };
