@@ -32,7 +32,16 @@ export function App({ requestId, mountPath, panels, onClose }: AppProps) {
 
   return (
     <Announcer>
-      <section className="panel" role="region" aria-label="Debug toolbar panel" style={{ height }}>
+      <section
+        className="panel"
+        role="region"
+        aria-label="Debug toolbar panel"
+        style={{ height }}
+        onKeyDown={(event) => {
+          // Escape closes, unless something inside used it (the filter box clears itself first).
+          if (event.key === 'Escape' && !event.defaultPrevented) onClose();
+        }}
+      >
         <ResizeHandle height={height} onResize={setHeight} onResizeEnd={commitHeight} />
         <Header detail={detail} onClose={onClose} tabs={<Tabs panels={panels} activeId={activeId} detail={detail} onSelect={select} />} />
         {active && (

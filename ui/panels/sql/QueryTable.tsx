@@ -52,6 +52,12 @@ export function QueryTable({ queries, summary, children }: Props) {
           placeholder="Filter SQL or call site…"
           value={filter}
           onChange={(event) => setFilter(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape' && filter) {
+              event.preventDefault();
+              setFilter('');
+            }
+          }}
         />
       </div>
       {children}
