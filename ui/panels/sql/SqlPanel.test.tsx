@@ -117,9 +117,10 @@ describe('SqlPanel', () => {
     expect(findings.textContent).toContain('N+1 ×3 at src/routes/orders.ts:13');
   });
 
-  it('notes dropped queries', async () => {
-    await render({ ...sampleDetail, queryCount: 507, droppedQueryCount: 500 });
+  it('notes dropped queries and an exceeded budget', async () => {
+    await render({ ...sampleDetail, queryCount: 507, droppedQueryCount: 500, overBudget: true, queryBudget: 20 });
     expect(container.textContent).toContain('500 not shown');
+    expect(container.textContent).toContain('over budget (20)');
   });
 
   it('copies the SQL with params inlined and announces it', async () => {

@@ -20,6 +20,12 @@ export function SqlPanel({ detail }: PanelViewProps) {
     <span className="summary">
       <strong>{pluralize(detail.queryCount, 'query', 'queries')}</strong>
       <span className="muted"> · {formatMs(detail.totalQueryMs)} total</span>
+      {detail.overBudget === true && (
+        <span className="over-budget" title="The queryBudget option">
+          {' '}
+          · over budget ({detail.queryBudget})
+        </span>
+      )}
       {detail.droppedQueryCount > 0 && (
         <span className="dropped" title="Raise maxQueriesPerRequest to keep more">
           {' '}

@@ -8,7 +8,7 @@ export const sqlPanel: PanelDefinition = {
   title: 'SQL',
   badge: (detail) => ({
     text: String(detail.queryCount),
-    tone: detail.duplicates.length > 0 || detail.nPlusOne.length > 0 ? 'warn' : undefined,
+    tone: detail.duplicates.length > 0 || detail.nPlusOne.length > 0 || detail.overBudget === true ? 'warn' : undefined,
   }),
   View: SqlPanel,
   css: SQL_CSS,

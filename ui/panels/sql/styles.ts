@@ -3,7 +3,7 @@ export const SQL_CSS = `
 .sql-panel{display:flex;flex-direction:column;min-height:100%}
 .toolbar{position:sticky;top:0;z-index:1;display:flex;align-items:center;gap:10px;padding:6px 12px;background:var(--bg);border-bottom:1px solid var(--border)}
 .summary{font-variant-numeric:tabular-nums}
-.dropped{color:var(--warn)}
+.dropped,.over-budget{color:var(--warn)}
 .filter{all:unset;box-sizing:border-box;width:240px;height:26px;padding:0 8px;border:1px solid var(--border);border-radius:6px;background:var(--surface);color:var(--text);font:inherit}
 .filter::placeholder{color:var(--muted)}
 .filter:focus-visible{border-color:var(--accent);box-shadow:0 0 0 2px rgba(110,168,254,.25)}
