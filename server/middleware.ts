@@ -38,6 +38,7 @@ function openRecord(req: IncomingMessage, options: ResolvedOptions): LiveRequest
     queryCount: 0,
     startTime: performance.now(),
     maxQueries: options.maxQueriesPerRequest,
+    finished: false,
   };
 }
 
@@ -84,6 +85,7 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
   const store = () => {
     if (stored) return;
     stored = true;
+    live.finished = true;
     try {
       const added = options.store.add(closeRecord(live, res));
       if (added instanceof Promise) added.catch((error) => warnOnce('store', 'could not store a request:', error));

@@ -33,4 +33,9 @@ export interface LiveRequest extends StoredRequest {
   /** `performance.now()` at the start, the origin of every `startMs`. */
   startTime: number;
   maxQueries: number;
+  /**
+   * Set once the response is over: work the request left behind (a timer, a fire-and-forget
+   * promise) still runs in its context, but its queries no longer belong to a stored record.
+   */
+  finished: boolean;
 }

@@ -63,7 +63,8 @@ export function toDetail(request: StoredRequest, settings: DetailSettings): Requ
     timeline: timelineOf(request, queries),
     templates: [],
   };
-  details.set(request, detail);
+  // A query still running when the response ended will finish later: derive again until then.
+  if (request.queries.every((q) => q.durationMs !== null)) details.set(request, detail);
   return detail;
 }
 

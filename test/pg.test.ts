@@ -18,6 +18,7 @@ describe.skipIf(!available).each([
   let pool: pg.Pool;
   let smallPool: pg.Pool;
   let server: Awaited<ReturnType<typeof listen>>;
+  let afterResponseDone: () => void = () => undefined;
 
   async function loadAuthor(id: number) {
     return (await pool.query('SELECT id, name FROM authors WHERE id = $1', [id])).rows[0];
@@ -84,6 +85,11 @@ describe.skipIf(!available).each([
       await pool.query('SELECT name FROM authors WHERE id = $1', [1]);
       await pool.query('SELECT name FROM authors WHERE id = $1', [2]);
       res.json({});
+    });
+    app.get('/leaves-work-behind', async (_req, res) => {
+      await pool.query('SELECT 1 AS during');
+      res.json({});
+      setTimeout(() => void pool.query('SELECT 2 AS after_response').then(() => afterResponseDone()), 5);
     });
     app.get('/many', async (_req, res) => {
       for (let i = 0; i < 25; i++) await pool.query('SELECT $1::int', [i]);
@@ -162,6 +168,15 @@ describe.skipIf(!available).each([
     const { detail } = await fetchRecorded(server.url, '/duplicates');
     expect(detail.queries.some((q) => q.sql.includes('outside'))).toBe(false);
     expect(detail.queryCount).toBe(3);
+  });
+
+  it('does not attach queries a request leaves behind after its response', async () => {
+    const done = new Promise<void>((resolve) => { afterResponseDone = resolve; });
+    const { id } = await fetchRecorded(server.url, '/leaves-work-behind');
+    await done;
+    const detail = await (await fetch(`${server.url}/__toolbar/api/requests/${id}`)).json();
+    expect(detail.queries.map((q: { sql: string }) => q.sql)).toEqual(['SELECT 1 AS during']);
+    expect(detail.queryCount).toBe(1);
   });
 
   it('groups the same SQL with the same params as duplicates', async () => {

@@ -33,7 +33,7 @@ export function startQuery(
   frames?: RawFrame[],
 ): QueryHandle | null {
   const context = currentContext();
-  if (!context) return null;
+  if (!context || context.request.finished) return null;
   const request = context.request;
   request.queryCount += 1;
   if (request.queries.length >= request.maxQueries) return null;
