@@ -76,6 +76,8 @@ describe('boot', () => {
     expect(badge.classList.contains('l-warn')).toBe(true);
     expect(handle!.shadow.querySelector('style')!.textContent).toContain('all:initial');
     expect(document.body.getAttribute('style')).toBe(bodyStyle);
+    expect(handle!.element.style.getPropertyValue('position')).toBe('fixed');
+    expect(handle!.element.style.getPropertyPriority('position')).toBe('important');
   });
 
   it('loads and mounts the app on first open only, and persists the open state', async () => {

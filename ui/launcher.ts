@@ -10,6 +10,18 @@ import { isBoolean, readState, writeState } from './state/storage.js';
 
 export const ELEMENT_NAME = 'express-debug-toolbar';
 
+const HOST_STYLE: Record<string, string> = {
+  position: 'fixed',
+  right: '0',
+  bottom: '0',
+  width: '0',
+  height: '0',
+  margin: '0',
+  padding: '0',
+  border: '0',
+  'z-index': '2147483646',
+};
+
 export interface LauncherHandle {
   element: HTMLElement;
   shadow: ShadowRoot;
@@ -51,6 +63,9 @@ export function boot(options: BootOptions = {}): LauncherHandle | null {
 function install(config: LauncherConfig, loadApp: () => Promise<AppModule>): LauncherHandle {
   if (!customElements.get(ELEMENT_NAME)) customElements.define(ELEMENT_NAME, class extends HTMLElement {});
   const host = document.createElement(ELEMENT_NAME);
+  // Inline !important beats any page rule (`body > * { position: relative }`…), so the host never
+  // enters the page's flow. Set through CSSOM, which CSP allows.
+  for (const [name, value] of Object.entries(HOST_STYLE)) host.style.setProperty(name, value, 'important');
   const shadow = host.attachShadow({ mode: 'open' });
 
   const style = el('style', '', LAUNCHER_CSS);
