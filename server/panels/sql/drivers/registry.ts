@@ -1,5 +1,6 @@
 import { instrumentPg } from './pg.js';
 import { instrumentPglite } from './pglite.js';
+import { instrumentMysql2 } from './mysql2.js';
 
 /**
  * The database modules the toolbar records, one key per driver. Adding a driver is one file in
@@ -10,11 +11,17 @@ export interface Instrumentable {
   pg?: unknown;
   /** `@electric-sql/pglite`: the module, the `PGlite` class or an instance. */
   pglite?: unknown;
+  /**
+   * The `mysql2` module: `import mysql from 'mysql2'`. It covers `mysql2/promise` too (whose
+   * classes wrap the core ones); passing `mysql2/promise` works as well.
+   */
+  mysql2?: unknown;
 }
 
 const DRIVERS: Record<keyof Instrumentable, (module: unknown) => void> = {
   pg: instrumentPg,
   pglite: instrumentPglite,
+  mysql2: instrumentMysql2,
 };
 
 /** Throws a TypeError naming the supported drivers when `instrument` has a key we do not know. */

@@ -1,0 +1,273 @@
+import { AsyncResource } from 'node:async_hooks';
+import { createRequire } from 'node:module';
+import { currentContext, requestContext } from '../../../context.js';
+import { captureFrames } from '../../../callsite.js';
+import { startQuery, type QueryHandle } from '../capture.js';
+import { registerExplainTarget, type ExplainTarget, type Rows } from '../explain/targets.js';
+import { ownerOf, patchMethod, reportHookError } from './patch.js';
+import type { DbInfo } from '../../../types.js';
+
+type Callback = (this: unknown, ...args: any[]) => unknown;
+
+/** The parts of mysql2's `ConnectionConfig` the toolbar reads. */
+interface ConnectionConfig {
+  host?: string;
+  port?: number;
+  socketPath?: string;
+  user?: string;
+  database?: string;
+  stream?: unknown;
+  [setting: string]: unknown;
+}
+
+interface CoreModule {
+  Connection: { prototype: object };
+  Pool: { prototype: object };
+  PoolCluster?: new () => { of(pattern?: string): object };
+  createConnectionPromise?: (options: object) => Promise<PromiseConnection>;
+}
+
+interface PromiseConnection {
+  query(sql: string, params?: unknown[]): Promise<[unknown, unknown]>;
+  end(): Promise<void>;
+  connection?: { destroy(): void };
+}
+
+const nodeRequire = createRequire(import.meta.url);
+
+/**
+ * `mysql2/promise` exports only its wrapper classes, which call the core connection's methods:
+ * find the core module of the same copy (next to promise.js) and patch that instead.
+ */
+function coreModule(given: unknown): CoreModule | null {
+  let module = given as Record<string | symbol, any> | null;
+  if (module && typeof module === 'object' && module[Symbol.toStringTag] === 'Module' && module.default) {
+    module = module.default;
+  }
+  if (!module || (typeof module !== 'object' && typeof module !== 'function')) return null;
+  if (module.Connection?.prototype && module.Pool?.prototype && ownerOf(module.Connection.prototype, 'addCommand')) {
+    return module as unknown as CoreModule;
+  }
+  if (module.PromisePool) {
+    for (const entry of Object.values(nodeRequire.cache)) {
+      if (entry?.exports === module) return coreModule(createRequire(entry.filename)('./index.js'));
+    }
+  }
+  return null;
+}
+
+/** The callback of query/execute(sql | options, values?, cb?): mysql2 takes `values` as the callback when it is one. */
+function callbackIndex(args: unknown[]): number {
+  if (typeof args[1] === 'function') return 1;
+  if (typeof args[2] === 'function') return 2;
+  return -1;
+}
+
+function isHeader(result: unknown): result is { affectedRows: number } {
+  return typeof result === 'object' && result !== null && !Array.isArray(result)
+    && typeof (result as { affectedRows?: unknown }).affectedRows === 'number';
+}
+
+/** affectedRows for writes, rows.length for reads; a multi-statement answer sums its parts. */
+function rowCountOf(rows: unknown, fields?: unknown): number | null {
+  if (isHeader(rows)) return rows.affectedRows;
+  if (!Array.isArray(rows)) return null;
+  const multi = rows.some(isHeader)
+    || (Array.isArray(fields) && fields.length > 1 && fields.every((f) => f === undefined || Array.isArray(f)));
+  if (!multi) return rows.length;
+  return rows.reduce<number>((sum, part) => sum + (rowCountOf(part) ?? 0), 0);
+}
+
+function settle(handle: QueryHandle, callback: Callback): Callback {
+  return function recordThenCall(this: unknown, ...args: any[]) {
+    try {
+      if (args[0]) handle.fail(args[0]);
+      else handle.succeed(rowCountOf(args[1], args[2]));
+    } catch (hookError) {
+      reportHookError(hookError);
+    }
+    return callback.apply(this, args);
+  };
+}
+
+/**
+ * mysql2 calls back from socket events, which carry the context of whoever opened the socket (or
+ * released the pooled connection): pin every callback to its caller, in a request or not.
+ */
+function bindToCaller<T extends Callback>(callback: T): T {
+  return AsyncResource.bind(callback) as T;
+}
+
+/** Emitter mode (no callback: `.stream()`, `on('result')`): observe the events without listening to 'error'. */
+function watchCommand(command: any, handle: QueryHandle): void {
+  if (!command || typeof command.emit !== 'function') return;
+  const emit = command.emit;
+  let rows = 0;
+  command.emit = function recordEvent(this: unknown, event: string | symbol, ...args: unknown[]) {
+    try {
+      if (event === 'result') rows += isHeader(args[0]) ? args[0].affectedRows : 1;
+      else if (event === 'error') handle.fail(args[0]);
+      else if (event === 'end') handle.succeed(rows);
+    } catch (hookError) {
+      reportHookError(hookError);
+    }
+    return emit.call(this, event, ...args);
+  };
+}
+
+/** SQL as written (before mysql2 substitutes `?` for query()) and the params as given. */
+function describe(args: any[]): { sql: unknown; params: unknown } {
+  const [first, second] = args;
+  if (typeof first === 'string') return { sql: first, params: typeof second === 'function' ? undefined : second };
+  if (first && typeof first === 'object') {
+    const params = second !== undefined && typeof second !== 'function' ? second : first.values;
+    return { sql: first.sql, params };
+  }
+  return { sql: undefined, params: undefined };
+}
+
+const EXPLAIN_SETTINGS = [
+  'host', 'port', 'socketPath', 'localAddress', 'user', 'password', 'password2', 'password3', 'passwordSha1',
+  'database', 'ssl', 'charsetNumber', 'connectTimeout', 'authPlugins', 'authSwitchHandler', 'insecureAuth',
+  'enableCleartextPlugin', 'timezone', 'supportBigNumbers', 'bigNumberStrings', 'decimalNumbers', 'dateStrings',
+];
+
+function explainTargetFor(core: CoreModule, config: ConnectionConfig): ExplainTarget {
+  // Only connection settings: no pool options, no multipleStatements, no custom stream.
+  const options: Record<string, unknown> = {};
+  for (const name of EXPLAIN_SETTINGS) if (config[name] !== undefined) options[name] = config[name];
+  return {
+    dialect: 'mysql',
+    withConnection(work) {
+      // Outside any request, so the toolbar never records its own EXPLAIN.
+      return requestContext.exit(async () => {
+        const connection = await core.createConnectionPromise!(options);
+        try {
+          return await work(async (sql, params) => {
+            const [rows] = await connection.query(sql, params ? [...params] : []);
+            return (Array.isArray(rows) ? rows : [rows]) as Rows;
+          });
+        } finally {
+          await connection.end().catch(() => connection.connection?.destroy());
+        }
+      });
+    },
+  };
+}
+
+function dbInfoFactory(core: CoreModule): (config: ConnectionConfig | undefined) => DbInfo {
+  const cache = new WeakMap<object, DbInfo>();
+  return (config) => {
+    if (!config) return { dialect: 'mysql', driver: 'mysql2' };
+    let info = cache.get(config);
+    if (!info) {
+      info = { dialect: 'mysql', driver: 'mysql2', database: config.database || undefined };
+      if (!config.stream && typeof core.createConnectionPromise === 'function') {
+        const address = config.socketPath ?? `${config.host ?? 'localhost'}:${config.port ?? 3306}`;
+        // Never the password: the key is shown to the UI and logged.
+        const key = `mysql2:${config.user ?? ''}@${address}/${config.database ?? ''}`;
+        info.explainKey = registerExplainTarget(key, () => explainTargetFor(core, config));
+      }
+      cache.set(config, info);
+    }
+    return info;
+  };
+}
+
+function patchConnection(prototype: object, dbInfo: (config: ConnectionConfig | undefined) => DbInfo): void {
+  for (const method of ['query', 'execute'] as const) {
+    patchMethod(prototype, method, (original) =>
+      function hooked(this: { config?: ConnectionConfig }, ...args: any[]) {
+        let handle: QueryHandle | null = null;
+        try {
+          const { sql, params } = describe(args);
+          if (typeof sql === 'string') handle = startQuery(sql, params, dbInfo(this.config), hooked);
+        } catch (hookError) {
+          reportHookError(hookError);
+        }
+        const first = args[0];
+        // A command object comes from pool.query (already built, its callback inside).
+        const command = first && typeof first === 'object' && typeof first.on === 'function' ? first : null;
+        let watch = false;
+        try {
+          if (command && typeof command.onResult === 'function') {
+            command.onResult = handle ? settle(handle, bindToCaller(command.onResult)) : bindToCaller(command.onResult);
+          } else if (!command) {
+            const index = callbackIndex(args);
+            if (index >= 0) args[index] = handle ? settle(handle, bindToCaller(args[index])) : bindToCaller(args[index]);
+            else watch = handle !== null;
+          } else {
+            watch = handle !== null;
+          }
+        } catch (hookError) {
+          reportHookError(hookError);
+        }
+        let result: unknown;
+        try {
+          result = original.apply(this, args);
+        } catch (error) {
+          handle?.fail(error);
+          throw error;
+        }
+        if (watch && handle) watchCommand(command ?? result, handle);
+        return result;
+      });
+  }
+}
+
+/**
+ * pool.query/execute run the real query from a getConnection callback, where the user's frames are
+ * gone: capture them here and hand them down through the context (as the pg hook does).
+ */
+function patchPoolLevel(prototype: object): void {
+  for (const method of ['query', 'execute'] as const) {
+    patchMethod(prototype, method, (original) =>
+      function withCallerFrames(this: unknown, ...args: any[]) {
+        const context = currentContext();
+        if (!context || context.frames) return original.apply(this, args);
+        const index = callbackIndex(args);
+        if (index >= 0) args[index] = bindToCaller(args[index]);
+        const frames = captureFrames(withCallerFrames);
+        return requestContext.run({ request: context.request, frames }, () => original.apply(this, args));
+      });
+  }
+}
+
+function patchPool(prototype: object): void {
+  // A full pool hands a freed connection to the next waiter from inside release(), in the
+  // releaser's context: without the bind the waiter's queries would land in another request.
+  patchMethod(prototype, 'getConnection', (original) =>
+    function getConnection(this: unknown, ...args: any[]) {
+      if (typeof args[0] === 'function') args[0] = bindToCaller(args[0]);
+      return original.apply(this, args);
+    });
+  patchPoolLevel(prototype);
+}
+
+/**
+ * Records every query of `mysql2`: `query` and `execute` on connections, pools, pool connections
+ * and pool clusters, callback and promise forms. Pass the core module (`import mysql from
+ * 'mysql2'`): it covers `mysql2/promise` too, whose classes wrap the core ones; passing
+ * `mysql2/promise` itself works as well. ORMs on mysql2 (knex, sequelize) go through the same
+ * methods.
+ *
+ * Prototype patches, not mysql2's TracingChannels (3.20+): the channels report query() with its
+ * values already substituted and exist only in recent versions, while the patches see the SQL as
+ * written with its params, on every 3.x, with the caller's frames on the stack.
+ */
+export function instrumentMysql2(mysql2: unknown): void {
+  const core = coreModule(mysql2);
+  const connectionPrototype = core ? ownerOf(core.Connection.prototype, 'query') : null;
+  if (!core || !connectionPrototype) {
+    throw new TypeError('express-debug-toolbar: `instrument.mysql2` must be the mysql2 module (import mysql from "mysql2")');
+  }
+  patchConnection(connectionPrototype, dbInfoFactory(core));
+  const poolPrototype = ownerOf(core.Pool.prototype, 'getConnection');
+  if (poolPrototype) patchPool(poolPrototype);
+  if (typeof core.PoolCluster === 'function') {
+    // PoolNamespace (what cluster.of() returns) is not exported: reach it from a live, empty cluster.
+    const namespace = new core.PoolCluster().of('*');
+    const namespacePrototype = ownerOf(namespace, 'query');
+    if (namespacePrototype) patchPoolLevel(namespacePrototype);
+  }
+}
