@@ -1,6 +1,7 @@
 import { instrumentPg } from './pg.js';
 import { instrumentPglite } from './pglite.js';
 import { instrumentMysql2 } from './mysql2.js';
+import { instrumentBetterSqlite3 } from './better-sqlite3.js';
 
 /**
  * The database modules the toolbar records, one key per driver. Adding a driver is one file in
@@ -16,12 +17,15 @@ export interface Instrumentable {
    * classes wrap the core ones); passing `mysql2/promise` works as well.
    */
   mysql2?: unknown;
+  /** `better-sqlite3`: its default export, the Database class (`import Database from 'better-sqlite3'`). */
+  betterSqlite3?: unknown;
 }
 
 const DRIVERS: Record<keyof Instrumentable, (module: unknown) => void> = {
   pg: instrumentPg,
   pglite: instrumentPglite,
   mysql2: instrumentMysql2,
+  betterSqlite3: instrumentBetterSqlite3,
 };
 
 /** Throws a TypeError naming the supported drivers when `instrument` has a key we do not know. */

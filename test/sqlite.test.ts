@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import express5 from 'express';
+import express4 from 'express4';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { debugToolbar } from '../server/index.js';
+import { explainTarget } from '../server/panels/sql/explain/targets.js';
+import { fetchRecorded, listen } from './support/http.js';
+
+const THIS_FILE = fileURLToPath(import.meta.url);
+
+describe.each([
+  ['Express 5', express5],
+  ['Express 4', express4 as unknown as typeof express5],
+])('better-sqlite3 on %s', (_name, express) => {
+  const dir = mkdtempSync(join(tmpdir(), 'edt-bsqlite-'));
+  const file = join(dir, 'app.db');
+  let db: Database.Database;
+  let server: Awaited<ReturnType<typeof listen>>;
+
+  function loadAuthor(id: number) {
+    return db.prepare('SELECT id, name FROM authors WHERE id = ?').get(id);
+  }
+
+  beforeAll(async () => {
+    db = new Database(file);
+    db.exec(`CREATE TABLE authors (id integer PRIMARY KEY, name text NOT NULL);
+      CREATE TABLE posts (id integer PRIMARY KEY, author_id int, title text);
+      INSERT INTO authors (name) VALUES ('a1'), ('a2'), ('a3');
+      INSERT INTO posts (author_id, title) VALUES (2, 'p1'), (3, 'p2'), (1, 'p3'), (2, 'p4');`);
+    const app = express();
+    app.use(debugToolbar({ instrument: { betterSqlite3: Database } }));
+    app.get('/posts', (_req, res) => {
+      const posts = db.prepare('SELECT id, author_id, title FROM posts ORDER BY id').all() as { author_id: number }[];
+      const authors = posts.map((post) => loadAuthor(post.author_id));
+      res.json({ posts: posts.length, authors: authors.length });
+    });
+    app.get('/shapes', (_req, res) => {
+      db.prepare('SELECT name FROM authors WHERE id = ?').get(1);
+      db.prepare('SELECT name FROM authors WHERE id IN (?, ?)').all([1, 2]);
+      db.prepare('SELECT name FROM authors WHERE id = @id').get({ id: 3 });
+      const bound = db.prepare('SELECT name FROM authors WHERE id > ?').bind(1);
+      bound.all();
+      let seen = 0;
+      for (const _row of db.prepare('SELECT id FROM authors').iterate()) seen += 1;
+      for (const _row of db.prepare('SELECT id FROM posts').iterate()) break;
+      const rename = db.transaction((id: number, name: string) => {
+        db.prepare('UPDATE authors SET name = ? WHERE id = ?').run(name, id);
+      });
+      rename(3, 'renamed');
+      db.exec('UPDATE posts SET title = title');
+      try {
+        db.prepare('INSERT INTO authors (id, name) VALUES (?, ?)').run(1, 'duplicate');
+      } catch {
+        // recorded as a failed query
+      }
+      try {
+        db.prepare('SELECT nope FROM nowhere').all();
+      } catch {
+        // prepare failed: recorded too
+      }
+      res.json({ seen });
+    });
+    app.get('/plain', (_req, res) => {
+      db.prepare('SELECT ? AS inside').get(1);
+      res.json({});
+    });
+    app.get('/memory', (_req, res) => {
+      const memory = new Database(':memory:');
+      memory.prepare('SELECT 1 AS one').get();
+      memory.close();
+      res.json({});
+    });
+    server = await listen(app);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    db?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('records 1 + N statements with params, row counts, the call site and the N+1', async () => {
+    const { detail } = await fetchRecorded(server.url, '/posts');
+    expect(detail.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
+      ['SELECT id, author_id, title FROM posts ORDER BY id', [], 4],
+      ['SELECT id, name FROM authors WHERE id = ?', [2], 1],
+      ['SELECT id, name FROM authors WHERE id = ?', [3], 1],
+      ['SELECT id, name FROM authors WHERE id = ?', [1], 1],
+      ['SELECT id, name FROM authors WHERE id = ?', [2], 1],
+    ]);
+    for (const query of detail.queries) {
+      expect(query.callSite?.file).toBe(THIS_FILE);
+      expect(query.durationMs).not.toBeNull();
+      expect(query.db).toEqual({ dialect: 'sqlite', driver: 'better-sqlite3', database: file, explainKey: `better-sqlite3:${file}` });
+    }
+    expect(detail.queries[1].callSite?.function).toBe('loadAuthor');
+    expect(detail.nPlusOne).toHaveLength(1);
+    expect(detail.nPlusOne[0].count).toBe(4);
+  });
+
+  it('records get/all/iterate/bind/named params, transactions, exec and errors', async () => {
+    const { detail } = await fetchRecorded(server.url, '/shapes');
+    expect(detail.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
+      ['SELECT name FROM authors WHERE id = ?', [1], 1],
+      ['SELECT name FROM authors WHERE id IN (?, ?)', [1, 2], 2],
+      ['SELECT name FROM authors WHERE id = @id', ['{"id":3}'], 1],
+      ['SELECT name FROM authors WHERE id > ?', [1], 2],
+      ['SELECT id FROM authors', [], 3],
+      ['SELECT id FROM posts', [], 1],
+      ['BEGIN', [], 0],
+      ['UPDATE authors SET name = ? WHERE id = ?', ['renamed', 3], 1],
+      ['COMMIT', [], 0],
+      ['UPDATE posts SET title = title', [], null],
+      ['INSERT INTO authors (id, name) VALUES (?, ?)', [1, 'duplicate'], null],
+      ['SELECT nope FROM nowhere', [], null],
+    ]);
+    expect(detail.queries[10].error).toMatch(/UNIQUE/);
+    expect(detail.queries[11].error).toMatch(/nowhere/);
+    expect(detail.queries.slice(0, 10).every((q) => q.error === undefined && q.durationMs !== null)).toBe(true);
+    expect(detail.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
+  });
+
+  it('does not attach statements run outside a request', async () => {
+    db.prepare('SELECT 42 AS outside').get();
+    const { detail } = await fetchRecorded(server.url, '/plain');
+    expect(detail.queries.map((q) => q.sql)).toEqual(['SELECT ? AS inside']);
+  });
+
+  it('registers a read-only explain target on the same file', async () => {
+    const target = explainTarget(`better-sqlite3:${file}`)!;
+    expect(target.dialect).toBe('sqlite');
+    expect(await target.withConnection((run) => run('SELECT ? AS one', [1]))).toEqual([{ one: 1 }]);
+    const plan = await target.withConnection((run) => run('EXPLAIN QUERY PLAN SELECT * FROM authors WHERE id = ?', [1]));
+    expect(JSON.stringify(plan)).toMatch(/SEARCH authors/);
+    await expect(target.withConnection((run) => run('DELETE FROM authors'))).rejects.toThrow(/readonly/);
+  });
+
+  it('gives in-memory databases no explain key, and patches once', async () => {
+    const { detail } = await fetchRecorded(server.url, '/memory');
+    expect(detail.queries.map((q) => q.db)).toEqual([{ dialect: 'sqlite', driver: 'better-sqlite3', database: ':memory:' }]);
+    const memory = new Database(':memory:');
+    const run = Object.getPrototypeOf(memory.prepare('SELECT 1')).run;
+    debugToolbar({ instrument: { betterSqlite3: memory } });
+    expect(Object.getPrototypeOf(memory.prepare('SELECT 1')).run).toBe(run);
+    memory.close();
+    expect(() => debugToolbar({ instrument: { betterSqlite3: {} } })).toThrow(/better-sqlite3/);
+  });
+});
