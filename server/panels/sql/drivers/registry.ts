@@ -1,7 +1,9 @@
 import { instrumentPg } from './pg.js';
 import { instrumentPglite } from './pglite.js';
+import { isTemplateEngineKey, TEMPLATE_ENGINE_KEYS } from '../../templates/registry.js';
 import { instrumentMysql2 } from './mysql2.js';
 import { instrumentBetterSqlite3 } from './better-sqlite3.js';
+import { instrumentSqlite3 } from './sqlite3.js';
 
 /**
  * The database modules the toolbar records, one key per driver. Adding a driver is one file in
@@ -19,6 +21,8 @@ export interface Instrumentable {
   mysql2?: unknown;
   /** `better-sqlite3`: its default export, the Database class (`import Database from 'better-sqlite3'`). */
   betterSqlite3?: unknown;
+  /** `sqlite3` (node-sqlite3): the module, `import sqlite3 from 'sqlite3'`. */
+  sqlite3?: unknown;
 }
 
 const DRIVERS: Record<keyof Instrumentable, (module: unknown) => void> = {
@@ -26,14 +30,16 @@ const DRIVERS: Record<keyof Instrumentable, (module: unknown) => void> = {
   pglite: instrumentPglite,
   mysql2: instrumentMysql2,
   betterSqlite3: instrumentBetterSqlite3,
+  sqlite3: instrumentSqlite3,
 };
 
 /** Throws a TypeError naming the supported drivers when `instrument` has a key we do not know. */
 export function validateInstrument(instrument: object): void {
   for (const key of Object.keys(instrument)) {
-    if (!(key in DRIVERS)) {
+    // Template engines share the option (server/panels/templates/registry.ts).
+    if (!(key in DRIVERS) && !isTemplateEngineKey(key)) {
       throw new TypeError(
-        `express-debug-toolbar: unknown driver \`instrument.${key}\`; supported: ${Object.keys(DRIVERS).join(', ')}`,
+        `express-debug-toolbar: unknown driver \`instrument.${key}\`; supported: ${[...Object.keys(DRIVERS), ...TEMPLATE_ENGINE_KEYS].join(', ')}`,
       );
     }
   }
@@ -43,6 +49,6 @@ export function validateInstrument(instrument: object): void {
 export function instrumentDrivers(instrument: Instrumentable): void {
   validateInstrument(instrument);
   for (const [key, module] of Object.entries(instrument)) {
-    if (module !== undefined && module !== null) DRIVERS[key as keyof Instrumentable](module);
+    if (module !== undefined && module !== null && key in DRIVERS) DRIVERS[key as keyof Instrumentable](module);
   }
 }
