@@ -1,49 +1,132 @@
-/** The findings above the table: duplicate groups and N+1 patterns, most repeated first. */
-import type { DuplicateGroup, NPlusOneGroup } from '../../../server/types.js';
-import { formatMs } from '../../app/format.js';
+/**
+ * The findings the SQL tab leads with. Each is a disclosure: its queries (highlight one, or
+ * filter the table to all of them), the user-code frames behind it, and the fix.
+ */
+import { useId, useMemo, useState } from 'react';
+import type { QueryRecord, RequestDetail } from '../../../server/types.js';
+import { formatMs, pluralize } from '../../app/format.js';
+import { useNavigation } from '../../app/navigation.js';
 import { formatCallSite } from './callsite.js';
+import { editorLinkFrom, type EditorLink } from './editor-link.js';
+import { FindingFix } from './FindingFix.js';
+import { findingFrames, listFindings, type Finding } from './findings.js';
+import { Frames } from './Frames.js';
+
+type FindingsDetail = Pick<RequestDetail, 'nPlusOne' | 'duplicates' | 'similar' | 'queries' | 'queryCount' | 'queryBudget' | 'overBudget'>;
 
 const preview = (sql: string): string => {
   const line = sql.replace(/\s+/g, ' ').trim();
   return line.length > 140 ? `${line.slice(0, 139)}…` : line;
 };
 
-export function Findings({ duplicates, nPlusOne }: { duplicates: DuplicateGroup[]; nPlusOne: NPlusOneGroup[] }) {
-  if (duplicates.length === 0 && nPlusOne.length === 0) return null;
-  const dups = [...duplicates].sort((a, b) => b.count - a.count);
-  const n1 = [...nPlusOne].sort((a, b) => b.count - a.count);
+const TITLES = { nplusone: 'N+1', duplicate: 'Duplicate query', similar: 'Similar queries' } as const;
+const TONES = { nplusone: 'danger', duplicate: 'warn', similar: 'info' } as const;
+
+export function Findings({ detail }: { detail: FindingsDetail }) {
+  const findings = useMemo(() => listFindings(detail), [detail]);
+  const queries = useMemo(() => new Map(detail.queries.map((q) => [q.id, q])), [detail.queries]);
+  // The server links N+1 call sites; every other frame borrows the same pattern when it can.
+  const editorLink = useMemo(() => {
+    for (const group of detail.nPlusOne ?? []) {
+      if (group.editorUrl && group.callSite) {
+        const link = editorLinkFrom(group.callSite, group.editorUrl);
+        if (link) return link;
+      }
+    }
+    return null;
+  }, [detail.nPlusOne]);
+  if (findings.length === 0 && !detail.overBudget) return null;
   return (
     <section className="findings" aria-label="Findings">
-      <ul>
-        {n1.map((group) => (
-          <li key={`n1-${group.fingerprint}`} className="finding danger">
-            <span className="finding-title">
-              N+1 ×{group.count}
-              {group.callSite && (
-                <>
-                  {' at '}
-                  <span className="callsite" title={formatCallSite(group.callSite, false)}>
-                    {formatCallSite(group.callSite)}
-                  </span>
-                </>
-              )}
-            </span>
-            <code className="finding-sql" title={group.sql}>
-              {preview(group.sql)}
-            </code>
-            <span className="muted finding-meta">{formatMs(group.totalMs)} total</span>
-          </li>
-        ))}
-        {dups.map((group) => (
-          <li key={`dup-${group.fingerprint}-${group.queryIds.join(',')}`} className="finding warn">
-            <span className="finding-title">Duplicate query ×{group.count}</span>
-            <code className="finding-sql" title={group.sql}>
-              {preview(group.sql)}
-            </code>
-            <span className="muted finding-meta">#{group.queryIds.join(', #')}</span>
-          </li>
-        ))}
-      </ul>
+      {findings.length > 0 && (
+        <ul>
+          {findings.map((finding) => (
+            <FindingItem key={finding.key} finding={finding} queries={queries} editorLink={editorLink} />
+          ))}
+        </ul>
+      )}
+      {detail.overBudget === true && (
+        <div className="budget-banner" role="note" title="The queryBudget option">
+          <strong>Over the query budget:</strong> {pluralize(detail.queryCount, 'query', 'queries')}, budget {detail.queryBudget}
+        </div>
+      )}
     </section>
+  );
+}
+
+interface ItemProps {
+  finding: Finding;
+  queries: ReadonlyMap<number, QueryRecord>;
+  editorLink: EditorLink | null;
+}
+
+function FindingItem({ finding, queries, editorLink }: ItemProps) {
+  const [open, setOpen] = useState(false);
+  const bodyId = useId();
+  const { group } = finding;
+  const callSite = finding.kind === 'nplusone' ? finding.group.callSite : null;
+  const totalMs = finding.kind === 'duplicate' ? sumMs(group.queryIds, queries) : finding.group.totalMs;
+  return (
+    <li className={`finding ${TONES[finding.kind]}`}>
+      <button type="button" className="finding-toggle" aria-expanded={open} aria-controls={bodyId} onClick={() => setOpen(!open)}>
+        <svg className="chevron" viewBox="0 0 16 16" width="10" height="10" aria-hidden="true" focusable="false">
+          <path d="M5 3l6 5-6 5z" fill="currentColor" />
+        </svg>
+        <span className="finding-title">
+          {TITLES[finding.kind]} ×{group.count}
+          {callSite && (
+            <>
+              {' at '}
+              <span className="callsite" title={formatCallSite(callSite, false)}>
+                {formatCallSite(callSite)}
+              </span>
+            </>
+          )}
+        </span>
+        <code className="finding-sql" title={group.sql}>
+          {preview(group.sql)}
+        </code>
+        <span className="muted finding-meta">{formatMs(totalMs)} total</span>
+      </button>
+      {open && (
+        <div id={bodyId} className="finding-body">
+          <FindingQueries finding={finding} queries={queries} />
+          <Frames frames={findingFrames(finding, queries)} editorLink={editorLink} group={finding.kind === 'nplusone' ? finding.group : null} />
+          <FindingFix finding={finding} queries={queries} />
+        </div>
+      )}
+    </li>
+  );
+}
+
+function sumMs(ids: readonly number[], queries: ReadonlyMap<number, QueryRecord>): number {
+  return ids.reduce((sum, id) => sum + (queries.get(id)?.durationMs ?? 0), 0);
+}
+
+function FindingQueries({ finding, queries }: { finding: Finding; queries: ReadonlyMap<number, QueryRecord> }) {
+  const { focus, showQuery, showQueries, clearFocus } = useNavigation();
+  const ids = finding.group.queryIds;
+  const label = `${TITLES[finding.kind]} ×${finding.group.count}`;
+  const filtered = focus?.kind === 'only' && focus.label === label && focus.ids.join() === ids.join();
+  return (
+    <div className="finding-section">
+      <h4 className="finding-heading">Queries</h4>
+      <div className="finding-queries">
+        {ids.map((id) => (
+          <button key={id} type="button" className="query-chip" aria-label={`Show query ${id} in the table`} onClick={() => showQuery(id)}>
+            #{id}
+            <span className="muted"> {formatMs(queries.get(id)?.durationMs)}</span>
+          </button>
+        ))}
+        <button
+          type="button"
+          className="small-button"
+          aria-pressed={filtered}
+          onClick={() => (filtered ? clearFocus() : showQueries(ids, label))}
+        >
+          Show only these {ids.length} in the table
+        </button>
+      </div>
+    </div>
   );
 }

@@ -1,9 +1,13 @@
 /** The queries table: TanStack Table v9 (`useTable` + `tableFeatures`) for sorting and filtering. */
 import { useTable, type Header } from '@tanstack/react-table';
-import { useState, type ReactNode } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { QueryRecord } from '../../../server/types.js';
+import { pluralize } from '../../app/format.js';
+import { useNavigation } from '../../app/navigation.js';
 import { FILTERED_COLUMNS, sqlColumns, sqlTableFeatures, type SqlTableFeatures } from './columns.js';
 import { useSqlRowContext } from './context.js';
+import { useExplainContext } from './explain/context.js';
+import { ExplainView } from './explain/ExplainView.js';
 
 const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
 
@@ -18,10 +22,39 @@ interface Props {
 export function QueryTable({ queries, summary, children }: Props) {
   const [filter, setFilter] = useState('');
   const groups = useSqlRowContext();
+  const explain = useExplainContext();
+  const { focus, clearFocus } = useNavigation();
+  const onlyIds = focus?.kind === 'only' ? focus.ids : null;
+  const data = useMemo(() => {
+    if (!onlyIds) return queries;
+    const keep = new Set(onlyIds);
+    return queries.filter((q) => keep.has(q.id));
+  }, [queries, onlyIds]);
+  const highlightId = focus?.kind === 'query' ? focus.id : null;
+  const body = useRef<HTMLTableSectionElement>(null);
+
+  // A request to show one query: make sure the filter does not hide it, then, once its row is
+  // rendered, scroll to it and focus it (once per request, so typing later keeps the focus).
+  const focusKey = focus?.kind === 'query' ? focus.key : null;
+  const pending = useRef<number | null>(null);
+  useEffect(() => {
+    if (focusKey === null) return;
+    pending.current = focusKey;
+    setFilter('');
+  }, [focusKey]);
+  useEffect(() => {
+    if (pending.current === null || highlightId === null) return;
+    const row = body.current?.querySelector<HTMLElement>(`tr[data-query-id="${highlightId}"]`);
+    if (!row) return;
+    pending.current = null;
+    row.scrollIntoView?.({ block: 'center' });
+    row.focus({ preventScroll: true });
+  });
+
   const table = useTable({
     features: sqlTableFeatures,
     columns: sqlColumns,
-    data: queries,
+    data,
     getRowId: (query) => String(query.id),
     initialState: { sorting: [{ id: 'id', desc: false }] },
     enableSortingRemoval: false,
@@ -38,9 +71,17 @@ export function QueryTable({ queries, summary, children }: Props) {
       <div className="toolbar">
         {summary}
         <span className="spacer" />
+        {onlyIds && focus?.kind === 'only' && (
+          <span className="focus-chip">
+            Only {focus.label} ({pluralize(onlyIds.length, 'query', 'queries')})
+            <button type="button" className="small-button" onClick={clearFocus}>
+              Show all queries
+            </button>
+          </span>
+        )}
         {filter && (
           <span className="muted" aria-live="polite">
-            {rows.length} of {queries.length} shown
+            {rows.length} of {data.length} shown
           </span>
         )}
         <input
@@ -73,24 +114,39 @@ export function QueryTable({ queries, summary, children }: Props) {
             </tr>
           ))}
         </thead>
-        <tbody>
+        <tbody ref={body}>
           {rows.map((row) => {
             const q = row.original;
             const className = [
               groups.duplicates.has(q.id) && 'is-duplicate',
               groups.nPlusOne.has(q.id) && 'is-nplusone',
               q.error && 'is-error',
+              q.id === highlightId && 'is-highlighted',
             ]
               .filter(Boolean)
               .join(' ');
             return (
-              <tr key={row.id} className={className || undefined}>
-                {row.getAllCells().map((cell) => (
-                  <td key={cell.id} className={`col-${cell.column.id}`}>
-                    <table.FlexRender cell={cell} />
-                  </td>
-                ))}
-              </tr>
+              <Fragment key={row.id}>
+                <tr
+                  className={className || undefined}
+                  data-query-id={q.id}
+                  tabIndex={q.id === highlightId ? -1 : undefined}
+                  aria-current={q.id === highlightId ? 'true' : undefined}
+                >
+                  {row.getAllCells().map((cell) => (
+                    <td key={cell.id} className={`col-${cell.column.id}`}>
+                      <table.FlexRender cell={cell} />
+                    </td>
+                  ))}
+                </tr>
+                {explain.openId === q.id && (
+                  <tr className="explain-row">
+                    <td colSpan={sqlColumns.length}>
+                      <ExplainView query={q} />
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
             );
           })}
           {rows.length === 0 && (

@@ -1,13 +1,15 @@
-/** The SQL tab: totals, findings, and the queries table. */
-import { useMemo } from 'react';
+/** The SQL tab: totals, findings first, then the queries table with per-query plans. */
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { PanelViewProps } from '../../app/panel.js';
 import { formatMs, pluralize } from '../../app/format.js';
+import { EnsureNavigation } from '../../app/navigation.js';
 import { SqlRowContext } from './context.js';
+import { explainButtonLabel, ExplainContext } from './explain/context.js';
 import { Findings } from './Findings.js';
 import { groupCountById } from './groups.js';
 import { QueryTable } from './QueryTable.js';
 
-export function SqlPanel({ detail }: PanelViewProps) {
+export function SqlPanel({ detail, mountPath }: PanelViewProps) {
   const rowContext = useMemo(
     () => ({
       duplicates: groupCountById(detail.duplicates),
@@ -15,6 +17,26 @@ export function SqlPanel({ detail }: PanelViewProps) {
       maxDurationMs: Math.max(0, ...detail.queries.map((q) => q.durationMs ?? 0)),
     }),
     [detail.duplicates, detail.nPlusOne, detail.queries],
+  );
+  const root = useRef<HTMLDivElement>(null);
+  const [explainId, setExplainId] = useState<number | null>(null);
+  const openId = useRef<number | null>(null);
+  openId.current = explainId;
+  const close = useCallback(() => {
+    const id = openId.current;
+    // Focus goes back to the button that opened the plan, which stays in its row.
+    if (id !== null) root.current?.querySelector<HTMLElement>(`button[aria-label="${explainButtonLabel(id)}"]`)?.focus();
+    setExplainId(null);
+  }, []);
+  const explain = useMemo(
+    () => ({
+      openId: explainId,
+      toggle: (id: number) => setExplainId((open) => (open === id ? null : id)),
+      close,
+      requestId: detail.id,
+      mountPath,
+    }),
+    [explainId, close, detail.id, mountPath],
   );
   const summary = (
     <span className="summary">
@@ -35,12 +57,16 @@ export function SqlPanel({ detail }: PanelViewProps) {
     </span>
   );
   return (
-    <SqlRowContext.Provider value={rowContext}>
-      <div className="sql-panel">
-        <QueryTable queries={detail.queries} summary={summary}>
-          <Findings duplicates={detail.duplicates} nPlusOne={detail.nPlusOne} />
-        </QueryTable>
-      </div>
-    </SqlRowContext.Provider>
+    <EnsureNavigation>
+      <SqlRowContext.Provider value={rowContext}>
+        <ExplainContext.Provider value={explain}>
+          <div className="sql-panel" ref={root}>
+            <QueryTable queries={detail.queries} summary={summary}>
+              <Findings detail={detail} />
+            </QueryTable>
+          </div>
+        </ExplainContext.Provider>
+      </SqlRowContext.Provider>
+    </EnsureNavigation>
   );
 }

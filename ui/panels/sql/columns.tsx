@@ -14,6 +14,7 @@ import type { QueryRecord } from '../../../server/types.js';
 import { formatCallSite } from './callsite.js';
 import { CallSiteCell, DurationCell, SqlCell } from './cells.js';
 import { CopyButtons } from './CopyButtons.js';
+import { ExplainButton } from './explain/ExplainButton.js';
 
 export const sqlTableFeatures = tableFeatures({
   rowSortingFeature,
@@ -67,7 +68,12 @@ export const sqlColumns = column.columns([
   }),
   column.display({
     id: 'actions',
-    header: () => <span className="sr-only">Copy</span>,
-    cell: (info) => <CopyButtons query={info.row.original} />,
+    header: () => <span className="sr-only">Actions</span>,
+    cell: (info) => (
+      <div className="row-actions">
+        <ExplainButton query={info.row.original} />
+        <CopyButtons query={info.row.original} />
+      </div>
+    ),
   }),
 ]);

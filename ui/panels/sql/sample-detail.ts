@@ -1,7 +1,7 @@
 /** A realistic RequestDetail for tests (and for eyeballing the panel). */
 import type { QueryRecord, RequestDetail } from '../../../server/types.js';
 
-const pg = { dialect: 'postgres', driver: 'pg', database: 'shop' } as const;
+const pg = { dialect: 'postgres', driver: 'pg', database: 'shop', explainKey: 'pg:shop' } as const;
 const site = (line: number) => ({ file: '/home/dev/shop/src/routes/orders.ts', line, column: 5, function: 'listOrders' });
 
 const query = (id: number, sql: string, params: unknown[], durationMs: number | null, rowCount: number | null, fingerprint: string): QueryRecord => ({
@@ -48,7 +48,14 @@ export const sampleDetail: RequestDetail = {
   ],
   nPlusOne: [{
     fingerprint: 'f-items', sql: ITEMS, count: 3, queryIds: [3, 4, 6], totalMs: 6.05, callSite: site(13),
-    stack: [site(13)], suggestion: null,
+    stack: [site(13), { file: '/home/dev/shop/src/services/orders.ts', line: 42, column: 11, function: 'loadItems' }],
+    suggestion: {
+      title: 'Load the items of all orders in one query',
+      code: "const items = await knex('order_items').whereIn('order_id', orders.map((o) => o.id));",
+      orm: 'knex',
+      reason: 'saves 2 queries, 1.30 ms',
+    },
+    editorUrl: 'vscode://file/home/dev/shop/src/routes/orders.ts:13:5',
   }],
   queryBudget: 20,
   overBudget: false,
