@@ -3,6 +3,7 @@ import type { ResolvedOptions } from './options.js';
 import type { ApiError, RequestListResponse } from './types.js';
 import { toDetail, toSummary } from './request-detail.js';
 import { createAssetReader } from './static-assets.js';
+import { serveExplain } from './panels/sql/explain/endpoint.js';
 
 /** Request ids are made by the toolbar: anything else cannot name a record. */
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -74,6 +75,8 @@ export function createRoutes(options: ResolvedOptions) {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = (queryAt < 0 ? url : url.slice(0, queryAt)).slice(mountPath.length) || '/';
+    // The one POST endpoint: it runs statements on the app's database, so it checks origin and body itself.
+    if (path === '/api/explain') return serveExplain(req, res, store, sendJson);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return sendError(res, 405, `${req.method} is not allowed on ${mountPath}${path}`);

@@ -121,7 +121,10 @@ describe.skipIf(!available).each([
     for (const query of detail.queries) {
       expect(query.callSite?.file).toBe(THIS_FILE);
       expect(query.durationMs).toBeGreaterThan(0);
-      expect(query.db).toEqual({ dialect: 'postgres', driver: 'pg', database: 'test' });
+      expect(query.db).toEqual({
+        dialect: 'postgres', driver: 'pg', database: 'test',
+        explainKey: expect.stringMatching(/^pg:postgres@127\.0\.0\.1:5432\/test\?options=-c search_path=edt_pg_/),
+      });
     }
     expect(detail.queries[1].callSite?.function).toBe('loadAuthor');
     expect(new Set(detail.queries.slice(1).map((q) => q.fingerprint)).size).toBe(1);

@@ -3,7 +3,7 @@ import { currentContext, requestContext } from '../../../context.js';
 import { captureFrames } from '../../../callsite.js';
 import { startQuery, type QueryHandle } from '../capture.js';
 import { ownerOf, patchMethod, reportHookError } from './patch.js';
-import type { DbInfo } from '../../../types.js';
+import { pgDbInfo } from '../explain/pg-target.js';
 
 type Callback = (error: unknown, result?: unknown) => void;
 
@@ -55,15 +55,14 @@ function watchSubmittable(submittable: any, handle: QueryHandle): void {
 
 function patchClientQuery(clientPrototype: object): void {
   patchMethod(clientPrototype, 'query', (original) =>
-    function query(this: { database?: string }, config: any, values?: any, callback?: any) {
+    function query(this: object, config: any, values?: any, callback?: any) {
       let handle: QueryHandle | null = null;
       try {
         if (config != null) {
           const submittable = typeof config.submit === 'function';
           const text = typeof config === 'string' ? config : submittable ? (config.text ?? config.cursor?.text) : config.text;
           const params = typeof config === 'object' && config.values !== undefined ? config.values : typeof values === 'function' ? undefined : values;
-          const db: DbInfo = { dialect: 'postgres', driver: 'pg', database: this.database };
-          handle = typeof text === 'string' ? startQuery(text, params, db, query) : null;
+          handle = typeof text === 'string' ? startQuery(text, params, pgDbInfo(this), query) : null;
         }
       } catch (hookError) {
         reportHookError(hookError);

@@ -1,8 +1,6 @@
 import { startQuery, type QueryHandle } from '../capture.js';
 import { ownerOf, patchMethod, reportHookError } from './patch.js';
-import type { DbInfo } from '../../../types.js';
-
-const PGLITE_DB: DbInfo = { dialect: 'postgres', driver: 'pglite' };
+import { pgliteDbInfo } from '../explain/pglite-target.js';
 
 function rowCountOf(result: unknown): number | null {
   if (Array.isArray(result)) return result.reduce<number>((sum, one) => sum + (rowCountOf(one) ?? 0), 0);
@@ -12,9 +10,10 @@ function rowCountOf(result: unknown): number | null {
   return Array.isArray(rows) ? rows.length : null;
 }
 
-function begin(sql: unknown, params: unknown, hook: (...args: any[]) => unknown): QueryHandle | null {
+/** `db` is the PGlite instance: its DbInfo (with the explain key) is computed once per instance. */
+function begin(db: object, sql: unknown, params: unknown, hook: (...args: any[]) => unknown): QueryHandle | null {
   try {
-    return typeof sql === 'string' ? startQuery(sql, params, PGLITE_DB, hook) : null;
+    return typeof sql === 'string' ? startQuery(sql, params, pgliteDbInfo(db), hook) : null;
   } catch (hookError) {
     reportHookError(hookError);
     return null;
@@ -37,17 +36,17 @@ async function timed<T>(handle: QueryHandle | null, run: () => Promise<T>): Prom
  * The transaction object runs its queries through PGlite's private methods, which no prototype
  * patch reaches: hand the callback a stand-in whose query/sql/exec record, then delegate.
  */
-function recordingTransaction(tx: any): any {
+function recordingTransaction(tx: any, db: object): any {
   const recording = Object.create(tx);
   recording.query = function query(sql: string, params?: unknown[], options?: unknown) {
-    return timed(begin(sql, params, query), () => tx.query(sql, params, options));
+    return timed(begin(db, sql, params, query), () => tx.query(sql, params, options));
   };
   recording.exec = function exec(sql: string, options?: unknown) {
-    return timed(begin(sql, undefined, exec), () => tx.exec(sql, options));
+    return timed(begin(db, sql, undefined, exec), () => tx.exec(sql, options));
   };
   recording.sql = function sql(strings: TemplateStringsArray, ...values: unknown[]) {
     const text = strings.reduce((acc, part, i) => `${acc}$${i}${part}`);
-    return timed(begin(text, values, sql), () => tx.sql(strings, ...values));
+    return timed(begin(db, text, values, sql), () => tx.sql(strings, ...values));
   };
   return recording;
 }
@@ -70,18 +69,18 @@ export function instrumentPglite(pglite: unknown): void {
     throw new TypeError('express-debug-toolbar: `instrument.pglite` must be the PGlite class, an instance, or the module');
   }
   patchMethod(prototype, 'query', (original) =>
-    function query(this: unknown, sql: string, params?: unknown[], options?: unknown) {
-      const handle = begin(sql, params, query);
+    function query(this: object, sql: string, params?: unknown[], options?: unknown) {
+      const handle = begin(this, sql, params, query);
       return timed(handle, () => original.call(this, sql, params, options));
     });
   patchMethod(prototype, 'exec', (original) =>
-    function exec(this: unknown, sql: string, options?: unknown) {
-      const handle = begin(sql, undefined, exec);
+    function exec(this: object, sql: string, options?: unknown) {
+      const handle = begin(this, sql, undefined, exec);
       return timed(handle, () => original.call(this, sql, options));
     });
   patchMethod(prototype, 'transaction', (original) =>
-    function transaction(this: unknown, callback: (tx: unknown) => unknown) {
+    function transaction(this: object, callback: (tx: unknown) => unknown) {
       if (typeof callback !== 'function') return original.call(this, callback);
-      return original.call(this, (tx: unknown) => callback(recordingTransaction(tx)));
+      return original.call(this, (tx: unknown) => callback(recordingTransaction(tx, this)));
     });
 }
