@@ -11,8 +11,11 @@ import {
 } from './repositories/posts.js';
 import { recentViews, siteSettings, viewsForPath } from './repositories/site.js';
 
-/** How many posts the list pages show: the N of /posts' N+1. */
-export const POSTS_PER_PAGE = 20;
+/**
+ * How many posts the list pages show: the N of /posts' N+1. The ten newest posts have ten
+ * different authors, so the N+1 is not also a pile of duplicates (/duplicates shows those).
+ */
+export const POSTS_PER_PAGE = 10;
 
 /** Every page of the demo. Each one shows off one thing the toolbar finds. */
 export function demoRoutes(db: PGlite): Router {
