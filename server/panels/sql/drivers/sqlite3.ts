@@ -1,10 +1,11 @@
-import { AsyncResource } from 'node:async_hooks';
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { resolve } from 'node:path';
-import { requestContext } from '../../../context.js';
+import { currentContext, requestContext } from '../../../context.js';
+import { captureFrames, isUserFrame } from '../../../callsite.js';
 import { startQuery, type QueryHandle } from '../capture.js';
 import { registerExplainTarget, type ExplainTarget, type Rows } from '../explain/targets.js';
 import { ownerOf, patchMethod, reportHookError } from './patch.js';
-import type { DbInfo } from '../../../types.js';
+import type { DbInfo, RawFrame } from '../../../types.js';
 
 type Callback = (this: any, ...args: any[]) => unknown;
 type RowCounter = (self: any, args: any[]) => number | null;
@@ -31,6 +32,20 @@ const statementDb = new WeakMap<object, Sqlite3Database>();
 const boundParams = new WeakMap<object, unknown[]>();
 /** Queries queued on a statement that SQLite may fail to prepare: the queued calls are then dropped silently. */
 const pending = new WeakMap<object, Set<QueryHandle>>();
+
+/**
+ * Frames of the code that called `Database#serialize(cb)`. Sequelize runs every query in an async
+ * serialize callback and issues the SELECT after an await nobody awaits (its column-type PRAGMAs
+ * first), so by then no user frame is left on the stack: those queries use these frames instead.
+ */
+const serializeCaller = new AsyncLocalStorage<RawFrame[]>();
+
+function framesFor(hook: (...args: any[]) => unknown): RawFrame[] | undefined {
+  const fallback = serializeCaller.getStore();
+  if (!fallback || !currentContext()) return undefined;
+  const frames = captureFrames(hook);
+  return frames.some(isUserFrame) ? frames : fallback;
+}
 
 const ROW_COUNTERS: Record<string, RowCounter> = {
   run: (self) => (typeof self?.changes === 'number' ? self.changes : null),
@@ -159,7 +174,7 @@ function patchDatabase(prototype: object, dbInfo: (db: Sqlite3Database | undefin
         const hasCallback = args.slice(1).some((arg) => typeof arg === 'function');
         try {
           if (hasCallback && typeof args[0] === 'string') {
-            handle = startQuery(args[0], paramsOf(args.slice(1)), dbInfo(this), hooked);
+            handle = startQuery(args[0], paramsOf(args.slice(1)), dbInfo(this), hooked, framesFor(hooked));
             if (handle) instrumentCallbacks(method, args, handle);
             else for (const [index, arg] of args.entries()) if (typeof arg === 'function') args[index] = bindToCaller(arg);
           }
@@ -182,9 +197,23 @@ function patchDatabase(prototype: object, dbInfo: (db: Sqlite3Database | undefin
   patchMethod(prototype, 'exec', (original) =>
     function exec(this: Sqlite3Database, ...args: any[]) {
       try {
-        const handle = typeof args[0] === 'string' ? startQuery(args[0], undefined, dbInfo(this), exec) : null;
+        const handle = typeof args[0] === 'string' ? startQuery(args[0], undefined, dbInfo(this), exec, framesFor(exec)) : null;
         if (handle) instrumentCallbacks('exec', args, handle);
         else if (typeof args[args.length - 1] === 'function') args[args.length - 1] = bindToCaller(args[args.length - 1]);
+      } catch (hookError) {
+        reportHookError(hookError);
+      }
+      return original.apply(this, args);
+    });
+  patchMethod(prototype, 'serialize', (original) =>
+    function serialize(this: unknown, ...args: any[]) {
+      const callback = args[0];
+      if (typeof callback !== 'function' || !currentContext()) return original.apply(this, args);
+      try {
+        const frames = captureFrames(serialize);
+        args[0] = function serialized(this: unknown, ...callbackArgs: unknown[]) {
+          return serializeCaller.run(frames, () => callback.apply(this, callbackArgs));
+        };
       } catch (hookError) {
         reportHookError(hookError);
       }
@@ -222,7 +251,7 @@ function patchStatement(prototype: object, dbInfo: (db: Sqlite3Database | undefi
         try {
           const db = enclosing?.db ?? statementDb.get(this);
           const params = paramsOf(args) ?? boundParams.get(this);
-          const handle = typeof this.sql === 'string' ? startQuery(this.sql, params, dbInfo(db), hooked) : null;
+          const handle = typeof this.sql === 'string' ? startQuery(this.sql, params, dbInfo(db), hooked, framesFor(hooked)) : null;
           if (handle) {
             instrumentCallbacks(method, args, handle, this);
             let handles = pending.get(this);
