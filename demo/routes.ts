@@ -56,7 +56,8 @@ export function demoRoutes(db: PGlite): Router {
     const id = parsePostId(req);
     const post = id === undefined ? undefined : await findPost(db, id);
     if (id === undefined || !post) return notFound(res, `No post with id ${req.params.id}.`);
-    const [comments, tags] = [await listComments(db, id), await listTags(db, id)];
+    const comments = await listComments(db, id);
+    const tags = await listTags(db, id);
     res.render('post', { title: post.title, active: '/posts', post, comments, tags });
   });
 
@@ -96,17 +97,20 @@ export function demoRoutes(db: PGlite): Router {
 }
 
 async function loadHeaderWidget(db: PGlite) {
-  const [user, settings] = [await currentUser(db), await siteSettings(db)];
+  const user = await currentUser(db);
+  const settings = await siteSettings(db);
   return { userName: user?.name ?? 'guest', siteName: settings.site_name };
 }
 
 async function loadSidebar(db: PGlite) {
-  const [user, settings] = [await currentUser(db), await siteSettings(db)];
+  const user = await currentUser(db);
+  const settings = await siteSettings(db);
   return { email: user?.email ?? '', tagline: settings.tagline };
 }
 
 async function loadProfileCard(db: PGlite) {
-  const [user, settings] = [await currentUser(db), await siteSettings(db)];
+  const user = await currentUser(db);
+  const settings = await siteSettings(db);
   return { bio: user?.bio ?? '', theme: settings.theme };
 }
 
