@@ -128,7 +128,8 @@ export function readMysqlTree(text: string): ReadNode[] {
   for (const line of text.split('\n')) {
     const match = TREE_LINE.exec(line);
     if (!match) continue;
-    const [, indent, label, , cost, rows, , time, actualRows, loops] = match;
+    const [, indent, label, startCost, totalCost, rows, , time, actualRows, loops] = match;
+    const cost = totalCost ?? startCost;
     const fields = readTreeLabel(label);
     const node = readNode({
       ...fields,

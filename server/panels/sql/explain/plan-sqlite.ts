@@ -12,7 +12,7 @@ const unquote = (name: string) => name.replace(/^["`[](.*)["`\]]$/, '$1');
 
 /** `SCAN t`, `SCAN TABLE t AS x` (before 3.36), `SEARCH t USING INDEX i (a=? AND b>?)`, `USE TEMP B-TREE FOR ORDER BY`. */
 function readDetail(detail: string): ReadNode {
-  const access = /^(SCAN|SEARCH)(?: TABLE)? ("[^"]+"|`[^`]+`|\[[^\]]+\]|\S+)(?: AS (\S+))?(?: USING (?:(COVERING |AUTOMATIC (?:COVERING |PARTIAL )*)?INDEX ?([^\s(]*)|INTEGER PRIMARY KEY|PRIMARY KEY))?(?: \((.*)\))?/.exec(detail);
+  const access = /^(SCAN|SEARCH)(?: TABLE)? ("[^"]+"|`[^`]+`|\[[^\]]+\]|\S+)(?: AS (\S+))?(?: USING (?:(COVERING |AUTOMATIC (?:COVERING |PARTIAL )*)?INDEX(?: ([^\s(]+))?|INTEGER PRIMARY KEY|PRIMARY KEY))?(?: \((.*)\))?/.exec(detail);
   if (!access || access[2] === 'CONSTANT' || access[2] === 'SUBQUERY') {
     return readNode({ operation: detail, sorts: /^USE TEMP B-TREE FOR (ORDER BY|RIGHT PART OF ORDER BY)/.test(detail) });
   }
@@ -22,7 +22,7 @@ function readDetail(detail: string): ReadNode {
   return readNode({
     operation: verb,
     relation: unquote(alias ?? name),
-    index: usesIndex ? (automatic ? 'automatic index' : (index && !index.startsWith('(') ? unquote(index) : 'primary key')) : null,
+    index: usesIndex ? (automatic ? 'automatic index' : (index ? unquote(index) : 'primary key')) : null,
     filter: access[6] ?? null,
     // An automatic index is built from a full scan, every time the statement runs.
     fullScan: (verb === 'SCAN' && !usesIndex) || automatic,

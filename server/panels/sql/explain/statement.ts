@@ -52,7 +52,6 @@ function writeReason(code: Token[]): string | null {
   for (let i = 0; i < code.length; i++) {
     const token = code[i];
     const next = code[i + 1];
-    if (token.executable) return 'it contains a MySQL executable comment (/*! … */)';
     if (token.type !== 'word') continue;
     const isCall = next?.type === 'punct' && next.value === '(';
     // REPLACE(…) is a string function; only the statement form writes.
@@ -92,6 +91,10 @@ export function checkStatement(sql: string, dialect: Dialect, analyze: boolean):
   const statementTokens = semicolon < 0 ? tokens : tokens.slice(0, semicolon);
   const code = statementTokens.filter((token) => token.type !== 'comment');
   if (code.length === 0) return { ok: false, reason: 'it is empty' };
+  // MySQL runs what is inside /*! … */: the scanner cannot vouch for it either way.
+  if (statementTokens.some((token) => token.executable)) {
+    return { ok: false, reason: 'it contains a MySQL executable comment (/*! … */)' };
+  }
   const statement = sql.slice(0, semicolon < 0 ? sql.length : tokens[semicolon].start).trimEnd();
   const verb = firstWord(code) ?? '';
   const readOnly = (verb === 'SELECT' || verb === 'WITH') && writeReason(code) === null;

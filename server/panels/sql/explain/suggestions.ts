@@ -132,7 +132,9 @@ function statisticsSuggestions(context: Context): PlanSuggestion[] {
   const out: PlanSuggestion[] = [];
   const seen = new Set<string>();
   for (const [node] of walk(context.nodes)) {
-    const table = tableOf(node, context);
+    // MySQL's tree puts the estimate of a filtered scan on the Filter line above the table.
+    const filtered = node.operation === 'Filter' && node.children.length === 1 ? node.children[0] : null;
+    const table = tableOf(filtered ?? node, context);
     if (!table || seen.has(table) || node.estimatedRows === null || node.actualRows === null) continue;
     const estimated = Math.max(node.estimatedRows, 1);
     const actual = Math.max(node.actualRows, 1);
