@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { LiveRequest } from './record.js';
+import type { CapturedSpan, CapturedTemplate, LiveRequest } from './record.js';
 import type { RawFrame } from './types.js';
 
 /**
@@ -13,6 +13,10 @@ export interface RequestContext {
    * query starts later, from a callback with none of the user's frames on the stack.
    */
   frames?: RawFrame[];
+  /** The innermost span whose code is running: queries, renders and HTTP calls become its children. */
+  span?: CapturedSpan;
+  /** The template being rendered, if any: includes become its children. */
+  template?: CapturedTemplate;
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();

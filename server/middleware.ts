@@ -5,6 +5,9 @@ import { requestContext } from './context.js';
 import { resolveOptions, type DebugToolbarOptions, type ResolvedOptions } from './options.js';
 import type { LiveRequest, StoredRequest } from './record.js';
 import { instrumentDrivers } from './panels/sql/drivers/registry.js';
+import { instrumentTemplateEngines } from './panels/templates/registry.js';
+import { subscribeHttpChannels } from './panels/timeline/http-client.js';
+import { finishTimeline, startTimeline } from './panels/timeline/recording.js';
 import { createRoutes } from './routes.js';
 import { toDetail } from './request-detail.js';
 import { launcherTag } from './inject.js';
@@ -55,6 +58,7 @@ function closeRecord(live: LiveRequest, res: ServerResponse): StoredRequest {
     contentType: typeof contentType === 'string' ? contentType : null,
     queries: live.queries,
     queryCount: live.queryCount,
+    ...(live.timeline ? { spans: live.timeline.spans, templates: live.timeline.templates } : {}),
   };
 }
 
@@ -74,6 +78,7 @@ function launcherSnippet(live: LiveRequest, req: IncomingMessage, res: ServerRes
 function startRecording(req: IncomingMessage, res: ServerResponse, options: ResolvedOptions): LiveRequest {
   const live = openRecord(req, options);
   res.setHeader('X-Debug-Toolbar-Id', live.id);
+  startTimeline(live, req, res, options);
   disableConditionalGet(req);
   interceptHtml(req, res, {
     snippet: () => launcherSnippet(live, req, res, options),
@@ -85,6 +90,7 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
   const store = () => {
     if (stored) return;
     stored = true;
+    finishTimeline(live, res);
     live.finished = true;
     try {
       const added = options.store.add(closeRecord(live, res));
@@ -118,6 +124,8 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
     };
   }
   instrumentDrivers(options.instrument);
+  instrumentTemplateEngines(options.instrument);
+  if (options.timeline) subscribeHttpChannels();
   const routes = createRoutes(options);
 
   return function debugToolbarMiddleware(req, res, next) {

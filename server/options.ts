@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from './store/store.js';
 import { memoryStore } from './store/memory-store.js';
 import { validateInstrument, type Instrumentable } from './panels/sql/drivers/registry.js';
+import type { TemplateInstrumentable } from './panels/templates/registry.js';
 
 /** Options of {@link debugToolbar}. Every one is optional. */
 export interface DebugToolbarOptions {
@@ -15,8 +16,11 @@ export interface DebugToolbarOptions {
   capacity?: number;
   /** Queries stored per request; past it they are counted only. Default 1000. */
   maxQueriesPerRequest?: number;
-  /** The database modules to record: `{ pg, pglite }`. */
-  instrument?: Instrumentable;
+  /**
+   * The database modules to record: `{ pg, pglite }`, and template engines whose includes and
+   * partials to time: `{ ejs, pug, nunjucks, handlebars }` (views are timed without this).
+   */
+  instrument?: Instrumentable & TemplateInstrumentable;
   /** The CSP nonce for the injected tag. Default: `res.locals.cspNonce`. */
   nonce?: (req: IncomingMessage, res: ServerResponse) => string | undefined;
   /** Where requests are kept. Default: an in-memory ring buffer of `capacity` requests. */
@@ -25,6 +29,13 @@ export interface DebugToolbarOptions {
   maxInjectBytes?: number;
   /** A request running more queries than this is flagged. Default 20. */
   queryBudget?: number;
+  /**
+   * Send a `Server-Timing` header (database, render and total time) the browser's devtools show.
+   * Default true.
+   */
+  serverTiming?: boolean;
+  /** Record the timeline: middleware, handlers, template renders, outbound HTTP. Default true. */
+  timeline?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -33,15 +44,18 @@ export interface ResolvedOptions {
   allow: (req: IncomingMessage) => boolean;
   capacity: number;
   maxQueriesPerRequest: number;
-  instrument: Instrumentable;
+  instrument: Instrumentable & TemplateInstrumentable;
   nonce: (req: IncomingMessage, res: ServerResponse) => string | undefined;
   store: Store;
   maxInjectBytes: number;
   queryBudget: number;
+  serverTiming: boolean;
+  timeline: boolean;
 }
 
 const KNOWN_OPTIONS = new Set([
   'enabled', 'mountPath', 'allow', 'capacity', 'maxQueriesPerRequest', 'instrument', 'nonce', 'store',
+  'serverTiming', 'timeline',
   'maxInjectBytes', 'queryBudget',
 ]);
 
@@ -73,6 +87,12 @@ function optionalFunction<T>(name: string, value: unknown, fallback: T): T {
   if (value === undefined) return fallback;
   if (typeof value !== 'function') fail(`\`${name}\` must be a function, got ${typeof value}`);
   return value as T;
+}
+
+function optionalBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') fail(`\`${name}\` must be a boolean, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 /** Checks the user's options and fills in defaults; a wrong option throws a TypeError that says why. */
@@ -107,5 +127,7 @@ export function resolveOptions(options: DebugToolbarOptions = {}): ResolvedOptio
     store,
     maxInjectBytes: positiveInteger('maxInjectBytes', options.maxInjectBytes, 5 * 1024 * 1024),
     queryBudget: positiveInteger('queryBudget', options.queryBudget, 20),
+    serverTiming: optionalBoolean('serverTiming', options.serverTiming, true),
+    timeline: optionalBoolean('timeline', options.timeline, true),
   };
 }

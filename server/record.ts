@@ -1,4 +1,36 @@
-import type { DbInfo, RawFrame } from './types.js';
+import type { DbInfo, RawFrame, SpanKind } from './types.js';
+import type { LiveTimeline } from './panels/timeline/spans.js';
+
+/**
+ * A span as recorded: a middleware, handler, template render, outbound HTTP call or milestone.
+ * Queries are not spans here; they carry the id of the span that ran them (`spanId`).
+ */
+export interface CapturedSpan {
+  id: string;
+  parentId: string | null;
+  kind: SpanKind;
+  name: string;
+  /** Milliseconds since the request started. */
+  startMs: number;
+  /** Null while still open. */
+  durationMs: number | null;
+  detail?: string;
+}
+
+/** One template render (or partial/include); its span has the same id. */
+export interface CapturedTemplate {
+  id: string;
+  /** The template that included this one, or null for a view rendered by `res.render`/`app.render`. */
+  parentId: string | null;
+  name: string;
+  engine: string;
+  file: string | null;
+  startMs: number;
+  durationMs: number | null;
+  localKeys: string[];
+  /** Compiled into its parent (Pug includes): listed, never timed. */
+  inlined?: boolean;
+}
 
 /** A query as captured on the hot path: nothing derived (fingerprint, call site) is computed yet. */
 export interface CapturedQuery {
@@ -12,6 +44,8 @@ export interface CapturedQuery {
   db: DbInfo;
   /** Up to a dozen frames, unmapped; the read path picks the user's frame and maps it. */
   frames: RawFrame[];
+  /** The span (middleware, handler, render) whose async context ran the query. */
+  spanId?: string;
 }
 
 /** What the store keeps for a finished request: plain JSON, so any store can serialise it. */
@@ -26,6 +60,9 @@ export interface StoredRequest {
   queries: CapturedQuery[];
   /** Every query run, stored or not. */
   queryCount: number;
+  /** Middleware, handler, render, HTTP and milestone spans, in start order. */
+  spans?: CapturedSpan[];
+  templates?: CapturedTemplate[];
 }
 
 /** A request being served: its record grows as queries run. */
@@ -38,4 +75,6 @@ export interface LiveRequest extends StoredRequest {
    * promise) still runs in its context, but its queries no longer belong to a stored record.
    */
   finished: boolean;
+  /** Spans and templates being recorded; absent when the timeline is not recorded. */
+  timeline?: LiveTimeline;
 }

@@ -1,8 +1,9 @@
 import type { StoredRequest } from './record.js';
-import type { QueryRecord, RequestDetail, RequestSummary, TimelineSpan } from './types.js';
+import type { QueryRecord, RequestDetail, RequestSummary } from './types.js';
 import { fingerprint } from './panels/sql/fingerprint.js';
 import { findDuplicates, findNPlusOne, findSimilar } from './panels/sql/groups.js';
 import { toCallSite } from './source-map.js';
+import { buildTemplates, buildTimeline, queryOwners } from './panels/timeline/timeline-tree.js';
 
 /*
  * The read path. Recording stays cheap by deriving everything here, when somebody looks:
@@ -18,17 +19,6 @@ function toQueryRecord(query: StoredRequest['queries'][number]): QueryRecord {
   return record;
 }
 
-function timelineOf(request: StoredRequest, queries: QueryRecord[]): TimelineSpan[] {
-  const root: TimelineSpan = {
-    id: 'request', parentId: null, kind: 'request', name: `${request.method} ${request.url}`, startMs: 0,
-    durationMs: request.durationMs,
-  };
-  return [root, ...queries.map((q): TimelineSpan => ({
-    id: `query-${q.id}`, parentId: 'request', kind: 'query', name: q.sql.length > 120 ? `${q.sql.slice(0, 117)}…` : q.sql,
-    startMs: q.startMs, durationMs: q.durationMs ?? request.durationMs - q.startMs,
-  }))];
-}
-
 /** What the read path needs from the options. */
 export interface DetailSettings {
   queryBudget: number;
@@ -39,6 +29,7 @@ export function toDetail(request: StoredRequest, settings: DetailSettings): Requ
   const cached = details.get(request);
   if (cached) return cached;
   const queries = request.queries.map(toQueryRecord);
+  const owners = queryOwners(request, queries);
   const duplicates = findDuplicates(queries);
   const nPlusOne = findNPlusOne(queries);
   const detail: RequestDetail = {
@@ -60,8 +51,8 @@ export function toDetail(request: StoredRequest, settings: DetailSettings): Requ
     nPlusOne,
     queryBudget: settings.queryBudget,
     overBudget: request.queryCount > settings.queryBudget,
-    timeline: timelineOf(request, queries),
-    templates: [],
+    timeline: buildTimeline(request, queries, owners),
+    templates: buildTemplates(request, queries, owners),
   };
   // A query still running when the response ended will finish later: derive again until then.
   if (request.queries.every((q) => q.durationMs !== null)) details.set(request, detail);

@@ -102,8 +102,13 @@ export interface NPlusOneGroup {
   editorUrl?: string;
 }
 
-export type SpanKind = 'request' | 'middleware' | 'handler' | 'query' | 'render' | 'http';
+/** `milestone`: a moment, not a duration (headers sent, response finished); its `durationMs` is 0. */
+export type SpanKind = 'request' | 'middleware' | 'handler' | 'query' | 'render' | 'http' | 'milestone';
 
+/**
+ * One bar of the request's waterfall. Times are milliseconds since the request started; a child
+ * lies within its parent. Spans come ordered by start.
+ */
 export interface TimelineSpan {
   id: string;
   parentId: string | null;
@@ -114,7 +119,7 @@ export interface TimelineSpan {
   detail?: string;
 }
 
-/** Filled by the timeline issue. */
+/** A view rendered by `res.render`/`app.render`, or one of its partials/includes (`parentId`). */
 export interface TemplateRender {
   id: string;
   parentId: string | null;
@@ -122,8 +127,12 @@ export interface TemplateRender {
   engine: string;
   file: string | null;
   durationMs: number;
+  /** Queries run while it rendered, its includes' included. */
   queryIds: number[];
+  /** The names of the locals passed, never their values. */
   localKeys: string[];
+  /** Compiled into its parent (Pug includes): listed but never timed, `durationMs` is 0. */
+  inlined?: boolean;
 }
 
 /** One line of `GET {mountPath}/api/requests`. */

@@ -48,6 +48,7 @@ export function startQuery(
     rowCount: null,
     db,
     frames: frames ?? context.frames ?? captureFrames(hookFunction),
+    spanId: context.span?.id,
   };
   request.queries.push(query);
 

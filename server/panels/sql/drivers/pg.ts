@@ -105,7 +105,7 @@ function patchPool(poolPrototype: object): void {
       const last = args.length - 1;
       if (typeof args[last] === 'function') args[last] = AsyncResource.bind(args[last]);
       const frames = captureFrames(query);
-      return requestContext.run({ request: context.request, frames }, () => original.apply(this, args));
+      return requestContext.run({ ...context, frames }, () => original.apply(this, args));
     });
 }
 

@@ -1,0 +1,37 @@
+import { patchMethod } from '../../sql/drivers/patch.js';
+import { timeRender, templateName } from '../capture.js';
+
+type AnyFunction = (this: any, ...args: any[]) => any;
+
+interface EjsOptions {
+  filename?: string;
+  views?: unknown;
+  root?: unknown;
+}
+
+/**
+ * EJS: `ejs.compile` makes the function of the view and of each `include()` (research §5: the
+ * `includer` option sees includes but cannot time them). Each compiled function is wrapped to
+ * time its calls; with `async: true` until its promise settles, so a template that awaits a lazy
+ * loader has the loader's queries inside its render.
+ *
+ * @example
+ * import ejs from 'ejs';
+ * app.use(debugToolbar({ instrument: { ejs } }));
+ */
+export function instrumentEjs(ejs: unknown): void {
+  const module = ejs as { compile?: AnyFunction } | null;
+  if (!module || typeof module.compile !== 'function') {
+    throw new TypeError('express-debug-toolbar: `instrument.ejs` must be the ejs module (`import ejs from \'ejs\'`)');
+  }
+  patchMethod(module, 'compile', (original) => function compile(this: unknown, template: unknown, options?: EjsOptions) {
+    const compiled = original.call(this, template, options);
+    if (typeof compiled !== 'function' || !options?.filename) return compiled;
+    const file = options.filename;
+    const name = templateName(file, options.views ?? options.root);
+    const timed = function (this: unknown, ...args: unknown[]) {
+      return timeRender({ name, engine: 'ejs', file, locals: args[0] }, () => compiled.apply(this, args));
+    };
+    return Object.assign(timed, compiled);
+  });
+}

@@ -1,0 +1,79 @@
+import { performance } from 'node:perf_hooks';
+import { requestContext, type RequestContext } from '../../context.js';
+import type { CapturedSpan, CapturedTemplate, LiveRequest } from '../../record.js';
+import type { SpanKind } from '../../types.js';
+
+/** The timeline being recorded for one request. */
+export interface LiveTimeline {
+  spans: CapturedSpan[];
+  templates: CapturedTemplate[];
+  nextId: number;
+  /**
+   * Middleware and handler spans that have not called `next()` yet, innermost last. A new layer's
+   * parent is the innermost one still open: its router (siblings have called `next()` by then).
+   */
+  openLayers: CapturedSpan[];
+}
+
+/** Spans per request, past which new ones are dropped (a loop of 10,000 renders stays cheap). */
+export const MAX_SPANS = 2000;
+
+/** Starts the timeline of a request being recorded. */
+export function openTimeline(request: LiveRequest): LiveTimeline {
+  const timeline: LiveTimeline = { spans: [], templates: [], nextId: 1, openLayers: [] };
+  request.timeline = timeline;
+  return timeline;
+}
+
+/** Milliseconds since the request started. */
+export function sinceStart(request: LiveRequest): number {
+  return performance.now() - request.startTime;
+}
+
+/**
+ * Opens a span under `parentId` (null: under the request). Returns null once the request is over
+ * or its span budget is spent, and the caller then records nothing.
+ */
+export function openSpan(
+  request: LiveRequest, kind: SpanKind, name: string, parentId: string | null, detail?: string,
+): CapturedSpan | null {
+  const timeline = request.timeline;
+  if (!timeline || request.finished || timeline.spans.length >= MAX_SPANS) return null;
+  const span: CapturedSpan = {
+    id: `s${timeline.nextId++}`, parentId, kind, name, startMs: sinceStart(request), durationMs: null,
+  };
+  if (detail !== undefined) span.detail = detail;
+  timeline.spans.push(span);
+  return span;
+}
+
+/** Closes a span once; later calls keep the first end. */
+export function closeSpan(request: LiveRequest, span: CapturedSpan): void {
+  if (span.durationMs === null) span.durationMs = Math.max(0, sinceStart(request) - span.startMs);
+}
+
+/** A zero-length span under the request: headers sent, response finished. */
+export function milestone(request: LiveRequest, name: string): void {
+  const span = openSpan(request, 'milestone', name, null);
+  if (span) span.durationMs = 0;
+}
+
+/** Closes every span still open when the response is over: the response's end is their end. */
+export function closeOpenSpans(request: LiveRequest): void {
+  const timeline = request.timeline;
+  if (!timeline) return;
+  for (const span of timeline.spans) closeSpan(request, span);
+  for (const template of timeline.templates) {
+    if (template.durationMs === null && !template.inlined) {
+      template.durationMs = Math.max(0, sinceStart(request) - template.startMs);
+    }
+  }
+  timeline.openLayers.length = 0;
+}
+
+/** Runs `fn` with `span` as the current span: queries and renders it starts become its children. */
+export function runInSpan<T>(context: RequestContext, span: CapturedSpan, fn: () => T, template?: CapturedTemplate): T {
+  const inner: RequestContext = { ...context, span };
+  if (template) inner.template = template;
+  return requestContext.run(inner, fn);
+}

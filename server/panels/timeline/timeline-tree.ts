@@ -1,0 +1,95 @@
+import type { CapturedSpan, StoredRequest } from '../../record.js';
+import type { QueryRecord, TemplateRender, TimelineSpan } from '../../types.js';
+
+/*
+ * The read side of the timeline: one waterfall of the request, its layers, renders, HTTP calls and
+ * queries, each query under the span that ran it. Pure: records in, JSON out.
+ */
+
+const MAX_NAME = 120;
+
+function shorten(sql: string): string {
+  return sql.length > MAX_NAME ? `${sql.slice(0, MAX_NAME - 3)}…` : sql;
+}
+
+function endOf(span: { startMs: number; durationMs: number | null }, fallback: number): number {
+  return span.startMs + (span.durationMs ?? fallback - span.startMs);
+}
+
+/**
+ * The span a query belongs to: the one whose async context started it, or, when that span was
+ * already over (a query left running after `next()`), its innermost ancestor still open then.
+ */
+function ownerOf(query: QueryRecord, spanId: string | undefined, byId: Map<string, CapturedSpan>, requestMs: number): string {
+  let span = spanId === undefined ? undefined : byId.get(spanId);
+  while (span && query.startMs > endOf(span, requestMs)) {
+    span = span.parentId === null ? undefined : byId.get(span.parentId);
+  }
+  return span ? span.id : 'request';
+}
+
+/** `query id → span id` for every stored query. */
+export function queryOwners(request: StoredRequest, queries: QueryRecord[]): Map<number, string> {
+  const byId = new Map((request.spans ?? []).map((span) => [span.id, span]));
+  const owners = new Map<number, string>();
+  for (const [index, query] of queries.entries()) {
+    owners.set(query.id, ownerOf(query, request.queries[index]?.spanId, byId, request.durationMs));
+  }
+  return owners;
+}
+
+/**
+ * The request's waterfall: the request span first, then every span ordered by start, queries
+ * among them as `query-{id}` under the middleware, handler or render that ran them.
+ */
+export function buildTimeline(request: StoredRequest, queries: QueryRecord[], owners = queryOwners(request, queries)): TimelineSpan[] {
+  const total = request.durationMs;
+  const spans: TimelineSpan[] = (request.spans ?? []).map((span) => {
+    const out: TimelineSpan = {
+      id: span.id, parentId: span.parentId ?? 'request', kind: span.kind, name: span.name, startMs: span.startMs,
+      durationMs: span.durationMs ?? Math.max(0, total - span.startMs),
+    };
+    if (span.detail !== undefined) out.detail = span.detail;
+    return out;
+  });
+  for (const query of queries) {
+    const span: TimelineSpan = {
+      id: `query-${query.id}`, parentId: owners.get(query.id) ?? 'request', kind: 'query', name: shorten(query.sql),
+      startMs: query.startMs, durationMs: query.durationMs ?? Math.max(0, total - query.startMs),
+    };
+    if (query.error !== undefined) span.detail = `failed: ${query.error}`;
+    spans.push(span);
+  }
+  spans.sort((a, b) => a.startMs - b.startMs);
+  const root: TimelineSpan = {
+    id: 'request', parentId: null, kind: 'request', name: `${request.method} ${request.url}`, startMs: 0,
+    durationMs: total,
+  };
+  return [root, ...spans];
+}
+
+/**
+ * Every template rendered, ordered by start, each with the queries run while it rendered (its
+ * includes' queries too: the N+1 a template triggers shows on the view that includes it).
+ */
+export function buildTemplates(request: StoredRequest, queries: QueryRecord[], owners = queryOwners(request, queries)): TemplateRender[] {
+  const templates = request.templates ?? [];
+  if (templates.length === 0) return [];
+  const parentOf = new Map((request.spans ?? []).map((span) => [span.id, span.parentId]));
+  const queryIds = new Map<string, number[]>(templates.map((t) => [t.id, []]));
+  for (const query of queries) {
+    // Walk up from the query's span; every render on the way rendered while it ran.
+    for (let id: string | null | undefined = owners.get(query.id); id && id !== 'request'; id = parentOf.get(id)) {
+      queryIds.get(id)?.push(query.id);
+    }
+  }
+  return [...templates].sort((a, b) => a.startMs - b.startMs).map((template) => {
+    const out: TemplateRender = {
+      id: template.id, parentId: template.parentId, name: template.name, engine: template.engine, file: template.file,
+      durationMs: template.durationMs ?? Math.max(0, request.durationMs - template.startMs),
+      queryIds: queryIds.get(template.id) ?? [], localKeys: template.localKeys,
+    };
+    if (template.inlined) out.inlined = true;
+    return out;
+  });
+}
