@@ -118,6 +118,18 @@ describe.skipIf(!available).each([
       await callback((done) => smallPool.pool.query('SELECT ? AS n', [n], done));
       res.json({ n });
     });
+    app.get('/prepared', async (_req, res) => {
+      const conn = await promisePool.getConnection();
+      try {
+        const statement = await conn.prepare('SELECT name FROM authors WHERE id = ?');
+        await statement.execute([1]);
+        await statement.execute([2]);
+        await statement.close();
+      } finally {
+        conn.release();
+      }
+      res.json({});
+    });
     app.get('/plain', async (_req, res) => {
       await promisePool.query('SELECT ? AS inside', [1]);
       res.json({});
@@ -211,6 +223,15 @@ describe.skipIf(!available).each([
       expect(detail.queries.map((q) => q.params)).toEqual([[n], [n], [n], [n]]);
       expect(detail.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
     }
+  });
+
+  it('records execute() on prepared statements', async () => {
+    const { detail } = await fetchRecorded(server.url, '/prepared');
+    expect(detail.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
+      ['SELECT name FROM authors WHERE id = ?', [1], 1],
+      ['SELECT name FROM authors WHERE id = ?', [2], 1],
+    ]);
+    expect(detail.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
   });
 
   it('does not attach queries run outside a request', async () => {

@@ -216,6 +216,48 @@ function patchConnection(prototype: object, dbInfo: (config: ConnectionConfig | 
 }
 
 /**
+ * `conn.prepare()` hands back a statement whose execute() adds its command directly, past
+ * `conn.execute`: patch that class (not exported) from the first statement prepared.
+ */
+function patchPreparedStatement(statement: object, dbInfo: (config: ConnectionConfig | undefined) => DbInfo): void {
+  const prototype = ownerOf(statement, 'execute');
+  if (!prototype) return;
+  patchMethod(prototype, 'execute', (original) =>
+    function execute(this: { query?: unknown; _connection?: { config?: ConnectionConfig } }, ...args: any[]) {
+      let handle: QueryHandle | null = null;
+      const index = typeof args[0] === 'function' ? 0 : typeof args[1] === 'function' ? 1 : -1;
+      try {
+        const params = index === 0 ? undefined : args[0];
+        if (typeof this.query === 'string') handle = startQuery(this.query, params, dbInfo(this._connection?.config), execute);
+        if (index >= 0) args[index] = handle ? settle(handle, bindToCaller(args[index])) : bindToCaller(args[index]);
+      } catch (hookError) {
+        reportHookError(hookError);
+      }
+      const result = original.apply(this, args);
+      if (handle && index < 0) watchCommand(result, handle);
+      return result;
+    });
+}
+
+function patchPrepare(prototype: object, dbInfo: (config: ConnectionConfig | undefined) => DbInfo): void {
+  patchMethod(prototype, 'prepare', (original) =>
+    function prepare(this: unknown, ...args: any[]) {
+      const callback = args[1];
+      if (typeof callback === 'function') {
+        args[1] = bindToCaller(function prepared(this: unknown, ...result: any[]) {
+          try {
+            if (!result[0] && result[1] && typeof result[1] === 'object') patchPreparedStatement(result[1], dbInfo);
+          } catch (hookError) {
+            reportHookError(hookError);
+          }
+          return callback.apply(this, result);
+        });
+      }
+      return original.apply(this, args);
+    });
+}
+
+/**
  * pool.query/execute run the real query from a getConnection callback, where the user's frames are
  * gone: capture them here and hand them down through the context (as the pg hook does).
  */
@@ -246,7 +288,7 @@ function patchPool(prototype: object): void {
 
 /**
  * Records every query of `mysql2`: `query` and `execute` on connections, pools, pool connections
- * and pool clusters, callback and promise forms. Pass the core module (`import mysql from
+ * and pool clusters, callback and promise forms, and `execute` on statements from `prepare()`. Pass the core module (`import mysql from
  * 'mysql2'`): it covers `mysql2/promise` too, whose classes wrap the core ones; passing
  * `mysql2/promise` itself works as well. ORMs on mysql2 (knex, sequelize) go through the same
  * methods.
@@ -261,7 +303,9 @@ export function instrumentMysql2(mysql2: unknown): void {
   if (!core || !connectionPrototype) {
     throw new TypeError('express-debug-toolbar: `instrument.mysql2` must be the mysql2 module (import mysql from "mysql2")');
   }
-  patchConnection(connectionPrototype, dbInfoFactory(core));
+  const dbInfo = dbInfoFactory(core);
+  patchConnection(connectionPrototype, dbInfo);
+  patchPrepare(connectionPrototype, dbInfo);
   const poolPrototype = ownerOf(core.Pool.prototype, 'getConnection');
   if (poolPrototype) patchPool(poolPrototype);
   if (typeof core.PoolCluster === 'function') {
