@@ -1,13 +1,23 @@
 import { dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RawFrame } from './types.js';
+import { learnFromFramesWithoutUser } from './await-frames.js';
 
-/** Stack depth captured per query: deep enough for an ORM's internals plus a few user frames. */
-const CAPTURED_DEPTH = 30;
-/** Frames kept per query once internals are dropped. */
-const KEPT_FRAMES = 12;
+/**
+ * Stack depth captured per query. knex and sequelize put 10 to 15 frames of their own (async ones
+ * included) above the user's line; V8's cost grows about linearly with the depth (0.7 µs a frame,
+ * bench/callsite-capture.ts), so 40 is the budget of every query...
+ */
+const CAPTURED_DEPTH = 40;
+/** ...and a full capture without a single user frame is taken again this deep: rare, and worth it. */
+const DEEP_DEPTH = 100;
+/** Dependency frames kept, innermost first: enough to tell which library issued the query. */
+const LIBRARY_FRAMES = 6;
+/** User frames kept, wherever they are in the captured depth: the call site and its callers. */
+const USER_FRAMES = 6;
 
 const TOOLBAR_DIR = dirname(fileURLToPath(import.meta.url)) + sep;
+const NODE_MODULES = `${sep}node_modules${sep}`;
 
 type V8CallSite = NodeJS.CallSite;
 
@@ -15,12 +25,12 @@ function toPath(fileName: string): string {
   return fileName.startsWith('file://') ? fileURLToPath(fileName) : fileName;
 }
 
-function captureCallSites(skipAbove: (...args: any[]) => unknown): V8CallSite[] {
+function captureCallSites(skipAbove: (...args: any[]) => unknown, depth: number): V8CallSite[] {
   const previousPrepare = Error.prepareStackTrace;
   const previousLimit = Error.stackTraceLimit;
   try {
     Error.prepareStackTrace = (_error, callSites) => callSites;
-    Error.stackTraceLimit = CAPTURED_DEPTH;
+    Error.stackTraceLimit = depth;
     const holder: { stack?: unknown } = {};
     Error.captureStackTrace(holder, skipAbove);
     return (holder.stack as V8CallSite[] | undefined) ?? [];
@@ -39,28 +49,56 @@ function functionName(site: V8CallSite): string | null {
   return null;
 }
 
+const isUserPath = (file: string) => !file.includes(NODE_MODULES) && file.startsWith(sep);
+
 /**
- * The current stack as plain frames, without Node's internals or the toolbar's own frames.
+ * The current stack as plain frames, without Node's internals or the toolbar's own frames: the
+ * first {@link LIBRARY_FRAMES} dependency frames (they name the ORM) and the first
+ * {@link USER_FRAMES} frames of the user's code, however deep the ORM buried them, in stack order.
  * Structured call sites are used because reading `.stack` costs several times more; they are not
- * source-mapped, which {@link toCallSite} does later, on the read path.
+ * source-mapped, which {@link toCallSite} does later, on the read path. Async frames (`await`
+ * chains, `Promise.all`) are part of V8's structured stack, so a query an ORM starts after its own
+ * awaits still finds the user's function that awaited it; a query a thenable builder starts from
+ * `then` does not, and teaches await-frames.ts to follow that builder from then on.
  *
  * @example
  * const frames = captureFrames(patchedQuery); // frames of whoever called patchedQuery
  */
 export function captureFrames(skipAbove: (...args: any[]) => unknown = captureFrames): RawFrame[] {
+  let sites = captureCallSites(skipAbove, CAPTURED_DEPTH);
+  let frames = keepFrames(sites);
+  if (frames.some(isUserFrame)) return frames;
+  if (sites.length === CAPTURED_DEPTH) {
+    sites = captureCallSites(skipAbove, DEEP_DEPTH);
+    frames = keepFrames(sites);
+  }
+  if (!frames.some(isUserFrame)) learnFromFramesWithoutUser(sites.map((site) => toPath(site.getFileName() ?? '')));
+  return frames;
+}
+
+function keepFrames(sites: V8CallSite[]): RawFrame[] {
   const frames: RawFrame[] = [];
-  for (const site of captureCallSites(skipAbove)) {
+  let libraryFrames = 0;
+  let userFrames = 0;
+  for (const site of sites) {
     const fileName = site.getFileName();
     if (!fileName || fileName.startsWith('node:')) continue;
     const file = toPath(fileName);
     if (file.startsWith(TOOLBAR_DIR)) continue;
+    if (isUserPath(file)) {
+      userFrames += 1;
+    } else {
+      // Past the kept dependency frames, only the user's frames are worth the few calls below.
+      if (libraryFrames === LIBRARY_FRAMES) continue;
+      libraryFrames += 1;
+    }
     frames.push({ file, line: site.getLineNumber() ?? 0, column: site.getColumnNumber() ?? 0, function: functionName(site) });
-    if (frames.length === KEPT_FRAMES) break;
+    if (userFrames === USER_FRAMES) break;
   }
   return frames;
 }
 
 /** True for a frame in the application's own code: not a dependency, not Node itself. */
 export function isUserFrame(frame: RawFrame): boolean {
-  return !frame.file.includes(`${sep}node_modules${sep}`) && !frame.file.startsWith('node:') && frame.file.startsWith(sep);
+  return !frame.file.startsWith('node:') && isUserPath(frame.file);
 }

@@ -3,6 +3,7 @@ import type { Store } from './store/store.js';
 import { memoryStore } from './store/memory-store.js';
 import { validateInstrument, type Instrumentable } from './panels/sql/drivers/registry.js';
 import type { TemplateInstrumentable } from './panels/templates/registry.js';
+import { editorUrlProblem } from './editor-url.js';
 
 /** Options of {@link debugToolbar}. Every one is optional. */
 export interface DebugToolbarOptions {
@@ -36,6 +37,19 @@ export interface DebugToolbarOptions {
   serverTiming?: boolean;
   /** Record the timeline: middleware, handlers, template renders, outbound HTTP. Default true. */
   timeline?: boolean;
+  /**
+   * Runs of one query shape from one line of code, with different params, that make an N+1.
+   * Default 3; at least 2.
+   */
+  nPlusOneThreshold?: number;
+  /**
+   * Link that opens a call site in your editor; `{file}`, `{line}` and `{column}` are filled in.
+   * Default `vscode://file/{file}:{line}`.
+   *
+   * @example
+   * debugToolbar({ editorUrl: 'idea://open?file={file}&line={line}' })
+   */
+  editorUrl?: string;
 }
 
 export interface ResolvedOptions {
@@ -51,13 +65,17 @@ export interface ResolvedOptions {
   queryBudget: number;
   serverTiming: boolean;
   timeline: boolean;
+  nPlusOneThreshold: number;
+  editorUrl: string;
 }
 
 const KNOWN_OPTIONS = new Set([
   'enabled', 'mountPath', 'allow', 'capacity', 'maxQueriesPerRequest', 'instrument', 'nonce', 'store',
   'serverTiming', 'timeline',
-  'maxInjectBytes', 'queryBudget',
+  'maxInjectBytes', 'queryBudget', 'nPlusOneThreshold', 'editorUrl',
 ]);
+
+const DEFAULT_EDITOR_URL = 'vscode://file/{file}:{line}';
 
 /** Loopback only: 127.0.0.0/8, ::1 and their IPv4-mapped IPv6 forms. */
 export function isLoopbackRequest(req: IncomingMessage): boolean {
@@ -87,6 +105,20 @@ function optionalFunction<T>(name: string, value: unknown, fallback: T): T {
   if (value === undefined) return fallback;
   if (typeof value !== 'function') fail(`\`${name}\` must be a function, got ${typeof value}`);
   return value as T;
+}
+
+function nPlusOneThreshold(value: unknown): number {
+  const threshold = positiveInteger('nPlusOneThreshold', value, 3);
+  if (threshold < 2) fail(`\`nPlusOneThreshold\` must be at least 2 (one query is no loop), got ${threshold}`);
+  return threshold;
+}
+
+function editorUrlOption(value: unknown): string {
+  if (value === undefined) return DEFAULT_EDITOR_URL;
+  if (typeof value !== 'string') fail(`\`editorUrl\` must be a string like "${DEFAULT_EDITOR_URL}", got ${typeof value}`);
+  const problem = editorUrlProblem(value);
+  if (problem) fail(`\`editorUrl\` ${problem}, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 function optionalBoolean(name: string, value: unknown, fallback: boolean): boolean {
@@ -129,5 +161,7 @@ export function resolveOptions(options: DebugToolbarOptions = {}): ResolvedOptio
     queryBudget: positiveInteger('queryBudget', options.queryBudget, 20),
     serverTiming: optionalBoolean('serverTiming', options.serverTiming, true),
     timeline: optionalBoolean('timeline', options.timeline, true),
+    nPlusOneThreshold: nPlusOneThreshold(options.nPlusOneThreshold),
+    editorUrl: editorUrlOption(options.editorUrl),
   };
 }

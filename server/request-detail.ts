@@ -1,7 +1,7 @@
 import type { StoredRequest } from './record.js';
 import type { QueryRecord, RequestDetail, RequestSummary } from './types.js';
 import { fingerprint } from './panels/sql/fingerprint.js';
-import { findDuplicates, findNPlusOne, findSimilar } from './panels/sql/groups.js';
+import { analyzeSql } from './panels/sql/findings.js';
 import { toCallSite } from './source-map.js';
 import { buildTemplates, buildTimeline, queryOwners } from './panels/timeline/timeline-tree.js';
 
@@ -22,6 +22,10 @@ function toQueryRecord(query: StoredRequest['queries'][number]): QueryRecord {
 /** What the read path needs from the options. */
 export interface DetailSettings {
   queryBudget: number;
+  /** Default 3. */
+  nPlusOneThreshold?: number;
+  /** Default: no editor links. */
+  editorUrl?: string;
 }
 
 /** Everything the panel shows about one request. */
@@ -30,8 +34,7 @@ export function toDetail(request: StoredRequest, settings: DetailSettings): Requ
   if (cached) return cached;
   const queries = request.queries.map(toQueryRecord);
   const owners = queryOwners(request, queries);
-  const duplicates = findDuplicates(queries);
-  const nPlusOne = findNPlusOne(queries);
+  const { duplicates, similar, nPlusOne } = analyzeSql(queries, (q) => request.queries[queries.indexOf(q)].frames, settings);
   const detail: RequestDetail = {
     id: request.id,
     method: request.method,
@@ -47,7 +50,7 @@ export function toDetail(request: StoredRequest, settings: DetailSettings): Requ
     droppedQueryCount: request.queryCount - queries.length,
     totalQueryMs: queries.reduce((sum, q) => sum + (q.durationMs ?? 0), 0),
     duplicates,
-    similar: findSimilar(queries),
+    similar,
     nPlusOne,
     queryBudget: settings.queryBudget,
     overBudget: request.queryCount > settings.queryBudget,

@@ -100,6 +100,10 @@ export interface NPlusOneGroup {
   suggestion: Suggestion | null;
   /** Link that opens `callSite` in the editor (the `editorUrl` option). */
   editorUrl?: string;
+  /** The earlier query that fetched the list the loop went over (about as many rows as `count`). */
+  parentQueryId?: number;
+  /** Some of the queries overlapped in time (`Promise.all`): still one round trip per row. */
+  concurrent?: boolean;
 }
 
 /** `milestone`: a moment, not a duration (headers sent, response finished); its `durationMs` is 0. */

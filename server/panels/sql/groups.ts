@@ -1,6 +1,7 @@
-import type { CallSite, DuplicateGroup, NPlusOneGroup, QueryRecord, SimilarGroup } from '../../types.js';
+import type { CallSite, DuplicateGroup, QueryRecord, SimilarGroup } from '../../types.js';
+import { sqlShape } from './sql-shape.js';
 
-/** Repetitions from one call site with different params before a shape counts as an N+1. */
+/** Repetitions from one call site before a shape counts as an N+1 (the `nPlusOneThreshold` option). */
 export const N_PLUS_ONE_THRESHOLD = 3;
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -14,8 +15,19 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return groups;
 }
 
-const paramsKey = (query: QueryRecord) => JSON.stringify(query.params);
-const siteKey = (site: CallSite | null) => (site ? `${site.file}:${site.line}:${site.column}` : '?');
+const paramsKey = (query: QueryRecord) => JSON.stringify(query.params, (_key, value) =>
+  (typeof value === 'bigint' ? `${value}n` : value));
+const runKey = (query: QueryRecord) => `${query.sql}\u0000${paramsKey(query)}`;
+const totalMs = (queries: readonly QueryRecord[]) => queries.reduce((sum, q) => sum + (q.durationMs ?? 0), 0);
+
+/**
+ * Where a query comes from, for grouping: the file and line of its first user frame. The column
+ * is left out on purpose: V8 reports a query started synchronously at the call's column and one
+ * started after an ORM's own awaits at the `await`'s column, on the same line.
+ */
+export function siteKey(site: CallSite | null): string {
+  return site ? `${site.file}:${site.line}` : '?';
+}
 
 /**
  * The same SQL with the same params run two or more times: the second run could reuse the first
@@ -26,34 +38,9 @@ const siteKey = (site: CallSite | null) => (site ? `${site.file}:${site.line}:${
  */
 export function findDuplicates(queries: readonly QueryRecord[]): DuplicateGroup[] {
   const groups: DuplicateGroup[] = [];
-  for (const same of groupBy(queries, (q) => `${q.sql}\u0000${paramsKey(q)}`).values()) {
+  for (const same of groupBy(queries, runKey).values()) {
     if (same.length < 2) continue;
     groups.push({ fingerprint: same[0].fingerprint, sql: same[0].sql, queryIds: same.map((q) => q.id), count: same.length });
-  }
-  return groups.sort((a, b) => b.count - a.count);
-}
-
-/**
- * One query shape run at least {@link N_PLUS_ONE_THRESHOLD} times from the same line of user code
- * with different params: the loop that should have been one query. Overlapping (concurrent)
- * queries count too, since `Promise.all(items.map(load))` is the same N+1.
- */
-export function findNPlusOne(queries: readonly QueryRecord[], threshold = N_PLUS_ONE_THRESHOLD): NPlusOneGroup[] {
-  const groups: NPlusOneGroup[] = [];
-  for (const same of groupBy(queries, (q) => `${q.fingerprint}\u0000${siteKey(q.callSite)}`).values()) {
-    if (same.length < threshold) continue;
-    const distinctParams = new Set(same.map(paramsKey));
-    if (distinctParams.size < threshold) continue;
-    groups.push({
-      fingerprint: same[0].fingerprint,
-      sql: same[0].sql,
-      count: same.length,
-      queryIds: same.map((q) => q.id),
-      totalMs: same.reduce((sum, q) => sum + (q.durationMs ?? 0), 0),
-      callSite: same[0].callSite,
-      stack: same[0].callSite ? [same[0].callSite] : [],
-      suggestion: null,
-    });
   }
   return groups.sort((a, b) => b.count - a.count);
 }
@@ -64,12 +51,79 @@ export function findSimilar(queries: readonly QueryRecord[]): SimilarGroup[] {
   for (const same of groupBy(queries, (q) => q.fingerprint).values()) {
     if (same.length < 2) continue;
     groups.push({
-      fingerprint: same[0].fingerprint,
-      sql: same[0].sql,
-      queryIds: same.map((q) => q.id),
-      count: same.length,
-      totalMs: same.reduce((sum, q) => sum + (q.durationMs ?? 0), 0),
+      fingerprint: same[0].fingerprint, sql: same[0].sql, queryIds: same.map((q) => q.id), count: same.length,
+      totalMs: totalMs(same),
     });
   }
   return groups.sort((a, b) => b.count - a.count);
+}
+
+/** An N+1 as detected, before the read path adds frames, a fix and an editor link. */
+export interface NPlusOneMatch {
+  fingerprint: string;
+  sql: string;
+  /** The repeated queries, in order. */
+  queries: QueryRecord[];
+  totalMs: number;
+  callSite: CallSite | null;
+  /** Whether some of them overlapped in time: `Promise.all(rows.map(load))`, still one round trip per row. */
+  concurrent: boolean;
+  /** The query that fetched the list the loop went over, when one fits (see {@link findParentQuery}). */
+  parent: QueryRecord | null;
+}
+
+function overlaps(queries: readonly QueryRecord[]): boolean {
+  const byStart = [...queries].sort((a, b) => a.startMs - b.startMs);
+  let end = -Infinity;
+  for (const q of byStart) {
+    if (q.startMs < end) return true;
+    end = Math.max(end, q.startMs + (q.durationMs ?? Infinity));
+  }
+  return false;
+}
+
+/**
+ * The query that fetched the list an N+1 loops over: earlier in the request, of another shape, a
+ * SELECT that succeeded with about as many rows as the loop ran queries (at least as many as the
+ * distinct values looked up, at most twice the runs, since a loop may skip or dedupe rows). The
+ * closest row count wins, then the latest.
+ */
+export function findParentQuery(queries: readonly QueryRecord[], repeated: readonly QueryRecord[]): QueryRecord | null {
+  const first = repeated[0];
+  const runs = repeated.length;
+  const distinct = new Set(repeated.map(runKey)).size;
+  let best: QueryRecord | null = null;
+  for (const q of queries) {
+    if (q.id >= first.id) break;
+    if (q.fingerprint === first.fingerprint || q.error !== undefined || q.rowCount === null) continue;
+    if (q.rowCount < distinct || q.rowCount > Math.max(2 * runs, runs + 2)) continue;
+    if (sqlShape(q.sql).statement !== 'select') continue;
+    if (!best || Math.abs(q.rowCount - runs) <= Math.abs((best.rowCount ?? 0) - runs)) best = q;
+  }
+  return best;
+}
+
+/**
+ * The N+1s of a request: one statement shape (fingerprint) run at least `threshold` times from the
+ * same line of user code ({@link siteKey}), not all with the same SQL and params (that is a
+ * duplicate, reported by {@link findDuplicates}). Only SELECT, INSERT, UPDATE and DELETE count,
+ * not `BEGIN` or `SET`. Order and overlap do not matter: `for (…) await load(row)` and
+ * `await Promise.all(rows.map(load))` are the same N+1, and the call site of the concurrent form is
+ * the same for every query because V8's async frames lead back to the line that awaited them.
+ *
+ * @example
+ * findNPlusOne(queries) // [{ fingerprint, sql, queries: [q2…q7], callSite: { file, line: 14 }, parent: q1, … }]
+ */
+export function findNPlusOne(queries: readonly QueryRecord[], threshold = N_PLUS_ONE_THRESHOLD): NPlusOneMatch[] {
+  const matches: NPlusOneMatch[] = [];
+  const statements = queries.filter((q) => sqlShape(q.sql).statement !== 'other');
+  for (const same of groupBy(statements, (q) => `${q.fingerprint}\u0000${siteKey(q.callSite)}`).values()) {
+    if (same.length < threshold) continue;
+    if (new Set(same.map(runKey)).size < 2) continue;
+    matches.push({
+      fingerprint: same[0].fingerprint, sql: same[0].sql, queries: same, totalMs: totalMs(same),
+      callSite: same[0].callSite, concurrent: overlaps(same), parent: findParentQuery(queries, same),
+    });
+  }
+  return matches.sort((a, b) => b.queries.length - a.queries.length);
 }

@@ -1,0 +1,75 @@
+import { relative, isAbsolute, sep } from 'node:path';
+import type { CallSite, DuplicateGroup, NPlusOneGroup, QueryRecord, RawFrame, SimilarGroup } from '../../types.js';
+import { isUserFrame } from '../../callsite.js';
+import { mapFrame } from '../../source-map.js';
+import { editorUrl } from '../../editor-url.js';
+import { findDuplicates, findNPlusOne, findSimilar, N_PLUS_ONE_THRESHOLD } from './groups.js';
+import { suggestNPlusOneFix } from './fixes/index.js';
+
+/** The options the SQL findings depend on. */
+export interface FindingSettings {
+  nPlusOneThreshold?: number;
+  editorUrl?: string;
+}
+
+export interface SqlFindings {
+  duplicates: DuplicateGroup[];
+  similar: SimilarGroup[];
+  nPlusOne: NPlusOneGroup[];
+}
+
+/** `test/orm-pg.test.ts:42`: relative to the working directory when the file is inside it. */
+function shortWhere(site: CallSite | null): string | null {
+  if (!site) return null;
+  const path = relative(process.cwd(), site.file);
+  const file = path && !path.startsWith(`..${sep}`) && !isAbsolute(path) ? path : site.file;
+  return `${file}:${site.line}`;
+}
+
+/**
+ * Duplicates, similar shapes and N+1s of one request, each N+1 with the user's frames, a fix in
+ * the words of the library that issued it, and an editor link. Runs on the read path, once per
+ * stored request (request-detail.ts caches the result).
+ *
+ * @example
+ * analyzeSql(queries, (id) => stored.queries[id - 1].frames, { nPlusOneThreshold: 3 })
+ */
+export function analyzeSql(
+  queries: readonly QueryRecord[],
+  framesOf: (query: QueryRecord) => readonly RawFrame[],
+  settings: FindingSettings = {},
+): SqlFindings {
+  const link = (site: CallSite | null) => (site && settings.editorUrl ? { editorUrl: editorUrl(settings.editorUrl, site) } : {});
+
+  // DuplicateGroup keeps its four fields for now (test/pg.test.ts pins them exactly);
+  // suggestDuplicateFix(runs, framesOf(runs[0]), shortWhere(site)) is ready to join them.
+  const duplicates: DuplicateGroup[] = findDuplicates(queries);
+
+  const nPlusOne = findNPlusOne(queries, settings.nPlusOneThreshold ?? N_PLUS_ONE_THRESHOLD).map((match): NPlusOneGroup => {
+    const frames = framesOf(match.queries[0]);
+    const stack = frames.filter(isUserFrame).map(mapFrame);
+    let suggestion = null;
+    try {
+      suggestion = suggestNPlusOneFix({
+        queries: match.queries, frames, parent: match.parent, totalMs: match.totalMs, where: shortWhere(match.callSite),
+      });
+    } catch {
+      // A fix is a bonus; SQL beyond the shape reader must not cost the user the finding.
+    }
+    return {
+      fingerprint: match.fingerprint,
+      sql: match.sql,
+      count: match.queries.length,
+      queryIds: match.queries.map((q) => q.id),
+      totalMs: match.totalMs,
+      callSite: match.callSite,
+      stack: stack.length > 0 ? stack : match.callSite ? [match.callSite] : [],
+      suggestion,
+      ...link(match.callSite),
+      ...(match.parent ? { parentQueryId: match.parent.id } : {}),
+      concurrent: match.concurrent,
+    };
+  });
+
+  return { duplicates, similar: findSimilar(queries), nPlusOne };
+}
