@@ -109,7 +109,11 @@ async function explain(req: IncomingMessage, store: Store): Promise<ExplainRespo
   try {
     outcome = await runExplain(target, check.statement, query.params, analyze);
   } catch (error) {
-    throw new Refusal(502, `the database refused the EXPLAIN: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    // MariaDB (errno 1792) refuses even a plain EXPLAIN of a write inside START TRANSACTION READ ONLY.
+    const hint = !check.readOnly && /READ ONLY transaction/i.test(message)
+      ? ' (this database will not EXPLAIN a write inside a read-only transaction, and the toolbar runs EXPLAIN in no other)' : '';
+    throw new Refusal(502, `the database refused the EXPLAIN: ${message}${hint}`);
   }
   const suggestions = suggestFromPlan({
     dialect: target.dialect, flavor: outcome.flavor, nodes: outcome.nodes, sql: check.statement, tableRows: outcome.tableRows,
