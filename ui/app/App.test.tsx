@@ -53,6 +53,18 @@ describe('App', () => {
     expect(separator.getAttribute('aria-orientation')).toBe('horizontal');
   });
 
+  it('has SQL, Timeline and Templates tabs, and falls back to the first for a stored tab that no longer exists', async () => {
+    localStorage.setItem('express-debug-toolbar:tab', JSON.stringify('history'));
+    respond(200, sampleDetail);
+    await render();
+    const tabs = [...container.querySelectorAll('[role="tab"]')];
+    expect(tabs.map((t) => t.firstChild!.textContent)).toEqual(['SQL', 'Timeline', 'Templates']);
+    expect(tabs[0].getAttribute('aria-selected')).toBe('true');
+    await act(async () => (tabs[2] as HTMLElement).click());
+    expect(localStorage.getItem('express-debug-toolbar:tab')).toBe('"templates"');
+    await vi.waitFor(() => expect(container.querySelector('[role="tabpanel"]')!.textContent).toContain('No templates were rendered for this request.'));
+  });
+
   it('shows the API error text', async () => {
     respond(404, { error: 'Request not found' });
     await render();

@@ -1,0 +1,12 @@
+/** The Timeline panel, as registered in ui/app/panels.ts. */
+import type { PanelDefinition } from '../../app/panel.js';
+import { TIMELINE_CSS } from './styles.js';
+import { TimelinePanel } from './TimelinePanel.js';
+
+export const timelinePanel: PanelDefinition = {
+  id: 'timeline',
+  title: 'Timeline',
+  badge: (detail) => (detail.timeline?.length ? { text: String(detail.timeline.length) } : null),
+  View: TimelinePanel,
+  css: TIMELINE_CSS,
+};
