@@ -87,11 +87,12 @@ describe.skipIf(!mysqlUp)('knex on mysql2', () => {
 });
 
 describe('knex on better-sqlite3', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'edt-orm-'));
+  let dir: string;
   let db: Knex;
   let server: Awaited<ReturnType<typeof listen>>;
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'edt-orm-'));
     db = knexFactory({ client: 'better-sqlite3', connection: { filename: join(dir, 'knex.db') }, useNullAsDefault: true });
     await seedKnex(db);
     server = await knexApp(db, { instrument: { betterSqlite3: Database } });
@@ -99,7 +100,7 @@ describe('knex on better-sqlite3', () => {
   afterAll(async () => {
     await server?.close();
     await db?.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('records the N+1 with params and call sites in this file', async () => {
@@ -110,11 +111,12 @@ describe('knex on better-sqlite3', () => {
 });
 
 describe('knex on sqlite3', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'edt-orm-'));
+  let dir: string;
   let db: Knex;
   let server: Awaited<ReturnType<typeof listen>>;
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'edt-orm-'));
     db = knexFactory({ client: 'sqlite3', connection: { filename: join(dir, 'knex.db') }, useNullAsDefault: true });
     await seedKnex(db);
     server = await knexApp(db, { instrument: { sqlite3 } });
@@ -122,7 +124,7 @@ describe('knex on sqlite3', () => {
   afterAll(async () => {
     await server?.close();
     await db?.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('records the N+1 with params and call sites in this file', async () => {
@@ -185,18 +187,19 @@ describe.skipIf(!mysqlUp)('sequelize on mysql2', () => {
 });
 
 describe('sequelize on sqlite3', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'edt-orm-'));
+  let dir: string;
   let sequelize: Sequelize;
   let server: Awaited<ReturnType<typeof listen>>;
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'edt-orm-'));
     sequelize = new Sequelize({ dialect: 'sqlite', storage: join(dir, 'sequelize.db'), logging: false, dialectModule: sqlite3 });
     server = await sequelizeApp(sequelize, defineModels(sequelize), { instrument: { sqlite3 } });
   });
   afterAll(async () => {
     await server?.close();
     await sequelize?.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('records the N+1 with call sites in this file', async () => {

@@ -17,8 +17,8 @@ describe.each([
   ['Express 5', express5],
   ['Express 4', express4 as unknown as typeof express5],
 ])('better-sqlite3 on %s', (_name, express) => {
-  const dir = mkdtempSync(join(tmpdir(), 'edt-bsqlite-'));
-  const file = join(dir, 'app.db');
+  let dir: string;
+  let file: string;
   let db: Database.Database;
   let server: Awaited<ReturnType<typeof listen>>;
 
@@ -27,6 +27,9 @@ describe.each([
   }
 
   beforeAll(async () => {
+    // Made here, not at collection: a filtered-out describe would never remove it.
+    dir = mkdtempSync(join(tmpdir(), 'edt-bsqlite-'));
+    file = join(dir, 'app.db');
     db = new Database(file);
     db.exec(`CREATE TABLE authors (id integer PRIMARY KEY, name text NOT NULL);
       CREATE TABLE posts (id integer PRIMARY KEY, author_id int, title text);
@@ -81,7 +84,7 @@ describe.each([
   afterAll(async () => {
     await server?.close();
     db?.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('records 1 + N statements with params, row counts, the call site and the N+1', async () => {
@@ -157,8 +160,8 @@ function call<T = unknown>(run: (done: (error: Error | null, result?: T) => void
 }
 
 describe('sqlite3 on Express 5', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'edt-sqlite3-'));
-  const file = join(dir, 'app.db');
+  let dir: string;
+  let file: string;
   let db: sqlite3.Database;
   let server: Awaited<ReturnType<typeof listen>>;
 
@@ -167,6 +170,8 @@ describe('sqlite3 on Express 5', () => {
   }
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'edt-sqlite3-'));
+    file = join(dir, 'app.db');
     db = await new Promise<sqlite3.Database>((resolve, reject) => {
       const opened: sqlite3.Database = new sqlite3.Database(file, (error) => (error ? reject(error) : resolve(opened)));
     });
@@ -243,7 +248,7 @@ describe('sqlite3 on Express 5', () => {
   afterAll(async () => {
     await server?.close();
     if (db) await call((done) => db.close(done));
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('records 1 + N queries with params, row counts, the call site and the N+1', async () => {
