@@ -1,4 +1,4 @@
-import { currentContext, type RequestContext } from '../../context.js';
+import { currentContext, requestContext, type RequestContext } from '../../context.js';
 import { patchMethod, reportHookError } from '../sql/drivers/patch.js';
 import { startRender, type RenderHandle } from './capture.js';
 import { instrumentLoadedEngines } from './registry.js';
@@ -57,8 +57,15 @@ function wrapRender(original: (this: ViewLike, options: unknown, callback: Rende
     const handle = startViewRender(context, this, options);
     if (!handle) return original.call(this, options, callback);
     const done: RenderCallback = function renderDone(this: unknown, ...args: unknown[]) {
-      handle.end();
-      return callback.apply(this, args);
+      // EJS with `async: true` hands Express a promise of the HTML: the render is over when it settles.
+      const html = args[1] as { then?: unknown } | undefined;
+      if (html && typeof html.then === 'function') {
+        (html as PromiseLike<unknown>).then(() => handle.end(), () => handle.end());
+      } else {
+        handle.end();
+      }
+      // The engine calls back from inside the render; what the caller does next is the caller's.
+      return requestContext.run(context, () => callback.apply(this, args));
     };
     try {
       return handle.run(() => original.call(this, options, done));

@@ -12,20 +12,13 @@ function shorten(sql: string): string {
   return sql.length > MAX_NAME ? `${sql.slice(0, MAX_NAME - 3)}…` : sql;
 }
 
-function endOf(span: { startMs: number; durationMs: number | null }, fallback: number): number {
-  return span.startMs + (span.durationMs ?? fallback - span.startMs);
-}
-
 /**
- * The span a query belongs to: the one whose async context started it, or, when that span was
- * already over (a query left running after `next()`), its innermost ancestor still open then.
+ * The span a query belongs to: the one whose async context issued it. That span may be over by
+ * the time the query starts (a pg pool waiting for a free client, a query left running after
+ * `next()`); it still ran the query, so the query stays its child, past its end if need be.
  */
-function ownerOf(query: QueryRecord, spanId: string | undefined, byId: Map<string, CapturedSpan>, requestMs: number): string {
-  let span = spanId === undefined ? undefined : byId.get(spanId);
-  while (span && query.startMs > endOf(span, requestMs)) {
-    span = span.parentId === null ? undefined : byId.get(span.parentId);
-  }
-  return span ? span.id : 'request';
+function ownerOf(spanId: string | undefined, byId: Map<string, CapturedSpan>): string {
+  return spanId !== undefined && byId.has(spanId) ? spanId : 'request';
 }
 
 /** `query id → span id` for every stored query. */
@@ -33,7 +26,7 @@ export function queryOwners(request: StoredRequest, queries: QueryRecord[]): Map
   const byId = new Map((request.spans ?? []).map((span) => [span.id, span]));
   const owners = new Map<number, string>();
   for (const [index, query] of queries.entries()) {
-    owners.set(query.id, ownerOf(query, request.queries[index]?.spanId, byId, request.durationMs));
+    owners.set(query.id, ownerOf(request.queries[index]?.spanId, byId));
   }
   return owners;
 }

@@ -1,3 +1,4 @@
+import { currentContext, requestContext } from '../../../context.js';
 import { patchMethod } from '../../sql/drivers/patch.js';
 import { beginRender, timeRender, templateName } from '../capture.js';
 
@@ -34,9 +35,12 @@ export function instrumentNunjucks(nunjucks: unknown): void {
     if (!handle) return original.apply(this, args);
     // Asynchronous: the render is over when its callback runs.
     const callback = args[callbackAt] as AnyFunction;
+    const caller = currentContext();
     args[callbackAt] = function (this: unknown, ...results: unknown[]) {
       handle.end();
-      return callback.apply(this, results);
+      // The rest of the parent template runs from this callback: in the parent's context, so the
+      // next include is its child, not this one's.
+      return caller ? requestContext.run(caller, () => callback.apply(this, results)) : callback.apply(this, results);
     };
     try {
       return handle.run(() => original.apply(this, args));
