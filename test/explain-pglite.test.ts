@@ -42,7 +42,7 @@ describe('POST /api/explain with PGlite', () => {
       recorded[path] = { requestId: id, queryId: detail.queries[0].id };
       expect(detail.queries[0].db).toEqual({ dialect: 'postgres', driver: 'pglite', explainKey: expect.stringMatching(/^pglite:\d+$/) });
     }
-  });
+  }, 90_000); // PGlite boots its WASM Postgres here: slow on a busy machine.
 
   afterAll(async () => {
     await server?.close();
