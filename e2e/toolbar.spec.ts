@@ -206,6 +206,39 @@ test('every demo page renders with the toolbar and the expected query count', as
   await expect(likes).toHaveText(`${before + 1} likes`);
 });
 
+test('the panel opens on every demo page and each tab renders', async ({ page }) => {
+  for (const path of ['/', '/posts', '/posts/fixed', '/duplicates', '/slow', '/posts/2']) {
+    await page.goto(path);
+    const { launcher, panel } = toolbar(page);
+    // Open once; the open state is kept from one page to the next.
+    if ((await launcher.getAttribute('aria-expanded')) !== 'true') await launcher.click();
+    await expect(panel).toBeVisible();
+    const tabs = panel.getByRole('tab');
+    expect(await tabs.count(), path).toBeGreaterThan(0);
+    for (const tab of await tabs.all()) {
+      await tab.click();
+      await expect(tab).toHaveAttribute('aria-selected', 'true');
+      await expect(panel.getByRole('tabpanel')).toBeVisible();
+      await expect(panel.getByRole('tabpanel').getByRole('status')).toHaveCount(0); // loaded
+      await expect(panel.getByRole('alert'), `${path}: ${await tab.textContent()}`).toHaveCount(0);
+    }
+  }
+});
+
+test('a query expands to its formatted SQL and a finding opens', async ({ page }) => {
+  await page.goto('/posts');
+  const { rows, panel } = await openPanel(page);
+  const expand = rows.first().getByRole('button', { name: 'Show formatted SQL' });
+  await expand.click();
+  await expect(expand).toHaveAttribute('aria-expanded', 'true');
+  await expect(rows.first()).toContainText('FROM');
+
+  const n = await postCards(page).count();
+  const finding = panel.getByRole('button', { name: new RegExp(`^N\\+1 ×${n}`) });
+  await finding.click();
+  await expect(finding).toHaveAttribute('aria-expanded', 'true');
+});
+
 /** Helpers below: the measurements and API reads the tests compare. */
 
 async function requestDetail(request: APIRequestContext, id: string | undefined): Promise<RequestDetail> {
