@@ -118,8 +118,12 @@ describe.skipIf(!available).each([
   });
 
   it('EJS (async): the view, its includes, and the queries each ran while rendering', async () => {
-    const { body, detail } = await fetchRecorded(server.url, '/ejs');
+    const { response, body, detail } = await fetchRecorded(server.url, '/ejs');
     expect(body).toContain('author 2 (3 posts)');
+    // Server-Timing counts the render (top-level views only) and the six queries.
+    const timing = response.headers.get('server-timing') ?? '';
+    expect(timing).toContain('desc="6 queries"');
+    expect(Number(/render;dur=([\d.]+)/.exec(timing)?.[1])).toBeGreaterThan(0);
     const page = template(detail, 'ejs/page.ejs');
     expect(page).toMatchObject({ parentId: null, engine: 'ejs', file: `${VIEWS}ejs/page.ejs` });
     expect(page.localKeys).toEqual(expect.arrayContaining(['title', 'ids', 'loadAuthor', 'countPosts']));

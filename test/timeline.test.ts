@@ -7,6 +7,25 @@ import { fetchRecorded, listen } from './support/http.js';
 import { createTestSchema, postgresAvailable } from './support/postgres.js';
 import { childrenOf, expectWellNested, spanNamed } from './support/timeline.js';
 
+/** `db;dur=1.2;desc="2 queries", total;dur=3` → `{ db: { dur: 1.2, desc: '2 queries' }, total: { dur: 3 } }`. */
+function parseServerTiming(header: string | null): Record<string, { dur?: number; desc?: string }> {
+  expect(header).toBeTruthy();
+  const entries: Record<string, { dur?: number; desc?: string }> = {};
+  for (const entry of header!.split(',')) {
+    const [name, ...params] = entry.trim().split(';');
+    expect(name).toMatch(/^[a-z]+$/);
+    const parsed: { dur?: number; desc?: string } = {};
+    for (const param of params) {
+      const [key, value] = param.split('=');
+      if (key === 'dur') parsed.dur = Number(value);
+      if (key === 'desc') parsed.desc = JSON.parse(value);
+    }
+    if (parsed.dur !== undefined) expect(Number.isFinite(parsed.dur)).toBe(true);
+    entries[name] = parsed;
+  }
+  return entries;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const available = await postgresAvailable();
 let schema: Awaited<ReturnType<typeof createTestSchema>>;
@@ -167,6 +186,33 @@ describe.skipIf(!available).each([
     expect(body).toBe('second');
     const names = detail.timeline.filter((span) => span.kind === 'handler').map((span) => span.name);
     expect(names).toEqual(['skipRoute', 'secondRoute']);
+  });
+
+  it('sends Server-Timing: database time and query count, render time, total', async () => {
+    const response = await fetch(`${server.url}/api/v1/items/1`);
+    await response.text();
+    const entries = parseServerTiming(response.headers.get('server-timing'));
+    expect(Object.keys(entries)).toEqual(['db', 'render', 'total']);
+    expect(entries.db.desc).toBe('2 queries');
+    expect(entries.db.dur).toBeGreaterThan(0);
+    expect(entries.render.dur).toBe(0);
+    expect(entries.total.dur).toBeGreaterThanOrEqual(entries.db.dur!);
+  });
+
+  it('sends no Server-Timing with `serverTiming: false`, and keeps the timeline', async () => {
+    const app = express();
+    app.use(debugToolbar({ serverTiming: false }));
+    app.get('/', function home(_req, res) {
+      res.send('home');
+    });
+    const quiet = await listen(app);
+    try {
+      const { response, detail } = await fetchRecorded(quiet.url, '/');
+      expect(response.headers.has('server-timing')).toBe(false);
+      expect(spanNamed(detail.timeline, 'home').kind).toBe('handler');
+    } finally {
+      await quiet.close();
+    }
   });
 
   it('names an anonymous handler by its file and line', async () => {

@@ -1,5 +1,17 @@
-/** Query-string keys whose values never reach the toolbar. */
-const SECRET_KEY = /token|key|secret|passw|pwd|auth|signature|sig$|^sig|credential|session|cookie|jwt|bearer|otp|code_verifier/i;
+/**
+ * Words that make a query-string key secret, matched word by word (`api_key`, `apiKey`,
+ * `X-Amz-Signature`), so `monkey` or `author` stay readable. Run-together names are listed whole.
+ */
+const SECRET_WORDS = new Set([
+  'token', 'key', 'secret', 'password', 'passwd', 'pwd', 'pass', 'passphrase', 'auth', 'authorization', 'oauth',
+  'signature', 'sig', 'credential', 'credentials', 'session', 'sid', 'cookie', 'jwt', 'bearer', 'otp', 'verifier',
+  'private', 'apikey', 'accesstoken', 'refreshtoken', 'authtoken', 'idtoken', 'apitoken', 'clientsecret', 'sessionid',
+]);
+
+function isSecretKey(key: string): boolean {
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/);
+  return words.some((word) => SECRET_WORDS.has(word));
+}
 
 export const REDACTED = '[redacted]';
 
@@ -26,7 +38,7 @@ export function redactUrl(url: string): string {
     } catch {
       // A malformed escape: match on the raw key.
     }
-    return equals !== -1 && SECRET_KEY.test(key) ? `${rawKey}=${REDACTED}` : pair;
+    return equals !== -1 && isSecretKey(key) ? `${rawKey}=${REDACTED}` : pair;
   });
   result = `${result.slice(0, query + 1)}${params.join('&')}${result.slice(end)}`;
   return result;
