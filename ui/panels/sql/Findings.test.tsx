@@ -46,11 +46,12 @@ describe('SQL findings', () => {
     await dom.click(toggle);
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
     const body = document.getElementById(toggle.getAttribute('aria-controls')!)!;
-    expect([...body.querySelectorAll('.query-chip')].map((b) => b.getAttribute('aria-label'))).toEqual([
+    expect([...body.querySelectorAll('.finding-queries .query-chip')].map((b) => b.getAttribute('aria-label'))).toEqual([
       'Show query 3 in the table',
       'Show query 4 in the table',
       'Show query 6 in the table',
     ]);
+    expect(body.querySelector('.finding-note')!.textContent).toBe('One per row of #1, the list the loop goes over. ');
     const links = [...body.querySelectorAll<HTMLAnchorElement>('.frames a')];
     expect(links.map((a) => [a.textContent, a.getAttribute('href')])).toEqual([
       ['src/routes/orders.ts:13', 'vscode://file/home/dev/shop/src/routes/orders.ts:13:5'],
@@ -107,9 +108,10 @@ describe('SQL findings', () => {
   });
 
   it('shows frames as plain text when no link pattern is known', async () => {
-    await render({ ...sampleDetail, nPlusOne: [{ ...sampleDetail.nPlusOne[0], editorUrl: undefined, suggestion: null }] });
+    await render({ ...sampleDetail, nPlusOne: [{ ...sampleDetail.nPlusOne[0], editorUrl: undefined, suggestion: null, concurrent: true }] });
     await dom.click(toggles()[0]);
     const body = findings().querySelector('.finding-body')!;
+    expect(body.querySelector('.finding-note')!.textContent).toContain('They overlapped in time (Promise.all)');
     expect(body.querySelector('.frames a')).toBeNull();
     expect(body.querySelector('.frames .callsite')!.getAttribute('title')).toBe('/home/dev/shop/src/routes/orders.ts:13');
     expect(body.textContent).toContain('saves 2 queries');

@@ -91,7 +91,7 @@ function FindingItem({ finding, queries, editorLink }: ItemProps) {
       {open && (
         <div id={bodyId} className="finding-body">
           <FindingQueries finding={finding} queries={queries} />
-          <Frames frames={findingFrames(finding, queries)} editorLink={editorLink} group={finding.kind === 'nplusone' ? finding.group : null} />
+          <Frames frames={findingFrames(finding, queries)} editorLink={editorLink} linked={finding.kind === 'nplusone' ? finding.group : null} />
           <FindingFix finding={finding} queries={queries} />
         </div>
       )}
@@ -108,9 +108,24 @@ function FindingQueries({ finding, queries }: { finding: Finding; queries: Reado
   const ids = finding.group.queryIds;
   const label = `${TITLES[finding.kind]} ×${finding.group.count}`;
   const filtered = focus?.kind === 'only' && focus.label === label && focus.ids.join() === ids.join();
+  const parentId = finding.kind === 'nplusone' ? finding.group.parentQueryId : undefined;
   return (
     <div className="finding-section">
       <h4 className="finding-heading">Queries</h4>
+      {finding.kind === 'nplusone' && (parentId !== undefined || finding.group.concurrent) && (
+        <p className="finding-note">
+          {parentId !== undefined && (
+            <>
+              One per row of{' '}
+              <button type="button" className="query-chip" aria-label={`Show query ${parentId} in the table`} onClick={() => showQuery(parentId)}>
+                #{parentId}
+              </button>
+              , the list the loop goes over.{' '}
+            </>
+          )}
+          {finding.group.concurrent && 'They overlapped in time (Promise.all): still one round trip per row.'}
+        </p>
+      )}
       <div className="finding-queries">
         {ids.map((id) => (
           <button key={id} type="button" className="query-chip" aria-label={`Show query ${id} in the table`} onClick={() => showQuery(id)}>

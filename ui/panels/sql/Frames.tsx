@@ -1,5 +1,5 @@
 /** The user-code stack frames behind a finding, innermost first, each opening the editor when it can. */
-import type { CallSite, NPlusOneGroup } from '../../../server/types.js';
+import type { CallSite } from '../../../server/types.js';
 import { formatCallSite } from './callsite.js';
 import { isSafeLink, type EditorLink } from './editor-link.js';
 
@@ -8,14 +8,14 @@ const sameSite = (a: CallSite, b: CallSite | null): boolean => !!b && a.file ===
 interface Props {
   frames: readonly CallSite[];
   editorLink: EditorLink | null;
-  /** An N+1 group: its `editorUrl` is the server's own link for its call site. */
-  group: NPlusOneGroup | null;
+  /** A group the server linked: its `editorUrl` opens its `callSite`. */
+  linked: { callSite?: CallSite | null; editorUrl?: string } | null;
 }
 
-export function Frames({ frames, editorLink, group }: Props) {
+export function Frames({ frames, editorLink, linked }: Props) {
   if (frames.length === 0) return null;
   const linkFor = (frame: CallSite): string | null => {
-    const url = group?.editorUrl && sameSite(frame, group.callSite) ? group.editorUrl : (editorLink?.(frame) ?? null);
+    const url = linked?.editorUrl && sameSite(frame, linked.callSite ?? null) ? linked.editorUrl : (editorLink?.(frame) ?? null);
     return url && isSafeLink(url) ? url : null;
   };
   return (

@@ -56,6 +56,8 @@ export const sampleDetail: RequestDetail = {
       reason: 'saves 2 queries, 1.30 ms',
     },
     editorUrl: 'vscode://file/home/dev/shop/src/routes/orders.ts:13:5',
+    parentQueryId: 1,
+    concurrent: false,
   }],
   queryBudget: 20,
   overBudget: false,

@@ -26,6 +26,8 @@ export const SQL_CSS = `
 .finding-body{display:flex;flex-direction:column;gap:8px;padding:4px 12px 10px 26px}
 .finding-section{display:flex;flex-direction:column;gap:4px;min-width:0}
 .finding-heading{margin:0;color:var(--muted);font-size:11px;font-weight:600;text-transform:uppercase;letter-spacing:.03em}
+.finding-note{margin:0;color:var(--muted)}
+.finding-note .query-chip{color:var(--text)}
 .finding-queries{display:flex;flex-wrap:wrap;align-items:center;gap:4px}
 .query-chip{all:unset;padding:1px 7px;border:1px solid var(--border);border-radius:999px;background:var(--surface);font:11.5px/18px var(--mono);cursor:pointer;font-variant-numeric:tabular-nums}
 .query-chip:hover{border-color:var(--accent)}

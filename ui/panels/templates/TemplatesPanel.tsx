@@ -113,7 +113,15 @@ function TemplateRowView({ row, slowest, expanded, onToggle, onQueries }: RowPro
         )}
       </td>
       <td className="tpl-locals">
-        {t.localKeys?.length ? t.localKeys.map((key) => <code key={key}>{key}</code>) : <span className="muted">—</span>}
+        {t.localKeys?.length ? (
+          <span className="tpl-locals-list">
+            {t.localKeys.map((key) => (
+              <code key={key}>{key}</code>
+            ))}
+          </span>
+        ) : (
+          <span className="muted">—</span>
+        )}
       </td>
     </tr>
   );

@@ -19,6 +19,7 @@ export const TIMELINE_CSS = `
 .tl-axis{flex:none;display:flex;height:20px;overflow:hidden;scrollbar-gutter:stable;background:var(--bg);border-bottom:1px solid var(--border);font-size:10.5px;color:var(--muted);font-variant-numeric:tabular-nums}
 .tl-label-col{flex:none;display:flex;align-items:center;gap:4px;width:var(--label-w);min-width:0;padding-right:8px}
 .tl-track{position:relative;flex:1;min-width:0;margin-right:56px}
+.tl-axis>.tl-label-col{padding-left:12px}
 .tl-tick{position:absolute;top:3px;transform:translateX(-50%);white-space:nowrap}
 .tl-tick:first-child{transform:none}
 .tl-scroll{position:relative;flex:1;min-height:0;overflow:auto;scrollbar-gutter:stable}
