@@ -62,6 +62,12 @@ export interface DuplicateGroup {
   sql: string;
   queryIds: number[];
   count: number;
+  /** Optional, not filled yet: the first run's call site. */
+  callSite?: CallSite | null;
+  /** Optional, not filled yet: opens `callSite` in the editor (the `editorUrl` option). */
+  editorUrl?: string;
+  /** Optional, not filled yet: reuse the first result (server/panels/sql/fixes `suggestDuplicateFix`). */
+  suggestion?: Suggestion;
 }
 
 /** The library that issued a query, read from its stack: decides the wording of a fix. */

@@ -1,6 +1,6 @@
 import type { Suggestion } from '../../../types.js';
 import type { FixInput } from './fix-input.js';
-import { camelCase } from './naming.js';
+import { camelCase, listName } from './naming.js';
 import { idsExpression, idsPreamble } from './raw-sql.js';
 
 /**
@@ -22,7 +22,7 @@ export function drizzleFix(input: FixInput): Omit<Suggestion, 'reason'> | null {
     lines.push(
       '',
       `// or, with relations() declared in the schema, load both at once:`,
-      `const ${camelCase(relation.parentTable)} = await db.query.${camelCase(relation.parentTable)}.findMany({ with: { ${relation.association}: true } });`,
+      `const ${listName(relation.parentTable)} = await db.query.${camelCase(relation.parentTable)}.findMany({ with: { ${relation.association}: true } });`,
     );
   }
   return {

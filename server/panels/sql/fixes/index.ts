@@ -72,7 +72,7 @@ function reasonFor(request: NPlusOneFixRequest, input: FixInput | null): string 
   const saved = request.totalMs * ((count - 1) / count);
   const from = request.where ? ` from ${request.where}` : '';
   const parent = request.parent && input?.relation
-    ? ` The loop goes over the ${request.parent.rowCount ?? ''} ${input.relation.parentTable} of query #${request.parent.id}.`.replace('  ', ' ')
+    ? ` The loop goes over the ${request.parent.rowCount} rows query #${request.parent.id} read from ${input.relation.parentTable}.`
     : '';
   return `${count} queries of one shape ran${from}, one per row; one query instead saves ${count - 1} round trips `
     + `(${ms(saved)} of the ${ms(request.totalMs)} they took).${parent}`;

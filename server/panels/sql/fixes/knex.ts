@@ -1,7 +1,7 @@
 import type { Suggestion } from '../../../types.js';
 import type { FixInput } from './fix-input.js';
 import { quoteJs } from './code.js';
-import { camelCase, rowName } from './naming.js';
+import { listName, rowName } from './naming.js';
 import { idsExpression, idsPreamble } from './raw-sql.js';
 
 /** knex: one `whereIn` instead of a `where` per row, then match the rows up in memory. */
@@ -10,7 +10,7 @@ export function knexFix(input: FixInput): Omit<Suggestion, 'reason'> | null {
   if (!filter) return null;
   const select = shape.columns ? `\n  .select(${shape.columns.map(quoteJs).join(', ')})` : '';
   const others = shape.filters.length > 1 ? '\n  // …and the other where() conditions of the original query' : '';
-  const result = camelCase(shape.table);
+  const result = listName(shape.table);
   const lines = [
     `${idsPreamble(input)}const ${result} = await knex(${quoteJs(shape.table)})${select}`,
     `  .whereIn(${quoteJs(filter.column)}, ${idsExpression(input)});${others}`,

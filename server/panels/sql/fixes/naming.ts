@@ -50,3 +50,9 @@ export function rowName(table: string): string {
 export function propertyKey(name: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name);
 }
+
+/** A variable for a table's rows, plural even when the table is not: `post` → `posts`. */
+export function listName(table: string): string {
+  const list = camelCase(table);
+  return list === rowName(table) ? `${list}s` : list;
+}

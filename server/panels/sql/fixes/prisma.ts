@@ -1,6 +1,6 @@
 import type { Suggestion } from '../../../types.js';
 import type { FixInput } from './fix-input.js';
-import { camelCase } from './naming.js';
+import { camelCase, listName } from './naming.js';
 import { idsPreamble } from './raw-sql.js';
 
 /**
@@ -15,7 +15,7 @@ export function prismaFix(input: FixInput): Omit<Suggestion, 'reason'> | null {
     return {
       title: `Include ${relation.association} in the ${accessor(relation.parentModel)} query`,
       code: [
-        `const ${camelCase(relation.parentTable)} = await prisma.${accessor(relation.parentModel)}.findMany({`,
+        `const ${listName(relation.parentTable)} = await prisma.${accessor(relation.parentModel)}.findMany({`,
         `  // …your where/orderBy as before`,
         `  include: { ${relation.association}: true },`,
         `});`,
@@ -25,7 +25,7 @@ export function prismaFix(input: FixInput): Omit<Suggestion, 'reason'> | null {
   }
   return {
     title: `Load every ${model} in one findMany with in`,
-    code: `${idsPreamble(input)}const ${camelCase(input.shape.table)} = await prisma.${accessor(model)}.findMany({ where: { ${camelCase(filter.column)}: { in: ids } } });`,
+    code: `${idsPreamble(input)}const ${listName(input.shape.table)} = await prisma.${accessor(model)}.findMany({ where: { ${camelCase(filter.column)}: { in: ids } } });`,
     orm: 'prisma',
   };
 }

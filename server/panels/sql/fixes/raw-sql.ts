@@ -1,7 +1,7 @@
 import type { Suggestion } from '../../../types.js';
 import type { FixInput } from './fix-input.js';
 import { literal, quoteJs, sampleComment } from './code.js';
-import { camelCase, rowName } from './naming.js';
+import { listName, rowName } from './naming.js';
 
 /**
  * The user's own SQL, rewritten so the varying comparison takes every value at once:
@@ -46,7 +46,7 @@ function batchedSql(input: FixInput): { sql: string; params: string[] } | null {
 export function idsExpression(input: FixInput, key?: (column: string) => string): string {
   const { relation } = input;
   if (!relation) return 'ids';
-  const list = camelCase(relation.parentTable);
+  const list = listName(relation.parentTable);
   const item = rowName(relation.parentTable) === list ? 'row' : rowName(relation.parentTable);
   const field = key ? key(relation.parentKey) : relation.parentKey;
   return `${list}.map((${item}) => ${item}.${field})`;
@@ -70,7 +70,7 @@ export function rawSqlFix(input: FixInput): Omit<Suggestion, 'reason'> | null {
   const batched = batchedSql(input);
   if (!batched) return null;
   const call = CALLS[input.library] ?? CALLS.pg;
-  const result = camelCase(input.shape.table);
+  const result = listName(input.shape.table);
   const operator = input.dialect === 'postgres' ? '= ANY($n)' : input.dialect === 'mysql' ? 'IN (?)' : 'IN (json_each(?))';
   return {
     title: `Load all ${input.shape.table} in one query with ${input.filter!.column} ${operator}`,

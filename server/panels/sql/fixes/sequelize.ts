@@ -1,7 +1,7 @@
 import type { Suggestion } from '../../../types.js';
 import type { FixInput } from './fix-input.js';
 import { quoteJs } from './code.js';
-import { camelCase, pascalCase, rowName } from './naming.js';
+import { listName, pascalCase, rowName } from './naming.js';
 import { idsPreamble } from './raw-sql.js';
 
 /**
@@ -14,7 +14,7 @@ export function sequelizeFix(input: FixInput): Omit<Suggestion, 'reason'> | null
   const { filter, relation, model } = input;
   if (!filter) return null;
   if (relation) {
-    const list = camelCase(relation.parentTable);
+    const list = listName(relation.parentTable);
     const getter = `${rowName(relation.parentTable)}.get${model}${relation.kind === 'has-many' ? 's' : ''}()`;
     return {
       title: `Eager-load ${model} with include on the ${relation.parentModel} query`,
@@ -30,7 +30,7 @@ export function sequelizeFix(input: FixInput): Omit<Suggestion, 'reason'> | null
   }
   return {
     title: `Load every ${model} in one findAll`,
-    code: `${idsPreamble(input)}const ${camelCase(input.shape.table)} = await ${model}.findAll({ where: { ${filter.column}: ids } }); // ${quoteJs(filter.column)} IN (…)`,
+    code: `${idsPreamble(input)}const ${listName(input.shape.table)} = await ${model}.findAll({ where: { ${filter.column}: ids } }); // ${quoteJs(filter.column)} IN (…)`,
     orm: 'sequelize',
   };
 }

@@ -1,6 +1,6 @@
 import type { Suggestion } from '../../../types.js';
 import type { FixInput } from './fix-input.js';
-import { camelCase, rowName } from './naming.js';
+import { camelCase, listName, rowName } from './naming.js';
 import { idsPreamble } from './raw-sql.js';
 
 /**
@@ -15,7 +15,7 @@ export function typeormFix(input: FixInput): Omit<Suggestion, 'reason'> | null {
     return {
       title: `Load ${relation.association} with the ${relation.parentModel} query (relations)`,
       code: [
-        `const ${camelCase(relation.parentTable)} = await dataSource.getRepository(${relation.parentModel}).find({`,
+        `const ${listName(relation.parentTable)} = await dataSource.getRepository(${relation.parentModel}).find({`,
         `  relations: { ${relation.association}: true },`,
         `});`,
         `// or with the query builder:`,
@@ -26,7 +26,7 @@ export function typeormFix(input: FixInput): Omit<Suggestion, 'reason'> | null {
   }
   return {
     title: `Load every ${model} in one findBy with In()`,
-    code: `import { In } from 'typeorm';\n\n${idsPreamble(input)}const ${camelCase(input.shape.table)} = await dataSource.getRepository(${model}).findBy({ ${camelCase(filter.column)}: In(ids) });`,
+    code: `import { In } from 'typeorm';\n\n${idsPreamble(input)}const ${listName(input.shape.table)} = await dataSource.getRepository(${model}).findBy({ ${camelCase(filter.column)}: In(ids) });`,
     orm: 'typeorm',
   };
 }

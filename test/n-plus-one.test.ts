@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { findDuplicates, findNPlusOne, findParentQuery, findSimilar } from '../server/panels/sql/groups.js';
+import { analyzeSql } from '../server/panels/sql/findings.js';
+import { fingerprint } from '../server/panels/sql/fingerprint.js';
+import type { CallSite, QueryRecord, RawFrame } from '../server/types.js';
+
+const LOOP: CallSite = { file: '/app/routes/posts.ts', line: 14, column: 5, function: 'list' };
+const OTHER: CallSite = { file: '/app/routes/posts.ts', line: 30, column: 5, function: 'list' };
+
+let nextId = 1;
+function q(sql: string, params: unknown[] = [], extra: Partial<QueryRecord> = {}): QueryRecord {
+  const id = extra.id ?? nextId++;
+  return {
+    id, sql, params, startMs: id * 2, durationMs: 1, rowCount: 1, db: { dialect: 'postgres', driver: 'pg' },
+    fingerprint: fingerprint(sql), callSite: LOOP, ...extra,
+  };
+}
+function request(...queries: QueryRecord[]): QueryRecord[] {
+  return queries.map((query, i) => ({ ...query, id: i + 1, startMs: query.startMs === -1 ? 0 : (i + 1) * 2 }));
+}
+const AUTHOR = 'SELECT id, name FROM authors WHERE id = $1';
+const POSTS = 'SELECT id, author_id, title FROM posts';
+
+describe('N+1 detection', () => {
+  it.each<[string, QueryRecord[], number[]]>([
+    ['a loop: 1 + 4 queries', request(q(POSTS, [], { rowCount: 4 }), ...[1, 2, 3, 4].map((id) => q(AUTHOR, [id]))), [4]],
+    ['exactly the threshold', request(...[1, 2, 3].map((id) => q(AUTHOR, [id]))), [3]],
+    ['below the threshold', request(...[1, 2].map((id) => q(AUTHOR, [id]))), []],
+    ['some params repeat: still a loop', request(...[1, 1, 2, 1].map((id) => q(AUTHOR, [id]))), [4]],
+    ['all params the same: a duplicate, not an N+1', request(...[1, 1, 1].map((id) => q(AUTHOR, [id]))), []],
+    ['a loop over different tables', request(...['authors', 'posts', 'tags'].map((t) => q(`SELECT * FROM ${t} WHERE id = $1`, [1]))), []],
+    ['two call sites of one shape: two groups',
+      request(...[1, 2, 3].map((id) => q(AUTHOR, [id])), ...[4, 5, 6].map((id) => q(AUTHOR, [id], { callSite: OTHER }))), [3, 3]],
+    ['the same line at another column (sync and async frames) is one site',
+      request(...[1, 2, 3].map((id) => q(AUTHOR, [id], { callSite: { ...LOOP, column: 40 + id } }))), [3]],
+    ['literals inlined by the ORM (sequelize)',
+      request(...[1, 2, 3].map((id) => q(`SELECT "id", "name" FROM "authors" AS "Author" WHERE "Author"."id" = ${id};`))), [3]],
+    ['no call site at all still groups', request(...[1, 2, 3].map((id) => q(AUTHOR, [id], { callSite: null }))), [3]],
+    ['transaction control never counts', request(...[1, 2, 3].map((id) => q(`SAVEPOINT s${id}`))), []],
+  ])('%s', (_name, queries, counts) => {
+    expect(findNPlusOne(queries).map((m) => m.queries.length)).toEqual(counts);
+  });
+
+  it('takes the threshold from the option', () => {
+    const queries = request(...[1, 2, 3, 4].map((id) => q(AUTHOR, [id])));
+    expect(findNPlusOne(queries, 5)).toEqual([]);
+    expect(findNPlusOne(queries, 4)).toHaveLength(1);
+  });
+
+  it('flags queries that overlap in time as concurrent', () => {
+    const overlapping = [1, 2, 3].map((id) => ({ ...q(AUTHOR, [id]), id, startMs: 10 + id, durationMs: 5 }));
+    const sequential = [1, 2, 3].map((id) => ({ ...q(AUTHOR, [id]), id, startMs: 10 * id, durationMs: 5 }));
+    expect(findNPlusOne(overlapping)[0].concurrent).toBe(true);
+    expect(findNPlusOne(sequential)[0].concurrent).toBe(false);
+  });
+
+  it('finds the parent: earlier, another shape, about as many rows as the loop ran', () => {
+    const queries = request(
+      q('SELECT count(*) FROM posts', [], { rowCount: 1 }),
+      q(POSTS, [], { rowCount: 5 }),
+      q('SELECT * FROM settings', [], { rowCount: 40 }),
+      ...[1, 2, 3, 4, 5].map((id) => q(AUTHOR, [id])),
+    );
+    const match = findNPlusOne(queries)[0];
+    expect(match.parent?.id).toBe(2);
+    expect(findParentQuery(queries, queries.slice(3))?.sql).toBe(POSTS);
+  });
+
+  it('has no parent when nothing before fits', () => {
+    const queries = request(q('SELECT * FROM settings', [], { rowCount: 40 }), ...[1, 2, 3].map((id) => q(AUTHOR, [id])));
+    expect(findNPlusOne(queries)[0].parent).toBeNull();
+  });
+});
+
+describe('duplicates and similar', () => {
+  it('groups the same SQL and params as duplicates, the same shape as similar', () => {
+    const queries = request(q(AUTHOR, [1]), q(AUTHOR, [1]), q(AUTHOR, [2]), q(POSTS));
+    expect(findDuplicates(queries)).toEqual([{ fingerprint: fingerprint(AUTHOR), sql: AUTHOR, queryIds: [1, 2], count: 2 }]);
+    expect(findSimilar(queries)).toEqual([{ fingerprint: fingerprint(AUTHOR), sql: AUTHOR, queryIds: [1, 2, 3], count: 3, totalMs: 3 }]);
+  });
+});
+
+describe('analyzeSql', () => {
+  const userFrame: RawFrame = { file: '/app/routes/posts.ts', line: 14, column: 5, function: 'list' };
+  const knexFrame: RawFrame = { file: '/app/node_modules/knex/lib/execution/runner.js', line: 30, column: 1, function: 'run' };
+
+  it('fills stack, suggestion, editor link and parent of each N+1', () => {
+    const queries = request(q(POSTS, [], { rowCount: 3 }), ...[7, 8, 9].map((id) => q(AUTHOR, [id], { durationMs: 2 })));
+    const { nPlusOne } = analyzeSql(queries, () => [knexFrame, userFrame], { editorUrl: 'vscode://file/{file}:{line}' });
+    expect(nPlusOne).toEqual([{
+      fingerprint: fingerprint(AUTHOR), sql: AUTHOR, count: 3, queryIds: [2, 3, 4], totalMs: 6, callSite: LOOP,
+      stack: [userFrame], suggestion: expect.objectContaining({ orm: 'knex' }), editorUrl: 'vscode://file/app/routes/posts.ts:14',
+      parentQueryId: 1, concurrent: false,
+    }]);
+    expect(nPlusOne[0].suggestion?.reason).toBe('3 queries of one shape ran from /app/routes/posts.ts:14, one per row; one query '
+      + 'instead saves 2 round trips (4.0 ms of the 6.0 ms they took). The loop goes over the 3 rows query #1 read from posts.');
+  });
+
+  it('leaves the editor link out without a template and still answers for SQL it cannot read', () => {
+    const queries = request(...[1, 2, 3].map((id) => q('CALL refresh_author($1)', [id])), ...[1, 2, 3].map((id) => q('SELECT f($1)', [id])));
+    const { nPlusOne } = analyzeSql(queries, () => []);
+    expect(nPlusOne).toHaveLength(1);
+    expect(nPlusOne[0]).toMatchObject({ sql: 'SELECT f($1)', suggestion: null, stack: [LOOP] });
+    expect(nPlusOne[0].editorUrl).toBeUndefined();
+  });
+});
