@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, devices } from '@playwright/test';
 import { chromiumLaunchOptions } from './e2e/browser.js';
 
@@ -5,6 +7,12 @@ import { chromiumLaunchOptions } from './e2e/browser.js';
  * End-to-end tests: the demo app in Chromium. `npm run build` must run first (`npm test` does):
  * the demo imports the toolbar from the package's built entry point.
  */
+
+// The demo imports 'express-debug-toolbar', which resolves to dist/: say so plainly rather than
+// letting the web server die with a module-not-found error.
+if (!existsSync(fileURLToPath(new URL('./dist/server/index.js', import.meta.url)))) {
+  throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests.');
+}
 
 const PORT = Number(process.env.E2E_PORT ?? 3199);
 const baseURL = `http://localhost:${PORT}`;
