@@ -20,13 +20,14 @@ export const POSTS_PER_PAGE = 10;
 /** Every page of the demo. Each one shows off one thing the toolbar finds. */
 export function demoRoutes(db: PGlite): Router {
   const router = Router();
+  // Named handlers, so the toolbar's timeline shows names rather than "anonymous".
 
-  router.get('/', (_req, res) => {
+  router.get('/', function home(_req, res) {
     res.render('home', { title: 'Home', active: '/' });
   });
 
   // The N+1: one query for the list, then one per post for its author.
-  router.get('/posts', async (_req, res) => {
+  router.get('/posts', async function postsWithNPlusOne(_req, res) {
     const posts = await listPosts(db, POSTS_PER_PAGE);
     const withAuthors = [];
     for (const post of posts) {
@@ -42,7 +43,7 @@ export function demoRoutes(db: PGlite): Router {
   });
 
   // The same page with one JOIN.
-  router.get('/posts/fixed', async (_req, res) => {
+  router.get('/posts/fixed', async function postsWithJoin(_req, res) {
     const posts = await listPostsWithAuthors(db, POSTS_PER_PAGE);
     res.render('posts', {
       title: 'Posts (one JOIN)',
@@ -52,7 +53,7 @@ export function demoRoutes(db: PGlite): Router {
     });
   });
 
-  router.get('/posts/:id', async (req, res) => {
+  router.get('/posts/:id', async function showPost(req, res) {
     const id = parsePostId(req);
     const post = id === undefined ? undefined : await findPost(db, id);
     if (id === undefined || !post) return notFound(res, `No post with id ${req.params.id}.`);
@@ -62,7 +63,7 @@ export function demoRoutes(db: PGlite): Router {
   });
 
   // A write in a transaction; redirects back so a reload does not like twice.
-  router.post('/posts/:id/like', async (req, res) => {
+  router.post('/posts/:id/like', async function likeInTransaction(req, res) {
     const id = parsePostId(req);
     const likes =
       id === undefined ? undefined : await db.transaction((tx) => likePost(tx, id));
@@ -73,14 +74,14 @@ export function demoRoutes(db: PGlite): Router {
   });
 
   // Three "components" each load the same user and settings: the same queries, three times.
-  router.get('/duplicates', async (_req, res) => {
+  router.get('/duplicates', async function duplicates(_req, res) {
     const header = await loadHeaderWidget(db);
     const sidebar = await loadSidebar(db);
     const profile = await loadProfileCard(db);
     res.render('duplicates', { title: 'Duplicates', active: '/duplicates', header, sidebar, profile });
   });
 
-  router.get('/slow', async (req, res) => {
+  router.get('/slow', async function slowScan(req, res) {
     const path = typeof req.query.path === 'string' && req.query.path ? req.query.path : '/posts/7';
     const summary = await viewsForPath(db, path);
     const views = await recentViews(db, path);
@@ -88,7 +89,7 @@ export function demoRoutes(db: PGlite): Router {
   });
 
   // JSON: the toolbar records it but must not inject anything into the body.
-  router.get('/api/posts', async (_req, res) => {
+  router.get('/api/posts', async function apiPosts(_req, res) {
     const posts = await listPostSummaries(db);
     res.json({ count: posts.length, posts });
   });
