@@ -46,8 +46,8 @@ a.callsite:hover{text-decoration:underline}
 .code{flex:1;min-width:0;margin:0;padding:8px 10px;border:1px solid var(--border);border-radius:6px;background:#111214;white-space:pre-wrap;word-break:break-word;font:12px/1.5 var(--mono);color:#d4d7dd;max-height:320px;overflow:auto}
 .budget-banner{padding:6px 10px;border-radius:6px;border:1px solid rgba(240,180,41,.45);background:var(--warn-bg);color:var(--warn);font-variant-numeric:tabular-nums}
 .focus-chip{display:inline-flex;align-items:center;gap:6px;padding:1px 2px 1px 8px;border-radius:999px;background:rgba(110,168,254,.14);color:var(--accent);white-space:nowrap}
-.queries tr.is-highlighted td{background:rgba(110,168,254,.12)}
-.queries tr.is-highlighted td:first-child{box-shadow:inset 3px 0 0 var(--accent)}
+.queries tr.is-highlighted td,.queries tbody tr.is-highlighted:hover td{background:rgba(110,168,254,.2);box-shadow:inset 0 1px 0 var(--accent),inset 0 -1px 0 var(--accent)}
+.queries tr.is-highlighted td:first-child,.queries tbody tr.is-highlighted:hover td:first-child{box-shadow:inset 3px 0 0 var(--accent),inset 0 1px 0 var(--accent),inset 0 -1px 0 var(--accent)}
 .queries tr:focus{outline:none}
 .queries tr:focus-visible td{outline:1px solid var(--accent);outline-offset:-1px}
 .row-actions{display:flex;gap:4px;justify-content:flex-end}
