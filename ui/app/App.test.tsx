@@ -65,6 +65,20 @@ describe('App', () => {
     await vi.waitFor(() => expect(container.querySelector('[role="tabpanel"]')!.textContent).toContain('No templates were rendered for this request.'));
   });
 
+  it('Escape inside the query plan closes the plan, not the panel', async () => {
+    const fetch = respond(200, sampleDetail);
+    await render();
+    await vi.waitFor(() => expect(container.querySelector('button[aria-label="Explain query 1"]')).not.toBeNull());
+    fetch.mockResolvedValue(new Response(JSON.stringify({ error: 'no target' }), { status: 422 }));
+    await act(async () => container.querySelector<HTMLButtonElement>('button[aria-label="Explain query 1"]')!.click());
+    const plan = container.querySelector('[aria-label="Query plan for query 1"]')!;
+    await act(async () => plan.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true })));
+    expect(container.querySelector('[aria-label="Query plan for query 1"]')).toBeNull();
+    expect(onClose).not.toHaveBeenCalled();
+    await act(async () => document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true })));
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
   it('shows the API error text', async () => {
     respond(404, { error: 'Request not found' });
     await render();
