@@ -3,7 +3,7 @@ import { currentContext, requestContext, type RequestContext } from '../../conte
 import type { CapturedSpan, LiveRequest } from '../../record.js';
 import { patchMethod, reportHookError } from '../sql/drivers/patch.js';
 import { functionLabel } from './function-location.js';
-import { closeSpan, openSpan } from './spans.js';
+import { childContext, closeSpan, openSpan } from './spans.js';
 
 /*
  * One span per Express layer that runs: app-level middleware, routers (their layers nest inside),
@@ -87,7 +87,7 @@ function runTimed(
     return (next as AnyFunction).apply(this, nextArgs);
   };
   args[args.length - 1] = timedNext;
-  return requestContext.run({ ...context, span }, () => original.apply(self, args));
+  return requestContext.run(childContext(context, span, context.template), () => original.apply(self, args));
 }
 
 function wrapHandle(original: AnyFunction, errorHandler: boolean): AnyFunction {

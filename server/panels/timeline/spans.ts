@@ -73,7 +73,13 @@ export function closeOpenSpans(request: LiveRequest): void {
 
 /** Runs `fn` with `span` as the current span: queries and renders it starts become its children. */
 export function runInSpan<T>(context: RequestContext, span: CapturedSpan, fn: () => T, template?: CapturedTemplate): T {
-  const inner: RequestContext = { ...context, span };
-  if (template) inner.template = template;
-  return requestContext.run(inner, fn);
+  return requestContext.run(childContext(context, span, template ?? context.template), fn);
+}
+
+/**
+ * The context of code running inside `span`. One literal of one shape (no spread): it is built for
+ * every middleware of every request.
+ */
+export function childContext(context: RequestContext, span: CapturedSpan, template: CapturedTemplate | undefined): RequestContext {
+  return { request: context.request, frames: context.frames, span, template };
 }
