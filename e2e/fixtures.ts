@@ -26,14 +26,15 @@ export { expect };
 /** The toolbar's parts, found the way a user (or a screen reader) finds them. */
 export function toolbar(page: Page) {
   const panel = page.getByRole('region', { name: 'Debug toolbar panel' });
+  const table = panel.getByRole('table', { name: 'SQL queries' });
   return {
     host: page.locator('express-debug-toolbar'),
     launcher: page.getByRole('button', { name: 'Debug toolbar', exact: true }),
     panel,
     sqlTab: panel.getByRole('tab', { name: 'SQL' }),
-    table: panel.getByRole('table'),
-    /** The queries' rows, without the header row. */
-    rows: panel.getByRole('table').locator('tbody tr'),
+    table,
+    /** The queries' rows, without the header row (and without a query plan's own table). */
+    rows: table.locator(':scope > tbody > tr'),
     filter: panel.getByRole('textbox', { name: 'Filter queries' }),
     close: panel.getByRole('button', { name: 'Close debug toolbar' }),
   };

@@ -239,6 +239,15 @@ test('a query expands to its formatted SQL and a finding opens', async ({ page }
   await expect(finding).toHaveAttribute('aria-expanded', 'true');
 });
 
+test('on /slow, EXPLAIN shows the sequential scan and suggests an index', async ({ page }) => {
+  await page.goto('/slow');
+  const { panel } = await openPanel(page);
+  await panel.getByRole('button', { name: 'Explain query 1' }).click();
+  const plan = panel.getByRole('region', { name: 'Query plan for query 1' });
+  await expect(plan.getByRole('table', { name: 'Plan nodes' })).toContainText('Seq Scan');
+  await expect(plan.getByRole('region', { name: 'Plan suggestions' })).toContainText('page_views');
+});
+
 /** Helpers below: the measurements and API reads the tests compare. */
 
 async function requestDetail(request: APIRequestContext, id: string | undefined): Promise<RequestDetail> {
