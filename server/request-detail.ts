@@ -34,7 +34,8 @@ export function toDetail(request: StoredRequest, settings: DetailSettings): Requ
   if (cached) return cached;
   const queries = request.queries.map(toQueryRecord);
   const owners = queryOwners(request, queries);
-  const { duplicates, similar, nPlusOne } = analyzeSql(queries, (q) => request.queries[queries.indexOf(q)].frames, settings);
+  const framesById = new Map(request.queries.map((captured) => [captured.id, captured.frames]));
+  const { duplicates, similar, nPlusOne } = analyzeSql(queries, (q) => framesById.get(q.id) ?? [], settings);
   const detail: RequestDetail = {
     id: request.id,
     method: request.method,

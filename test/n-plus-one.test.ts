@@ -96,6 +96,23 @@ describe('analyzeSql', () => {
       + 'instead saves 2 round trips (4.0 ms of the 6.0 ms they took). The loop goes over the 3 rows query #1 read from posts.');
   });
 
+  it('looks past a helper that runs every shape of the request to the loop that called it', () => {
+    const helper: RawFrame = { file: '/app/db/index.ts', line: 5, column: 3, function: 'query' };
+    const loop: RawFrame = { file: '/app/routes/posts.ts', line: 20, column: 7, function: 'list' };
+    const site = (f: RawFrame): CallSite => ({ ...f });
+    const queries = request(
+      q(POSTS, [], { rowCount: 3, callSite: site(helper) }),
+      ...[1, 2, 3].map((id) => q(AUTHOR, [id], { callSite: site(helper) })),
+    );
+    const frames = (query: QueryRecord) => (query.id === 1 ? [helper, userFrame] : [knexFrame, helper, loop, userFrame]);
+    const [group] = analyzeSql(queries, frames).nPlusOne;
+    expect(group.callSite).toMatchObject({ file: '/app/routes/posts.ts', line: 20 });
+    expect(group.stack.map((s) => s.line)).toEqual([5, 20, 14]);
+    // A helper used for one shape only is the call site itself (like pg.test.ts's loadAuthor).
+    const single = request(...[1, 2, 3].map((id) => q(AUTHOR, [id], { callSite: site(helper) })));
+    expect(analyzeSql(single, () => [helper, loop]).nPlusOne[0].callSite).toMatchObject({ line: 5 });
+  });
+
   it('leaves the editor link out without a template and still answers for SQL it cannot read', () => {
     const queries = request(...[1, 2, 3].map((id) => q('CALL refresh_author($1)', [id])), ...[1, 2, 3].map((id) => q('SELECT f($1)', [id])));
     const { nPlusOne } = analyzeSql(queries, () => []);

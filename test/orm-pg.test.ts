@@ -66,9 +66,10 @@ describe.skipIf(!available)('N+1 through ORMs on PostgreSQL', () => {
     return { group: detail.nPlusOne[0], detail };
   }
 
-  function expectCallSite(group: NPlusOneGroup, marker: string) {
+  /** The call site is on the marked line, and so is the user frame at `stackIndex` (after helpers). */
+  function expectCallSite(group: NPlusOneGroup, marker: string, stackIndex = 0) {
     expect(group.callSite).toMatchObject({ file: APP, line: lineOf(marker) });
-    expect(group.stack[0]).toMatchObject({ file: APP, line: lineOf(marker) });
+    expect(group.stack[stackIndex]).toMatchObject({ file: APP, line: lineOf(marker) });
     expect(group.editorUrl).toBe(`vscode://file${APP}:${lineOf(marker)}:${group.callSite!.column}`);
   }
 
@@ -84,6 +85,14 @@ describe.skipIf(!available)('N+1 through ORMs on PostgreSQL', () => {
       `const { rows: authors } = await pool.query(\n  'SELECT id, name FROM authors WHERE id = ANY($1)',\n  [posts.map((post) => post.author_id)],\n);`);
     expect(group.suggestion?.reason).toMatch(/^6 queries of one shape ran from test\/fixtures\/orm-pg\/app\.ts:\d+, one per row; one query instead saves 5 round trips/);
     expect(detail.duplicates).toEqual([expect.objectContaining({ count: 2 })]); // posts 5 and 6... share an author
+  });
+
+  it('raw pg through an app-wide db.query helper: the call site is the loop, the helper stays in the stack', async () => {
+    const { group } = await onlyGroup('/pg-helper');
+    expect(group.count).toBe(6);
+    expectCallSite(group, 'PG-HELPER-LOOP', 1);
+    expect(group.stack[0]).toMatchObject({ file: APP, line: lineOf('DB-HELPER') });
+    expect(group.suggestion?.reason).toMatch(/ran from test\/fixtures\/orm-pg\/app\.ts:\d+, one per row/);
   });
 
   it('raw pg with Promise.all: the same group, flagged concurrent, one call site for all', async () => {

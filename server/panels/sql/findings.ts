@@ -5,6 +5,7 @@ import { mapFrame } from '../../source-map.js';
 import { editorUrl } from '../../editor-url.js';
 import { findDuplicates, findNPlusOne, findSimilar, N_PLUS_ONE_THRESHOLD } from './groups.js';
 import { suggestNPlusOneFix } from './fixes/index.js';
+import { withLoopSites } from './loop-site.js';
 
 /** The options the SQL findings depend on. */
 export interface FindingSettings {
@@ -32,10 +33,11 @@ function shortWhere(site: CallSite | null): string | null {
  * stored request (request-detail.ts caches the result).
  *
  * @example
- * analyzeSql(queries, (id) => stored.queries[id - 1].frames, { nPlusOneThreshold: 3 })
+ * analyzeSql(queries, (q) => framesById.get(q.id) ?? [], { nPlusOneThreshold: 3 })
  */
 export function analyzeSql(
   queries: readonly QueryRecord[],
+  /** The captured frames of a query, found by its id. */
   framesOf: (query: QueryRecord) => readonly RawFrame[],
   settings: FindingSettings = {},
 ): SqlFindings {
@@ -45,7 +47,8 @@ export function analyzeSql(
   // suggestDuplicateFix(runs, framesOf(runs[0]), shortWhere(site)) is ready to join them.
   const duplicates: DuplicateGroup[] = findDuplicates(queries);
 
-  const nPlusOne = findNPlusOne(queries, settings.nPlusOneThreshold ?? N_PLUS_ONE_THRESHOLD).map((match): NPlusOneGroup => {
+  const sited = withLoopSites(queries, framesOf);
+  const nPlusOne = findNPlusOne(sited, settings.nPlusOneThreshold ?? N_PLUS_ONE_THRESHOLD).map((match): NPlusOneGroup => {
     const frames = framesOf(match.queries[0]);
     const stack = frames.filter(isUserFrame).map(mapFrame);
     let suggestion = null;
