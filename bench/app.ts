@@ -22,7 +22,9 @@ const app = express();
 app.set('views', fileURLToPath(new URL('./views', import.meta.url)));
 app.set('view engine', 'ejs');
 app.set('view cache', true);
-if (variant === 'enabled') app.use(debugToolbar({ enabled: true, instrument: { betterSqlite3: Database } }));
+// BENCH_OPTIONS='{"timeline":false}' measures the enabled toolbar with other options.
+const extraOptions = JSON.parse(process.env.BENCH_OPTIONS ?? '{}');
+if (variant === 'enabled') app.use(debugToolbar({ enabled: true, instrument: { betterSqlite3: Database }, ...extraOptions }));
 if (variant === 'disabled') app.use(debugToolbar({ enabled: false, instrument: { betterSqlite3: Database } }));
 
 const listPosts = db.prepare('SELECT id, author_id, title, body FROM posts ORDER BY id DESC LIMIT 19');

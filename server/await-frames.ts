@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { currentContext, requestContext } from './context.js';
-import { captureFrames } from './callsite.js';
+import { captureFramesLazily, type LazyFrames } from './callsite.js';
 import { debug } from './log.js';
 import type { RawFrame } from './types.js';
 
@@ -36,11 +36,13 @@ export function captureFramesOnAwait(prototype: object, definedIn?: string): voi
     get: function readThen(this: unknown) {
       const context = currentContext();
       if (!context || context.frames) return originalThen;
-      let frames: RawFrame[];
+      let frames: LazyFrames;
       try {
-        frames = captureFrames(readThen);
+        const captured = captureFramesLazily(readThen);
         // The builder's own frame, innermost, so the read path can tell which library it was.
-        if (definedIn) frames.unshift({ file: definedIn, line: 1, column: 1, function: 'then' });
+        const builderFrame: RawFrame | null = definedIn ? { file: definedIn, line: 1, column: 1, function: 'then' } : null;
+        let withBuilder: RawFrame[] | undefined;
+        frames = builderFrame ? () => (withBuilder ??= [builderFrame, ...captured()]) : captured;
       } catch {
         return originalThen;
       }

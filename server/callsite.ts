@@ -21,8 +21,17 @@ const NODE_MODULES = `${sep}node_modules${sep}`;
 
 type V8CallSite = NodeJS.CallSite;
 
+const paths = new Map<string, string>();
+/** ES modules name their file by URL; converting it is costly enough to remember. */
 function toPath(fileName: string): string {
-  return fileName.startsWith('file://') ? fileURLToPath(fileName) : fileName;
+  if (!fileName.startsWith('file://')) return fileName;
+  let path = paths.get(fileName);
+  if (path === undefined) {
+    if (paths.size > 10_000) paths.clear();
+    path = fileURLToPath(fileName);
+    paths.set(fileName, path);
+  }
+  return path;
 }
 
 function captureCallSites(skipAbove: (...args: any[]) => unknown, depth: number): V8CallSite[] {
@@ -74,6 +83,49 @@ export function captureFrames(skipAbove: (...args: any[]) => unknown = captureFr
   }
   if (!frames.some(isUserFrame)) learnFromFramesWithoutUser(sites.map((site) => toPath(site.getFileName() ?? '')));
   return frames;
+}
+
+/**
+ * Frames captured now and read later: a function that turns the stack into frames on its first
+ * call. V8 records the raw stack cheaply at capture time and builds call-site objects only when
+ * the stack is read, which is most of the cost; a query's record is read far less often than it
+ * is written, so the hot path pays only for the raw capture.
+ */
+export type LazyFrames = () => RawFrame[];
+
+/**
+ * Like {@link captureFrames}, but defers the work to the first call of the returned function.
+ * The whole depth a stack can need is captured at once, since a second capture is impossible later.
+ *
+ * @example
+ * const frames = captureFramesLazily(patchedQuery); // cheap
+ * frames(); // the frames, computed once
+ */
+export function captureFramesLazily(skipAbove: (...args: any[]) => unknown = captureFramesLazily): LazyFrames {
+  const previousLimit = Error.stackTraceLimit;
+  const holder: { stack?: unknown } = {};
+  try {
+    Error.stackTraceLimit = DEEP_DEPTH;
+    Error.captureStackTrace(holder, skipAbove);
+  } finally {
+    Error.stackTraceLimit = previousLimit;
+  }
+  let frames: RawFrame[] | undefined;
+  return () => {
+    if (frames) return frames;
+    const previousPrepare = Error.prepareStackTrace;
+    let sites: V8CallSite[];
+    try {
+      Error.prepareStackTrace = (_error, callSites) => callSites;
+      sites = (holder.stack as V8CallSite[] | undefined) ?? [];
+    } finally {
+      Error.prepareStackTrace = previousPrepare;
+    }
+    frames = keepFrames(sites);
+    if (!frames.some(isUserFrame)) learnFromFramesWithoutUser(sites.map((site) => toPath(site.getFileName() ?? '')));
+    delete holder.stack; // the raw stack holds the frames' functions and receivers alive
+    return frames;
+  };
 }
 
 function keepFrames(sites: V8CallSite[]): RawFrame[] {

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CapturedSpan, CapturedTemplate, LiveRequest } from './record.js';
-import type { RawFrame } from './types.js';
+import type { LazyFrames } from './callsite.js';
 
 /**
  * What the toolbar knows while a request is being served. Driver hooks read it synchronously at
@@ -12,7 +12,7 @@ export interface RequestContext {
    * Frames captured where the user called a pool-level method (pg's `pool.query`), whose real
    * query starts later, from a callback with none of the user's frames on the stack.
    */
-  frames?: RawFrame[];
+  frames?: LazyFrames;
   /** The innermost span whose code is running: queries, renders and HTTP calls become its children. */
   span?: CapturedSpan;
   /** The template being rendered, if any: includes become its children. */

@@ -9,7 +9,7 @@ import { instrumentTemplateEngines } from './panels/templates/registry.js';
 import { subscribeHttpChannels } from './panels/timeline/http-client.js';
 import { finishTimeline, startTimeline } from './panels/timeline/recording.js';
 import { createRoutes } from './routes.js';
-import { toDetail } from './request-detail.js';
+import { badgeCounts } from './badge.js';
 import { launcherTag } from './inject.js';
 import { disableConditionalGet, interceptHtml } from './html-injection.js';
 import { debug, warnOnce } from './log.js';
@@ -63,15 +63,15 @@ function closeRecord(live: LiveRequest, res: ServerResponse): StoredRequest {
 }
 
 function launcherSnippet(live: LiveRequest, req: IncomingMessage, res: ServerResponse, options: ResolvedOptions): string {
-  const detail = toDetail(live, options);
+  const counts = badgeCounts(live, options.nPlusOneThreshold);
   return launcherTag({
     src: `${options.mountPath}/static/launcher.js`,
     requestId: live.id,
     mountPath: options.mountPath,
     nonce: options.nonce(req, res),
-    queryCount: detail.queryCount,
-    duplicateCount: detail.duplicateCount,
-    nPlusOneCount: detail.nPlusOneCount,
+    queryCount: counts.queryCount,
+    duplicateCount: counts.duplicateCount,
+    nPlusOneCount: counts.nPlusOneCount,
   });
 }
 

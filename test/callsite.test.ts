@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { captureFrames, isUserFrame } from '../server/callsite.js';
+import { captureFrames, captureFramesLazily, isUserFrame } from '../server/callsite.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/callsite/app.ts', import.meta.url));
 
@@ -16,6 +16,17 @@ describe('call sites', () => {
     const { a, b } = JSON.parse(output);
     expect(a).toEqual({ file: FIXTURE, line: lineOf('SITE-A'), column: 21, function: 'fromUserCode' });
     expect(b).toMatchObject({ file: FIXTURE, line: lineOf('SITE-B') });
+  });
+
+  it('can be captured now and built later, once, with the same frames', () => {
+    function captureBoth() {
+      return [captureFramesLazily(captureBoth), captureFrames(captureBoth)] as const;
+    }
+    const [lazy, eager] = captureBoth();
+    const frames = lazy();
+    expect(frames).toBe(lazy());
+    expect(frames.map((f) => [f.file, f.function])).toEqual(eager.map((f) => [f.file, f.function]));
+    expect(frames[0]).toMatchObject({ file: fileURLToPath(import.meta.url), line: eager[0].line });
   });
 
   it('leave out node internals and the toolbar itself', () => {

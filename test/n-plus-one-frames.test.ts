@@ -43,7 +43,8 @@ describe('frames of awaited thenables', () => {
   /** A query builder that starts its work from then(), like drizzle's QueryPromise. */
   class Builder {
     then(resolve: (value: unknown) => void, reject: (error: unknown) => void) {
-      Promise.resolve().then(() => resolve(currentContext()?.frames ?? null), reject);
+      // The builder's query reads the frames its context carries (built on first read).
+      Promise.resolve().then(() => resolve(currentContext()?.frames?.() ?? null), reject);
     }
   }
   captureFramesOnAwait(Builder.prototype, '/app/node_modules/drizzle-orm/query-promise.js');

@@ -132,6 +132,9 @@ describe.skipIf(!available).each([
     expect(detail.nPlusOne[0].count).toBe(6);
     expect(body).toContain(`data-request-id="${id}"`);
     expect(body).toContain('data-query-count="7"');
+    // The badge is counted while the page is sent, without stack frames: it agrees with the panel.
+    expect(body).toContain(`data-n-plus-one-count="${detail.nPlusOneCount}"`);
+    expect(body).toContain(`data-duplicate-count="${detail.duplicateCount}"`);
     expect(detail.timeline.filter((span) => span.kind === 'query')).toHaveLength(7);
     expect(detail.timeline[0]).toMatchObject({ kind: 'request', startMs: 0 });
   });

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { currentContext } from '../../context.js';
-import { captureFrames } from '../../callsite.js';
+import { captureFramesLazily, type LazyFrames } from '../../callsite.js';
 import type { CapturedQuery } from '../../record.js';
 import type { DbInfo, RawFrame } from '../../types.js';
 import { boundParams } from './bounded-params.js';
@@ -30,7 +30,7 @@ export function startQuery(
   params: unknown,
   db: DbInfo,
   hookFunction: (...args: any[]) => unknown,
-  frames?: RawFrame[],
+  frames?: RawFrame[] | LazyFrames,
 ): QueryHandle | null {
   const context = currentContext();
   if (!context || context.request.finished) return null;
@@ -47,9 +47,13 @@ export function startQuery(
     durationMs: null,
     rowCount: null,
     db,
-    frames: frames ?? context.frames ?? captureFrames(hookFunction),
+    frames: [],
     spanId: context.span?.id,
   };
+  const source = frames ?? context.frames ?? captureFramesLazily(hookFunction);
+  if (Array.isArray(source)) query.frames = source;
+  // Read (and serialised) like a plain array; built from the raw stack only when someone looks.
+  else Object.defineProperty(query, 'frames', { get: source, enumerable: true, configurable: true });
   request.queries.push(query);
 
   let open = true;

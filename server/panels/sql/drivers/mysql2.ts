@@ -1,7 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import { currentContext, requestContext } from '../../../context.js';
-import { captureFrames } from '../../../callsite.js';
+import { captureFramesLazily } from '../../../callsite.js';
 import { startQuery, type QueryHandle } from '../capture.js';
 import { registerExplainTarget, type ExplainTarget, type Rows } from '../explain/targets.js';
 import { ownerOf, patchMethod, reportHookError } from './patch.js';
@@ -269,7 +269,7 @@ function patchPoolLevel(prototype: object): void {
         if (!context || context.frames) return original.apply(this, args);
         const index = callbackIndex(args);
         if (index >= 0) args[index] = bindToCaller(args[index]);
-        const frames = captureFrames(withCallerFrames);
+        const frames = captureFramesLazily(withCallerFrames);
         return requestContext.run({ request: context.request, frames }, () => original.apply(this, args));
       });
   }

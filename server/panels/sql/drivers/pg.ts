@@ -1,6 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
 import { currentContext, requestContext } from '../../../context.js';
-import { captureFrames } from '../../../callsite.js';
+import { captureFramesLazily } from '../../../callsite.js';
 import { startQuery, type QueryHandle } from '../capture.js';
 import { ownerOf, patchMethod, reportHookError } from './patch.js';
 import { pgDbInfo } from '../explain/pg-target.js';
@@ -104,7 +104,7 @@ function patchPool(poolPrototype: object): void {
       if (!context || context.frames) return original.apply(this, args);
       const last = args.length - 1;
       if (typeof args[last] === 'function') args[last] = AsyncResource.bind(args[last]);
-      const frames = captureFrames(query);
+      const frames = captureFramesLazily(query);
       return requestContext.run({ ...context, frames }, () => original.apply(this, args));
     });
 }
