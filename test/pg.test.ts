@@ -5,7 +5,7 @@ import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { debugToolbar } from '../server/index.js';
 import { createTestSchema, postgresAvailable } from './support/postgres.js';
-import { fetchRecorded, listRequests, listen } from './support/http.js';
+import { fetchRecorded, listRequests, listen, waitForRecord } from './support/http.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const available = await postgresAvailable();
@@ -17,6 +17,7 @@ describe.skipIf(!available).each([
   let schema: Awaited<ReturnType<typeof createTestSchema>>;
   let pool: pg.Pool;
   let smallPool: pg.Pool;
+  let onePool: pg.Pool;
   let server: Awaited<ReturnType<typeof listen>>;
   let afterResponseDone: () => void = () => undefined;
 
@@ -28,6 +29,7 @@ describe.skipIf(!available).each([
     schema = await createTestSchema('edt_pg');
     pool = new pg.Pool({ ...schema.connection, max: 4 });
     smallPool = new pg.Pool({ ...schema.connection, max: 2 });
+    onePool = new pg.Pool({ ...schema.connection, max: 1 });
     await pool.query(`CREATE TABLE authors (id serial PRIMARY KEY, name text NOT NULL)`);
     await pool.query(`CREATE TABLE posts (id serial PRIMARY KEY, author_id int REFERENCES authors, title text)`);
     await pool.query(`INSERT INTO authors (name) SELECT 'author ' || i FROM generate_series(1, 5) i`);
@@ -91,6 +93,13 @@ describe.skipIf(!available).each([
       res.json({});
       setTimeout(() => void pool.query('SELECT 2 AS after_response').then(() => afterResponseDone()), 5);
     });
+    app.get('/hold-the-only-client', async (_req, res) => {
+      const client = await onePool.connect();
+      await client.query('SELECT 1 AS held');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      client.release();
+      res.json({});
+    });
     app.get('/many', async (_req, res) => {
       for (let i = 0; i < 25; i++) await pool.query('SELECT $1::int', [i]);
       res.json({});
@@ -106,6 +115,7 @@ describe.skipIf(!available).each([
     await server?.close();
     await pool?.end();
     await smallPool?.end();
+    await onePool?.end();
     await schema?.drop();
   });
 
@@ -167,6 +177,17 @@ describe.skipIf(!available).each([
       const detail = await (await fetch(`${server.url}/__toolbar/api/requests/${id}`)).json();
       expect(detail.queries.map((q: { params: unknown[] }) => q.params)).toEqual([[n], [n], [n]]);
     }
+  });
+
+  it('does not file a background query waiting for a pooled client under the request that frees it', async () => {
+    const page = fetch(`${server.url}/hold-the-only-client`);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const background = new Promise<void>((resolve, reject) =>
+      onePool.query('SELECT 42 AS background_job', (error) => (error ? reject(error) : resolve())));
+    const response = await page;
+    await background;
+    const detail = await waitForRecord(server.url, response.headers.get('x-debug-toolbar-id')!);
+    expect(detail.queries.map((q) => q.sql)).toEqual(['SELECT 1 AS held']);
   });
 
   it('does not attach queries run outside a request', async () => {

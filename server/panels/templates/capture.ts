@@ -2,6 +2,7 @@ import { currentContext, type RequestContext } from '../../context.js';
 import { reportHookError } from '../sql/drivers/patch.js';
 import type { CapturedSpan, CapturedTemplate } from '../../record.js';
 import { closeSpan, openSpan, runInSpan } from '../timeline/spans.js';
+import { observeSettled } from '../../settled.js';
 
 /** What an engine adapter knows about a render as it starts. */
 export interface RenderStart {
@@ -144,9 +145,8 @@ export function timeRender<T>(start: RenderStart, fn: () => T): T {
     throw error;
   }
   if (result && typeof (result as { then?: unknown }).then === 'function') {
-    (result as unknown as PromiseLike<unknown>).then(() => render.end(), () => render.end());
-  } else {
-    render.end();
+    return observeSettled(result as unknown as PromiseLike<unknown>, () => render.end()) as unknown as T;
   }
+  render.end();
   return result;
 }

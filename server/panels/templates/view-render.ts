@@ -2,6 +2,7 @@ import { currentContext, requestContext, type RequestContext } from '../../conte
 import { patchMethod, reportHookError } from '../sql/drivers/patch.js';
 import { startRender, type RenderHandle } from './capture.js';
 import { instrumentLoadedEngines } from './registry.js';
+import { observeSettled } from '../../settled.js';
 
 /*
  * Every `res.render`/`app.render`, whatever the engine, goes through `new View(...).render(options,
@@ -60,7 +61,7 @@ function wrapRender(original: (this: ViewLike, options: unknown, callback: Rende
       // EJS with `async: true` hands Express a promise of the HTML: the render is over when it settles.
       const html = args[1] as { then?: unknown } | undefined;
       if (html && typeof html.then === 'function') {
-        (html as PromiseLike<unknown>).then(() => handle.end(), () => handle.end());
+        args[1] = observeSettled(html as PromiseLike<unknown>, () => handle.end());
       } else {
         handle.end();
       }

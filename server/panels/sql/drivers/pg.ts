@@ -3,6 +3,7 @@ import { currentContext, requestContext } from '../../../context.js';
 import { captureFramesLazily } from '../../../callsite.js';
 import { startQuery, type QueryHandle } from '../capture.js';
 import { ownerOf, patchMethod, reportHookError } from './patch.js';
+import { observeSettled } from '../../../settled.js';
 import { pgDbInfo } from '../explain/pg-target.js';
 
 type Callback = (error: unknown, result?: unknown) => void;
@@ -33,9 +34,13 @@ function settle(handle: QueryHandle, callback: Callback): Callback {
   };
 }
 
-/** Pins a callback to the caller's request: pg runs callbacks in whatever context the socket had. */
+/**
+ * Pins a callback to its caller's context: pg runs callbacks in whatever context the socket (or,
+ * with a full pool, the releasing request) had. Outside a request too, or a background job's
+ * queries would be filed under the request that freed its client.
+ */
 function bindToCaller<T extends (...args: any[]) => any>(callback: T): T {
-  return currentContext() ? AsyncResource.bind(callback) : callback;
+  return AsyncResource.bind(callback);
 }
 
 function watchSubmittable(submittable: any, handle: QueryHandle): void {
@@ -82,10 +87,8 @@ function patchClientQuery(clientPrototype: object): void {
       }
       const result = original.call(this, config, values, callback);
       const started = handle;
-      if (result && typeof result.then === 'function') {
-        result.then((value: unknown) => started.succeed(rowCountOf(value)), (error: unknown) => started.fail(error));
-      }
-      return result;
+      if (!result || typeof result.then !== 'function') return result;
+      return observeSettled(result, (error, value) => (error ? started.fail(error) : started.succeed(rowCountOf(value))));
     });
 }
 
