@@ -1,13 +1,12 @@
 import type { LiveRequest } from './record.js';
 import { fingerprint } from './panels/sql/fingerprint.js';
+import { sqlShape } from './panels/sql/sql-shape.js';
 
 export interface BadgeCounts {
   queryCount: number;
   duplicateCount: number;
   nPlusOneCount: number;
 }
-
-const REPEATABLE_STATEMENT = /^\s*(?:select|insert|update|delete|with)\b/i;
 
 /**
  * The launcher's badge, computed while the page is being sent, so only from what is cheap: SQL
@@ -23,7 +22,8 @@ export function badgeCounts(request: LiveRequest, threshold: number): BadgeCount
   for (const query of request.queries) {
     const run = `${query.sql}\u0000${JSON.stringify(query.params)}`;
     runs.set(run, (runs.get(run) ?? 0) + 1);
-    if (!REPEATABLE_STATEMENT.test(query.sql)) continue;
+    // The same statements the panel's N+1 detector considers (cached by SQL text).
+    if (sqlShape(query.sql).statement === 'other') continue;
     const shape = fingerprint(query.sql);
     shapeCounts.set(shape, (shapeCounts.get(shape) ?? 0) + 1);
     let distinct = shapes.get(shape);

@@ -103,7 +103,9 @@ export type LazyFrames = () => RawFrame[];
  */
 export function captureFramesLazily(skipAbove: (...args: any[]) => unknown = captureFramesLazily): LazyFrames {
   const previousLimit = Error.stackTraceLimit;
-  const holder: { stack?: unknown } = {};
+  // Dropped once read: V8 keeps the raw stack, with every frame's `this` and function, in a
+  // private slot of this object, which deleting `stack` does not free.
+  let holder: { stack?: unknown } | null = {};
   try {
     Error.stackTraceLimit = DEEP_DEPTH;
     Error.captureStackTrace(holder, skipAbove);
@@ -117,13 +119,13 @@ export function captureFramesLazily(skipAbove: (...args: any[]) => unknown = cap
     let sites: V8CallSite[];
     try {
       Error.prepareStackTrace = (_error, callSites) => callSites;
-      sites = (holder.stack as V8CallSite[] | undefined) ?? [];
+      sites = (holder?.stack as V8CallSite[] | undefined) ?? [];
     } finally {
       Error.prepareStackTrace = previousPrepare;
     }
     frames = keepFrames(sites);
     if (!frames.some(isUserFrame)) learnFromFramesWithoutUser(sites.map((site) => toPath(site.getFileName() ?? '')));
-    delete holder.stack; // the raw stack holds the frames' functions and receivers alive
+    holder = null;
     return frames;
   };
 }

@@ -10,7 +10,8 @@
  * app.use(debugToolbar({ instrument: { pg } }));
  */
 export { debugToolbar, type DebugToolbarMiddleware } from './middleware.js';
-export { isLoopbackRequest, type DebugToolbarOptions } from './options.js';
+export { type DebugToolbarOptions } from './options.js';
+export { isLoopbackRequest } from './allow.js';
 export { memoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export type { Store } from './store/store.js';
 export type { StoredRequest, CapturedQuery } from './record.js';

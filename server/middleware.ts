@@ -13,6 +13,7 @@ import { badgeCounts } from './badge.js';
 import { launcherTag } from './inject.js';
 import { disableConditionalGet, interceptHtml } from './html-injection.js';
 import { debug, warnOnce } from './log.js';
+import { redactUrl } from './panels/timeline/redact.js';
 
 /** Connect-style middleware, as both Express 4 and 5 take it. */
 export type DebugToolbarMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -32,7 +33,8 @@ function openRecord(req: IncomingMessage, options: ResolvedOptions): LiveRequest
   return {
     id: `${BOOT_ID}-${sequence.toString(36)}`,
     method: req.method ?? 'GET',
-    url: (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/',
+    // Query strings carry tokens and passwords often enough: never store those.
+    url: redactUrl((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/'),
     status: 0,
     startedAt: Date.now(),
     durationMs: 0,
@@ -92,6 +94,10 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
     stored = true;
     finishTimeline(live, res);
     live.finished = true;
+    // The raw stacks captured on the hot path hold every frame's `this` and function alive: turn
+    // them into plain frames now that the response is out, or the ring buffer would keep whatever
+    // the app had on its stack (request bodies, reports, ORM instances) for up to `capacity` requests.
+    for (const query of live.queries) void query.frames;
     try {
       const added = options.store.add(closeRecord(live, res));
       if (added instanceof Promise) added.catch((error) => warnOnce('store', 'could not store a request:', error));

@@ -4,6 +4,7 @@ import { memoryStore } from './store/memory-store.js';
 import { validateInstrument, type Instrumentable } from './panels/sql/drivers/registry.js';
 import type { TemplateInstrumentable } from './panels/templates/registry.js';
 import { editorUrlProblem } from './editor-url.js';
+import { isLoopbackRequest } from './allow.js';
 
 /** Options of {@link debugToolbar}. Every one is optional. */
 export interface DebugToolbarOptions {
@@ -76,12 +77,6 @@ const KNOWN_OPTIONS = new Set([
 ]);
 
 const DEFAULT_EDITOR_URL = 'vscode://file/{file}:{line}';
-
-/** Loopback only: 127.0.0.0/8, ::1 and their IPv4-mapped IPv6 forms. */
-export function isLoopbackRequest(req: IncomingMessage): boolean {
-  const address = req.socket?.remoteAddress ?? '';
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
-}
 
 function defaultNonce(_req: IncomingMessage, res: ServerResponse): string | undefined {
   const locals = (res as ServerResponse & { locals?: Record<string, unknown> }).locals;

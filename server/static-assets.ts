@@ -39,10 +39,12 @@ function findUiFolder(): string | null {
  * page of the app asks for.
  */
 export function createAssetReader(folder: string | null = findUiFolder()) {
-  const cache = new Map<string, Asset | null>();
+  // Only files that exist: remembering every name asked for would let requests grow the map.
+  const cache = new Map<string, Asset>();
   return function readAsset(name: string): Asset | null {
     if (!folder || !SAFE_NAME.test(name) || name.includes('..')) return null;
-    if (cache.has(name)) return cache.get(name) ?? null;
+    const cached = cache.get(name);
+    if (cached) return cached;
     let asset: Asset | null = null;
     const contentType = CONTENT_TYPES[extname(name)];
     if (contentType) {
@@ -54,7 +56,7 @@ export function createAssetReader(folder: string | null = findUiFolder()) {
         asset = null;
       }
     }
-    cache.set(name, asset);
+    if (asset) cache.set(name, asset);
     return asset;
   };
 }

@@ -25,6 +25,12 @@ describe('the JSON API', () => {
     expect(body).toContain('data-mount-path="/_debug"');
   });
 
+  it('stores the URL with secrets in its query string redacted', async () => {
+    const { detail } = await fetchRecorded(server.url, '/page?api_key=abc123&password=hunter2&page=2', '/_debug');
+    expect(detail.url).not.toMatch(/abc123|hunter2/);
+    expect(detail.url).toMatch(/^\/page\?api_key=.*redacted.*&password=.*redacted.*&page=2$/);
+  });
+
   it.each([
     ['/_debug/api/requests/unknown-id', 404, /no recorded request with id "unknown-id"/],
     ['/_debug/api/requests/..%2F..%2Fetc%2Fpasswd', 404, /no recorded request/],
@@ -67,6 +73,12 @@ describe('static assets', () => {
     expect(read('launcher.js')).toMatchObject({ contentType: 'text/javascript; charset=utf-8', immutable: false });
     expect(read('app-Bx7d9QzA.js')?.immutable).toBe(true);
     expect(read('launcher.js')?.etag).toMatch(/^"[\w-]+"$/);
+  });
+
+  it('does not remember names it could not find', () => {
+    expect(read('late.js')).toBeNull();
+    writeFileSync(join(folder, 'late.js'), 'export {}');
+    expect(read('late.js')?.body.toString()).toBe('export {}');
   });
 
   it.each(['notes.txt', '../launcher.js', 'a/../launcher.js', '/etc/passwd', '.hidden.js', 'missing.js', ''])(

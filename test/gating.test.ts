@@ -90,6 +90,41 @@ describe('isLoopbackRequest', () => {
     const req = { socket: { remoteAddress: '203.0.113.9' }, headers: { 'x-forwarded-for': '127.0.0.1' } };
     expect(isLoopbackRequest(req as unknown as IncomingMessage)).toBe(false);
   });
+
+  it.each([
+    [{ host: 'localhost:3000' }, true],
+    [{ host: '127.0.0.1:3000' }, true],
+    [{ host: '[::1]:3000' }, true],
+    [{ host: 'app.localhost' }, true],
+    [{ host: 'evil.example:3000' }, false], // DNS rebinding: a foreign name resolved to 127.0.0.1
+    [{ host: 'localhost.evil.example' }, false],
+    [{ host: 'localhost', 'x-forwarded-for': '203.0.113.9' }, false], // a proxy on this machine
+    [{ host: 'localhost', 'x-forwarded-for': '127.0.0.1, 203.0.113.9' }, false],
+    [{ host: 'localhost', forwarded: 'for=203.0.113.9;proto=http' }, false],
+    [{ host: 'localhost', 'x-forwarded-for': '127.0.0.1' }, true],
+    [{ host: 'localhost', forwarded: 'for="[::1]"' }, true],
+  ])('from loopback with headers %j → %s', (headers, expected) => {
+    const req = { socket: { remoteAddress: '127.0.0.1' }, headers };
+    expect(isLoopbackRequest(req as unknown as IncomingMessage)).toBe(expected);
+  });
+
+  it('answers 404 to a rebinding page and leaves it untouched', async () => {
+    const server = await serve(debugToolbar());
+    try {
+      const { request } = await import('node:http');
+      const get = (path: string) => new Promise<{ status: number; id: unknown; body: string }>((resolve, reject) => {
+        request(`${server.url}${path}`, { headers: { host: 'evil.example' } }, (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, id: res.headers['x-debug-toolbar-id'], body }));
+        }).on('error', reject).end();
+      });
+      expect(await get('/__toolbar/api/requests')).toMatchObject({ status: 404 });
+      expect(await get('/')).toEqual({ status: 200, id: undefined, body: PAGE });
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('options', () => {

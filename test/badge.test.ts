@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { badgeCounts } from '../server/badge.js';
+import type { CapturedQuery, LiveRequest } from '../server/record.js';
+
+function requestOf(queries: Array<[string, unknown[]]>): LiveRequest {
+  return {
+    id: 'b', method: 'GET', url: '/', status: 0, startedAt: 0, durationMs: 0, contentType: null, startTime: 0,
+    maxQueries: 100, finished: false, queryCount: queries.length,
+    queries: queries.map(([sql, params], i): CapturedQuery => ({
+      id: i + 1, sql, params, startMs: 0, durationMs: 1, rowCount: 1, db: { dialect: 'postgres', driver: 'pg' }, frames: [],
+    })),
+  };
+}
+
+describe('badgeCounts', () => {
+  it.each([
+    ['a repeated shape', [1, 2, 3].map((id) => ['SELECT * FROM t WHERE id = $1', [id]] as [string, unknown[]]), 1, 0],
+    ['behind a leading comment', [1, 2, 3, 4].map((id) => ['/* loader */ select * from t where id = ?', [id]] as [string, unknown[]]), 1, 0],
+    ['the same params: duplicates only', [1, 1, 1].map((id) => ['SELECT * FROM t WHERE id = $1', [id]] as [string, unknown[]]), 0, 2],
+    ['below the threshold', [1, 2].map((id) => ['SELECT * FROM t WHERE id = $1', [id]] as [string, unknown[]]), 0, 0],
+    ['transaction statements', [['BEGIN', []], ['BEGIN', []], ['BEGIN', []]] as Array<[string, unknown[]]>, 0, 2],
+  ])('%s', (_name, queries, nPlusOne, duplicates) => {
+    expect(badgeCounts(requestOf(queries), 3)).toEqual({ queryCount: queries.length, duplicateCount: duplicates, nPlusOneCount: nPlusOne });
+  });
+});
