@@ -145,6 +145,13 @@ export interface TemplateRender {
   inlined?: boolean;
 }
 
+/** Why a request failed: an error passed to `next(err)` or thrown by a handler. */
+export interface RequestError {
+  message: string;
+  /** The error's frames in the user's code, source-mapped, innermost first. */
+  stack: CallSite[];
+}
+
 /** One line of `GET {mountPath}/api/requests`. */
 export interface RequestSummary {
   id: string;
@@ -158,6 +165,13 @@ export interface RequestSummary {
   queryCount: number;
   duplicateCount: number;
   nPlusOneCount: number;
+  /** More queries than the `queryBudget` option allows. */
+  overBudget?: boolean;
+  /** A 3xx answer's Location header. */
+  location?: string;
+  /** The id of the recorded redirect that led here, when one did. */
+  redirectedFrom?: string;
+  error?: RequestError;
 }
 
 /** `GET {mountPath}/api/requests/:id`. */
@@ -213,6 +227,22 @@ export interface ExplainResponse {
   nodes: PlanNode[];
   suggestions: PlanSuggestion[];
   analyzed: boolean;
+}
+
+/** A line of the user's code ranked across the stored history: where the queries come from. */
+export interface Hotspot {
+  file: string;
+  line: number;
+  function: string | null;
+  queryCount: number;
+  totalMs: number;
+  requestCount: number;
+  nPlusOneCount: number;
+}
+
+/** `GET {mountPath}/api/hotspots`. */
+export interface HotspotsResponse {
+  hotspots: Hotspot[];
 }
 
 export interface RequestListResponse {
