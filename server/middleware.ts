@@ -80,6 +80,8 @@ function launcherSnippet(live: LiveRequest, req: IncomingMessage, res: ServerRes
 function startRecording(req: IncomingMessage, res: ServerResponse, options: ResolvedOptions): LiveRequest {
   const live = openRecord(req, options);
   res.setHeader('X-Debug-Toolbar-Id', live.id);
+  // For API clients (curl, Postman): the standalone page opens this request from the hash.
+  res.setHeader('X-Debug-Toolbar-Link', `${options.mountPath}/#/requests/${live.id}`);
   startTimeline(live, req, res, options);
   disableConditionalGet(req);
   interceptHtml(req, res, {

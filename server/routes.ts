@@ -4,6 +4,7 @@ import type { ApiError, RequestListResponse } from './types.js';
 import { toDetail, toSummary } from './request-detail.js';
 import { createAssetReader } from './static-assets.js';
 import { serveExplain } from './panels/sql/explain/endpoint.js';
+import { redirectToSlash, serveStandalonePage } from './standalone-page.js';
 
 /** Request ids are made by the toolbar: anything else cannot name a record. */
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -74,13 +75,16 @@ export function createRoutes(options: ResolvedOptions) {
   return async function toolbarRoutes(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
-    const path = (queryAt < 0 ? url : url.slice(0, queryAt)).slice(mountPath.length) || '/';
+    const rawPath = (queryAt < 0 ? url : url.slice(0, queryAt)).slice(mountPath.length);
+    const path = rawPath || '/';
     // The one POST endpoint: it runs statements on the app's database, so it checks origin and body itself.
     if (path === '/api/explain') return serveExplain(req, res, store, sendJson);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return sendError(res, 405, `${req.method} is not allowed on ${mountPath}${path}`);
     }
+    if (rawPath === '') return redirectToSlash(res, mountPath, queryAt < 0 ? '' : url.slice(queryAt));
+    if (path === '/') return serveStandalonePage(res, mountPath, req.method === 'HEAD');
     if (path.startsWith('/static/')) return serveAsset(req, res, path.slice('/static/'.length));
     if (path.startsWith('/api/')) return serveApi(res, path);
     sendError(res, 404, `unknown toolbar path ${path}`);
