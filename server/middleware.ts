@@ -14,6 +14,8 @@ import { launcherTag } from './inject.js';
 import { disableConditionalGet, interceptHtml } from './html-injection.js';
 import { debug, warnOnce } from './log.js';
 import { redactUrl } from './panels/timeline/redact.js';
+import { createLiveEvents, type LiveEvents } from './live-events.js';
+import { toSummary } from './request-detail.js';
 
 /** Connect-style middleware, as both Express 4 and 5 take it. */
 export type DebugToolbarMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -77,7 +79,7 @@ function launcherSnippet(live: LiveRequest, req: IncomingMessage, res: ServerRes
   });
 }
 
-function startRecording(req: IncomingMessage, res: ServerResponse, options: ResolvedOptions): LiveRequest {
+function startRecording(req: IncomingMessage, res: ServerResponse, options: ResolvedOptions, events: LiveEvents): LiveRequest {
   const live = openRecord(req, options);
   res.setHeader('X-Debug-Toolbar-Id', live.id);
   // For API clients (curl, Postman): the standalone page opens this request from the hash.
@@ -101,8 +103,20 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
     // the app had on its stack (request bodies, reports, ORM instances) for up to `capacity` requests.
     for (const query of live.queries) void query.frames;
     try {
-      const added = options.store.add(closeRecord(live, res));
-      if (added instanceof Promise) added.catch((error) => warnOnce('store', 'could not store a request:', error));
+      const record = closeRecord(live, res);
+      const publish = () => {
+        try {
+          events.publish(() => toSummary(record, options));
+        } catch (error) {
+          warnOnce('live', 'could not publish a live update:', error);
+        }
+      };
+      const added = options.store.add(record);
+      if (added instanceof Promise) {
+        added.then(publish, (error) => warnOnce('store', 'could not store a request:', error));
+      } else {
+        publish();
+      }
     } catch (error) {
       warnOnce('store', 'could not store a request:', error);
     }
@@ -134,7 +148,8 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
   instrumentDrivers(options.instrument);
   instrumentTemplateEngines(options.instrument);
   if (options.timeline) subscribeHttpChannels();
-  const routes = createRoutes(options);
+  const events = createLiveEvents((error) => warnOnce('live', 'a live update stream failed:', error));
+  const routes = createRoutes(options, events);
 
   return function debugToolbarMiddleware(req, res, next) {
     let allowed = false;
@@ -161,7 +176,7 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
 
     let live: LiveRequest;
     try {
-      live = startRecording(req, res, options);
+      live = startRecording(req, res, options, events);
     } catch (error) {
       warnOnce('record', 'could not record a request; serving it without the toolbar:', error);
       return next();

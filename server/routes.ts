@@ -5,6 +5,7 @@ import { toDetail, toSummary } from './request-detail.js';
 import { createAssetReader } from './static-assets.js';
 import { serveExplain } from './panels/sql/explain/endpoint.js';
 import { redirectToSlash, serveStandalonePage } from './standalone-page.js';
+import { openEventStream, type LiveEvents } from './live-events.js';
 
 /** Request ids are made by the toolbar: anything else cannot name a record. */
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -35,14 +36,26 @@ function decodeSegment(segment: string): string | null {
  * The toolbar's own HTTP API and assets under `mountPath`. The caller has already checked that the
  * request is allowed and under the mount path; nothing here is ever recorded.
  */
-export function createRoutes(options: ResolvedOptions) {
+export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
   const readAsset = createAssetReader();
   const { store, mountPath } = options;
 
-  async function serveApi(res: ServerResponse, path: string): Promise<void> {
+  async function serveApi(res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     if (path === '/api/requests') {
-      const requests = await store.list();
+      const after = query.get('after');
+      if (after !== null && !REQUEST_ID.test(after)) {
+        return sendError(res, 400, `\`after\` must be a request id, got ${JSON.stringify(after)}`);
+      }
+      let requests = await store.list();
+      // Polling: only what was stored since the newest request the client has. An id the store no
+      // longer has (evicted, or from before a restart) means the client missed some: send them all.
+      const seen = after === null ? -1 : requests.findIndex((request) => request.id === after);
+      if (seen >= 0) requests = requests.slice(0, seen);
       sendJson(res, 200, { requests: requests.map((request) => toSummary(request, options)) } satisfies RequestListResponse);
+      return;
+    }
+    if (path === '/api/events') {
+      if (!openEventStream(res, events)) sendError(res, 503, 'too many live event streams are open; close a toolbar tab or poll /api/requests?after=<id>');
       return;
     }
     const match = /^\/api\/requests\/([^/]*)$/.exec(path);
@@ -86,7 +99,7 @@ export function createRoutes(options: ResolvedOptions) {
     if (rawPath === '') return redirectToSlash(res, mountPath, queryAt < 0 ? '' : url.slice(queryAt));
     if (path === '/') return serveStandalonePage(res, mountPath, req.method === 'HEAD');
     if (path.startsWith('/static/')) return serveAsset(req, res, path.slice('/static/'.length));
-    if (path.startsWith('/api/')) return serveApi(res, path);
+    if (path.startsWith('/api/')) return serveApi(res, path, new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1)));
     sendError(res, 404, `unknown toolbar path ${path}`);
   };
 }

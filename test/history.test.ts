@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import { debugToolbar } from '../server/index.js';
 import { standaloneHtml } from '../server/standalone-page.js';
-import { listen } from './support/http.js';
+import { liveListenerCount, MAX_STREAMS } from '../server/live-events.js';
+import type { RequestListResponse, RequestSummary } from '../server/types.js';
+import { listen, waitForRecord } from './support/http.js';
 
 describe('request links and the standalone page', () => {
   let server: Awaited<ReturnType<typeof listen>>;
@@ -50,5 +52,93 @@ describe('request links and the standalone page', () => {
     const html = standaloneHtml('/a"b<c>&\'');
     expect(html).toContain('src="/a&#34;b&#60;c&#62;&#38;&#39;/static/standalone.js"');
     expect(html).not.toContain('/a"b');
+  });
+});
+
+describe('live updates', () => {
+  let server: Awaited<ReturnType<typeof listen>>;
+
+  beforeAll(async () => {
+    const app = express();
+    app.use(debugToolbar());
+    app.get('/api/items', (_req, res) => res.json({ items: [] }));
+    server = await listen(app);
+  });
+  afterAll(() => server?.close());
+
+  async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, pattern: RegExp): Promise<string> {
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!pattern.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`stream ended before ${pattern}: ${text}`);
+      text += decoder.decode(value, { stream: true });
+    }
+    return text;
+  }
+
+  it('streams each stored request as an SSE event and releases the listener on abort', async () => {
+    const abort = new AbortController();
+    const stream = await fetch(`${server.url}/__toolbar/api/events`, { signal: abort.signal });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(stream.headers.get('cache-control')).toBe('no-store');
+    expect(stream.headers.get('connection')).toBe('keep-alive');
+    expect(stream.headers.get('x-accel-buffering')).toBe('no');
+    const reader = stream.body!.getReader();
+    await readUntil(reader, /: connected/);
+    expect(liveListenerCount()).toBe(1);
+
+    const response = await fetch(`${server.url}/api/items?token=secret123`);
+    const id = response.headers.get('x-debug-toolbar-id')!;
+    await response.text();
+    const text = await readUntil(reader, /event: request\n[^]*\n\n/);
+    const data = /event: request\nid: [^\n]+\ndata: ([^\n]+)\n\n/.exec(text)![1];
+    const summary = JSON.parse(data) as RequestSummary;
+    expect(summary).toMatchObject({ id, method: 'GET', status: 200, queryCount: 0 });
+    expect(summary.url).not.toContain('secret123');
+
+    abort.abort();
+    await reader.cancel().catch(() => {});
+    for (let i = 0; i < 50 && liveListenerCount() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(liveListenerCount()).toBe(0);
+  });
+
+  it('caps concurrent streams with a 503 JSON error', async () => {
+    const abort = new AbortController();
+    const open: Response[] = [];
+    try {
+      for (let i = 0; i < MAX_STREAMS; i++) open.push(await fetch(`${server.url}/__toolbar/api/events`, { signal: abort.signal }));
+      expect(open.every((r) => r.status === 200)).toBe(true);
+      const refused = await fetch(`${server.url}/__toolbar/api/events`);
+      expect(refused.status).toBe(503);
+      expect((await refused.json()).error).toMatch(/too many live event streams/);
+    } finally {
+      abort.abort();
+    }
+    for (let i = 0; i < 100 && liveListenerCount() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(liveListenerCount()).toBe(0);
+  });
+
+  it('polls with ?after=<id>: only newer requests, newest first; unknown id → all', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${server.url}/api/items?n=${i}`);
+      await response.text();
+      ids.push(response.headers.get('x-debug-toolbar-id')!);
+    }
+    await waitForRecord(server.url, ids[2]);
+    const after = (await (await fetch(`${server.url}/__toolbar/api/requests?after=${ids[0]}`)).json()) as RequestListResponse;
+    expect(after.requests.map((r) => r.id)).toEqual([ids[2], ids[1]]);
+    const newest = (await (await fetch(`${server.url}/__toolbar/api/requests?after=${ids[2]}`)).json()) as RequestListResponse;
+    expect(newest.requests).toEqual([]);
+    const unknown = (await (await fetch(`${server.url}/__toolbar/api/requests?after=nope-1`)).json()) as RequestListResponse;
+    expect(unknown.requests.map((r) => r.id).slice(0, 3)).toEqual([ids[2], ids[1], ids[0]]);
+  });
+
+  it.each(['', '..%2F', 'a b', 'x'.repeat(65)])('answers ?after=%j with a 400 JSON error', async (after) => {
+    const response = await fetch(`${server.url}/__toolbar/api/requests?after=${after}`);
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatch(/`after` must be a request id/);
   });
 });
