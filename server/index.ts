@@ -13,6 +13,7 @@ export { debugToolbar, type DebugToolbarMiddleware } from './middleware.js';
 export { type DebugToolbarOptions } from './options.js';
 export { isLoopbackRequest } from './allow.js';
 export { memoryStore, type MemoryStoreOptions } from './store/memory-store.js';
+export { redisStore, type RedisStoreOptions } from './store/redis-store.js';
 export type { Store } from './store/store.js';
 export type { StoredRequest, CapturedQuery } from './record.js';
 export type { Instrumentable } from './panels/sql/drivers/registry.js';
