@@ -1,11 +1,13 @@
 /** The app shell: loads the request, lays out header, tabs and the active panel. */
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { readActiveTab, writeActiveTab } from '../state/ui-state.js';
 import { Announcer } from './announcer.js';
 import { Header } from './Header.js';
 import { NavigationProvider, useNavigationState } from './navigation.js';
 import type { PanelDefinition } from './panel.js';
 import { ResizeHandle } from './ResizeHandle.js';
+import { SelectionContext, type RequestSelection } from './selection.js';
+import { SelectionBanner } from './SelectionBanner.js';
 import { tabId, tabPanelId, Tabs } from './Tabs.js';
 import { usePanelHeight } from './usePanelHeight.js';
 import { useRequestDetail } from './useRequestDetail.js';
@@ -15,13 +17,22 @@ export interface AppProps {
   mountPath: string;
   panels: readonly PanelDefinition[];
   onClose: () => void;
+  /** A request to show first instead of the page's own (the standalone page's `#/requests/<id>`). */
+  initialSelectedId?: string;
+  /** The tab to open first, over the remembered one (the standalone page opens History). */
+  initialTab?: string;
 }
 
-export function App({ requestId, mountPath, panels, onClose }: AppProps) {
-  const state = useRequestDetail(mountPath, requestId);
+export function App({ requestId, mountPath, panels, onClose, initialSelectedId, initialTab }: AppProps) {
+  const [selectedId, setSelectedId] = useState(initialSelectedId ?? requestId);
+  const selection = useMemo<RequestSelection>(
+    () => ({ pageId: requestId, selectedId, select: setSelectedId, back: () => setSelectedId(requestId) }),
+    [requestId, selectedId],
+  );
+  const state = useRequestDetail(mountPath, selectedId);
   const { height, setHeight, commitHeight } = usePanelHeight();
   const [activeId, setActiveId] = useState(() => {
-    const saved = readActiveTab(panels[0]?.id ?? '');
+    const saved = initialTab ?? readActiveTab(panels[0]?.id ?? '');
     return panels.some((p) => p.id === saved) ? saved : (panels[0]?.id ?? '');
   });
   const select = useCallback((id: string) => {
@@ -43,6 +54,7 @@ export function App({ requestId, mountPath, panels, onClose }: AppProps) {
 
   return (
     <Announcer>
+      <SelectionContext.Provider value={selection}>
       <NavigationProvider value={navigation}>
         <section
           className="panel"
@@ -56,6 +68,7 @@ export function App({ requestId, mountPath, panels, onClose }: AppProps) {
         >
           <ResizeHandle height={height} onResize={setHeight} onResizeEnd={commitHeight} />
           <Header detail={detail} onClose={onClose} tabs={<Tabs panels={panels} activeId={activeId} detail={detail} onSelect={selectByHand} />} />
+          {selectedId !== requestId && <SelectionBanner detail={detail} selectedId={selectedId} onBack={selection.back} />}
           {active && (
             <div className="tabpanel" role="tabpanel" id={tabPanelId(active.id)} aria-labelledby={tabId(active.id)} tabIndex={-1}>
               {state.status === 'loading' && (
@@ -73,6 +86,7 @@ export function App({ requestId, mountPath, panels, onClose }: AppProps) {
           )}
         </section>
       </NavigationProvider>
+      </SelectionContext.Provider>
     </Announcer>
   );
 }

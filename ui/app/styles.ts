@@ -37,5 +37,7 @@ export const APP_CSS = `
 .tabpanel{flex:1;min-height:0;overflow:auto;outline:none}
 .state{margin:16px;color:var(--muted)}
 .state.error{color:var(--danger)}
+.selection-banner{display:flex;align-items:center;gap:10px;padding:5px 12px;background:rgba(110,168,254,.12);border-bottom:1px solid var(--border);color:var(--text)}
+.selection-banner strong{font-family:var(--mono);font-weight:600}
 .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 `;

@@ -1,0 +1,141 @@
+// @vitest-environment jsdom
+import { act } from 'react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../../app/App.js';
+import { PANELS } from '../../app/panels.js';
+import { setupDom } from '../../testing/dom.js';
+import { prependRequests } from './useRequestList.js';
+import { detailOf, FakeEventSource, stubApi, summary } from './testing.js';
+
+const dom = setupDom();
+
+const page = summary('page-1', { url: '/orders?page=1', queryCount: 7, startedAt: 1_700_000_003_000, durationMs: 48 });
+const posts = summary('abc-1f', { url: '/api/posts', queryCount: 12, nPlusOneCount: 1, startedAt: 1_700_000_002_000, durationMs: 90 });
+const form = summary('post-9', { method: 'POST', url: '/form', status: 303, location: '/done', queryCount: 2, startedAt: 1_700_000_001_000, durationMs: 5 });
+const broken = summary('err-3', { url: '/broken', status: 500, error: { message: 'boom', stack: [] }, queryCount: 0, startedAt: 1_700_000_000_000, durationMs: 20 });
+const list = [page, posts, form, broken];
+const details = { 'page-1': detailOf(page), 'abc-1f': detailOf(posts), 'post-9': detailOf(form), 'err-3': detailOf(broken) };
+
+const rowIds = () => [...dom.container.querySelectorAll<HTMLElement>('table[aria-label="Recorded requests"] tbody tr[data-request-id]')].map((r) => r.dataset.requestId);
+const rowOf = (id: string) => dom.container.querySelector<HTMLElement>(`tr[data-request-id="${id}"]`)!;
+const tab = (name: string) => [...dom.container.querySelectorAll<HTMLElement>('[role="tab"]')].find((t) => t.firstChild!.textContent === name)!;
+
+async function openHistory() {
+  await dom.render(<App requestId="page-1" mountPath="/dbg" panels={PANELS} onClose={() => {}} />);
+  await vi.waitFor(() => expect(tab('History')).toBeTruthy());
+  await dom.click(tab('History'));
+  await vi.waitFor(() => expect(rowIds()).toHaveLength(list.length));
+}
+
+async function change(el: HTMLInputElement | HTMLSelectElement, value: string) {
+  await act(async () => {
+    const proto = el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+    Object.getOwnPropertyDescriptor(proto, 'value')!.set!.call(el, value);
+    el.dispatchEvent(new Event(el instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));
+  });
+}
+
+beforeEach(() => {
+  localStorage.clear();
+  FakeEventSource.instances = [];
+  vi.stubGlobal('EventSource', FakeEventSource);
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+describe('History tab', () => {
+  it('lists the recorded requests newest first with their flags', async () => {
+    const fetch = stubApi([list], details);
+    await openHistory();
+    expect(fetch.mock.calls.map((c) => String(c[0]))).toContain('/dbg/api/requests');
+    expect(rowIds()).toEqual(['page-1', 'abc-1f', 'post-9', 'err-3']);
+    expect(rowOf('abc-1f').querySelector('.col-flags')!.textContent).toBe('N+1');
+    expect(rowOf('post-9').querySelector('.col-flags')!.textContent).toBe('redirect');
+    expect(rowOf('err-3').querySelector('.col-flags')!.textContent).toBe('error');
+    expect(rowOf('page-1').getAttribute('aria-current')).toBe('true');
+  });
+
+  it('sorts by duration and queries, and filters by text, method and status', async () => {
+    stubApi([list], details);
+    await openHistory();
+    await dom.click(dom.button(/^Duration/));
+    expect(rowIds()).toEqual(['abc-1f', 'page-1', 'err-3', 'post-9']);
+    await dom.click(dom.button(/^Queries/));
+    expect(rowIds()).toEqual(['abc-1f', 'page-1', 'post-9', 'err-3']);
+    await dom.click(dom.button(/^Queries/));
+    expect(rowIds()).toEqual(['err-3', 'post-9', 'page-1', 'abc-1f']);
+
+    const text = dom.container.querySelector<HTMLInputElement>('input[aria-label="Filter requests"]')!;
+    await change(text, 'posts');
+    expect(rowIds()).toEqual(['abc-1f']);
+    await change(text, '');
+    await change(dom.container.querySelector<HTMLSelectElement>('select[aria-label="Method"]')!, 'POST');
+    expect(rowIds()).toEqual(['post-9']);
+    await change(dom.container.querySelector<HTMLSelectElement>('select[aria-label="Method"]')!, '');
+    await change(dom.container.querySelector<HTMLSelectElement>('select[aria-label="Status"]')!, '5xx');
+    expect(rowIds()).toEqual(['err-3']);
+    expect(dom.container.textContent).toContain('1 of 4 shown');
+  });
+
+  it('selecting a row shows that request in every tab, with a banner and a way back', async () => {
+    const fetch = stubApi([list], details);
+    await openHistory();
+    expect(dom.container.querySelector('.selection-banner')).toBeNull();
+    await dom.click(rowOf('abc-1f'));
+    await vi.waitFor(() =>
+      expect(dom.container.querySelector('.selection-banner')!.textContent).toContain('You are looking at GET /api/posts (request abc-1f), not this page'),
+    );
+    expect(fetch.mock.calls.map((c) => String(c[0]))).toContain('/dbg/api/requests/abc-1f');
+    expect(dom.container.querySelector('header .url')!.textContent).toBe('/api/posts');
+    expect(rowOf('abc-1f').getAttribute('aria-current')).toBe('true');
+    // Other tabs follow the selection.
+    await dom.click(tab('SQL'));
+    expect(dom.container.querySelector('header .url')!.textContent).toBe('/api/posts');
+    expect(dom.container.querySelector('.selection-banner')).not.toBeNull();
+
+    await dom.click(dom.button('Back to this page'));
+    await vi.waitFor(() => expect(dom.container.querySelector('header .url')!.textContent).toBe('/orders?page=1'));
+    expect(dom.container.querySelector('.selection-banner')).toBeNull();
+  });
+
+  it('prepends a request the event stream announces, and closes the stream when the tab closes', async () => {
+    stubApi([list], details);
+    await openHistory();
+    expect(FakeEventSource.instances).toHaveLength(1);
+    const source = FakeEventSource.instances[0];
+    expect(source.url).toBe('/dbg/api/events');
+    await act(async () => source.emit(summary('new-5', { url: '/fresh', startedAt: 1_700_000_009_000 })));
+    expect(rowIds()[0]).toBe('new-5');
+    expect(rowIds()).toHaveLength(5);
+    await act(async () => source.emit(summary('new-5', { url: '/fresh', startedAt: 1_700_000_009_000 })));
+    expect(rowIds()).toHaveLength(5);
+    await dom.click(tab('SQL'));
+    expect(source.closed).toBe(true);
+  });
+
+  it('polls ?after= every 2 s when the event stream fails', async () => {
+    const fetch = stubApi([list, [summary('polled-7', { url: '/polled', startedAt: 1_700_000_010_000 })], []], details);
+    await openHistory();
+    vi.useFakeTimers();
+    await act(async () => FakeEventSource.instances[0].fail());
+    expect(FakeEventSource.instances[0].closed).toBe(true);
+    expect(dom.container.textContent).toContain('live (polling)');
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(2000);
+    });
+    expect(fetch.mock.calls.map((c) => String(c[0]))).toContain('/dbg/api/requests?after=page-1');
+    expect(rowIds()[0]).toBe('polled-7');
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(2000);
+    });
+    expect(fetch.mock.calls.map((c) => String(c[0]))).toContain('/dbg/api/requests?after=polled-7');
+  });
+});
+
+describe('prependRequests', () => {
+  it('puts new ones first and drops the older copy of a repeated id', () => {
+    expect(prependRequests([posts, form], [page, posts]).map((r) => r.id)).toEqual(['page-1', 'abc-1f', 'post-9']);
+  });
+});

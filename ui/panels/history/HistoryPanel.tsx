@@ -1,0 +1,40 @@
+/** The History tab: the recorded requests, live; picking one shows it in every tab. */
+import type { PanelViewProps } from '../../app/panel.js';
+import { pluralize } from '../../app/format.js';
+import { useSelection } from '../../app/selection.js';
+import { HistoryTable } from './HistoryTable.js';
+import { useRequestList } from './useRequestList.js';
+
+const LIVE_TEXT = { events: 'live', polling: 'live (polling)', off: '' } as const;
+
+export function HistoryPanel({ mountPath }: PanelViewProps) {
+  const list = useRequestList(mountPath);
+  const { selectedId, select } = useSelection();
+  return (
+    <div className="history-panel">
+      {list.status === 'error' && (
+        <p className="state error" role="alert">
+          Could not load the history: {list.message}
+        </p>
+      )}
+      {list.status === 'loading' && (
+        <p className="state" role="status">
+          Loading history…
+        </p>
+      )}
+      {list.status === 'ready' && (
+        <HistoryTable
+          requests={list.requests}
+          selectedId={selectedId}
+          onSelect={select}
+          summary={
+            <span className="muted">
+              {pluralize(list.requests.length, 'request')}
+              {list.live !== 'off' && <span className="live-dot"> · {LIVE_TEXT[list.live]}</span>}
+            </span>
+          }
+        />
+      )}
+    </div>
+  );
+}

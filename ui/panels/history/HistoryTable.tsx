@@ -1,0 +1,159 @@
+/** The recorded requests: filter by text, method and status; sort by time, duration, queries; click to select. */
+import { useTable, type Header } from '@tanstack/react-table';
+import { useMemo, useState, type ReactNode } from 'react';
+import type { RequestSummary } from '../../../server/types.js';
+import { HISTORY_FILTERED_COLUMNS, historyColumns, historyTableFeatures, type HistoryTableFeatures } from './columns.js';
+
+const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
+const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
+
+interface Props {
+  requests: RequestSummary[];
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+  /** Shown at the start of the toolbar row. */
+  summary?: ReactNode;
+}
+
+export function HistoryTable({ requests, selectedId, onSelect, summary }: Props) {
+  const [filter, setFilter] = useState('');
+  const [method, setMethod] = useState('');
+  const [statusClass, setStatusClass] = useState('');
+  const methods = useMemo(() => [...new Set(requests.map((r) => r.method))].sort(), [requests]);
+  const data = useMemo(
+    () => requests.filter((r) => (!method || r.method === method) && (!statusClass || `${Math.floor(r.status / 100)}xx` === statusClass)),
+    [requests, method, statusClass],
+  );
+
+  const table = useTable({
+    features: historyTableFeatures,
+    columns: historyColumns,
+    data,
+    getRowId: (r) => r.id,
+    initialState: { sorting: [{ id: 'time', desc: true }] },
+    enableSortingRemoval: false,
+    enableMultiSort: false,
+    state: { globalFilter: filter },
+    onGlobalFilterChange: setFilter,
+    globalFilterFn: 'includesString',
+    getColumnCanGlobalFilter: (column) => HISTORY_FILTERED_COLUMNS.has(column.id),
+  });
+  const rows = table.getRowModel().rows;
+
+  return (
+    <>
+      <div className="toolbar">
+        {summary}
+        <span className="spacer" />
+        {(filter || method || statusClass) && (
+          <span className="muted" aria-live="polite">
+            {rows.length} of {requests.length} shown
+          </span>
+        )}
+        <select aria-label="Method" className="filter-select" value={method} onChange={(e) => setMethod(e.target.value)}>
+          <option value="">All methods</option>
+          {methods.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </select>
+        <select aria-label="Status" className="filter-select" value={statusClass} onChange={(e) => setStatusClass(e.target.value)}>
+          <option value="">All statuses</option>
+          {STATUS_CLASSES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        <input
+          type="text"
+          autoComplete="off"
+          spellCheck={false}
+          className="filter"
+          aria-label="Filter requests"
+          placeholder="Filter path or id…"
+          value={filter}
+          onChange={(event) => setFilter(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape' && filter) {
+              event.preventDefault();
+              setFilter('');
+            }
+          }}
+        />
+      </div>
+      <table className="queries history" aria-label="Recorded requests">
+        <thead>
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id}>
+              {group.headers.map((header) => (
+                <HeaderCell key={header.id} header={header}>
+                  <table.FlexRender header={header} />
+                </HeaderCell>
+              ))}
+            </tr>
+          ))}
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const selected = row.original.id === selectedId;
+            return (
+              <tr
+                key={row.id}
+                data-request-id={row.original.id}
+                className={selected ? 'is-selected' : undefined}
+                aria-current={selected ? 'true' : undefined}
+                tabIndex={0}
+                onClick={() => onSelect(row.original.id)}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter' || event.key === ' ') {
+                    event.preventDefault();
+                    onSelect(row.original.id);
+                  }
+                }}
+              >
+                {row.getAllCells().map((cell) => (
+                  <td key={cell.id} className={`col-${cell.column.id}`}>
+                    <table.FlexRender cell={cell} />
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+          {rows.length === 0 && (
+            <tr>
+              <td className="empty" colSpan={historyColumns.length}>
+                {requests.length === 0 ? 'No requests recorded yet.' : 'No requests match the filters.'}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function HeaderCell({ header, children }: { header: Header<HistoryTableFeatures, RequestSummary, unknown>; children: ReactNode }) {
+  const column = header.column;
+  const className = `col-${column.id}`;
+  if (header.isPlaceholder) return <th className={className} />;
+  if (!column.getCanSort()) {
+    return (
+      <th className={className} scope="col">
+        {children}
+      </th>
+    );
+  }
+  const sorted = column.getIsSorted();
+  return (
+    <th className={className} scope="col" aria-sort={sorted ? ARIA_SORT[sorted] : 'none'}>
+      <button type="button" className="sort-button" onClick={column.getToggleSortingHandler()}>
+        {children}
+        <span className={sorted ? 'sort-icon active' : 'sort-icon'} aria-hidden="true">
+          {sorted === 'desc' ? '▼' : sorted === 'asc' ? '▲' : '↕'}
+        </span>
+      </button>
+    </th>
+  );
+}
