@@ -16,6 +16,7 @@ import { debug, warnOnce } from './log.js';
 import { redactUrl } from './panels/timeline/redact.js';
 import { createLiveEvents, type LiveEvents } from './live-events.js';
 import { toSummary } from './request-detail.js';
+import { redirectLocation, redirectSources } from './redirects.js';
 
 /** Connect-style middleware, as both Express 4 and 5 take it. */
 export type DebugToolbarMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -49,19 +50,23 @@ function openRecord(req: IncomingMessage, options: ResolvedOptions): LiveRequest
   };
 }
 
-function closeRecord(live: LiveRequest, res: ServerResponse): StoredRequest {
+function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerResponse): StoredRequest {
   const contentType = res.getHeader('content-type');
+  const status = res.headersSent ? res.statusCode : 0;
+  const location = redirectLocation(status, res.getHeader('location'), req.headers.host);
   return {
     id: live.id,
     method: live.method,
     url: live.url,
     // A response closed before its headers went out never reached the client with a status.
-    status: res.headersSent ? res.statusCode : 0,
+    status,
     startedAt: live.startedAt,
     durationMs: performance.now() - live.startTime,
     contentType: typeof contentType === 'string' ? contentType : null,
     queries: live.queries,
     queryCount: live.queryCount,
+    ...(location ? { location: location.display } : {}),
+    ...(location?.target !== undefined ? { locationTarget: location.target } : {}),
     ...(live.timeline ? { spans: live.timeline.spans, templates: live.timeline.templates } : {}),
   };
 }
@@ -103,13 +108,14 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
     // the app had on its stack (request bodies, reports, ORM instances) for up to `capacity` requests.
     for (const query of live.queries) void query.frames;
     try {
-      const record = closeRecord(live, res);
+      const record = closeRecord(live, req, res);
       const publish = () => {
-        try {
-          events.publish(() => toSummary(record, options));
-        } catch (error) {
-          warnOnce('live', 'could not publish a live update:', error);
-        }
+        if (events.size === 0) return;
+        // The redirect that led here is found in the history, which a remote store answers later.
+        Promise.resolve()
+          .then(() => options.store.list())
+          .then((history) => events.publish(() => toSummary(record, options, redirectSources(history))))
+          .catch((error) => warnOnce('live', 'could not publish a live update:', error));
       };
       const added = options.store.add(record);
       if (added instanceof Promise) {

@@ -60,6 +60,10 @@ export interface StoredRequest {
   queries: CapturedQuery[];
   /** Every query run, stored or not. */
   queryCount: number;
+  /** A 3xx answer's Location header, secrets redacted. */
+  location?: string;
+  /** The path+query `location` leads to on this host (absent for other hosts): links redirects. */
+  locationTarget?: string;
   /** Middleware, handler, render, HTTP and milestone spans, in start order. */
   spans?: CapturedSpan[];
   templates?: CapturedTemplate[];

@@ -28,8 +28,18 @@ export interface DetailSettings {
   editorUrl?: string;
 }
 
-/** Everything the panel shows about one request. */
-export function toDetail(request: StoredRequest, settings: DetailSettings): RequestDetail {
+/** The id of the redirect that led to a request, from `redirectSources(history)`. */
+export type RedirectLookup = (request: StoredRequest) => string | undefined;
+
+/** Everything the panel shows about one request; `redirectFrom` links it to the redirect that led here. */
+export function toDetail(request: StoredRequest, settings: DetailSettings, redirectFrom?: RedirectLookup): RequestDetail {
+  const detail = derive(request, settings);
+  // Not cached: the redirect may be stored after the request it led to (both finish at once).
+  const redirectedFrom = redirectFrom?.(request);
+  return redirectedFrom === undefined ? detail : { ...detail, redirectedFrom };
+}
+
+function derive(request: StoredRequest, settings: DetailSettings): RequestDetail {
   const cached = details.get(request);
   if (cached) return cached;
   const queries = request.queries.map(toQueryRecord);
@@ -47,6 +57,7 @@ export function toDetail(request: StoredRequest, settings: DetailSettings): Requ
     queryCount: request.queryCount,
     duplicateCount: duplicates.reduce((sum, group) => sum + group.count - 1, 0),
     nPlusOneCount: nPlusOne.length,
+    ...(request.location !== undefined ? { location: request.location } : {}),
     queries,
     droppedQueryCount: request.queryCount - queries.length,
     totalQueryMs: queries.reduce((sum, q) => sum + (q.durationMs ?? 0), 0),
@@ -64,8 +75,16 @@ export function toDetail(request: StoredRequest, settings: DetailSettings): Requ
 }
 
 /** One line of the request list. */
-export function toSummary(request: StoredRequest, settings: DetailSettings): RequestSummary {
-  const { id, method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount } =
-    toDetail(request, settings);
-  return { id, method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount };
+export function toSummary(request: StoredRequest, settings: DetailSettings, redirectFrom?: RedirectLookup): RequestSummary {
+  const {
+    id, method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount, overBudget,
+    location, redirectedFrom, error,
+  } = toDetail(request, settings, redirectFrom);
+  const summary: RequestSummary = {
+    id, method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount, overBudget,
+  };
+  if (location !== undefined) summary.location = location;
+  if (redirectedFrom !== undefined) summary.redirectedFrom = redirectedFrom;
+  if (error !== undefined) summary.error = error;
+  return summary;
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResolvedOptions } from './options.js';
 import type { ApiError, RequestListResponse } from './types.js';
 import { toDetail, toSummary } from './request-detail.js';
+import { redirectSources } from './redirects.js';
 import { createAssetReader } from './static-assets.js';
 import { serveExplain } from './panels/sql/explain/endpoint.js';
 import { redirectToSlash, serveStandalonePage } from './standalone-page.js';
@@ -46,12 +47,14 @@ export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
       if (after !== null && !REQUEST_ID.test(after)) {
         return sendError(res, 400, `\`after\` must be a request id, got ${JSON.stringify(after)}`);
       }
-      let requests = await store.list();
+      const history = await store.list();
+      const from = redirectSources(history);
+      let requests = history;
       // Polling: only what was stored since the newest request the client has. An id the store no
       // longer has (evicted, or from before a restart) means the client missed some: send them all.
       const seen = after === null ? -1 : requests.findIndex((request) => request.id === after);
       if (seen >= 0) requests = requests.slice(0, seen);
-      sendJson(res, 200, { requests: requests.map((request) => toSummary(request, options)) } satisfies RequestListResponse);
+      sendJson(res, 200, { requests: requests.map((request) => toSummary(request, options, from)) } satisfies RequestListResponse);
       return;
     }
     if (path === '/api/events') {
@@ -63,7 +66,7 @@ export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
       const id = decodeSegment(match[1]);
       const request = id !== null && REQUEST_ID.test(id) ? await store.get(id) : undefined;
       if (!request) return sendError(res, 404, `no recorded request with id ${JSON.stringify(id ?? match[1])}`);
-      return sendJson(res, 200, toDetail(request, options));
+      return sendJson(res, 200, toDetail(request, options, redirectSources(await store.list())));
     }
     sendError(res, 404, `unknown toolbar endpoint ${path}`);
   }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import { debugToolbar } from '../server/index.js';
 import { standaloneHtml } from '../server/standalone-page.js';
+import { redirectLocation, redirectSources } from '../server/redirects.js';
 import { liveListenerCount, MAX_STREAMS } from '../server/live-events.js';
 import type { RequestListResponse, RequestSummary } from '../server/types.js';
 import { listen, waitForRecord } from './support/http.js';
@@ -140,5 +141,72 @@ describe('live updates', () => {
     const response = await fetch(`${server.url}/__toolbar/api/requests?after=${after}`);
     expect(response.status).toBe(400);
     expect((await response.json()).error).toMatch(/`after` must be a request id/);
+  });
+});
+
+describe('redirects', () => {
+  let server: Awaited<ReturnType<typeof listen>>;
+
+  beforeAll(async () => {
+    const app = express();
+    app.use(debugToolbar());
+    app.post('/form', (_req, res) => res.redirect(303, '/done?token=s3cret&step=2'));
+    app.get('/done', (_req, res) => res.json({ ok: true }));
+    app.get('/away', (_req, res) => res.redirect('https://example.com/done'));
+    server = await listen(app);
+  });
+  afterAll(() => server?.close());
+
+  it('links the page a redirect led to back to the redirect', async () => {
+    const post = await fetch(`${server.url}/form`, { method: 'POST', redirect: 'manual' });
+    await post.text();
+    const postId = post.headers.get('x-debug-toolbar-id')!;
+    expect(post.status).toBe(303);
+    const get = await fetch(new URL(post.headers.get('location')!, server.url));
+    await get.text();
+    const getId = get.headers.get('x-debug-toolbar-id')!;
+
+    const postDetail = await waitForRecord(server.url, postId);
+    expect(postDetail.location).toBe('/done?token=[redacted]&step=2');
+    expect(postDetail.redirectedFrom).toBeUndefined();
+    const getDetail = await waitForRecord(server.url, getId);
+    expect(getDetail.redirectedFrom).toBe(postId);
+    const list = (await (await fetch(`${server.url}/__toolbar/api/requests`)).json()) as RequestListResponse;
+    expect(list.requests.find((r) => r.id === getId)?.redirectedFrom).toBe(postId);
+    expect(list.requests.find((r) => r.id === postId)?.location).toBe('/done?token=[redacted]&step=2');
+  });
+
+  it('keeps a Location to another host without linking anything to it', async () => {
+    const response = await fetch(`${server.url}/away`, { redirect: 'manual' });
+    const detail = await waitForRecord(server.url, response.headers.get('x-debug-toolbar-id')!);
+    expect(detail.location).toBe('https://example.com/done');
+  });
+});
+
+describe('redirect matching', () => {
+  const base = { method: 'GET', status: 200, durationMs: 1, contentType: null, queries: [], queryCount: 0 };
+
+  it.each([
+    [303, '/done?a=1', 'h:1', '/done?a=1'],
+    [302, 'http://h:1/done', 'h:1', '/done'],
+    [302, 'http://other/done', 'h:1', undefined],
+    [301, 'next', 'h:1', '/next'],
+    [200, '/done', 'h:1', null],
+  ])('%i Location %j on host %j → target %j', (status, location, host, target) => {
+    const result = redirectLocation(status, location, host);
+    if (target === null) expect(result).toBeUndefined();
+    else expect(result?.target).toBe(target);
+  });
+
+  it('takes the latest redirect to the URL within the window', () => {
+    const from = redirectSources([
+      { ...base, id: 'late', url: '/form', status: 303, startedAt: 20_000, location: '/done', locationTarget: '/done' },
+      { ...base, id: 'r2', url: '/form', status: 303, startedAt: 9_000, location: '/done', locationTarget: '/done' },
+      { ...base, id: 'r1', url: '/form', status: 303, startedAt: 8_000, location: '/done', locationTarget: '/done' },
+    ]);
+    expect(from({ ...base, id: 'x', url: '/done', startedAt: 10_000 })).toBe('r2');
+    expect(from({ ...base, id: 'y', url: '/done', startedAt: 25_000 })).toBe('late');
+    expect(from({ ...base, id: 'z', url: '/done', startedAt: 40_000 })).toBeUndefined();
+    expect(from({ ...base, id: 'w', url: '/other', startedAt: 10_000 })).toBeUndefined();
   });
 });
