@@ -139,3 +139,43 @@ describe('prependRequests', () => {
     expect(prependRequests([posts, form], [page, posts]).map((r) => r.id)).toEqual(['page-1', 'abc-1f', 'post-9']);
   });
 });
+
+describe('export', () => {
+  it('Download JSON saves the selected request through a temporary link', async () => {
+    stubApi([list], details);
+    await openHistory();
+    await dom.click(rowOf('abc-1f'));
+    await vi.waitFor(() => expect(dom.container.querySelector('.history-actions')!.textContent).toContain('/api/posts'));
+    let blob: Blob | undefined;
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => {
+      blob = b as Blob;
+      return 'blob:fake';
+    });
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
+    const clicked: HTMLAnchorElement[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this);
+    });
+    await dom.click(dom.button('Download JSON'));
+    expect(clicked).toHaveLength(1);
+    expect(clicked[0].download).toBe('GET-api-posts-abc-1f.json');
+    expect(clicked[0].href).toBe('blob:fake');
+    expect(clicked[0].isConnected).toBe(false);
+    const saved = JSON.parse(await blob!.text()) as { id: string; queryCount: number };
+    expect(saved).toMatchObject({ id: 'abc-1f', queryCount: 12 });
+  });
+
+  it('Copy as test copies a supertest test for the selected route', async () => {
+    stubApi([list], details);
+    await openHistory();
+    const writeText = vi.fn().mockResolvedValue(undefined);
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    await dom.click(dom.button('Copy as test'));
+    expect(writeText).toHaveBeenCalledTimes(1);
+    const code = writeText.mock.calls[0][0] as string;
+    expect(code).toContain('request(app).get("/orders?page=1")');
+    expect(code).toContain('expect(detail.queryCount).toBeLessThanOrEqual(7);');
+    expect(code).toContain('const TOOLBAR = "/dbg";');
+    expect(dom.button('Copy as test').textContent).toBe('Copied ✓');
+  });
+});

@@ -2,16 +2,24 @@
 import type { PanelViewProps } from '../../app/panel.js';
 import { pluralize } from '../../app/format.js';
 import { useSelection } from '../../app/selection.js';
+import { ExportButtons } from './ExportButtons.js';
 import { HistoryTable } from './HistoryTable.js';
 import { useRequestList } from './useRequestList.js';
 
 const LIVE_TEXT = { events: 'live', polling: 'live (polling)', off: '' } as const;
 
-export function HistoryPanel({ mountPath }: PanelViewProps) {
+export function HistoryPanel({ detail, mountPath }: PanelViewProps) {
   const list = useRequestList(mountPath);
   const { selectedId, select } = useSelection();
   return (
     <div className="history-panel">
+      <div className="history-actions" role="group" aria-label="Selected request">
+        <span>
+          <span className="method">{detail.method}</span> <span className="url">{detail.url}</span>{' '}
+          <span className="muted">({detail.id})</span>
+        </span>
+        <ExportButtons detail={detail} mountPath={mountPath} />
+      </div>
       {list.status === 'error' && (
         <p className="state error" role="alert">
           Could not load the history: {list.message}
