@@ -47,7 +47,7 @@ const COMMAND_TIMEOUT_MS = 1000;
 /** How long a first use waits for the connection before failing fast. */
 const CONNECT_TIMEOUT_MS = 1000;
 /** Reconnection attempts before the client is dropped; the next use after a pause makes a new one. */
-const MAX_RETRIES = 10;
+const MAX_RETRIES = 6;
 const MAX_RETRY_DELAY_MS = 3000;
 const RECREATE_AFTER_MS = 5000;
 
