@@ -5,6 +5,7 @@ import { App } from '../../app/App.js';
 import { PANELS } from '../../app/panels.js';
 import { setupDom } from '../../testing/dom.js';
 import { prependRequests } from './useRequestList.js';
+import { sampleDetail } from '../sql/sample-detail.js';
 import { detailOf, FakeEventSource, stubApi, summary } from './testing.js';
 
 const dom = setupDom();
@@ -20,11 +21,11 @@ const rowIds = () => [...dom.container.querySelectorAll<HTMLElement>('table[aria
 const rowOf = (id: string) => dom.container.querySelector<HTMLElement>(`tr[data-request-id="${id}"]`)!;
 const tab = (name: string) => [...dom.container.querySelectorAll<HTMLElement>('[role="tab"]')].find((t) => t.firstChild!.textContent === name)!;
 
-async function openHistory() {
+async function openHistory(rows = list.length) {
   await dom.render(<App requestId="page-1" mountPath="/dbg" panels={PANELS} onClose={() => {}} />);
   await vi.waitFor(() => expect(tab('History')).toBeTruthy());
   await dom.click(tab('History'));
-  await vi.waitFor(() => expect(rowIds()).toHaveLength(list.length));
+  await vi.waitFor(() => expect(rowIds()).toHaveLength(rows));
 }
 
 async function change(el: HTMLInputElement | HTMLSelectElement, value: string) {
@@ -177,5 +178,32 @@ describe('export', () => {
     expect(code).toContain('expect(detail.queryCount).toBeLessThanOrEqual(7);');
     expect(code).toContain('const TOOLBAR = "/dbg";');
     expect(dom.button('Copy as test').textContent).toBe('Copied ✓');
+  });
+});
+
+describe('compare', () => {
+  it('compares the shown request with an earlier run of its route', async () => {
+    const old = summary('old-1', { url: '/orders?page=2', queryCount: 12, durationMs: 82, startedAt: 1_699_999_999_000 });
+    const oldDetail = detailOf(old, {
+      queries: [...sampleDetail.queries, ...sampleDetail.queries.slice(2, 7).map((qr, i) => ({ ...qr, id: 8 + i }))],
+      totalQueryMs: 20,
+    });
+    const now = { ...details['page-1'], durationMs: 48 };
+    const fetch = stubApi([[...list, old]], { ...details, 'page-1': now, 'old-1': oldDetail });
+    await openHistory(5);
+    const select = await vi.waitFor(() => {
+      const found = [...dom.container.querySelectorAll('select')].find((s) => s.closest('label')?.textContent?.includes('Compare with'));
+      expect(found).toBeTruthy();
+      return found!;
+    });
+    // Only the earlier run of GET /orders is offered.
+    expect([...select.options].map((o) => o.value)).toEqual(['', 'old-1']);
+    await change(select, 'old-1');
+    await vi.waitFor(() => expect(dom.container.querySelector('.compare-summary')).not.toBeNull());
+    expect(fetch.mock.calls.map((c) => String(c[0]))).toContain('/dbg/api/requests/old-1');
+    expect(dom.container.querySelector('.compare-summary strong')!.textContent).toBe('12 → 7 queries, −34 ms');
+    const removed = dom.container.querySelector('ul[aria-label="Removed queries"]')!;
+    expect([...removed.querySelectorAll('li')].map((li) => li.textContent!.split(' (')[0])).toEqual(['−3', '−2']);
+    expect(dom.container.querySelector('ul[aria-label="Added queries"]')).toBeNull();
   });
 });

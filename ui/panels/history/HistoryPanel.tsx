@@ -2,6 +2,7 @@
 import type { PanelViewProps } from '../../app/panel.js';
 import { pluralize } from '../../app/format.js';
 import { useSelection } from '../../app/selection.js';
+import { Compare } from './Compare.js';
 import { ExportButtons } from './ExportButtons.js';
 import { HistoryTable } from './HistoryTable.js';
 import { useRequestList } from './useRequestList.js';
@@ -20,6 +21,7 @@ export function HistoryPanel({ detail, mountPath }: PanelViewProps) {
         </span>
         <ExportButtons detail={detail} mountPath={mountPath} />
       </div>
+      <Compare detail={detail} requests={list.requests} mountPath={mountPath} />
       {list.status === 'error' && (
         <p className="state error" role="alert">
           Could not load the history: {list.message}
