@@ -17,6 +17,7 @@ import { redactUrl } from './panels/timeline/redact.js';
 import { createLiveEvents, type LiveEvents } from './live-events.js';
 import { toSummary } from './request-detail.js';
 import { redirectLocation, redirectSources } from './redirects.js';
+import { freezeError } from './request-error.js';
 
 /** Connect-style middleware, as both Express 4 and 5 take it. */
 export type DebugToolbarMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -65,6 +66,7 @@ function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerRespons
     contentType: typeof contentType === 'string' ? contentType : null,
     queries: live.queries,
     queryCount: live.queryCount,
+    ...(live.capturedError ? { error: freezeError(live.capturedError.value) } : {}),
     ...(location ? { location: location.display } : {}),
     ...(location?.target !== undefined ? { locationTarget: location.target } : {}),
     ...(live.timeline ? { spans: live.timeline.spans, templates: live.timeline.templates } : {}),
@@ -109,6 +111,8 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
     for (const query of live.queries) void query.frames;
     try {
       const record = closeRecord(live, req, res);
+      // The error object may reference the app's data (a failed query's rows, the request): keep text only.
+      live.capturedError = undefined;
       const publish = () => {
         if (events.size === 0) return;
         // The redirect that led here is found in the history, which a remote store answers later.

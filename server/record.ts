@@ -1,5 +1,6 @@
 import type { DbInfo, RawFrame, SpanKind } from './types.js';
 import type { LiveTimeline } from './panels/timeline/spans.js';
+import type { StoredError } from './request-error.js';
 
 /**
  * A span as recorded: a middleware, handler, template render, outbound HTTP call or milestone.
@@ -64,6 +65,8 @@ export interface StoredRequest {
   location?: string;
   /** The path+query `location` leads to on this host (absent for other hosts): links redirects. */
   locationTarget?: string;
+  /** The first error passed to `next(err)`: message and user frames, unmapped. */
+  error?: StoredError;
   /** Middleware, handler, render, HTTP and milestone spans, in start order. */
   spans?: CapturedSpan[];
   templates?: CapturedTemplate[];
@@ -79,6 +82,8 @@ export interface LiveRequest extends StoredRequest {
    * promise) still runs in its context, but its queries no longer belong to a stored record.
    */
   finished: boolean;
+  /** The first error passed to `next(err)`, held until the request is stored (boxed: `undefined` can be thrown). */
+  capturedError?: { value: unknown };
   /** Spans and templates being recorded; absent when the timeline is not recorded. */
   timeline?: LiveTimeline;
 }

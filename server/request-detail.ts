@@ -3,6 +3,7 @@ import type { QueryRecord, RequestDetail, RequestSummary } from './types.js';
 import { fingerprint } from './panels/sql/fingerprint.js';
 import { analyzeSql } from './panels/sql/findings.js';
 import { toCallSite } from './source-map.js';
+import { toRequestError } from './request-error.js';
 import { buildTemplates, buildTimeline, queryOwners } from './panels/timeline/timeline-tree.js';
 
 /*
@@ -58,6 +59,7 @@ function derive(request: StoredRequest, settings: DetailSettings): RequestDetail
     duplicateCount: duplicates.reduce((sum, group) => sum + group.count - 1, 0),
     nPlusOneCount: nPlusOne.length,
     ...(request.location !== undefined ? { location: request.location } : {}),
+    ...(request.error !== undefined ? { error: toRequestError(request.error) } : {}),
     queries,
     droppedQueryCount: request.queryCount - queries.length,
     totalQueryMs: queries.reduce((sum, q) => sum + (q.durationMs ?? 0), 0),
@@ -81,8 +83,10 @@ export function toSummary(request: StoredRequest, settings: DetailSettings, redi
     location, redirectedFrom, error,
   } = toDetail(request, settings, redirectFrom);
   const summary: RequestSummary = {
-    id, method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount, overBudget,
+    id, method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount,
   };
+  // Sparse like the other optional fields: a list line only says so when the request is over budget.
+  if (overBudget) summary.overBudget = true;
   if (location !== undefined) summary.location = location;
   if (redirectedFrom !== undefined) summary.redirectedFrom = redirectedFrom;
   if (error !== undefined) summary.error = error;

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
+import express4 from 'express4';
 import { debugToolbar } from '../server/index.js';
 import { standaloneHtml } from '../server/standalone-page.js';
+import { freezeError, parseStack } from '../server/request-error.js';
 import { redirectLocation, redirectSources } from '../server/redirects.js';
 import { liveListenerCount, MAX_STREAMS } from '../server/live-events.js';
 import type { RequestListResponse, RequestSummary } from '../server/types.js';
-import { listen, waitForRecord } from './support/http.js';
+import { fetchRecorded, listen, waitForRecord } from './support/http.js';
 
 describe('request links and the standalone page', () => {
   let server: Awaited<ReturnType<typeof listen>>;
@@ -208,5 +210,108 @@ describe('redirect matching', () => {
     expect(from({ ...base, id: 'y', url: '/done', startedAt: 25_000 })).toBe('late');
     expect(from({ ...base, id: 'z', url: '/done', startedAt: 40_000 })).toBeUndefined();
     expect(from({ ...base, id: 'w', url: '/other', startedAt: 10_000 })).toBeUndefined();
+  });
+});
+
+function failingApp(create: typeof express, major: 4 | 5) {
+  const app = create();
+  app.use(debugToolbar());
+  app.get('/throw', function throwingHandler() {
+    throw new Error('sync boom');
+  });
+  app.get('/next', function passingHandler(_req, _res, next) {
+    next(new Error('passed boom'));
+  });
+  app.get('/string', (_req, _res, next) => next('a plain string'));
+  app.get('/route', (_req, _res, next) => next('route'));
+  app.get('/route', (_req, res) => res.send('second'));
+  if (major === 5) {
+    app.get('/async', async function asyncHandler() {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      throw new Error('async boom');
+    });
+  }
+  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(500).json({ failed: String(error) });
+  });
+  return app;
+}
+
+describe.each([
+  [4, express4 as unknown as typeof express],
+  [5, express],
+] as const)('request errors on Express %i', (major, create) => {
+  let server: Awaited<ReturnType<typeof listen>>;
+
+  beforeAll(async () => {
+    server = await listen(failingApp(create, major));
+  });
+  afterAll(() => server?.close());
+
+  const cases: [string, string, string | null][] = [
+    ['/throw', 'sync boom', 'throwingHandler'],
+    ['/next', 'passed boom', 'passingHandler'],
+    ...(major === 5 ? [['/async', 'async boom', 'asyncHandler'] as [string, string, string]] : []),
+  ];
+
+  it.each(cases)('%s keeps the message and the user stack', async (path, message, fn) => {
+    const { detail, response } = await fetchRecorded(server.url, path);
+    expect(response.status).toBe(500);
+    expect(detail.error?.message).toBe(message);
+    expect(detail.error!.stack.length).toBeGreaterThan(0);
+    expect(detail.error!.stack.length).toBeLessThanOrEqual(10);
+    expect(detail.error!.stack[0].file).toMatch(/history\.test\.ts$/);
+    expect(detail.error!.stack[0].function).toContain(fn);
+    expect(detail.error!.stack.every((frame) => !frame.file.includes('node_modules'))).toBe(true);
+    const list = (await (await fetch(`${server.url}/__toolbar/api/requests`)).json()) as RequestListResponse;
+    expect(list.requests.find((r) => r.id === detail.id)?.error?.message).toBe(message);
+  });
+
+  it('keeps a non-Error value as the message, with no stack', async () => {
+    const { detail } = await fetchRecorded(server.url, '/string');
+    expect(detail.error).toEqual({ message: 'a plain string', stack: [] });
+  });
+
+  it('does not take next("route") for an error', async () => {
+    const { detail, body } = await fetchRecorded(server.url, '/route');
+    expect(body).toBe('second');
+    expect(detail.error).toBeUndefined();
+  });
+});
+
+describe('stack parsing', () => {
+  it('reads V8 frame lines', () => {
+    expect(parseStack([
+      'Error: x',
+      '    at load (/app/users.js:3:9)',
+      '    at async Promise.all (index 0)',
+      '    at async show (file:///app/a%20b.js:10:2)',
+      '    at /app/anon.js:1:1',
+      '    at new Model (/app/model.js:5:5)',
+      '    at node:internal/process/task_queues:95:5',
+    ].join('\n'))).toEqual([
+      { file: '/app/users.js', line: 3, column: 9, function: 'load' },
+      { file: '/app/a b.js', line: 10, column: 2, function: 'show' },
+      { file: '/app/anon.js', line: 1, column: 1, function: null },
+      { file: '/app/model.js', line: 5, column: 5, function: 'new Model' },
+      { file: 'node:internal/process/task_queues', line: 95, column: 5, function: null },
+    ]);
+  });
+
+  it('keeps user frames only, never throwing on odd values', () => {
+    const hostile = { get message() { throw new Error('no'); } };
+    expect(freezeError(hostile).message).toMatch(/could not be read/);
+    const error = new Error('m');
+    error.stack = 'Error: m\n    at f (/app/node_modules/lib/x.js:1:1)\n    at g (/app/src/y.js:2:2)';
+    expect(freezeError(error)).toEqual({ message: 'm', frames: [{ file: '/app/src/y.js', line: 2, column: 2, function: 'g' }] });
+  });
+});
+
+describe('over budget', () => {
+  it('flags summaries over the query budget only', async () => {
+    const { toSummary } = await import('../server/request-detail.js');
+    const base = { method: 'GET', url: '/', status: 200, startedAt: 0, durationMs: 1, contentType: null, queries: [] };
+    expect(toSummary({ ...base, id: 'a', queryCount: 5 }, { queryBudget: 4 }).overBudget).toBe(true);
+    expect(toSummary({ ...base, id: 'b', queryCount: 4 }, { queryBudget: 4 })).not.toHaveProperty('overBudget');
   });
 });

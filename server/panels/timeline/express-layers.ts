@@ -4,6 +4,7 @@ import type { CapturedSpan, LiveRequest } from '../../record.js';
 import { patchMethod, reportHookError } from '../sql/drivers/patch.js';
 import { functionLabel } from './function-location.js';
 import { childContext, closeSpan, openSpan } from './spans.js';
+import { noteRequestError } from '../../request-error.js';
 
 /*
  * One span per Express layer that runs: app-level middleware, routers (their layers nest inside),
@@ -84,6 +85,8 @@ function runTimed(
   // Named `timedNext`, not `next`: a function expression's own name would shadow the parameter.
   const timedNext: Next = function timedNext(this: unknown, ...nextArgs: unknown[]) {
     closeSpan(request, span);
+    // A sync throw and (Express 5) an async rejection arrive here too: Layer catches them into next(err).
+    if (nextArgs.length > 0) noteRequestError(request, nextArgs[0]);
     return (next as AnyFunction).apply(this, nextArgs);
   };
   args[args.length - 1] = timedNext;
