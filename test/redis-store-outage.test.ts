@@ -18,12 +18,17 @@ function proxy() {
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
   let port = 0;
+  let connections = 0;
   return {
+    get connections() {
+      return connections;
+    },
     get url() {
       return `redis://127.0.0.1:${port}`;
     },
     async start() {
       server = net.createServer((client) => {
+        connections++;
         const upstream = net.connect(Number(target.port || 6379), target.hostname);
         for (const socket of [client, upstream]) {
           sockets.add(socket);
@@ -78,6 +83,18 @@ describe.skipIf(!available)('redisStore when Redis goes away and comes back', ()
     await store.add(request('after'));
     expect((await store.list()).map((r) => r.id)).toEqual(['after', 'before']);
     await store.close();
+  });
+});
+
+describe.skipIf(!available)('redisStore opening its connection', () => {
+  it('opens one connection when the first uses come together', async () => {
+    const link = proxy();
+    await link.start();
+    const store = redisStore({ url: link.url, keyPrefix: testPrefix('together') });
+    await Promise.all([store.list(), store.get('a'), store.get('b'), store.list()]);
+    expect(link.connections).toBe(1);
+    await store.close();
+    await link.cut();
   });
 });
 

@@ -128,11 +128,12 @@ export function redisStore({
     console.warn(`[express-debug-toolbar] redisStore: ${message}`, ...(error === undefined ? [] : [error]));
   };
 
-  /** The current client and the wait for its first connection (ready, or a first error). */
-  let current: { client: RedisStoreClient; settled: Promise<void>; dead: boolean } | undefined;
-  let diedAt = 0;
+  interface Connection { client: RedisStoreClient; settled: Promise<void>; dead: boolean; diedAt: number }
+  /** The client being opened or in use: one per store, even when the first uses come together. */
+  let opening: Promise<Connection> | undefined;
   let closed = false;
 
+  /** Resolves once the first connection is ready, has failed once, or took too long. */
   function watch(client: RedisStoreClient, connecting: Promise<unknown> | undefined): Promise<void> {
     // Without an 'error' listener the client's errors would crash the app.
     return new Promise<void>((resolve) => {
@@ -150,43 +151,50 @@ export function redisStore({
     });
   }
 
-  async function connect(): Promise<RedisStoreClient> {
-    if (closed) throw new Error('the store is closed');
-    if (current && !current.dead && !current.client.isOpen && current.client !== ownClient) {
-      // It gave up reconnecting after an outage.
-      current.dead = true;
-      diedAt = Date.now();
-    }
-    if (current && !current.dead) {
-      await current.settled;
-      return current.client;
-    }
-    if (current?.dead && Date.now() - diedAt < RECREATE_AFTER_MS) throw new Error('Redis is unreachable');
+  async function open(): Promise<Connection> {
+    let client: RedisStoreClient;
     if (ownClient) {
-      const connecting = ownClient.isOpen ? undefined : ownClient.connect();
-      current = { client: ownClient, settled: watch(ownClient, connecting), dead: false };
-      void connecting?.catch(() => undefined);
+      client = ownClient;
     } else {
       const { createClient } = await loadRedis();
-      const client = createClient({
+      const created = createClient({
         url,
         // Commands sent while disconnected fail at once instead of queueing behind a dead socket.
         disableOfflineQueue: true,
         socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: reconnectDelay },
       }) as RedisStoreClient & { unref(): void };
-      client.unref();
-      const connecting = client.connect();
-      const entry = { client: client as RedisStoreClient, settled: Promise.resolve(), dead: false };
-      entry.settled = watch(client, connecting);
-      current = entry;
-      connecting.catch(() => {
-        // Retries exhausted: the client is closed; a later use makes a new one.
-        entry.dead = true;
-        diedAt = Date.now();
-      });
+      created.unref();
+      client = created;
     }
-    await current.settled;
-    return current.client;
+    const connecting = client.isOpen ? undefined : client.connect();
+    const connection: Connection = { client, settled: watch(client, connecting), dead: false, diedAt: 0 };
+    connecting?.catch(() => {
+      // Retries exhausted: the client is closed; a use after a pause opens a new one.
+      connection.dead = true;
+      connection.diedAt = Date.now();
+    });
+    return connection;
+  }
+
+  async function connect(): Promise<RedisStoreClient> {
+    if (closed) throw new Error('the store is closed');
+    const pending = opening ??= open().catch((error) => {
+      opening = undefined;
+      throw error;
+    });
+    const connection = await pending;
+    if (!connection.dead && !connection.client.isOpen && connection.client !== ownClient) {
+      // It gave up reconnecting after an outage.
+      connection.dead = true;
+      connection.diedAt = Date.now();
+    }
+    if (connection.dead) {
+      if (Date.now() - connection.diedAt < RECREATE_AFTER_MS) throw new Error('Redis is unreachable');
+      if (opening === pending) opening = undefined;
+      return connect();
+    }
+    await connection.settled;
+    return connection.client;
   }
 
   async function run<T>(what: string, command: (client: RedisStoreClient) => Promise<T>): Promise<T> {
@@ -232,8 +240,8 @@ export function redisStore({
     },
     async close() {
       closed = true;
-      const entry = current;
-      current = undefined;
+      const entry = await opening?.catch(() => undefined);
+      opening = undefined;
       if (!entry || entry.client === ownClient) return;
       const client = entry.client as RedisStoreClient & {
         close?(): Promise<unknown>; quit?(): Promise<unknown>; destroy?(): void; disconnect?(): Promise<void>;
@@ -244,7 +252,8 @@ export function redisStore({
         if (client.isReady && quit) await withTimeout(quit.call(client), COMMAND_TIMEOUT_MS, 'close');
         else if (client.isOpen) await (client.destroy ? client.destroy() : client.disconnect?.());
       } catch {
-        // Closing a client that never connected: nothing to release.
+        // Already closed, or the graceful close timed out: drop the socket.
+        if (client.isOpen) await Promise.resolve(client.destroy ? client.destroy() : client.disconnect?.()).catch(() => undefined);
       }
     },
   };
