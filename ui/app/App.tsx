@@ -5,6 +5,7 @@ import { Announcer } from './announcer.js';
 import { Header } from './Header.js';
 import { NavigationProvider, useNavigationState } from './navigation.js';
 import type { PanelDefinition } from './panel.js';
+import { RequestNotices } from './RequestNotices.js';
 import { ResizeHandle } from './ResizeHandle.js';
 import { SelectionContext, type RequestSelection } from './selection.js';
 import { SelectionBanner } from './SelectionBanner.js';
@@ -80,6 +81,14 @@ export function App({ requestId, mountPath, panels, onClose, initialSelectedId, 
                 <p className="state error" role="alert">
                   Could not load this request: {state.message}
                 </p>
+              )}
+              {detail && (
+                <RequestNotices
+                  detail={detail}
+                  mountPath={mountPath}
+                  showError={active.id === 'sql' || active.id === 'history'}
+                  onSelect={setSelectedId}
+                />
               )}
               {detail && <active.View detail={detail} mountPath={mountPath} />}
             </div>

@@ -39,5 +39,9 @@ export const APP_CSS = `
 .state.error{color:var(--danger)}
 .selection-banner{display:flex;align-items:center;gap:10px;padding:5px 12px;background:rgba(110,168,254,.12);border-bottom:1px solid var(--border);color:var(--text)}
 .selection-banner strong{font-family:var(--mono);font-weight:600}
+.redirect-notice{padding:5px 12px;border-bottom:1px solid var(--border);background:var(--surface)}
+.redirect-notice a{color:var(--accent)}
+.error-notice{padding:6px 12px;border-bottom:1px solid var(--border);background:var(--danger-bg);color:var(--danger)}
+.error-stack{margin:4px 0 0;padding-left:20px;font-family:var(--mono);font-size:12px;color:var(--text)}
 .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 `;
