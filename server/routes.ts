@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResolvedOptions } from './options.js';
-import type { ApiError, RequestListResponse } from './types.js';
+import type { ApiError, HotspotsResponse, RequestListResponse } from './types.js';
 import { toDetail, toSummary } from './request-detail.js';
 import { redirectSources } from './redirects.js';
+import { MAX_HOTSPOTS, rankHotspots } from './hotspots.js';
 import { createAssetReader } from './static-assets.js';
 import { serveExplain } from './panels/sql/explain/endpoint.js';
 import { redirectToSlash, serveStandalonePage } from './standalone-page.js';
@@ -56,6 +57,16 @@ export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
       if (seen >= 0) requests = requests.slice(0, seen);
       sendJson(res, 200, { requests: requests.map((request) => toSummary(request, options, from)) } satisfies RequestListResponse);
       return;
+    }
+    if (path === '/api/hotspots') {
+      const limitParam = query.get('limit');
+      const limit = limitParam === null ? MAX_HOTSPOTS : Number(limitParam);
+      if (!/^\d+$/.test(limitParam ?? '0') || !Number.isInteger(limit) || limit < 1 || limit > MAX_HOTSPOTS) {
+        return sendError(res, 400, `\`limit\` must be an integer from 1 to ${MAX_HOTSPOTS}, got ${JSON.stringify(limitParam)}`);
+      }
+      const history = await store.list();
+      const hotspots = rankHotspots(history.map((request) => toDetail(request, options)), limit);
+      return sendJson(res, 200, { hotspots } satisfies HotspotsResponse);
     }
     if (path === '/api/events') {
       if (!openEventStream(res, events)) sendError(res, 503, 'too many live event streams are open; close a toolbar tab or poll /api/requests?after=<id>');

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import express4 from 'express4';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { debugToolbar } from '../server/index.js';
 import { standaloneHtml } from '../server/standalone-page.js';
 import { freezeError, parseStack } from '../server/request-error.js';
 import { redirectLocation, redirectSources } from '../server/redirects.js';
 import { liveListenerCount, MAX_STREAMS } from '../server/live-events.js';
-import type { RequestListResponse, RequestSummary } from '../server/types.js';
+import type { HotspotsResponse, RequestListResponse, RequestSummary } from '../server/types.js';
 import { fetchRecorded, listen, waitForRecord } from './support/http.js';
 
 describe('request links and the standalone page', () => {
@@ -313,5 +317,70 @@ describe('over budget', () => {
     const base = { method: 'GET', url: '/', status: 200, startedAt: 0, durationMs: 1, contentType: null, queries: [] };
     expect(toSummary({ ...base, id: 'a', queryCount: 5 }, { queryBudget: 4 }).overBudget).toBe(true);
     expect(toSummary({ ...base, id: 'b', queryCount: 4 }, { queryBudget: 4 })).not.toHaveProperty('overBudget');
+  });
+});
+
+describe('hotspots', () => {
+  let server: Awaited<ReturnType<typeof listen>>;
+  let dir: string;
+  let db: Database.Database;
+
+  function loadAuthor(id: number) {
+    return db.prepare('SELECT id, name FROM authors WHERE id = ?').get(id);
+  }
+  function countPosts() {
+    return db.prepare('SELECT count(*) AS n FROM posts').get();
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'edt-hotspots-'));
+    db = new Database(join(dir, 'app.db'));
+    db.exec(`CREATE TABLE authors (id integer PRIMARY KEY, name text NOT NULL);
+      CREATE TABLE posts (id integer PRIMARY KEY, author_id int, title text);
+      INSERT INTO authors (name) VALUES ('a1'), ('a2'), ('a3');
+      INSERT INTO posts (author_id, title) VALUES (2, 'p1'), (3, 'p2'), (1, 'p3'), (2, 'p4');`);
+    const app = express();
+    app.use(debugToolbar({ instrument: { betterSqlite3: Database } }));
+    app.get('/posts', (_req, res) => {
+      const posts = db.prepare('SELECT id, author_id FROM posts ORDER BY id').all() as { author_id: number }[];
+      res.json(posts.map((post) => loadAuthor(post.author_id)));
+    });
+    app.get('/count', (_req, res) => res.json(countPosts()));
+    server = await listen(app);
+  });
+  afterAll(async () => {
+    await server?.close();
+    db?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ranks the user lines that issue queries across the history', async () => {
+    const first = await fetchRecorded(server.url, '/posts');
+    await fetchRecorded(server.url, '/posts');
+    await fetchRecorded(server.url, '/count');
+    const group = first.detail.nPlusOne[0];
+    expect(group?.callSite).toBeTruthy();
+
+    const response = await fetch(`${server.url}/__toolbar/api/hotspots`);
+    expect(response.status).toBe(200);
+    const { hotspots } = (await response.json()) as HotspotsResponse;
+    expect(hotspots.length).toBe(3);
+    expect(hotspots[0]).toMatchObject({
+      file: group.callSite!.file, line: group.callSite!.line, queryCount: 8, requestCount: 2, nPlusOneCount: 2,
+    });
+    const count = hotspots.find((h) => h.function === 'countPosts');
+    expect(count).toMatchObject({ queryCount: 1, requestCount: 1, nPlusOneCount: 0 });
+    expect(count!.file).toMatch(/history\.test\.ts$/);
+    expect(hotspots.reduce((sum, h) => sum + h.queryCount, 0)).toBe(11);
+    for (let i = 1; i < hotspots.length; i++) expect(hotspots[i - 1].totalMs).toBeGreaterThanOrEqual(hotspots[i].totalMs);
+
+    const limited = (await (await fetch(`${server.url}/__toolbar/api/hotspots?limit=1`)).json()) as HotspotsResponse;
+    expect(limited.hotspots).toEqual([hotspots[0]]);
+  });
+
+  it.each(['0', '51', 'abc', '1.5', ''])('answers ?limit=%j with a 400 JSON error', async (limit) => {
+    const response = await fetch(`${server.url}/__toolbar/api/hotspots?limit=${limit}`);
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatch(/`limit` must be an integer/);
   });
 });
