@@ -207,3 +207,30 @@ describe('compare', () => {
     expect(dom.container.querySelector('ul[aria-label="Added queries"]')).toBeNull();
   });
 });
+
+describe('hotspots', () => {
+  it('switches to a table of the code lines that run the most queries', async () => {
+    const fetch = stubApi([list], details, [
+      { file: '/app/src/posts.ts', line: 12, function: 'loadAuthors', queryCount: 120, totalMs: 84.25, requestCount: 6, nPlusOneCount: 5 },
+      { file: '/app/src/db.ts', line: 3, function: null, queryCount: 40, totalMs: 10, requestCount: 9, nPlusOneCount: 0 },
+    ]);
+    await openHistory();
+    expect(dom.button('Requests').getAttribute('aria-pressed')).toBe('true');
+    await dom.click(dom.button('Hotspots'));
+    const table = await vi.waitFor(() => {
+      const t = dom.container.querySelector('table[aria-label="Query hotspots"]');
+      expect(t).not.toBeNull();
+      return t!;
+    });
+    expect(fetch.mock.calls.map((c) => String(c[0]))).toContain('/dbg/api/hotspots');
+    expect(dom.button('Hotspots').getAttribute('aria-pressed')).toBe('true');
+    expect(dom.container.querySelector('table[aria-label="Recorded requests"]')).toBeNull();
+    const cells = [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
+    expect(cells).toEqual([
+      ['loadAuthors /app/src/posts.ts:12', '120', '84.3 ms', '6', '5'],
+      ['<anonymous> /app/src/db.ts:3', '40', '10.0 ms', '9', '—'],
+    ]);
+    await dom.click(dom.button('Requests'));
+    expect(rowIds()).toHaveLength(4);
+  });
+});

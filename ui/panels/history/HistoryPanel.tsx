@@ -1,9 +1,11 @@
 /** The History tab: the recorded requests, live; picking one shows it in every tab. */
+import { useState } from 'react';
 import type { PanelViewProps } from '../../app/panel.js';
 import { pluralize } from '../../app/format.js';
 import { useSelection } from '../../app/selection.js';
 import { Compare } from './Compare.js';
 import { ExportButtons } from './ExportButtons.js';
+import { Hotspots } from './Hotspots.js';
 import { HistoryTable } from './HistoryTable.js';
 import { useRequestList } from './useRequestList.js';
 
@@ -12,6 +14,7 @@ const LIVE_TEXT = { events: 'live', polling: 'live (polling)', off: '' } as cons
 export function HistoryPanel({ detail, mountPath }: PanelViewProps) {
   const list = useRequestList(mountPath);
   const { selectedId, select } = useSelection();
+  const [view, setView] = useState<'requests' | 'hotspots'>('requests');
   return (
     <div className="history-panel">
       <div className="history-actions" role="group" aria-label="Selected request">
@@ -20,19 +23,28 @@ export function HistoryPanel({ detail, mountPath }: PanelViewProps) {
           <span className="muted">({detail.id})</span>
         </span>
         <ExportButtons detail={detail} mountPath={mountPath} />
+        <span className="spacer" />
+        <span role="group" aria-label="History view" className="view-toggle">
+          <button type="button" className="small-button" aria-pressed={view === 'requests'} onClick={() => setView('requests')}>
+            Requests
+          </button>
+          <button type="button" className="small-button" aria-pressed={view === 'hotspots'} onClick={() => setView('hotspots')}>
+            Hotspots
+          </button>
+        </span>
       </div>
-      <Compare detail={detail} requests={list.requests} mountPath={mountPath} />
+      {view === 'requests' ? <Compare detail={detail} requests={list.requests} mountPath={mountPath} /> : <Hotspots mountPath={mountPath} />}
       {list.status === 'error' && (
         <p className="state error" role="alert">
           Could not load the history: {list.message}
         </p>
       )}
-      {list.status === 'loading' && (
+      {view === 'requests' && list.status === 'loading' && (
         <p className="state" role="status">
           Loading history…
         </p>
       )}
-      {list.status === 'ready' && (
+      {view === 'requests' && list.status === 'ready' && (
         <HistoryTable
           requests={list.requests}
           selectedId={selectedId}

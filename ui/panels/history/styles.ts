@@ -15,6 +15,9 @@ export const HISTORY_CSS = `
 .history-actions{display:flex;flex-wrap:wrap;align-items:center;gap:8px;padding:6px 12px;border-bottom:1px solid var(--border)}
 .compare{padding:6px 12px;border-bottom:1px solid var(--border)}
 .compare ul{margin:4px 0;padding-left:18px;font-family:var(--mono);font-size:12px}
+.view-toggle{display:inline-flex;gap:4px}
+.hotspots .col-num{font-variant-numeric:tabular-nums;white-space:nowrap}
+.hotspots .col-site{font-family:var(--mono);font-size:12px}
 .compare-summary{margin:4px 0}
 .compare .added{color:var(--warn)}
 .compare .removed{color:var(--ok)}

@@ -1,6 +1,6 @@
 /** Fakes for the History tests: a routed `fetch` and an `EventSource` the test drives. Import only from tests. */
 import { vi } from 'vitest';
-import type { RequestDetail, RequestSummary } from '../../../server/types.js';
+import type { Hotspot, RequestDetail, RequestSummary } from '../../../server/types.js';
 import { sampleDetail } from '../sql/sample-detail.js';
 
 export class FakeEventSource {
@@ -55,7 +55,7 @@ const json = (body: unknown, status = 200) => new Response(JSON.stringify(body),
  * Stubs `fetch`: `/api/requests` (and `?after=`) from `lists` in order (the last repeats),
  * `/api/requests/:id` from `details`.
  */
-export function stubApi(lists: RequestSummary[][], details: Record<string, RequestDetail>) {
+export function stubApi(lists: RequestSummary[][], details: Record<string, RequestDetail>, hotspots: Hotspot[] = []) {
   let listCall = 0;
   return vi.spyOn(globalThis, 'fetch').mockImplementation(async (input) => {
     const url = String(input);
@@ -64,6 +64,7 @@ export function stubApi(lists: RequestSummary[][], details: Record<string, Reque
       const list = lists[Math.min(listCall++, lists.length - 1)] ?? [];
       return json({ requests: list });
     }
+    if (path.endsWith('/api/hotspots')) return json({ hotspots });
     const id = decodeURIComponent(path.split('/').pop() ?? '');
     const detail = details[id];
     return detail ? json(detail) : json({ error: 'not found' }, 404);
