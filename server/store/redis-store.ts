@@ -83,8 +83,9 @@ async function loadRedis(): Promise<{ createClient: (options: object) => unknown
   try {
     return (await import('redis')) as unknown as { createClient: (options: object) => unknown };
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+    // Loaders and test runners may wrap the resolution error: look at its cause too.
+    const codes = [error, (error as { cause?: unknown })?.cause].map((e) => (e as { code?: string } | undefined)?.code);
+    if (codes.some((code) => code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND')) {
       throw new Error('express-debug-toolbar: redisStore needs the `redis` package; run `npm install redis`');
     }
     throw error;
