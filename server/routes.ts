@@ -113,6 +113,8 @@ export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
     if (rawPath === '') return redirectToSlash(res, mountPath, queryAt < 0 ? '' : url.slice(queryAt));
     if (path === '/') return serveStandalonePage(res, mountPath, req.method === 'HEAD');
     if (path.startsWith('/static/')) return serveAsset(req, res, path.slice('/static/'.length));
+    // A HEAD would hold a stream open with nothing ever to send.
+    if (path === '/api/events' && req.method === 'HEAD') return sendError(res, 405, 'use GET for /api/events');
     if (path.startsWith('/api/')) return serveApi(res, path, new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1)));
     sendError(res, 404, `unknown toolbar path ${path}`);
   };

@@ -111,6 +111,12 @@ describe('live updates', () => {
     expect(liveListenerCount()).toBe(0);
   });
 
+  it('refuses HEAD on the stream rather than hold it open', async () => {
+    const response = await fetch(`${server.url}/__toolbar/api/events`, { method: 'HEAD' });
+    expect(response.status).toBe(405);
+    expect(liveListenerCount()).toBe(0);
+  });
+
   it('caps concurrent streams with a 503 JSON error', async () => {
     const abort = new AbortController();
     const open: Response[] = [];
