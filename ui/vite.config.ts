@@ -1,6 +1,7 @@
 /**
  * Builds the browser UI into dist/ui/: `launcher.js` (tiny, injected in every page, no React)
- * and `app.js` (React, loaded on first open), plus their chunks, all flat in one folder because
+ * and `app.js` (React, loaded on first open), `standalone.js` (the full page at `{mountPath}/`),
+ * plus their chunks, all flat in one folder because
  * the server serves them as `{mountPath}/static/<file>`.
  *
  * Run from the repo root: `vite build --config ui/vite.config.ts`.
@@ -30,7 +31,7 @@ export default defineConfig({
     // fully minified; `exports-only` keeps the app's `mount` export.
     modulePreload: false,
     rollupOptions: {
-      input: { launcher: here('./launcher.ts'), app: here('./app/main.tsx') },
+      input: { launcher: here('./launcher.ts'), app: here('./app/main.tsx'), standalone: here('./standalone.ts') },
       preserveEntrySignatures: 'exports-only',
       output: {
         format: 'es',

@@ -22,9 +22,14 @@ export interface AppProps {
   initialSelectedId?: string;
   /** The tab to open first, over the remembered one (the standalone page opens History). */
   initialTab?: string;
+  /**
+   * The standalone page (`{mountPath}/`): the whole viewport, no resize handle, and no "not this
+   * page" banner, because that page has no request of its own.
+   */
+  fullPage?: boolean;
 }
 
-export function App({ requestId, mountPath, panels, onClose, initialSelectedId, initialTab }: AppProps) {
+export function App({ requestId, mountPath, panels, onClose, initialSelectedId, initialTab, fullPage = false }: AppProps) {
   const [selectedId, setSelectedId] = useState(initialSelectedId ?? requestId);
   const selection = useMemo<RequestSelection>(
     () => ({ pageId: requestId, selectedId, select: setSelectedId, back: () => setSelectedId(requestId) }),
@@ -61,15 +66,15 @@ export function App({ requestId, mountPath, panels, onClose, initialSelectedId, 
           className="panel"
           role="region"
           aria-label="Debug toolbar panel"
-          style={{ height }}
+          style={{ height: fullPage ? '100vh' : height }}
           onKeyDown={(event) => {
             // Escape closes, unless something inside used it (the filter box clears itself first).
             if (event.key === 'Escape' && !event.defaultPrevented) onClose();
           }}
         >
-          <ResizeHandle height={height} onResize={setHeight} onResizeEnd={commitHeight} />
+          {!fullPage && <ResizeHandle height={height} onResize={setHeight} onResizeEnd={commitHeight} />}
           <Header detail={detail} onClose={onClose} tabs={<Tabs panels={panels} activeId={activeId} detail={detail} onSelect={selectByHand} />} />
-          {selectedId !== requestId && <SelectionBanner detail={detail} selectedId={selectedId} onBack={selection.back} />}
+          {!fullPage && selectedId !== requestId && <SelectionBanner detail={detail} selectedId={selectedId} onBack={selection.back} />}
           {active && (
             <div className="tabpanel" role="tabpanel" id={tabPanelId(active.id)} aria-labelledby={tabId(active.id)} tabIndex={-1}>
               {state.status === 'loading' && (

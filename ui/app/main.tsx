@@ -30,3 +30,5 @@ export const mount: MountFn = (target, options) => {
     container.remove();
   };
 };
+
+export { mountStandalone } from './standalone-page.js';
