@@ -8,7 +8,7 @@ import type { ServerResponse } from 'node:http';
 
 /** The standalone page's policy: its script and fetches come from the same origin only. */
 export const STANDALONE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; " +
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; " +
   "object-src 'none'; base-uri 'none'; frame-ancestors 'self'";
 
 function escapeHtml(value: string): string {
@@ -32,6 +32,8 @@ export function standaloneHtml(mountPath: string): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="robots" content="noindex">',
     '<title>Debug toolbar — request history</title>',
+    // An empty icon: without one the browser asks the app for /favicon.ico and logs its 404.
+    '<link rel="icon" href="data:,">',
     '</head>',
     '<body>',
     '<div id="root"></div>',

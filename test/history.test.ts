@@ -44,6 +44,7 @@ describe('request links and the standalone page', () => {
     const html = await response.text();
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('<title>');
+    expect(html).toContain('<link rel="icon" href="data:,">');
     expect(html).toContain('<div id="root"></div>');
     expect(html).toContain('<script type="module" src="/_debug/static/standalone.js" data-mount-path="/_debug"></script>');
     expect(html).not.toContain('launcher.js');
