@@ -38,3 +38,26 @@ test('the standalone page opens the request its X-Debug-Toolbar-Link names', asy
   await expect(panel.locator('header')).toContainText('/api/posts');
   await expect(panel.getByRole('table', { name: 'Recorded requests' })).toBeVisible();
 });
+
+test('a fetch the page makes after it loaded appears live in History, and shows its queries', async ({ page }) => {
+  await page.goto('/');
+  const { panel, table } = await openPanel(page);
+  await panel.getByRole('tab', { name: 'History' }).click();
+  const history = panel.getByRole('table', { name: 'Recorded requests' });
+  await expect(history).toBeVisible();
+
+  // The host page's own button: its fetch is recorded and streamed to the open panel, no reload.
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/posts')),
+    // The open panel covers the bottom of the page, where the button is: press it as a script would.
+    page.getByRole('button', { name: 'Fetch /api/posts' }).dispatchEvent('click'),
+  ]);
+  const id = response.headers()['x-debug-toolbar-id'];
+  const row = history.locator(`tr[data-request-id="${id}"]`);
+  await expect(row).toContainText('/api/posts');
+
+  await row.click();
+  await panel.getByRole('tab', { name: 'SQL' }).click();
+  await expect(panel.locator('header')).toContainText('/api/posts');
+  await expect(table.locator(':scope > tbody > tr').first()).toContainText(/SELECT/i);
+});
