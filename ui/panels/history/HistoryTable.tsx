@@ -1,10 +1,10 @@
 /** The recorded requests: filter by text, method and status; sort by time, duration, queries; click to select. */
-import { useTable, type Header } from '@tanstack/react-table';
+import { useTable } from '@tanstack/react-table';
+import { SortableHeaderCell } from '../../app/table/SortableHeaderCell.js';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { RequestSummary } from '../../../server/types.js';
-import { HISTORY_FILTERED_COLUMNS, historyColumns, historyTableFeatures, type HistoryTableFeatures } from './columns.js';
+import { HISTORY_FILTERED_COLUMNS, historyColumns, historyTableFeatures } from './columns.js';
 
-const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
 const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
 
 interface Props {
@@ -88,9 +88,9 @@ export function HistoryTable({ requests, selectedId, onSelect, summary }: Props)
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
               {group.headers.map((header) => (
-                <HeaderCell key={header.id} header={header}>
+                <SortableHeaderCell key={header.id} header={header}>
                   <table.FlexRender header={header} />
-                </HeaderCell>
+                </SortableHeaderCell>
               ))}
             </tr>
           ))}
@@ -131,29 +131,5 @@ export function HistoryTable({ requests, selectedId, onSelect, summary }: Props)
         </tbody>
       </table>
     </>
-  );
-}
-
-function HeaderCell({ header, children }: { header: Header<HistoryTableFeatures, RequestSummary, unknown>; children: ReactNode }) {
-  const column = header.column;
-  const className = `col-${column.id}`;
-  if (header.isPlaceholder) return <th className={className} />;
-  if (!column.getCanSort()) {
-    return (
-      <th className={className} scope="col">
-        {children}
-      </th>
-    );
-  }
-  const sorted = column.getIsSorted();
-  return (
-    <th className={className} scope="col" aria-sort={sorted ? ARIA_SORT[sorted] : 'none'}>
-      <button type="button" className="sort-button" onClick={column.getToggleSortingHandler()}>
-        {children}
-        <span className={sorted ? 'sort-icon active' : 'sort-icon'} aria-hidden="true">
-          {sorted === 'desc' ? '▼' : sorted === 'asc' ? '▲' : '↕'}
-        </span>
-      </button>
-    </th>
   );
 }

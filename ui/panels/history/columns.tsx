@@ -1,30 +1,13 @@
 /** The History table's features and columns (TanStack Table v9), at module scope so they stay stable. */
-import {
-  columnFilteringFeature,
-  createColumnHelper,
-  createFilteredRowModel,
-  createSortedRowModel,
-  filterFn_includesString,
-  globalFilteringFeature,
-  rowSortingFeature,
-  sortFn_basic,
-  tableFeatures,
-} from '@tanstack/react-table';
+import { createColumnHelper } from '@tanstack/react-table';
+import { sortableFilterableFeatures, type SortableFilterableFeatures } from '../../app/table/features.js';
 import type { RequestSummary } from '../../../server/types.js';
 import { formatMs } from '../../app/format.js';
 import { requestFlags } from './flags.js';
 
-export const historyTableFeatures = tableFeatures({
-  rowSortingFeature,
-  sortedRowModel: createSortedRowModel(),
-  sortFns: { basic: sortFn_basic },
-  columnFilteringFeature,
-  globalFilteringFeature,
-  filteredRowModel: createFilteredRowModel(),
-  filterFns: { includesString: filterFn_includesString },
-});
+export const historyTableFeatures = sortableFilterableFeatures;
 
-export type HistoryTableFeatures = typeof historyTableFeatures;
+export type HistoryTableFeatures = SortableFilterableFeatures;
 
 const column = createColumnHelper<HistoryTableFeatures, RequestSummary>();
 

@@ -1,15 +1,15 @@
 /** The queries table: TanStack Table v9 (`useTable` + `tableFeatures`) for sorting and filtering. */
-import { useTable, type Header } from '@tanstack/react-table';
+import { useTable } from '@tanstack/react-table';
+import { SortableHeaderCell } from '../../app/table/SortableHeaderCell.js';
 import { Fragment, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { QueryRecord } from '../../../server/types.js';
 import { pluralize } from '../../app/format.js';
 import { useNavigation } from '../../app/navigation.js';
-import { FILTERED_COLUMNS, sqlColumns, sqlTableFeatures, type SqlTableFeatures } from './columns.js';
+import { FILTERED_COLUMNS, sqlColumns, sqlTableFeatures } from './columns.js';
 import { useSqlRowContext } from './context.js';
 import { useExplainContext } from './explain/context.js';
 import { ExplainView } from './explain/ExplainView.js';
 
-const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
 
 interface Props {
   queries: QueryRecord[];
@@ -107,9 +107,9 @@ export function QueryTable({ queries, summary, children }: Props) {
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
               {group.headers.map((header) => (
-                <HeaderCell key={header.id} header={header}>
+                <SortableHeaderCell key={header.id} header={header}>
                   <table.FlexRender header={header} />
-                </HeaderCell>
+                </SortableHeaderCell>
               ))}
             </tr>
           ))}
@@ -159,29 +159,5 @@ export function QueryTable({ queries, summary, children }: Props) {
         </tbody>
       </table>
     </>
-  );
-}
-
-function HeaderCell({ header, children }: { header: Header<SqlTableFeatures, QueryRecord, unknown>; children: ReactNode }) {
-  const column = header.column;
-  const className = `col-${column.id}`;
-  if (header.isPlaceholder) return <th className={className} />;
-  if (!column.getCanSort()) {
-    return (
-      <th className={className} scope="col">
-        {children}
-      </th>
-    );
-  }
-  const sorted = column.getIsSorted();
-  return (
-    <th className={className} scope="col" aria-sort={sorted ? ARIA_SORT[sorted] : 'none'}>
-      <button type="button" className="sort-button" onClick={column.getToggleSortingHandler()}>
-        {children}
-        <span className={sorted ? 'sort-icon active' : 'sort-icon'} aria-hidden="true">
-          {sorted === 'desc' ? '▼' : sorted === 'asc' ? '▲' : '↕'}
-        </span>
-      </button>
-    </th>
   );
 }

@@ -1,32 +1,15 @@
 /** The SQL table's features and columns (TanStack Table v9), at module scope so they stay stable. */
-import {
-  columnFilteringFeature,
-  createColumnHelper,
-  createFilteredRowModel,
-  createSortedRowModel,
-  filterFn_includesString,
-  globalFilteringFeature,
-  rowSortingFeature,
-  sortFn_basic,
-  tableFeatures,
-} from '@tanstack/react-table';
+import { createColumnHelper } from '@tanstack/react-table';
+import { sortableFilterableFeatures, type SortableFilterableFeatures } from '../../app/table/features.js';
 import type { QueryRecord } from '../../../server/types.js';
 import { formatCallSite } from './callsite.js';
 import { CallSiteCell, DurationCell, SqlCell } from './cells.js';
 import { CopyButtons } from './CopyButtons.js';
 import { ExplainButton } from './explain/ExplainButton.js';
 
-export const sqlTableFeatures = tableFeatures({
-  rowSortingFeature,
-  sortedRowModel: createSortedRowModel(),
-  sortFns: { basic: sortFn_basic },
-  columnFilteringFeature,
-  globalFilteringFeature,
-  filteredRowModel: createFilteredRowModel(),
-  filterFns: { includesString: filterFn_includesString },
-});
+export const sqlTableFeatures = sortableFilterableFeatures;
 
-export type SqlTableFeatures = typeof sqlTableFeatures;
+export type SqlTableFeatures = SortableFilterableFeatures;
 
 const column = createColumnHelper<SqlTableFeatures, QueryRecord>();
 
