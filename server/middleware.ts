@@ -103,13 +103,14 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
   const store = () => {
     if (stored) return;
     stored = true;
-    finishTimeline(live, res);
-    live.finished = true;
-    // The raw stacks captured on the hot path hold every frame's `this` and function alive: turn
-    // them into plain frames now that the response is out, or the ring buffer would keep whatever
-    // the app had on its stack (request bodies, reports, ORM instances) for up to `capacity` requests.
-    for (const query of live.queries) void query.frames;
+    // Runs from the response's 'finish'/'close' event: a throw here would be the app's uncaught exception.
     try {
+      finishTimeline(live, res);
+      live.finished = true;
+      // The raw stacks captured on the hot path hold every frame's `this` and function alive: turn
+      // them into plain frames now that the response is out, or the ring buffer would keep whatever
+      // the app had on its stack (request bodies, reports, ORM instances) for up to `capacity` requests.
+      for (const query of live.queries) void query.frames;
       const record = closeRecord(live, req, res);
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
       live.capturedError = undefined;
@@ -128,6 +129,7 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
         publish();
       }
     } catch (error) {
+      live.finished = true;
       warnOnce('store', 'could not store a request:', error);
     }
   };

@@ -78,6 +78,25 @@ describe('when the toolbar is off', () => {
   });
 });
 
+describe('when the toolbar itself fails', () => {
+  it('a store that throws leaves every page served, with one warning', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const failing = { add() { throw new Error('disk full'); }, get: () => undefined, list: () => [] };
+    const server = await serve(debugToolbar({ store: failing }));
+    try {
+      for (let i = 0; i < 3; i++) {
+        const page = await fetch(`${server.url}/`);
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain('<p>page</p>');
+      }
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+      await server.close();
+    }
+  });
+});
+
 describe('isLoopbackRequest', () => {
   it.each([
     ['127.0.0.1', true], ['127.8.9.10', true], ['::1', true], ['::ffff:127.0.0.1', true],
