@@ -1,9 +1,9 @@
 /** The recorded requests: filter by text, method and status; sort by time, duration, queries; click to select. */
-import { useTable } from '@tanstack/react-table';
 import { SortableHeaderCell } from '../../app/table/SortableHeaderCell.js';
+import { useSortableFilterableTable } from '../../app/table/useSortableFilterableTable.js';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { RequestSummary } from '../../../server/types.js';
-import { HISTORY_FILTERED_COLUMNS, historyColumns, historyTableFeatures } from './columns.js';
+import { HISTORY_FILTERED_COLUMNS, historyColumns } from './columns.js';
 
 const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
 
@@ -25,18 +25,14 @@ export function HistoryTable({ requests, selectedId, onSelect, summary }: Props)
     [requests, method, statusClass],
   );
 
-  const table = useTable({
-    features: historyTableFeatures,
+  const table = useSortableFilterableTable({
     columns: historyColumns,
     data,
     getRowId: (r) => r.id,
-    initialState: { sorting: [{ id: 'time', desc: true }] },
-    enableSortingRemoval: false,
-    enableMultiSort: false,
-    state: { globalFilter: filter },
-    onGlobalFilterChange: setFilter,
-    globalFilterFn: 'includesString',
-    getColumnCanGlobalFilter: (column) => HISTORY_FILTERED_COLUMNS.has(column.id),
+    initialSort: { id: 'time', desc: true },
+    filter,
+    onFilterChange: setFilter,
+    filteredColumns: HISTORY_FILTERED_COLUMNS,
   });
   const rows = table.getRowModel().rows;
 

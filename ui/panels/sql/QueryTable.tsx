@@ -1,11 +1,11 @@
 /** The queries table: TanStack Table v9 (`useTable` + `tableFeatures`) for sorting and filtering. */
-import { useTable } from '@tanstack/react-table';
 import { SortableHeaderCell } from '../../app/table/SortableHeaderCell.js';
+import { useSortableFilterableTable } from '../../app/table/useSortableFilterableTable.js';
 import { Fragment, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { QueryRecord } from '../../../server/types.js';
 import { pluralize } from '../../app/format.js';
 import { useNavigation } from '../../app/navigation.js';
-import { FILTERED_COLUMNS, sqlColumns, sqlTableFeatures } from './columns.js';
+import { FILTERED_COLUMNS, sqlColumns } from './columns.js';
 import { useSqlRowContext } from './context.js';
 import { useExplainContext } from './explain/context.js';
 import { ExplainView } from './explain/ExplainView.js';
@@ -51,18 +51,14 @@ export function QueryTable({ queries, summary, children }: Props) {
     row.focus({ preventScroll: true });
   });
 
-  const table = useTable({
-    features: sqlTableFeatures,
+  const table = useSortableFilterableTable({
     columns: sqlColumns,
     data,
     getRowId: (query) => String(query.id),
-    initialState: { sorting: [{ id: 'id', desc: false }] },
-    enableSortingRemoval: false,
-    enableMultiSort: false,
-    state: { globalFilter: filter },
-    onGlobalFilterChange: setFilter,
-    globalFilterFn: 'includesString',
-    getColumnCanGlobalFilter: (column) => FILTERED_COLUMNS.has(column.id),
+    initialSort: { id: 'id', desc: false },
+    filter,
+    onFilterChange: setFilter,
+    filteredColumns: FILTERED_COLUMNS,
   });
   const rows = table.getRowModel().rows;
 
