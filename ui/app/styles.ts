@@ -43,5 +43,6 @@ export const APP_CSS = `
 .redirect-notice a{color:var(--accent)}
 .error-notice{padding:6px 12px;border-bottom:1px solid var(--border);background:var(--danger-bg);color:var(--danger)}
 .error-stack{margin:4px 0 0;padding-left:20px;font-family:var(--mono);font-size:12px;color:var(--text)}
+.queries tbody tr.virtual-gap td,.queries tbody tr.virtual-gap:hover td{padding:0;border:0;background:none}
 .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 `;

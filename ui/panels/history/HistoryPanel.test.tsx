@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../app/App.js';
 import { PANELS } from '../../app/panels.js';
 import { setupDom } from '../../testing/dom.js';
-import { prependRequests } from './useRequestList.js';
+import { MAX_ROWS, prependRequests } from './useRequestList.js';
 import { sampleDetail } from '../sql/sample-detail.js';
 import { detailOf, FakeEventSource, stubApi, summary } from './testing.js';
 
@@ -232,5 +232,30 @@ describe('hotspots', () => {
     ]);
     await dom.click(dom.button('Requests'));
     expect(rowIds()).toHaveLength(4);
+  });
+});
+
+describe('a long history (the list keeps up to MAX_ROWS)', () => {
+  it('renders a window of the rows, and sorting and filtering still see them all', async () => {
+    const many = Array.from({ length: MAX_ROWS }, (_, i) =>
+      summary(`req-${i}`, { url: `/items/${i}`, queryCount: i % 50, startedAt: 1_700_000_000_000 + i * 1000 }),
+    );
+    stubApi([many], { 'page-1': detailOf(page), ...Object.fromEntries(many.slice(-3).map((s) => [s.id, detailOf(s)])) });
+    await dom.render(<App requestId="page-1" mountPath="/dbg" panels={PANELS} onClose={() => {}} />);
+    await vi.waitFor(() => expect(tab('History')).toBeTruthy());
+    await dom.click(tab('History'));
+    await vi.waitFor(() => expect(dom.container.textContent).toContain(`${MAX_ROWS} requests`));
+    const table = dom.container.querySelector('table[aria-label="Recorded requests"]')!;
+    expect(rowIds().length).toBeGreaterThan(5);
+    expect(rowIds().length).toBeLessThan(60);
+    expect(rowIds()[0]).toBe(`req-${MAX_ROWS - 1}`);
+    expect(table.getAttribute('aria-rowcount')).toBe(String(MAX_ROWS + 1));
+    expect(table.querySelectorAll('tr.virtual-gap')).toHaveLength(1);
+
+    await change(dom.container.querySelector<HTMLInputElement>('input[aria-label="Filter requests"]')!, '/items/4');
+    // /items/4, /items/40…49, /items/400…499: 111 rows, few enough to render whole.
+    expect(rowIds()).toHaveLength(111);
+    expect(table.querySelectorAll('tr.virtual-gap')).toHaveLength(0);
+    expect(dom.container.textContent).toContain(`111 of ${MAX_ROWS} shown`);
   });
 });

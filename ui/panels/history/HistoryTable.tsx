@@ -1,11 +1,15 @@
 /** The recorded requests: filter by text, method and status; sort by time, duration, queries; click to select. */
 import { SortableHeaderCell } from '../../app/table/SortableHeaderCell.js';
 import { useSortableFilterableTable } from '../../app/table/useSortableFilterableTable.js';
-import { useMemo, useState, type ReactNode } from 'react';
+import { useVirtualRows } from '../../app/table/useVirtualRows.js';
+import { VirtualGap } from '../../app/table/VirtualGap.js';
+import { Fragment, useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { RequestSummary } from '../../../server/types.js';
 import { HISTORY_FILTERED_COLUMNS, historyColumns } from './columns.js';
 
 const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
+/** One line of text per request. */
+const ROW_ESTIMATE = 31;
 
 interface Props {
   requests: RequestSummary[];
@@ -35,6 +39,44 @@ export function HistoryTable({ requests, selectedId, onSelect, summary }: Props)
     filteredColumns: HISTORY_FILTERED_COLUMNS,
   });
   const rows = table.getRowModel().rows;
+  // A large `capacity` keeps thousands of requests: only the rows in view are rendered.
+  const body = useRef<HTMLTableSectionElement>(null);
+  const virtual = useVirtualRows({
+    count: rows.length,
+    getItemKey: useCallback((index: number) => rows[index]?.id ?? String(index), [rows]),
+    estimateSize: ROW_ESTIMATE,
+    body,
+  });
+
+  const renderRow = (index: number) => {
+    const row = rows[index];
+    const selected = row.original.id === selectedId;
+    return (
+      <tr
+        key={row.id}
+        ref={virtual.slots ? virtual.measureRow : undefined}
+        data-index={index}
+        data-request-id={row.original.id}
+        className={selected ? 'is-selected' : undefined}
+        aria-current={selected ? 'true' : undefined}
+        aria-rowindex={virtual.slots ? index + 2 : undefined}
+        tabIndex={0}
+        onClick={() => onSelect(row.original.id)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' || event.key === ' ') {
+            event.preventDefault();
+            onSelect(row.original.id);
+          }
+        }}
+      >
+        {row.getAllCells().map((cell) => (
+          <td key={cell.id} className={`col-${cell.column.id}`}>
+            <table.FlexRender cell={cell} />
+          </td>
+        ))}
+      </tr>
+    );
+  };
 
   return (
     <>
@@ -79,10 +121,10 @@ export function HistoryTable({ requests, selectedId, onSelect, summary }: Props)
           }}
         />
       </div>
-      <table className="queries history" aria-label="Recorded requests">
+      <table className="queries history" aria-label="Recorded requests" aria-rowcount={virtual.slots ? rows.length + 1 : undefined}>
         <thead>
           {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
+            <tr key={group.id} aria-rowindex={virtual.slots ? 1 : undefined}>
               {group.headers.map((header) => (
                 <SortableHeaderCell key={header.id} header={header}>
                   <table.FlexRender header={header} />
@@ -91,32 +133,16 @@ export function HistoryTable({ requests, selectedId, onSelect, summary }: Props)
             </tr>
           ))}
         </thead>
-        <tbody>
-          {rows.map((row) => {
-            const selected = row.original.id === selectedId;
-            return (
-              <tr
-                key={row.id}
-                data-request-id={row.original.id}
-                className={selected ? 'is-selected' : undefined}
-                aria-current={selected ? 'true' : undefined}
-                tabIndex={0}
-                onClick={() => onSelect(row.original.id)}
-                onKeyDown={(event) => {
-                  if (event.key === 'Enter' || event.key === ' ') {
-                    event.preventDefault();
-                    onSelect(row.original.id);
-                  }
-                }}
-              >
-                {row.getAllCells().map((cell) => (
-                  <td key={cell.id} className={`col-${cell.column.id}`}>
-                    <table.FlexRender cell={cell} />
-                  </td>
-                ))}
-              </tr>
-            );
-          })}
+        <tbody ref={body} {...virtual.bodyProps}>
+          {virtual.slots
+            ? virtual.slots.map(({ item, gapBefore }) => (
+                <Fragment key={item.key}>
+                  {gapBefore > 0 && <VirtualGap height={gapBefore} colSpan={historyColumns.length} />}
+                  {renderRow(item.index)}
+                </Fragment>
+              ))
+            : rows.map((_row, index) => renderRow(index))}
+          {virtual.slots && virtual.gapAfter > 0 && <VirtualGap height={virtual.gapAfter} colSpan={historyColumns.length} />}
           {rows.length === 0 && (
             <tr>
               <td className="empty" colSpan={historyColumns.length}>

@@ -19,11 +19,17 @@ const preview = (sql: string): string => {
   return line.length > 140 ? `${line.slice(0, 139)}…` : line;
 };
 
+/** Findings listed before a "show more" (a request may have thousands of duplicate groups). */
+export const FINDINGS_SHOWN = 20;
+/** Query chips of one finding listed before a "show more" (an N+1 may have thousands). */
+export const CHIPS_SHOWN = 50;
+
 const TITLES = { nplusone: 'N+1', duplicate: 'Duplicate query', similar: 'Similar queries' } as const;
 const TONES = { nplusone: 'danger', duplicate: 'warn', similar: 'info' } as const;
 
 export function Findings({ detail }: { detail: FindingsDetail }) {
   const findings = useMemo(() => listFindings(detail), [detail]);
+  const [shown, setShown] = useState(FINDINGS_SHOWN);
   const queries = useMemo(() => new Map(detail.queries.map((q) => [q.id, q])), [detail.queries]);
   // The server links N+1 call sites; every other frame borrows the same pattern when it can.
   const editorLink = useMemo(() => {
@@ -40,10 +46,13 @@ export function Findings({ detail }: { detail: FindingsDetail }) {
     <section className="findings" aria-label="Findings">
       {findings.length > 0 && (
         <ul>
-          {findings.map((finding) => (
+          {findings.slice(0, shown).map((finding) => (
             <FindingItem key={finding.key} finding={finding} queries={queries} editorLink={editorLink} />
           ))}
         </ul>
+      )}
+      {findings.length > shown && (
+        <ShowMore hidden={findings.length - shown} step={FINDINGS_SHOWN * 5} noun={['finding', 'findings']} onShow={(more) => setShown(shown + more)} />
       )}
       {detail.overBudget === true && (
         <div className="budget-banner" role="note" title="The queryBudget option">
@@ -109,6 +118,7 @@ function FindingQueries({ finding, queries }: { finding: Finding; queries: Reado
   const label = `${TITLES[finding.kind]} ×${finding.group.count}`;
   const filtered = focus?.kind === 'only' && focus.label === label && focus.ids.join() === ids.join();
   const parentId = finding.kind === 'nplusone' ? finding.group.parentQueryId : undefined;
+  const [shown, setShown] = useState(CHIPS_SHOWN);
   return (
     <div className="finding-section">
       <h4 className="finding-heading">Queries</h4>
@@ -127,12 +137,13 @@ function FindingQueries({ finding, queries }: { finding: Finding; queries: Reado
         </p>
       )}
       <div className="finding-queries">
-        {ids.map((id) => (
+        {ids.slice(0, shown).map((id) => (
           <button key={id} type="button" className="query-chip" aria-label={`Show query ${id} in the table`} onClick={() => showQuery(id)}>
             #{id}
             <span className="muted"> {formatMs(queries.get(id)?.durationMs)}</span>
           </button>
         ))}
+        {ids.length > shown && <ShowMore hidden={ids.length - shown} step={CHIPS_SHOWN * 10} noun={['query', 'queries']} onShow={(more) => setShown(shown + more)} />}
         <button
           type="button"
           className="small-button"
@@ -143,5 +154,15 @@ function FindingQueries({ finding, queries }: { finding: Finding; queries: Reado
         </button>
       </div>
     </div>
+  );
+}
+
+/** "Show 100 more findings (4980 not shown)": long lists stay short until asked. */
+function ShowMore({ hidden, step, noun, onShow }: { hidden: number; step: number; noun: readonly [string, string]; onShow: (step: number) => void }) {
+  const next = Math.min(step, hidden);
+  return (
+    <button type="button" className="small-button show-more" onClick={() => onShow(next)}>
+      Show {next} more {next === 1 ? noun[0] : noun[1]} ({hidden} not shown)
+    </button>
   );
 }

@@ -1,7 +1,12 @@
-/** The queries table: TanStack Table v9 (`useTable` + `tableFeatures`) for sorting and filtering. */
+/**
+ * The queries table: TanStack Table v9 (`useTable` + `tableFeatures`) for sorting and filtering,
+ * its rows virtualised when there are many (a request may keep thousands of queries).
+ */
 import { SortableHeaderCell } from '../../app/table/SortableHeaderCell.js';
 import { useSortableFilterableTable } from '../../app/table/useSortableFilterableTable.js';
-import { Fragment, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { ATTACHED_ROW_ATTRIBUTE, useVirtualRows } from '../../app/table/useVirtualRows.js';
+import { VirtualGap } from '../../app/table/VirtualGap.js';
+import { Fragment, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { QueryRecord } from '../../../server/types.js';
 import { pluralize } from '../../app/format.js';
 import { useNavigation } from '../../app/navigation.js';
@@ -10,6 +15,8 @@ import { useSqlRowContext } from './context.js';
 import { useExplainContext } from './explain/context.js';
 import { ExplainView } from './explain/ExplainView.js';
 
+/** A one-line statement with its params under it. */
+const ROW_ESTIMATE = 46;
 
 interface Props {
   queries: QueryRecord[];
@@ -33,10 +40,30 @@ export function QueryTable({ queries, summary, children }: Props) {
   const highlightId = focus?.kind === 'query' ? focus.id : null;
   const body = useRef<HTMLTableSectionElement>(null);
 
+  const table = useSortableFilterableTable({
+    columns: sqlColumns,
+    data,
+    getRowId: (query) => String(query.id),
+    initialSort: { id: 'id', desc: false },
+    // Typing stays responsive over thousands of rows: the table catches up with the box.
+    filter: useDeferredValue(filter),
+    onFilterChange: setFilter,
+    filteredColumns: FILTERED_COLUMNS,
+  });
+  const rows = table.getRowModel().rows;
+  const virtual = useVirtualRows({
+    count: rows.length,
+    getItemKey: useCallback((index: number) => rows[index]?.id ?? String(index), [rows]),
+    estimateSize: ROW_ESTIMATE,
+    body,
+  });
+
   // A request to show one query: make sure the filter does not hide it, then, once its row is
-  // rendered, scroll to it and focus it (once per request, so typing later keeps the focus).
+  // rendered (scrolled to first when the rows are virtualised), scroll to it and focus it (once
+  // per request, so typing later keeps the focus).
   const focusKey = focus?.kind === 'query' ? focus.key : null;
   const pending = useRef<number | null>(null);
+  const scrolledFor = useRef<number | null>(null);
   useEffect(() => {
     if (focusKey === null) return;
     pending.current = focusKey;
@@ -45,22 +72,68 @@ export function QueryTable({ queries, summary, children }: Props) {
   useEffect(() => {
     if (pending.current === null || highlightId === null) return;
     const row = body.current?.querySelector<HTMLElement>(`tr[data-query-id="${highlightId}"]`);
-    if (!row) return;
+    if (!row) {
+      const index = rows.findIndex((r) => r.original.id === highlightId);
+      if (index >= 0 && virtual.slots && scrolledFor.current !== pending.current) {
+        scrolledFor.current = pending.current;
+        virtual.scrollToIndex(index);
+      }
+      return;
+    }
     pending.current = null;
     row.scrollIntoView?.({ block: 'center' });
     row.focus({ preventScroll: true });
   });
 
-  const table = useSortableFilterableTable({
-    columns: sqlColumns,
-    data,
-    getRowId: (query) => String(query.id),
-    initialSort: { id: 'id', desc: false },
-    filter,
-    onFilterChange: setFilter,
-    filteredColumns: FILTERED_COLUMNS,
-  });
-  const rows = table.getRowModel().rows;
+  const explainIndex = explain.openId === null ? -1 : rows.findIndex((r) => r.original.id === explain.openId);
+  // Virtualised, the table tells assistive technology how many rows there are and where each is.
+  const ariaRowIndex = (index: number): number | undefined =>
+    virtual.slots ? index + 2 + (explainIndex >= 0 && explainIndex < index ? 1 : 0) : undefined;
+
+  const renderRow = (index: number) => {
+    const row = rows[index];
+    const q = row.original;
+    const className = [
+      groups.duplicates.has(q.id) && 'is-duplicate',
+      groups.nPlusOne.has(q.id) && 'is-nplusone',
+      q.error && 'is-error',
+      q.id === highlightId && 'is-highlighted',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    const rowIndex = ariaRowIndex(index);
+    return (
+      <Fragment key={row.id}>
+        <tr
+          ref={virtual.slots ? virtual.measureRow : undefined}
+          data-index={index}
+          className={className || undefined}
+          data-query-id={q.id}
+          tabIndex={q.id === highlightId ? -1 : undefined}
+          aria-current={q.id === highlightId ? 'true' : undefined}
+          aria-rowindex={rowIndex}
+        >
+          {row.getAllCells().map((cell) => (
+            <td key={cell.id} className={`col-${cell.column.id}`}>
+              <table.FlexRender cell={cell} />
+            </td>
+          ))}
+        </tr>
+        {explain.openId === q.id && (
+          <tr
+            className="explain-row"
+            {...{ [ATTACHED_ROW_ATTRIBUTE]: '' }}
+            ref={virtual.slots ? virtual.measureAttachedRow : undefined}
+            aria-rowindex={rowIndex === undefined ? undefined : rowIndex + 1}
+          >
+            <td colSpan={sqlColumns.length}>
+              <ExplainView query={q} />
+            </td>
+          </tr>
+        )}
+      </Fragment>
+    );
+  };
 
   return (
     <>
@@ -98,10 +171,14 @@ export function QueryTable({ queries, summary, children }: Props) {
         />
       </div>
       {children}
-      <table className="queries" aria-label="SQL queries">
+      <table
+        className="queries"
+        aria-label="SQL queries"
+        aria-rowcount={virtual.slots ? rows.length + 1 + (explainIndex >= 0 ? 1 : 0) : undefined}
+      >
         <thead>
           {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
+            <tr key={group.id} aria-rowindex={virtual.slots ? 1 : undefined}>
               {group.headers.map((header) => (
                 <SortableHeaderCell key={header.id} header={header}>
                   <table.FlexRender header={header} />
@@ -110,41 +187,16 @@ export function QueryTable({ queries, summary, children }: Props) {
             </tr>
           ))}
         </thead>
-        <tbody ref={body}>
-          {rows.map((row) => {
-            const q = row.original;
-            const className = [
-              groups.duplicates.has(q.id) && 'is-duplicate',
-              groups.nPlusOne.has(q.id) && 'is-nplusone',
-              q.error && 'is-error',
-              q.id === highlightId && 'is-highlighted',
-            ]
-              .filter(Boolean)
-              .join(' ');
-            return (
-              <Fragment key={row.id}>
-                <tr
-                  className={className || undefined}
-                  data-query-id={q.id}
-                  tabIndex={q.id === highlightId ? -1 : undefined}
-                  aria-current={q.id === highlightId ? 'true' : undefined}
-                >
-                  {row.getAllCells().map((cell) => (
-                    <td key={cell.id} className={`col-${cell.column.id}`}>
-                      <table.FlexRender cell={cell} />
-                    </td>
-                  ))}
-                </tr>
-                {explain.openId === q.id && (
-                  <tr className="explain-row">
-                    <td colSpan={sqlColumns.length}>
-                      <ExplainView query={q} />
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
-            );
-          })}
+        <tbody ref={body} {...virtual.bodyProps}>
+          {virtual.slots
+            ? virtual.slots.map(({ item, gapBefore }) => (
+                <Fragment key={item.key}>
+                  {gapBefore > 0 && <VirtualGap height={gapBefore} colSpan={sqlColumns.length} />}
+                  {renderRow(item.index)}
+                </Fragment>
+              ))
+            : rows.map((_row, index) => renderRow(index))}
+          {virtual.slots && virtual.gapAfter > 0 && <VirtualGap height={virtual.gapAfter} colSpan={sqlColumns.length} />}
           {rows.length === 0 && (
             <tr>
               <td className="empty" colSpan={sqlColumns.length}>
