@@ -189,14 +189,17 @@ function patchConnection(prototype: object, dbInfo: (config: ConnectionConfig | 
         // A command object comes from pool.query (already built, its callback inside).
         const command = first && typeof first === 'object' && typeof first.on === 'function' ? first : null;
         let watch = false;
+        let emitter = false;
         try {
           if (command && typeof command.onResult === 'function') {
             command.onResult = handle ? settle(handle, bindToCaller(command.onResult)) : bindToCaller(command.onResult);
           } else if (!command) {
             const index = callbackIndex(args);
             if (index >= 0) args[index] = handle ? settle(handle, bindToCaller(args[index])) : bindToCaller(args[index]);
-            else watch = handle !== null;
+            else emitter = true;
+            watch = emitter && handle !== null;
           } else {
+            emitter = true;
             watch = handle !== null;
           }
         } catch (hookError) {
@@ -209,7 +212,15 @@ function patchConnection(prototype: object, dbInfo: (config: ConnectionConfig | 
           handle?.fail(error);
           throw error;
         }
-        if (watch && handle) watchCommand(command ?? result, handle);
+        try {
+          // Emitter mode: the command's events come from the socket, in the context of whoever
+          // opened it; a listener that runs a query would file it under that request.
+          const target: any = command ?? result;
+          if (emitter && target && typeof target.emit === 'function') target.emit = AsyncResource.bind(target.emit);
+          if (watch && handle) watchCommand(target, handle);
+        } catch (hookError) {
+          reportHookError(hookError);
+        }
         return result;
       });
   }
@@ -234,7 +245,12 @@ function patchPreparedStatement(statement: object, dbInfo: (config: ConnectionCo
         reportHookError(hookError);
       }
       const result = original.apply(this, args);
-      if (handle && index < 0) watchCommand(result, handle);
+      try {
+        if (index < 0 && result && typeof result.emit === 'function') result.emit = AsyncResource.bind(result.emit);
+        if (handle && index < 0) watchCommand(result, handle);
+      } catch (hookError) {
+        reportHookError(hookError);
+      }
       return result;
     });
 }

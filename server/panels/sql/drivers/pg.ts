@@ -43,6 +43,16 @@ function bindToCaller<T extends (...args: any[]) => any>(callback: T): T {
   return AsyncResource.bind(callback);
 }
 
+/**
+ * A submittable's events ('row', 'end', 'error', a stream's 'data') are emitted from the socket,
+ * in the context of whoever opened the connection: a listener that runs a query would file it
+ * under that request. Emit them in the caller's context instead.
+ */
+function emitInCallerContext(submittable: any): void {
+  if (typeof submittable.emit !== 'function') return;
+  submittable.emit = AsyncResource.bind(submittable.emit);
+}
+
 function watchSubmittable(submittable: any, handle: QueryHandle): void {
   // 'error' is emitted only when nobody passed a callback, and listening to it would swallow the
   // application's unhandled error: wrap handleError instead, which every submittable implements.
@@ -72,10 +82,17 @@ function patchClientQuery(clientPrototype: object): void {
       } catch (hookError) {
         reportHookError(hookError);
       }
+      if (config != null && typeof config.submit === 'function') {
+        try {
+          emitInCallerContext(config);
+          if (handle) watchSubmittable(config, handle);
+        } catch (hookError) {
+          reportHookError(hookError);
+        }
+      }
       if (!handle) return original.call(this, config, values, callback);
 
       if (typeof config.submit === 'function') {
-        watchSubmittable(config, handle);
         if (typeof values === 'function') values = bindToCaller(values);
         if (typeof callback === 'function') callback = bindToCaller(callback);
         return original.call(this, config, values, callback);
