@@ -5,6 +5,8 @@ import { validateInstrument, type Instrumentable } from './panels/sql/drivers/re
 import type { TemplateInstrumentable } from './panels/templates/registry.js';
 import { editorUrlProblem } from './editor-url.js';
 import { isLoopbackRequest } from './allow.js';
+import { isSecretName, nameMatcher, type NameMatcher } from './panels/timeline/redact.js';
+import { createQueryRedactor, type RedactableQuery } from './panels/sql/redact-params.js';
 
 /** Options of {@link debugToolbar}. Every one is optional. */
 export interface DebugToolbarOptions {
@@ -51,6 +53,17 @@ export interface DebugToolbarOptions {
    * debugToolbar({ editorUrl: 'idea://open?file={file}&line={line}' })
    */
   editorUrl?: string;
+  /**
+   * Names of secrets: SQL params and literals bound to columns named like these, headers and
+   * query-string keys named like these, are stored as `[redacted]`. A string matches a whole word
+   * of the name (`'password'` matches `password_hash` and `userPassword`, not `passwords`); a
+   * RegExp is tested on the name. Default {@link DEFAULT_REDACT_NAMES}; extend it rather than
+   * replace it.
+   *
+   * @example
+   * debugToolbar({ redactNames: [...DEFAULT_REDACT_NAMES, 'ssn', /^card_/] })
+   */
+  redactNames?: readonly (string | RegExp)[];
 }
 
 export interface ResolvedOptions {
@@ -68,12 +81,16 @@ export interface ResolvedOptions {
   timeline: boolean;
   nPlusOneThreshold: number;
   editorUrl: string;
+  /** From `redactNames`. */
+  isSecretName: NameMatcher;
+  /** Hides a stored query's secret params and literals; cached by SQL text. */
+  redactQuery: (query: RedactableQuery) => void;
 }
 
 const KNOWN_OPTIONS = new Set([
   'enabled', 'mountPath', 'allow', 'capacity', 'maxQueriesPerRequest', 'instrument', 'nonce', 'store',
   'serverTiming', 'timeline',
-  'maxInjectBytes', 'queryBudget', 'nPlusOneThreshold', 'editorUrl',
+  'maxInjectBytes', 'queryBudget', 'nPlusOneThreshold', 'editorUrl', 'redactNames',
 ]);
 
 const DEFAULT_EDITOR_URL = 'vscode://file/{file}:{line}';
@@ -122,6 +139,18 @@ function optionalBoolean(name: string, value: unknown, fallback: boolean): boole
   return value;
 }
 
+function redactNamesOption(value: unknown): NameMatcher {
+  if (value === undefined) return isSecretName;
+  if (!Array.isArray(value)) fail(`\`redactNames\` must be an array of strings and RegExps, got ${typeof value}`);
+  for (const name of value) {
+    if (name instanceof RegExp) continue;
+    if (typeof name !== 'string' || !/[A-Za-z0-9]/.test(name)) {
+      fail(`\`redactNames\` must hold strings with a letter or digit, or RegExps; got ${name instanceof Object ? typeof name : JSON.stringify(name)}`);
+    }
+  }
+  return nameMatcher(value as (string | RegExp)[]);
+}
+
 /** Checks the user's options and fills in defaults; a wrong option throws a TypeError that says why. */
 export function resolveOptions(options: DebugToolbarOptions = {}): ResolvedOptions {
   if (options === null || typeof options !== 'object') fail('options must be an object');
@@ -143,6 +172,7 @@ export function resolveOptions(options: DebugToolbarOptions = {}): ResolvedOptio
   if (typeof store.add !== 'function' || typeof store.get !== 'function' || typeof store.list !== 'function') {
     fail('`store` must implement add(), get() and list()');
   }
+  const secret = redactNamesOption(options.redactNames);
   return {
     enabled: options.enabled ?? process.env.NODE_ENV !== 'production',
     mountPath,
@@ -158,5 +188,7 @@ export function resolveOptions(options: DebugToolbarOptions = {}): ResolvedOptio
     timeline: optionalBoolean('timeline', options.timeline, true),
     nPlusOneThreshold: nPlusOneThreshold(options.nPlusOneThreshold),
     editorUrl: editorUrlOption(options.editorUrl),
+    isSecretName: secret,
+    redactQuery: createQueryRedactor(secret),
   };
 }

@@ -1,4 +1,4 @@
-import type { DbInfo, RawFrame, SpanKind } from './types.js';
+import type { DbInfo, HeaderField, RawFrame, SpanKind } from './types.js';
 import type { LiveTimeline } from './panels/timeline/spans.js';
 import type { StoredError } from './request-error.js';
 
@@ -43,6 +43,8 @@ export interface CapturedQuery {
   rowCount: number | null;
   error?: string;
   db: DbInfo;
+  /** Secret params or literals were replaced by `[redacted]` when the request was stored. */
+  redacted?: boolean;
   /** Up to a dozen frames, unmapped; the read path picks the user's frame and maps it. */
   frames: RawFrame[];
   /** The span (middleware, handler, render) whose async context ran the query. */
@@ -70,6 +72,9 @@ export interface StoredRequest {
   /** Middleware, handler, render, HTTP and milestone spans, in start order. */
   spans?: CapturedSpan[];
   templates?: CapturedTemplate[];
+  /** Secrets redacted; absent on records from an older version (a shared store). */
+  requestHeaders?: HeaderField[];
+  responseHeaders?: HeaderField[];
 }
 
 /** A request being served: its record grows as queries run. */

@@ -60,6 +60,8 @@ function derive(request: StoredRequest, settings: DetailSettings): RequestDetail
     nPlusOneCount: nPlusOne.length,
     ...(request.location !== undefined ? { location: request.location } : {}),
     ...(request.error !== undefined ? { error: toRequestError(request.error) } : {}),
+    ...(request.requestHeaders ? { requestHeaders: request.requestHeaders } : {}),
+    ...(request.responseHeaders ? { responseHeaders: request.responseHeaders } : {}),
     queries,
     droppedQueryCount: request.queryCount - queries.length,
     totalQueryMs: queries.reduce((sum, q) => sum + (q.durationMs ?? 0), 0),

@@ -50,6 +50,11 @@ export interface QueryRecord {
   rowCount: number | null;
   error?: string;
   db: DbInfo;
+  /**
+   * Some of its params or literals were bound to secret columns (the `redactNames` option) and are
+   * stored as `[redacted]`: EXPLAIN ANALYZE is refused, since it would run with those values.
+   */
+  redacted?: boolean;
   /** A stable id of the query's shape: the same statement with other literals has the same one. */
   fingerprint: string;
   /** The first frame in the user's own code, or null when none was on the stack. */
@@ -174,8 +179,21 @@ export interface RequestSummary {
   error?: RequestError;
 }
 
+/**
+ * One HTTP header as sent or received, in order. Cookie, Authorization, Proxy-Authorization,
+ * Set-Cookie and headers named like secrets (X-Api-Key, X-Auth-Token…) hold `[redacted]` values.
+ */
+export interface HeaderField {
+  name: string;
+  value: string;
+}
+
 /** `GET {mountPath}/api/requests/:id`. */
 export interface RequestDetail extends RequestSummary {
+  /** The request's headers, secrets redacted (absent on records stored before headers were kept). */
+  requestHeaders?: HeaderField[];
+  /** The response's headers as sent, secrets redacted; empty when none were sent. */
+  responseHeaders?: HeaderField[];
   queries: QueryRecord[];
   /** Queries run past `maxQueriesPerRequest`: counted in `queryCount`, not stored. */
   droppedQueryCount: number;

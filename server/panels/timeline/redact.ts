@@ -1,19 +1,69 @@
 /**
- * Words that make a query-string key secret, matched word by word (`api_key`, `apiKey`,
- * `X-Amz-Signature`), so `monkey` or `author` stay readable. Run-together names are listed whole.
+ * Words that make a name secret (a query-string key, a SQL column, a header, a JSON key),
+ * matched word by word (`api_key`, `apiKey`, `X-Amz-Signature`, `password_hash`), so `monkey`,
+ * `author` or `tokens_count` stay readable. Run-together names are listed whole.
+ *
+ * @example
+ * debugToolbar({ redactNames: [...DEFAULT_REDACT_NAMES, 'ssn', 'iban', /^card_/] })
  */
-const SECRET_WORDS = new Set([
+export const DEFAULT_REDACT_NAMES: readonly string[] = Object.freeze([
   'token', 'key', 'secret', 'password', 'passwd', 'pwd', 'pass', 'passphrase', 'auth', 'authorization', 'oauth',
   'signature', 'sig', 'credential', 'credentials', 'session', 'sid', 'cookie', 'jwt', 'bearer', 'otp', 'verifier',
   'private', 'apikey', 'accesstoken', 'refreshtoken', 'authtoken', 'idtoken', 'apitoken', 'clientsecret', 'sessionid',
+  'csrf', 'xsrf',
 ]);
 
-function isSecretKey(key: string): boolean {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/);
-  return words.some((word) => SECRET_WORDS.has(word));
+export const REDACTED = '[redacted]';
+
+/** Tells whether a name (column, key, header) holds a secret. */
+export type NameMatcher = (name: string) => boolean;
+
+/** `X-Api-Key` → ['x', 'api', 'key']; `accessToken` → ['access', 'token']; `ACCESS_TOKEN` → ['access', 'token']. */
+function wordsOf(name: string): string[] {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
 }
 
-export const REDACTED = '[redacted]';
+/**
+ * A matcher for `names`: a string matches a name that has it as a word, or as a run of words
+ * (`'api_key'` matches `x_api_key` and `apiKey`, not `api` alone); a RegExp is tested on the name
+ * as written.
+ *
+ * @example
+ * const secret = nameMatcher(['password', /^card_/]);
+ * secret('password_hash') // true
+ * secret('card_number')   // true
+ * secret('passwords_seen') // false: a word is matched whole
+ */
+export function nameMatcher(names: readonly (string | RegExp)[]): NameMatcher {
+  const single = new Set<string>();
+  const phrases: string[][] = [];
+  const patterns: RegExp[] = [];
+  for (const name of names) {
+    if (name instanceof RegExp) {
+      patterns.push(new RegExp(name.source, name.flags.replace(/[gy]/g, '')));
+      continue;
+    }
+    const words = wordsOf(name);
+    if (words.length === 1) single.add(words[0]);
+    else if (words.length > 1) phrases.push(words);
+  }
+  const cache = new Map<string, boolean>();
+  return function isSecretName(name: string): boolean {
+    const known = cache.get(name);
+    if (known !== undefined) return known;
+    const words = wordsOf(name);
+    const secret = words.some((word) => single.has(word))
+      || phrases.some((phrase) => words.some((_, i) => phrase.every((word, j) => words[i + j] === word)))
+      || patterns.some((pattern) => pattern.test(name));
+    // Names repeat (the same columns, headers and keys): remember a bounded number of answers.
+    if (cache.size >= 2000) cache.clear();
+    cache.set(name, secret);
+    return secret;
+  };
+}
+
+/** The default matcher, over {@link DEFAULT_REDACT_NAMES}. */
+export const isSecretName: NameMatcher = nameMatcher(DEFAULT_REDACT_NAMES);
 
 /**
  * A URL with the values of secret-looking query parameters (and any password in it) replaced by
@@ -23,7 +73,7 @@ export const REDACTED = '[redacted]';
  * redactUrl('https://api.example.com/v1?q=cats&api_key=abc123')
  * // 'https://api.example.com/v1?q=cats&api_key=[redacted]'
  */
-export function redactUrl(url: string): string {
+export function redactUrl(url: string, isSecret: NameMatcher = isSecretName): string {
   let result = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#:@]*):[^/?#@]*@/i, `$1:${REDACTED}@`);
   const query = result.indexOf('?');
   if (query === -1) return result;
@@ -38,7 +88,7 @@ export function redactUrl(url: string): string {
     } catch {
       // A malformed escape: match on the raw key.
     }
-    return equals !== -1 && isSecretKey(key) ? `${rawKey}=${REDACTED}` : pair;
+    return equals !== -1 && isSecret(key) ? `${rawKey}=${REDACTED}` : pair;
   });
   result = `${result.slice(0, query + 1)}${params.join('&')}${result.slice(end)}`;
   return result;

@@ -103,6 +103,9 @@ async function explain(req: IncomingMessage, store: Store): Promise<ExplainRespo
   if (analyze && target.dialect === 'sqlite') {
     throw new Refusal(400, 'SQLite has no EXPLAIN ANALYZE; EXPLAIN QUERY PLAN (without analyze) never runs the statement');
   }
+  if (analyze && query.redacted) {
+    throw new Refusal(422, 'cannot EXPLAIN ANALYZE this query: values bound to secret columns were stored as [redacted], and ANALYZE would run it with those; a plain EXPLAIN shows the plan');
+  }
   const check = checkStatement(query.sql, target.dialect, analyze);
   if (!check.ok) throw new Refusal(400, `cannot ${analyze ? 'EXPLAIN ANALYZE' : 'EXPLAIN'} this query: ${check.reason}`);
   let outcome;
@@ -113,7 +116,8 @@ async function explain(req: IncomingMessage, store: Store): Promise<ExplainRespo
     // MariaDB (errno 1792) refuses even a plain EXPLAIN of a write inside START TRANSACTION READ ONLY.
     const hint = !check.readOnly && /READ ONLY transaction/i.test(message)
       ? ' (this database will not EXPLAIN a write inside a read-only transaction, and the toolbar runs EXPLAIN in no other)' : '';
-    throw new Refusal(502, `the database refused the EXPLAIN: ${message}${hint}`);
+    const redacted = query.redacted ? ' (the query\'s secret values were stored as [redacted], and the EXPLAIN ran with that text in their place)' : '';
+    throw new Refusal(502, `the database refused the EXPLAIN: ${message}${hint}${redacted}`);
   }
   const suggestions = suggestFromPlan({
     dialect: target.dialect, flavor: outcome.flavor, nodes: outcome.nodes, sql: check.statement, tableRows: outcome.tableRows,
@@ -128,7 +132,8 @@ async function explain(req: IncomingMessage, store: Store): Promise<ExplainRespo
  * `POST {mountPath}/api/explain` with `{ requestId, queryId, analyze? }`: 200 with an
  * {@link ExplainResponse}; 400 bad body or statement, 403 cross-origin or no `X-Debug-Toolbar: 1`,
  * 404 unknown request or query, 405 not POST, 413 body over 16 KB, 415 not JSON, 422 no EXPLAIN
- * target for the query's connection, 502 the database failed the EXPLAIN.
+ * target for the query's connection or ANALYZE of a query whose secrets were redacted, 502 the
+ * database failed the EXPLAIN.
  */
 export async function serveExplain(req: IncomingMessage, res: ServerResponse, store: Store, send: Send): Promise<void> {
   if (req.method !== 'POST') {

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { createQueryRedactor, secretPlan, type RedactableQuery } from '../server/panels/sql/redact-params.js';
+import { DEFAULT_REDACT_NAMES, isSecretName, nameMatcher, redactUrl } from '../server/panels/timeline/redact.js';
+import type { Dialect } from '../server/types.js';
+
+const R = '[redacted]';
+
+function redact(sql: string, params: unknown[], dialect: Dialect = 'postgres', names?: (string | RegExp)[]) {
+  const query: RedactableQuery = { sql, params, db: { dialect } };
+  createQueryRedactor(names ? nameMatcher(names) : isSecretName)(query);
+  return query;
+}
+
+describe('names that hold secrets', () => {
+  it.each([
+    ['password', true], ['passwd', true], ['password_hash', true], ['PasswordHash', true], ['token', true],
+    ['access_token', true], ['accessToken', true], ['api_key', true], ['apiKey', true], ['APIKEY', true],
+    ['secret', true], ['client_secret', true], ['X-Api-Key', true], ['X-Auth-Token', true], ['X-CSRF-Token', true],
+    ['x-xsrf', true], ['session_id', true], ['otp', true],
+    // Words are matched whole: these hold no secret.
+    ['monkey', false], ['author', false], ['tokens_count', false], ['passwords_seen', false], ['email', false],
+    ['keyboard', false], ['compass', false], ['id', false], ['Keep-Alive', false], ['', false],
+  ])('%j → %s', (name, expected) => {
+    expect(isSecretName(name)).toBe(expected);
+  });
+
+  it('takes phrases and RegExps, and the defaults can be extended', () => {
+    const secret = nameMatcher([...DEFAULT_REDACT_NAMES, 'ssn', 'card_number', /^iban$/i]);
+    expect(secret('ssn')).toBe(true);
+    expect(secret('customer_ssn')).toBe(true);
+    expect(secret('cardNumber')).toBe(true);
+    expect(secret('card')).toBe(false);
+    expect(secret('IBAN')).toBe(true);
+    expect(secret('iban_country')).toBe(false);
+    expect(secret('password')).toBe(true);
+    // A list without the defaults redacts only what it names.
+    const only = nameMatcher(['ssn']);
+    expect(only('password')).toBe(false);
+    expect(only('ssn')).toBe(true);
+  });
+
+  it('a global RegExp does not carry lastIndex from one name to the next', () => {
+    const secret = nameMatcher([/pin/g]);
+    expect([secret('pin'), secret('pin_code'), secret('spinner')]).toEqual([true, true, true]);
+  });
+
+  it('redactUrl takes the same matcher', () => {
+    expect(redactUrl('/x?ssn=1&password=2', nameMatcher(['ssn']))).toBe('/x?ssn=[redacted]&password=2');
+  });
+});
+
+describe('params bound to secret columns', () => {
+  it.each<[string, Dialect, unknown[], unknown[]]>([
+    ['SELECT * FROM users WHERE email = $1 AND password = $2', 'postgres', ['a@b', 'hunter2'], ['a@b', R]],
+    ['SELECT * FROM users WHERE password_hash = ? AND id = ?', 'mysql', ['h', 7], [R, 7]],
+    ['UPDATE users SET password = ?, name = ? WHERE id = ?', 'sqlite', ['p', 'Ann', 3], [R, 'Ann', 3]],
+    ['UPDATE users SET name = $2, password = $1 WHERE id = $3', 'postgres', ['p', 'Ann', 3], [R, 'Ann', 3]],
+    ['INSERT INTO users (email, password) VALUES (?, ?)', 'sqlite', ['a@b', 'p'], ['a@b', R]],
+    ['INSERT INTO users(email,password,name) VALUES (?,?,?),(?,?,?)', 'mysql', ['a', 'p1', 'A', 'b', 'p2', 'B'], ['a', R, 'A', 'b', R, 'B']],
+    ['SELECT * FROM users WHERE "password" = $2 AND id = $1', 'postgres', [1, 'p'], [1, R]],
+    ['SELECT * FROM users WHERE `password` = ?', 'mysql', ['p'], [R]],
+    ['SELECT * FROM users WHERE "password" = ?', 'mysql', ['p'], [R]],
+    ['SELECT * FROM users WHERE [password] = ?', 'sqlite', ['p'], [R]],
+    ['SELECT * FROM users u WHERE u.api_key = $1', 'postgres', ['k'], [R]],
+    ['SELECT * FROM users u WHERE $1 = u.api_key', 'postgres', ['k'], [R]],
+    ['SELECT * FROM users WHERE "apiKey" = $1', 'postgres', ['k'], [R]],
+    ['SELECT * FROM sessions WHERE token IN ($1, $2)', 'postgres', ['a', 'b'], [R, R]],
+    ['SELECT * FROM sessions WHERE token = ANY($1)', 'postgres', [['a', 'b']], [R]],
+    ['SELECT * FROM sessions WHERE token NOT LIKE ?', 'mysql', ['x%'], [R]],
+    ["UPDATE users SET password = crypt($1, gen_salt('bf')) WHERE id = $2", 'postgres', ['p', 9], [R, 9]],
+    ['UPDATE users SET (email, password) = ($1, $2) WHERE id = $3', 'postgres', ['e', 'p', 1], ['e', R, 1]],
+    ['INSERT INTO users (email, password) VALUES ($1, $2) ON CONFLICT (email) DO UPDATE SET password = EXCLUDED.password', 'postgres', ['e', 'p'], ['e', R]],
+    ['SELECT * FROM t WHERE x = ?2 AND token = ?1', 'sqlite', ['tok', 5], [R, 5]],
+    // Not secret: nothing changes.
+    ['SELECT * FROM users WHERE monkey = $1 AND author = $2 AND tokens_count = $3', 'postgres', [1, 2, 3], [1, 2, 3]],
+    ['SELECT data ? $1 FROM docs WHERE token = $2', 'postgres', ['k', 't'], ['k', R]],
+    ["SELECT * FROM users WHERE note = 'password = ?' AND id = ?", 'mysql', [1], [1]],
+    ['SELECT * FROM users -- password = ?\nWHERE id = ?', 'sqlite', [1], [1]],
+    // Fewer params than placeholders: nothing invented.
+    ['SELECT * FROM users WHERE password = $2', 'postgres', ['only one'], ['only one']],
+  ])('%s (%s)', (sql, dialect, params, expected) => {
+    expect(redact(sql, params, dialect).params).toEqual(expected);
+  });
+
+  it('named placeholders: by their own name or by the column they are bound to', () => {
+    // better-sqlite3 and mysql2 bind objects, stored as JSON text.
+    expect(redact('INSERT INTO users (email, password) VALUES (@email, @pw)', ['{"email":"a@b","pw":"p"}'], 'sqlite').params)
+      .toEqual([JSON.stringify({ email: 'a@b', pw: R })]);
+    expect(redact('SELECT * FROM users WHERE email = :email AND password = :password', ['{"email":"a","password":"p"}'], 'mysql').params)
+      .toEqual([JSON.stringify({ email: 'a', password: R })]);
+    // node-sqlite3 keys keep the prefix.
+    expect(redact('SELECT * FROM users WHERE token = $t', ['{"$t":"abc"}'], 'sqlite').params).toEqual([JSON.stringify({ $t: R })]);
+    // Cut at the stored length, no longer JSON: still hidden.
+    const cut = redact('INSERT INTO users SET ?', ['{"email":"a","password":"hunter2","bio":"xxxx… [900 more characters]'], 'mysql');
+    expect(cut.params[0]).not.toContain('hunter2');
+    expect(cut.params[0]).toContain('"email":"a"');
+  });
+
+  it("mysql2's VALUES ? with rows and SET ? with an object", () => {
+    expect(redact('INSERT INTO users (email, password) VALUES ?', [[['a', 'p1'], ['b', 'p2']]], 'mysql').params)
+      .toEqual([[['a', R], ['b', R]]]);
+    expect(redact('INSERT INTO users SET ?', ['{"email":"a","api_key":"k"}'], 'mysql').params)
+      .toEqual([JSON.stringify({ email: 'a', api_key: R })]);
+  });
+
+  it('the option decides which columns are secret', () => {
+    expect(redact('SELECT * FROM people WHERE ssn = $1 AND password = $2', ['123', 'p'], 'postgres', ['ssn']).params).toEqual([R, 'p']);
+  });
+});
+
+describe('literals written in the SQL text', () => {
+  it.each<[string, Dialect, string]>([
+    ["INSERT INTO users (email, password) VALUES ('a@b', 'hunter2')", 'mysql', "INSERT INTO users (email, password) VALUES ('a@b', '[redacted]')"],
+    ["INSERT INTO users (email, password) VALUES ('a', 'p1'), ('b', 'p2')", 'sqlite', "INSERT INTO users (email, password) VALUES ('a', '[redacted]'), ('b', '[redacted]')"],
+    ["SELECT * FROM sessions WHERE token = 'abc'", 'mysql', "SELECT * FROM sessions WHERE token = '[redacted]'"],
+    ["SELECT * FROM t WHERE token = 'it''s' AND id = 1", 'postgres', "SELECT * FROM t WHERE token = '[redacted]' AND id = 1"],
+    ["SELECT * FROM t WHERE token = 'a\\'b' AND id = 1", 'mysql', "SELECT * FROM t WHERE token = '[redacted]' AND id = 1"],
+    ["SELECT * FROM t WHERE token = E'a\\'b'", 'postgres', "SELECT * FROM t WHERE token = '[redacted]'"],
+    ["SELECT * FROM t WHERE otp = 123456", 'postgres', "SELECT * FROM t WHERE otp = '[redacted]'"],
+    ["UPDATE users SET password = 'x', name = 'Ann'", 'sqlite', "UPDATE users SET password = '[redacted]', name = 'Ann'"],
+  ])('%s', (sql, dialect, expected) => {
+    const query = redact(sql, [], dialect);
+    expect(query.sql).toBe(expected);
+    expect(query.redacted).toBe(true);
+  });
+
+  it('leaves other statements as they are, unflagged', () => {
+    const query = redact("SELECT * FROM users WHERE name = 'password'", ['x']);
+    expect(query).toEqual({ sql: "SELECT * FROM users WHERE name = 'password'", params: ['x'], db: { dialect: 'postgres' } });
+  });
+});
+
+describe('the plan', () => {
+  it('is null for statements without secrets', () => {
+    expect(secretPlan('SELECT * FROM posts WHERE author_id = $1', 'postgres', isSecretName)).toBeNull();
+  });
+
+  it('is read once per SQL text: the redactor reuses it for every run', () => {
+    const redactQuery = createQueryRedactor(isSecretName);
+    const runs = Array.from({ length: 1000 }, (_, i) => ({ sql: 'SELECT 1 FROM users WHERE token = ?', params: [`t${i}`], db: { dialect: 'mysql' as const } }));
+    const started = performance.now();
+    for (const query of runs) redactQuery(query);
+    expect(runs.every((query) => query.params[0] === R)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
+  it('does not throw on SQL it cannot read', () => {
+    for (const sql of ['', '(', ')))', "'unterminated", 'VALUES', '() VALUES', 'INSERT INTO t (a, password) VALUES', '= = =', '? = ?']) {
+      expect(() => redact(sql, [1, 2], 'mysql')).not.toThrow();
+      expect(() => redact(sql, [1, 2], 'postgres')).not.toThrow();
+    }
+  });
+});
