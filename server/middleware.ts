@@ -18,6 +18,7 @@ import { createLiveEvents, type LiveEvents } from './live-events.js';
 import { toSummary } from './request-detail.js';
 import { redirectLocation, redirectSources } from './redirects.js';
 import { freezeError } from './request-error.js';
+import { requestHeaderFields, responseHeaderFields } from './request-headers.js';
 
 /** Connect-style middleware, as both Express 4 and 5 take it. */
 export type DebugToolbarMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -38,7 +39,7 @@ function openRecord(req: IncomingMessage, options: ResolvedOptions): LiveRequest
     id: `${BOOT_ID}-${sequence.toString(36)}`,
     method: req.method ?? 'GET',
     // Query strings carry tokens and passwords often enough: never store those.
-    url: redactUrl((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/'),
+    url: redactUrl((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/', options.isSecretName),
     status: 0,
     startedAt: Date.now(),
     durationMs: 0,
@@ -51,7 +52,7 @@ function openRecord(req: IncomingMessage, options: ResolvedOptions): LiveRequest
   };
 }
 
-function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerResponse): StoredRequest {
+function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerResponse, options: ResolvedOptions): StoredRequest {
   const contentType = res.getHeader('content-type');
   const status = res.headersSent ? res.statusCode : 0;
   const location = redirectLocation(status, res.getHeader('location'), req.headers.host);
@@ -70,6 +71,9 @@ function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerRespons
     ...(location ? { location: location.display } : {}),
     ...(location?.target !== undefined ? { locationTarget: location.target } : {}),
     ...(live.timeline ? { spans: live.timeline.spans, templates: live.timeline.templates } : {}),
+    // Read now that the response is out, credentials redacted: never on the request's hot path.
+    requestHeaders: requestHeaderFields(req, options.isSecretName),
+    responseHeaders: responseHeaderFields(res, options.isSecretName),
   };
 }
 
@@ -110,8 +114,13 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
       // The raw stacks captured on the hot path hold every frame's `this` and function alive: turn
       // them into plain frames now that the response is out, or the ring buffer would keep whatever
       // the app had on its stack (request bodies, reports, ORM instances) for up to `capacity` requests.
-      for (const query of live.queries) void query.frames;
-      const record = closeRecord(live, req, res);
+      // Secrets bound to password/token/api_key columns go now, before the record reaches the
+      // store: once per query, with the statement's plan cached by SQL text.
+      for (const query of live.queries) {
+        void query.frames;
+        options.redactQuery(query);
+      }
+      const record = closeRecord(live, req, res, options);
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
       live.capturedError = undefined;
       const publish = () => {
