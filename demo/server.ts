@@ -4,6 +4,7 @@ import express from 'express';
 import { debugToolbar } from 'express-debug-toolbar';
 import { createDb } from './db.js';
 import { demoRoutes } from './routes.js';
+import { STRESS_MAX, stressAndCspRoutes } from './stress-and-csp.js';
 
 /**
  * The demo blog `npm start` runs: every page shows off one thing the toolbar finds.
@@ -20,8 +21,9 @@ const db = await createDb();
 const app = express();
 
 // First, so it sees every request and every query. `pglite` also accepts the PGlite class or the
-// module namespace, which instruments every instance.
-app.use(debugToolbar({ instrument: { pglite: db } }));
+// module namespace, which instruments every instance. /stress runs up to STRESS_MAX queries in one
+// request: all of them are kept (the default keeps 1000 and counts the rest).
+app.use(debugToolbar({ instrument: { pglite: db }, maxQueriesPerRequest: STRESS_MAX }));
 
 app.set('view engine', 'ejs');
 app.set('views', path.join(here, 'views'));
@@ -30,6 +32,7 @@ app.locals.formatDate = (date: Date | string | null): string =>
 
 app.use(express.static(path.join(here, 'public')));
 app.use(demoRoutes(db));
+app.use(stressAndCspRoutes(db));
 
 app.listen(port, host, (error?: Error) => {
   if (error) {
@@ -47,6 +50,8 @@ app.listen(port, host, (error?: Error) => {
     ${url}/slow           a sequential scan of 50,000 rows (no index on page_views.path)
     ${url}/posts/1        a post with comments and tags; "Like" runs a transaction
     ${url}/api/posts      JSON: recorded, not injected (see the X-Debug-Toolbar-Id header)
+    ${url}/stress?n=10000 10,000 queries in one request (the panel renders only the rows in view)
+    ${url}/csp/nonce-only a strict CSP that lets the launcher run but blocks the panel it loads
     ${url}/__toolbar/api/requests   the toolbar's own API
 `);
 });

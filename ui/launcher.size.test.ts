@@ -1,33 +1,55 @@
-import { existsSync, readFileSync } from 'node:fs';
+/*
+ * The launcher is downloaded by every page of the app: it must stay small (issue 7: goal ≤ 3 KB
+ * gzipped, this fails above 4 KB) and free of React.
+ *
+ * It used to measure dist/ui only when it existed, with a placeholder test that ran (and was
+ * reported as skipped) otherwise, so a plain `vitest run` on a fresh checkout checked nothing and a
+ * stale dist/ measured old code. It now builds the UI from the sources into a temporary folder
+ * with the project's own Vite config (a fraction of a second), so it always runs and always
+ * measures what would ship.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const distDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'ui');
-const launcher = join(distDir, 'launcher.js');
-const built = existsSync(launcher);
+const config = join(dirname(fileURLToPath(import.meta.url)), 'vite.config.ts');
+let outDir: string;
 
 /** The launcher and the chunks it imports statically: what every page downloads. */
-function launcherWithStaticImports(): string {
-  const source = readFileSync(launcher, 'utf8');
-  const imports = [...source.matchAll(/(?:^|[;}])\s*import\s*(?:[^'"`()]*?from\s*)?["'`](\.\/[^"'`]+)["'`]/g)].map((m) => m[1]);
-  return [source, ...imports.map((file) => readFileSync(join(distDir, file), 'utf8'))].join('\n');
+function launcherWithStaticImports(): { code: string; files: string[] } {
+  const source = readFileSync(join(outDir, 'launcher.js'), 'utf8');
+  const files = [...source.matchAll(/(?:^|[;}])\s*import\s*(?:[^'"`()]*?from\s*)?["'`](\.\/[^"'`]+)["'`]/g)].map((m) => m[1]);
+  return { code: [source, ...files.map((file) => readFileSync(join(outDir, file), 'utf8'))].join('\n'), files };
 }
 
-describe.skipIf(!built)('dist/ui/launcher.js size', () => {
-  it('is under 4 KB gzipped, with its static imports, and has no React in it', () => {
-    const code = launcherWithStaticImports();
+describe('the launcher as built (dist/ui/launcher.js)', () => {
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'edt-ui-size-'));
+    await build({ configFile: config, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  }, 60_000);
+  afterAll(() => {
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('is under 4 KB gzipped with its static imports (goal: 3 KB), and has no React in it', () => {
+    const { code } = launcherWithStaticImports();
     const gz = gzipSync(code, { level: 9 }).length;
+    console.info(`[ui] launcher with its static imports: ${(gz / 1024).toFixed(2)} KB gzipped`);
     expect(gz).toBeLessThan(4096);
     expect(code).not.toMatch(/react\.production|__SECRET_INTERNALS|createElement\("div"|useState/);
   });
 
-  it('loads the app relative to its own URL', () => {
-    expect(readFileSync(launcher, 'utf8')).toMatch(/new URL\([`'"]\.\/app\.js[`'"],\s*import\.meta\.url\)/);
+  it('imports nothing large statically: the app is a dynamic import', () => {
+    const { files } = launcherWithStaticImports();
+    expect(files).not.toContain('./app.js');
+    for (const file of files) expect(readFileSync(join(outDir, file)).length).toBeLessThan(4096);
   });
-});
 
-it.runIf(!built)('launcher size check skipped: run `npm run build:ui` to build dist/ui first', () => {
-  console.info('[ui] dist/ui/launcher.js not built; size check skipped');
+  it('loads the app relative to its own URL', () => {
+    expect(readFileSync(join(outDir, 'launcher.js'), 'utf8')).toMatch(/new URL\([`'"]\.\/app\.js[`'"],\s*import\.meta\.url\)/);
+  });
 });

@@ -129,6 +129,39 @@ describe('boot', () => {
     expect(handle!.shadow.querySelectorAll('[role="alert"]')).toHaveLength(1);
   });
 
+  it("says when the page's CSP blocked the panel script, with what to allow and a link to the full page", async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    handle = boot({ loadApp: () => Promise.reject(new TypeError('Failed to fetch dynamically imported module')) });
+    // What the browser fires when script-src refuses the toolbar's chunk.
+    const violation = Object.assign(new Event('securitypolicyviolation'), { blockedURI: `${location.origin}/__toolbar/static/app.js` });
+    document.dispatchEvent(violation);
+    button().click();
+    const alert = await vi.waitFor(() => {
+      const found = handle!.shadow.querySelector('[role="alert"]');
+      expect(found).not.toBeNull();
+      return found!;
+    });
+    expect(alert.textContent).toContain("This page's Content-Security-Policy blocks the debug toolbar's panel");
+    expect(alert.textContent).toContain("'strict-dynamic'");
+    expect(alert.textContent).toContain(`${location.origin}/__toolbar/`);
+    expect(alert.querySelector('a')!.getAttribute('href')).toBe('/__toolbar/#/requests/abc-12');
+  });
+
+  it("ignores the page's other CSP violations, and links the full page on any load failure", async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    handle = boot({ loadApp: () => Promise.reject(new Error('404')) });
+    document.dispatchEvent(Object.assign(new Event('securitypolicyviolation'), { blockedURI: 'https://ads.example/x.js' }));
+    button().click();
+    const alert = await vi.waitFor(() => {
+      const found = handle!.shadow.querySelector('[role="alert"]');
+      expect(found).not.toBeNull();
+      return found!;
+    });
+    expect(alert.textContent).toMatch(/failed to load/);
+    expect(alert.textContent).not.toContain('Content-Security-Policy');
+    expect(alert.querySelector('a')!.getAttribute('href')).toBe('/__toolbar/#/requests/abc-12');
+  });
+
   it('does nothing without the script tag or a request id', () => {
     document.head.innerHTML = '';
     expect(boot()).toBeNull();

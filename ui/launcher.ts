@@ -5,6 +5,7 @@
  */
 import type { AppModule } from './app/mount-options.js';
 import { describeCounts, needsAttention, readConfig, type LauncherConfig } from './launcher/config.js';
+import { adoptStyles } from './launcher/adopt-styles.js';
 import { LAUNCHER_CSS } from './launcher/styles.js';
 import { isBoolean, readState, writeState } from './state/storage.js';
 
@@ -38,6 +39,8 @@ const defaultLoadApp = (): Promise<AppModule> =>
   // Relative to this file, so the toolbar works under any mount path.
   import(/* @vite-ignore */ new URL(/* @vite-ignore */ './app.js', import.meta.url).href) as Promise<AppModule>;
 
+const CSP_TEXT = "This page's Content-Security-Policy blocks the debug toolbar's panel. Add 'strict-dynamic' to script-src, or allow ";
+
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   node.className = className;
@@ -68,8 +71,7 @@ function install(config: LauncherConfig, loadApp: () => Promise<AppModule>): Lau
   for (const [name, value] of Object.entries(HOST_STYLE)) host.style.setProperty(name, value, 'important');
   const shadow = host.attachShadow({ mode: 'open' });
 
-  const style = el('style', '', LAUNCHER_CSS);
-  if (config.nonce) style.nonce = config.nonce;
+  adoptStyles(shadow, LAUNCHER_CSS, config.nonce);
   const dock = el('div', 'l-dock');
   const button = el('button', 'l-toggle');
   button.type = 'button';
@@ -85,7 +87,7 @@ function install(config: LauncherConfig, loadApp: () => Promise<AppModule>): Lau
   const panel = el('div', 'l-slot');
   panel.hidden = true;
   dock.append(button, panel);
-  shadow.append(style, dock);
+  shadow.append(dock);
   document.body.appendChild(host);
 
   let open = false;
@@ -93,12 +95,28 @@ function install(config: LauncherConfig, loadApp: () => Promise<AppModule>): Lau
   let unmount: (() => void) | null = null;
   let warned = false;
 
+  // A page whose CSP lets the launcher run (its nonce) but not the scripts it imports: say so, and
+  // link to the full-page toolbar, which the toolbar serves with a policy of its own.
+  const assets = new URL(`${config.mountPath}/`, location.href).href;
+  let blockedByCsp = false;
+  const onViolation = (event: SecurityPolicyViolationEvent): void => {
+    if (!event.blockedURI.startsWith(assets)) return;
+    blockedByCsp = true;
+    const text = shadow.querySelector('.l-error span');
+    if (text) text.textContent = CSP_TEXT + assets;
+  };
+  document.addEventListener('securitypolicyviolation', onViolation);
+
   const showError = (error: unknown): void => {
     if (!warned) console.warn('[express-debug-toolbar] the panel failed to load', error);
     warned = true;
     if (shadow.querySelector('.l-error')) return;
-    const message = el('div', 'l-error', 'Debug toolbar failed to load. See the console for details.');
+    const message = el('div', 'l-error');
     message.setAttribute('role', 'alert');
+    const link = el('a', '', 'Open the full-page toolbar');
+    link.href = `${config.mountPath}/#/requests/${encodeURIComponent(config.requestId)}`;
+    link.target = '_blank';
+    message.append(el('span', '', blockedByCsp ? CSP_TEXT + assets : 'Debug toolbar failed to load. See the console.'), ' ', link);
     dock.insertBefore(message, button);
   };
 
@@ -157,6 +175,7 @@ function install(config: LauncherConfig, loadApp: () => Promise<AppModule>): Lau
     setOpen,
     destroy: () => {
       window.removeEventListener('keydown', onKey);
+      document.removeEventListener('securitypolicyviolation', onViolation);
       unmount?.();
       host.remove();
     },

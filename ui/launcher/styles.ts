@@ -12,6 +12,7 @@ export const LAUNCHER_CSS = `
 .l-badge.l-warn{background:#d97706}
 .l-slot{width:100%}
 .l-slot[hidden],.l-toggle[hidden]{display:none}
-.l-error{margin:0 12px 8px 0;padding:6px 10px;border-radius:6px;background:#fff1f0;color:#a40e26;border:1px solid #ffccc7}
+.l-error{max-width:460px;margin:0 12px 8px 12px;padding:6px 10px;border-radius:6px;background:#fff1f0;color:#a40e26;border:1px solid #ffccc7}
+.l-error a{color:inherit;font-weight:600;text-decoration:underline}
 .l-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;
