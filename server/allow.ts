@@ -10,13 +10,15 @@ function isLoopbackHost(host: string): boolean {
   return name === 'localhost' || name.endsWith('.localhost') || isLoopbackAddress(name);
 }
 
-/** Addresses a proxy says it forwarded for: `X-Forwarded-For` and `Forwarded: for=…`. */
+/** Addresses a proxy says it forwarded for: `X-Forwarded-For`, `X-Real-IP` and `Forwarded: for=…`. */
 function forwardedAddresses(req: IncomingMessage): string[] {
   const addresses: string[] = [];
   const xff = req.headers?.['x-forwarded-for'];
   for (const value of Array.isArray(xff) ? xff : xff ? [xff] : []) {
     addresses.push(...value.split(',').map((part) => part.trim()).filter(Boolean));
   }
+  const realIp = req.headers?.['x-real-ip'];
+  if (typeof realIp === 'string' && realIp.trim()) addresses.push(realIp.trim());
   const forwarded = req.headers?.forwarded;
   if (forwarded) {
     for (const match of forwarded.matchAll(/for="?\[?([^\]";,]+)/gi)) addresses.push(match[1]);
@@ -25,12 +27,28 @@ function forwardedAddresses(req: IncomingMessage): string[] {
 }
 
 /**
+ * The client address Express computes when the app's own `trust proxy` setting trusts someone
+ * (`req.ip`, from proxy-addr and `app.get('trust proxy fn')`); undefined outside Express or when
+ * nothing is trusted, where the socket's address is the client's.
+ */
+function trustedClientAddress(req: IncomingMessage): string | undefined {
+  const express = req as IncomingMessage & { app?: { get?: (name: string) => unknown }; ip?: unknown };
+  const app = express.app;
+  if (!app || typeof app.get !== 'function' || !app.get('trust proxy')) return undefined;
+  return typeof express.ip === 'string' ? express.ip : '';
+}
+
+/**
  * The default `allow`: a request from this machine, to this machine.
  * - Its socket comes from a loopback address (127.0.0.0/8, ::1).
  * - Its `Host` names loopback too, so a page on another origin that rebinds its DNS name to
  *   127.0.0.1 cannot read the toolbar (DNS rebinding).
- * - When a proxy on this machine forwarded it, every address it forwarded for is loopback too:
- *   behind nginx or a tunnel every request comes from 127.0.0.1, and those are other people.
+ * - When a proxy on this machine forwarded it, every address it forwarded for (`X-Forwarded-For`,
+ *   `X-Real-IP`, `Forwarded`) is loopback too, and so is `X-Forwarded-Host`: behind nginx or a
+ *   tunnel every request comes from 127.0.0.1, and those are other people.
+ * - When the app sets `trust proxy`, the client address Express computes (`req.ip`) is loopback.
+ * Forwarding headers can only refuse, never grant: a request whose socket is not loopback is
+ * refused whatever they say.
  *
  * @example
  * app.use(debugToolbar({ allow: (req) => isLoopbackRequest(req) || isMyVpn(req) }));
@@ -39,5 +57,9 @@ export function isLoopbackRequest(req: IncomingMessage): boolean {
   if (!isLoopbackAddress(req.socket?.remoteAddress ?? '')) return false;
   const host = req.headers?.host;
   if (host !== undefined && !isLoopbackHost(host)) return false;
-  return forwardedAddresses(req).every(isLoopbackAddress);
+  const forwardedHost = req.headers?.['x-forwarded-host'];
+  if (typeof forwardedHost === 'string' && !forwardedHost.split(',').every((one) => isLoopbackHost(one.trim()))) return false;
+  if (!forwardedAddresses(req).every(isLoopbackAddress)) return false;
+  const client = trustedClientAddress(req);
+  return client === undefined || isLoopbackAddress(client);
 }
