@@ -224,9 +224,21 @@ function patchDatabase(prototype: object, dbInfo: (db: Sqlite3Database | undefin
       const last = args.length - 1;
       if (typeof args[last] === 'function') {
         const callback = bindToCaller(args[last]);
+        // Where the application prepared the statement, in case SQLite refuses it: the callback
+        // runs from SQLite's thread pool, with none of the user's frames on the stack.
+        const frames = typeof args[0] === 'string' && currentContext() ? captureFrames(prepare) : undefined;
         // Called back asynchronously, once `statement` below is set.
         args[last] = function prepared(this: unknown, ...result: any[]) {
-          if (result[0] && statement) failPending(statement, result[0]);
+          if (result[0] && statement) {
+            try {
+              // A statement SQLite cannot prepare never runs: record the refusal as the query the
+              // application meant to run, unless calls queued on it record it already.
+              if (!pending.get(statement)?.size && frames) startQuery(args[0], undefined, dbInfo(statementDb.get(statement)), prepare, frames)?.fail(result[0]);
+              failPending(statement, result[0]);
+            } catch (hookError) {
+              reportHookError(hookError);
+            }
+          }
           return callback.apply(this, result);
         };
       }
