@@ -8,6 +8,7 @@ import { createAssetReader } from './static-assets.js';
 import { serveExplain } from './panels/sql/explain/endpoint.js';
 import { redirectToSlash, serveStandalonePage } from './standalone-page.js';
 import { openEventStream, type LiveEvents } from './live-events.js';
+import { warnOnce } from './log.js';
 
 /** Request ids are made by the toolbar: anything else cannot name a record. */
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -34,6 +35,17 @@ function decodeSegment(segment: string): string | null {
   }
 }
 
+/** A store that failed (Redis away, a custom store's bug) is the store's outage, not a toolbar crash: 503. */
+class StoreUnavailable extends Error {}
+
+async function fromStore<T>(read: () => T | Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw new StoreUnavailable(error instanceof Error ? error.message : String(error));
+  }
+}
+
 /**
  * The toolbar's own HTTP API and assets under `mountPath`. The caller has already checked that the
  * request is allowed and under the mount path; nothing here is ever recorded.
@@ -48,7 +60,7 @@ export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
       if (after !== null && !REQUEST_ID.test(after)) {
         return sendError(res, 400, `\`after\` must be a request id, got ${JSON.stringify(after)}`);
       }
-      const history = await store.list();
+      const history = await fromStore(() => store.list());
       const from = redirectSources(history);
       let requests = history;
       // Polling: only what was stored since the newest request the client has. An id the store no
@@ -64,7 +76,7 @@ export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
       if (!/^\d+$/.test(limitParam ?? '0') || !Number.isInteger(limit) || limit < 1 || limit > MAX_HOTSPOTS) {
         return sendError(res, 400, `\`limit\` must be an integer from 1 to ${MAX_HOTSPOTS}, got ${JSON.stringify(limitParam)}`);
       }
-      const history = await store.list();
+      const history = await fromStore(() => store.list());
       const hotspots = rankHotspots(history.map((request) => toDetail(request, options)), limit);
       return sendJson(res, 200, { hotspots } satisfies HotspotsResponse);
     }
@@ -75,9 +87,9 @@ export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
     const match = /^\/api\/requests\/([^/]*)$/.exec(path);
     if (match) {
       const id = decodeSegment(match[1]);
-      const request = id !== null && REQUEST_ID.test(id) ? await store.get(id) : undefined;
+      const request = id !== null && REQUEST_ID.test(id) ? await fromStore(() => store.get(id)) : undefined;
       if (!request) return sendError(res, 404, `no recorded request with id ${JSON.stringify(id ?? match[1])}`);
-      return sendJson(res, 200, toDetail(request, options, redirectSources(await store.list())));
+      return sendJson(res, 200, toDetail(request, options, redirectSources(await fromStore(() => store.list()))));
     }
     sendError(res, 404, `unknown toolbar endpoint ${path}`);
   }
@@ -115,7 +127,15 @@ export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
     if (path.startsWith('/static/')) return serveAsset(req, res, path.slice('/static/'.length));
     // A HEAD would hold a stream open with nothing ever to send.
     if (path === '/api/events' && req.method === 'HEAD') return sendError(res, 405, 'use GET for /api/events');
-    if (path.startsWith('/api/')) return serveApi(res, path, new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1)));
+    if (path.startsWith('/api/')) {
+      try {
+        return await serveApi(res, path, new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1)));
+      } catch (error) {
+        if (!(error instanceof StoreUnavailable)) throw error;
+        warnOnce('store-read', 'the request store failed to answer:', error);
+        return sendError(res, 503, `the request store failed to answer: ${error.message}`);
+      }
+    }
     sendError(res, 404, `unknown toolbar path ${path}`);
   };
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import express from 'express';
 import fc from 'fast-check';
 import { request } from 'node:http';
@@ -180,4 +180,30 @@ describe('fuzzing the routes', () => {
     }), { numRuns: 300 });
     expect((await send('/')).status).toBe(200);
   }, 60_000);
+});
+
+describe('a store that fails', () => {
+  it('answers 503 with a JSON error (not 500), logged once, and pages are still served', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const failing = { add() { throw new Error('disk full'); }, get() { throw new Error('redis away'); }, list: async () => { throw new Error('redis away'); } };
+    const app = express();
+    app.use(debugToolbar({ store: failing }));
+    app.get('/', (_req, res) => res.type('html').send('<html><body>hi</body></html>'));
+    const failingServer = await listen(app);
+    try {
+      for (const path of ['/__toolbar/api/requests', '/__toolbar/api/requests/abc-1', '/__toolbar/api/hotspots']) {
+        const response = await fetch(failingServer.url + path);
+        expect(response.status, path).toBe(503);
+        expect((await response.json()).error).toMatch(/store failed.*redis away/);
+      }
+      const explained = await fetch(`${failingServer.url}/__toolbar/api/explain`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-debug-toolbar': '1' }, body: '{"requestId":"abc-1","queryId":1}',
+      });
+      expect(explained.status).toBe(503);
+      expect((await fetch(`${failingServer.url}/`)).status).toBe(200);
+    } finally {
+      warn.mockRestore();
+      await failingServer.close();
+    }
+  });
 });

@@ -92,7 +92,12 @@ async function explain(req: IncomingMessage, store: Store): Promise<ExplainRespo
   checkOrigin(req);
   checkContentType(req);
   const { requestId, queryId, analyze = false } = parseExplainRequest(await readBody(req));
-  const request = await store.get(requestId);
+  let request;
+  try {
+    request = await store.get(requestId);
+  } catch (error) {
+    throw new Refusal(503, `the request store failed to answer: ${error instanceof Error ? error.message : String(error)}`);
+  }
   if (!request) throw new Refusal(404, `no recorded request with id ${JSON.stringify(requestId)}`);
   const query = request.queries.find((q) => q.id === queryId);
   if (!query) throw new Refusal(404, `request ${requestId} has no stored query ${queryId}`);
@@ -133,7 +138,7 @@ async function explain(req: IncomingMessage, store: Store): Promise<ExplainRespo
  * {@link ExplainResponse}; 400 bad body or statement, 403 cross-origin or no `X-Debug-Toolbar: 1`,
  * 404 unknown request or query, 405 not POST, 413 body over 16 KB, 415 not JSON, 422 no EXPLAIN
  * target for the query's connection or ANALYZE of a query whose secrets were redacted, 502 the
- * database failed the EXPLAIN.
+ * database failed the EXPLAIN, 503 the store failed.
  */
 export async function serveExplain(req: IncomingMessage, res: ServerResponse, store: Store, send: Send): Promise<void> {
   if (req.method !== 'POST') {
