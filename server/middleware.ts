@@ -120,6 +120,7 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
         void query.frames;
         options.redactQuery(query);
       }
+      live.stackSamples = undefined;
       const record = closeRecord(live, req, res, options);
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
       live.capturedError = undefined;

@@ -1,6 +1,7 @@
 import type { DbInfo, HeaderField, RawFrame, SpanKind } from './types.js';
 import type { LiveTimeline } from './panels/timeline/spans.js';
 import type { StoredError } from './request-error.js';
+import type { StackSamples } from './panels/sql/stack-samples.js';
 
 /**
  * A span as recorded: a middleware, handler, template render, outbound HTTP call or milestone.
@@ -91,4 +92,6 @@ export interface LiveRequest extends StoredRequest {
   capturedError?: { value: unknown };
   /** Spans and templates being recorded; absent when the timeline is not recorded. */
   timeline?: LiveTimeline;
+  /** Stacks captured so far, by span and SQL text (server/panels/sql/stack-samples.ts). */
+  stackSamples?: StackSamples;
 }

@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { currentContext } from '../../context.js';
-import { captureFramesLazily, type LazyFrames } from '../../callsite.js';
+import type { LazyFrames } from '../../callsite.js';
 import type { CapturedQuery } from '../../record.js';
 import type { DbInfo, RawFrame } from '../../types.js';
 import { boundParams } from './bounded-params.js';
+import { sampledFrames } from './stack-samples.js';
 
 /** What a driver hook reports once the query is over. */
 export interface QueryHandle {
@@ -50,7 +51,8 @@ export function startQuery(
     frames: [],
     spanId: context.span?.id,
   };
-  const source = frames ?? context.frames ?? captureFramesLazily(hookFunction);
+  const source = frames ?? context.frames
+    ?? sampledFrames(request.stackSamples ??= new Map(), context.span?.id, sql, hookFunction);
   if (Array.isArray(source)) query.frames = source;
   // Read (and serialised) like a plain array; built from the raw stack only when someone looks.
   else Object.defineProperty(query, 'frames', { get: source, enumerable: true, configurable: true });
@@ -59,13 +61,14 @@ export function startQuery(
   let open = true;
   return {
     succeed(rowCount) {
-      if (!open) return;
+      // A stored record is the snapshot of when the response ended, in every store alike.
+      if (!open || request.finished) return;
       open = false;
       query.durationMs = performance.now() - startTime;
       query.rowCount = typeof rowCount === 'number' ? rowCount : null;
     },
     fail(error) {
-      if (!open) return;
+      if (!open || request.finished) return;
       open = false;
       query.durationMs = performance.now() - startTime;
       query.error = errorMessage(error);
