@@ -1,0 +1,9 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_REDACT_NAMES, debugToolbar } from '../server/index.js';
+
+describe('the public API exports the default secret names', () => {
+  it('so redactNames can extend them, as the README shows', () => {
+    expect(DEFAULT_REDACT_NAMES).toContain('password');
+    expect(() => debugToolbar({ enabled: true, redactNames: [...DEFAULT_REDACT_NAMES, 'ssn', /^card_/] })).not.toThrow();
+  });
+});
