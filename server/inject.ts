@@ -97,6 +97,13 @@ export interface ResponseFacts {
   contentRange?: string | undefined;
 }
 
+// WHATWG labels of UTF-16 (ucs-2, unicode…), UTF-32/7 and the ISO-2022 family: their bytes may
+// hold `</body>` that is not the tag, and an ASCII tag inserted there would be garbage.
+const NOT_ASCII_LABELS = new Set(['ucs-2', 'unicode', 'unicodefeff', 'unicodefffe', 'csunicode', 'iso-10646-ucs-2', 'hz-gb-2312', 'replacement']);
+function notAsciiCompatible(charset: string): boolean {
+  return NOT_ASCII_LABELS.has(charset) || /^(utf-?(16|32|7)|iso-2022-|csiso2022)/.test(charset);
+}
+
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 // Statuses whose body is empty by definition; touching them would add a body or a length.
 const BODILESS_STATUSES = new Set([204, 205, 304]);
@@ -130,7 +137,7 @@ export function injectionSkipReason(facts: ResponseFacts): string | null {
   for (const param of params) {
     const [key = '', value = ''] = param.split('=');
     const charset = value.trim().replace(/^"|"$/g, '').toLowerCase();
-    if (key.trim().toLowerCase() === 'charset' && /^utf-?(16|32)/.test(charset)) {
+    if (key.trim().toLowerCase() === 'charset' && notAsciiCompatible(charset)) {
       return `charset ${charset} is not ASCII-compatible`;
     }
   }

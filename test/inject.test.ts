@@ -111,6 +111,8 @@ describe('injectionSkipReason', () => {
     ['uppercase type', { contentType: 'TEXT/HTML; Charset=UTF-8' }],
     ['xhtml', { contentType: 'application/xhtml+xml' }],
     ['latin1 charset', { contentType: 'text/html; charset=iso-8859-1' }],
+    ['windows-1252', { contentType: 'text/html; charset=windows-1252' }],
+    ['a UTF-8 label starting with unicode', { contentType: 'text/html; charset=unicode-1-1-utf-8' }],
     ['POST', { method: 'post' }],
     ['404 page', { status: 404 }],
     ['300 multiple choices page', { status: 300 }],
@@ -141,6 +143,10 @@ describe('injectionSkipReason', () => {
     [{ contentEncoding: 'BR' }, 'content-encoding br'],
     [{ contentType: 'text/html; charset=UTF-16' }, 'charset utf-16 is not ASCII-compatible'],
     [{ contentType: 'text/html; charset="utf-16le"' }, 'charset utf-16le is not ASCII-compatible'],
+    [{ contentType: 'text/html; charset=UCS-2' }, 'charset ucs-2 is not ASCII-compatible'],
+    [{ contentType: 'text/html; charset=unicode' }, 'charset unicode is not ASCII-compatible'],
+    [{ contentType: 'text/html; charset=iso-2022-jp' }, 'charset iso-2022-jp is not ASCII-compatible'],
+    [{ contentType: 'text/html; charset=utf-7' }, 'charset utf-7 is not ASCII-compatible'],
   ])('skips %j: %s', (facts, reason) => {
     expect(injectionSkipReason({ ...html, ...facts })).toBe(reason);
   });
