@@ -13,6 +13,7 @@ import { badgeCounts } from './badge.js';
 import { launcherTag } from './inject.js';
 import { disableConditionalGet, interceptHtml } from './html-injection.js';
 import { debug, warnOnce } from './log.js';
+import { launcherBlockedBy } from './csp.js';
 import { redactUrl } from './panels/timeline/redact.js';
 import { createLiveEvents, type LiveEvents } from './live-events.js';
 import { toSummary } from './request-detail.js';
@@ -77,13 +78,25 @@ function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerRespons
   };
 }
 
+/** A page whose CSP refuses the launcher shows no toolbar and no reason: say it in the log, once. */
+function warnIfCspBlocks(res: ServerResponse, nonce: string | undefined, live: LiveRequest, mountPath: string): void {
+  const header = res.getHeader('content-security-policy');
+  if (header === undefined) return;
+  const reason = launcherBlockedBy(Array.isArray(header) ? header : [String(header)], nonce !== undefined);
+  if (reason === null) return;
+  warnOnce('csp', `the Content-Security-Policy of ${live.method} ${live.url} blocks the toolbar's launcher: ${reason}. `
+    + `Put the page's nonce in res.locals.cspNonce (or pass the \`nonce\` option), or open ${mountPath}/ for the full-page toolbar.`);
+}
+
 function launcherSnippet(live: LiveRequest, req: IncomingMessage, res: ServerResponse, options: ResolvedOptions): string {
   const counts = badgeCounts(live, options.nPlusOneThreshold);
+  const nonce = options.nonce(req, res);
+  warnIfCspBlocks(res, nonce, live, options.mountPath);
   return launcherTag({
     src: `${options.mountPath}/static/launcher.js`,
     requestId: live.id,
     mountPath: options.mountPath,
-    nonce: options.nonce(req, res),
+    nonce,
     queryCount: counts.queryCount,
     duplicateCount: counts.duplicateCount,
     nPlusOneCount: counts.nPlusOneCount,
