@@ -1,0 +1,222 @@
+/**
+ * Issue 7, robustness: a page either gets the launcher tag or is left byte-identical, and it
+ * always stays valid. Random documents go through real Express apps mounted with the toolbar and
+ * are read as raw bytes over a socket. The oracle holds whether the toolbar buffers the page or
+ * streams it: only the final bytes are compared.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import express from 'express';
+import express4 from 'express4';
+import http from 'node:http';
+import { debugToolbar } from '../server/index.js';
+import { listen } from './support/http.js';
+
+type Mode = 'send' | 'end' | 'write';
+
+interface Case {
+  mode: Mode;
+  contentType: string;
+  /** The exact bytes the app writes (for 'send', the UTF-8 of `text`). */
+  bytes: Buffer;
+  text?: string;
+  /** Byte offsets where the body is cut into res.write calls. */
+  cuts: number[];
+  /** Wait a macrotask between writes, so chunks leave as separate socket writes. */
+  pauses: boolean;
+  /** The app declares a Content-Length of the original body itself. */
+  declareLength: boolean;
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const TAG = /<script [^>]*\bdata-debug-toolbar\b[^>]*><\/script>/g;
+const BODY_OPEN_OF_CLOSE = /<\/body/gi;
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+// No token holds a 'y', so `</body` appears only where a closing token puts it.
+const TEXT_TOKENS = ['a', 'b', ' ', '\n', '<p>', '</p>', '<b>x</b>', '<', '>', '/', '&amp;', 'é', '中', '😀', '<!-- c -->'];
+const CLOSE_TOKENS = ['</body>', '</BODY>', '</Body>', '</body >', '</bOdY\n>', '</body\t>'];
+
+const textArb = fc.array(fc.constantFrom(...TEXT_TOKENS), { maxLength: 30 }).map((t) => t.join(''));
+
+/** A document with 0 to 3 body-closing tags between random text. */
+const docArb = fc
+  .tuple(textArb, fc.array(fc.tuple(fc.constantFrom(...CLOSE_TOKENS), textArb), { maxLength: 3 }))
+  .map(([head, rest]) => `<!doctype html><html><head><title>t</title></head><body>${head}${rest.map(([c, t]) => c + t).join('')}`);
+
+const cutsArb = (length: number) =>
+  fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, length - 1) }), { maxLength: 8 }).map((cuts) =>
+    cuts.filter((c) => c < length).sort((a, b) => a - b),
+  );
+
+function splitAt(bytes: Buffer, cuts: number[]): Buffer[] {
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    parts.push(bytes.subarray(from, cut));
+    from = cut;
+  }
+  return parts.filter((p) => p.length > 0);
+}
+
+interface Raw { status: number; headers: http.IncomingHttpHeaders; body: Buffer }
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+
+function rawGet(url: string): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent, headers: { accept: 'text/html' } }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (part: Buffer) => parts.push(part));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/** The original with `tag` inserted right before the last case-insensitive `</body`, or null without one. */
+function expectedInjection(original: Buffer, tag: string): Buffer | null {
+  const view = original.toString('latin1');
+  let index = -1;
+  for (const match of view.matchAll(BODY_OPEN_OF_CLOSE)) index = match.index;
+  if (index < 0) return null;
+  return Buffer.concat([original.subarray(0, index), Buffer.from(tag, 'latin1'), original.subarray(index)]);
+}
+
+function isUtf8(bytes: Buffer): boolean {
+  try {
+    fatalUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks one response against what the app wrote. `injectable` says whether the toolbar must
+ * inject when the document has a `</body>` (false for UTF-16, which must stay byte-identical).
+ */
+function checkResponse(response: Raw, original: Buffer, injectable: boolean): void {
+  expect(response.status).toBe(200);
+  const length = response.headers['content-length'];
+  if (length !== undefined) expect(Number(length)).toBe(response.body.length);
+
+  const tags = [...response.body.toString('latin1').matchAll(TAG)].map((m) => m[0]);
+  expect(tags.length).toBeLessThanOrEqual(1);
+  const [tag] = tags;
+  const expected = tag === undefined ? null : expectedInjection(original, tag);
+  const hasBodyClose = expectedInjection(original, '') !== null;
+
+  if (injectable && hasBodyClose) {
+    // Injected, exactly once, at the right place, for this very request.
+    expect(tag).toBeDefined();
+    expect(expected).not.toBeNull();
+    expect(response.body.equals(expected!)).toBe(true);
+    expect(tag).toContain(`data-request-id="${String(response.headers['x-debug-toolbar-id'])}"`);
+  } else {
+    expect(tag).toBeUndefined();
+    expect(response.body.equals(original)).toBe(true);
+  }
+  if (isUtf8(original)) expect(isUtf8(response.body)).toBe(true);
+  if (original.subarray(0, 3).equals(BOM)) expect(response.body.subarray(0, 3).equals(BOM)).toBe(true);
+}
+
+function buildApp(lib: typeof express, current: { value: Case | undefined }) {
+  const app = lib();
+  app.use(debugToolbar({ enabled: true }));
+  app.get('/doc', async (_req, res) => {
+    const c = current.value!;
+    res.setHeader('Content-Type', c.contentType);
+    if (c.mode === 'send') {
+      res.send(c.text);
+      return;
+    }
+    if (c.declareLength) res.setHeader('Content-Length', c.bytes.length);
+    if (c.mode === 'end') {
+      res.end(c.bytes);
+      return;
+    }
+    for (const part of splitAt(c.bytes, c.cuts)) {
+      res.write(part);
+      if (c.pauses) await new Promise((resolve) => setImmediate(resolve));
+    }
+    res.end();
+  });
+  return app;
+}
+
+const caseArb = (contentType: string, encode: (doc: string) => Buffer, modes: Mode[]) =>
+  fc
+    .record({
+      doc: docArb,
+      bom: fc.boolean(),
+      mode: fc.constantFrom(...modes),
+      pauses: fc.boolean(),
+      declareLength: fc.boolean(),
+      seed: fc.integer(),
+    })
+    .chain((r) => {
+      const text = (r.bom ? '\uFEFF' : '') + r.doc;
+      const bytes = encode(text);
+      return cutsArb(bytes.length).map((cuts): Case => ({
+        mode: r.mode,
+        contentType,
+        bytes,
+        text,
+        cuts,
+        pauses: r.pauses,
+        declareLength: r.declareLength,
+      }));
+    });
+
+describe.each([
+  ['Express 5', express],
+  ['Express 4', express4],
+])('random HTML through the toolbar (%s)', (_name, lib) => {
+  const current: { value: Case | undefined } = { value: undefined };
+  let server: Awaited<ReturnType<typeof listen>>;
+
+  beforeAll(async () => {
+    server = await listen(buildApp(lib, current));
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  async function run(c: Case, injectable = true): Promise<void> {
+    current.value = c;
+    const response = await rawGet(`${server.url}/doc`);
+    checkResponse(response, c.bytes, injectable);
+  }
+
+  it('UTF-8 pages sent with res.send, res.end(Buffer) and split res.write get the tag or stay byte-identical', async () => {
+    const utf8 = (doc: string) => Buffer.from(doc, 'utf8');
+    await fc.assert(
+      fc.asyncProperty(caseArb('text/html; charset=utf-8', utf8, ['send', 'end', 'write']), (c) => run(c)),
+      { numRuns: 150 },
+    );
+  });
+
+  it('iso-8859-1 and windows-1252 pages get the tag in their own bytes', async () => {
+    // Each non-ASCII character becomes one high byte: é (0xe9), € in windows-1252 (0x80) or ÿ (0xff).
+    const HIGH = ['\u00e9', '\u0080', '\u00ff'];
+    const latin1 = (doc: string) =>
+      Buffer.from([...doc].map((ch) => (ch.charCodeAt(0) > 0x7f ? HIGH[ch.charCodeAt(0) % 3] : ch)).join(''), 'latin1');
+    const arb = fc
+      .constantFrom('text/html; charset=iso-8859-1', 'text/html; charset=windows-1252', 'text/html; charset="ISO-8859-1"')
+      .chain((type) => caseArb(type, latin1, ['end', 'write']));
+    await fc.assert(fc.asyncProperty(arb, (c) => run(c)), { numRuns: 100 });
+  });
+
+  it('UTF-16LE pages stay byte-identical, even with a </body>', async () => {
+    const utf16 = (doc: string) => Buffer.from(doc, 'utf16le');
+    const arb = fc
+      .constantFrom('text/html; charset=utf-16le', 'text/html; charset=UTF-16LE', 'text/html; charset="utf-16le"')
+      .chain((type) => caseArb(type, utf16, ['end', 'write']));
+    await fc.assert(fc.asyncProperty(arb, (c) => run(c, false)), { numRuns: 100 });
+  });
+});
+
+afterAll(() => {
+  agent.destroy();
+});
