@@ -80,7 +80,7 @@ async function main() {
     const rows: [string, string, string][] = [
       ['throughput, toolbar disabled / none', fixed(median(ratios.disabled)), '≥ 0.99'],
       ['throughput, toolbar enabled / none', fixed(median(ratios.enabled)), '≥ 0.90'],
-      ['per-query capture cost (µs, stack included)', fixed(capture.perQueryMicros, 1), ''],
+      ['per-query capture cost, one statement in a loop (µs, sampled stack included)', fixed(capture.perQueryMicros, 1), ''],
       ['  of which raw stack capture (µs)', fixed(capture.stackMicros, 1), ''],
       ['frames built from it when stored (µs per query)', fixed(capture.buildMicros, 1), ''],
       ['fingerprint, uncached (queries/s)', Math.round(fingerprints.uncachedPerSecond).toLocaleString('en'), '≥ 300,000'],
