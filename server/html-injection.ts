@@ -1,11 +1,13 @@
 /**
  * HTML injection, the I/O part: wraps one response's write/end the way expressjs/compression
- * does, decides once when headers are written, buffers HTML and splices the launcher in at end.
+ * does, decides once when headers are written, streams HTML through while holding back only what
+ * may contain the last `</body>`, and splices the launcher in at end.
  * Whatever happens inside, the host's response completes with its own bytes at worst.
  */
 import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
 import onHeaders from 'on-headers';
 import { injectionSkipReason, insertBeforeBodyClose } from './inject.js';
+import { findBodyClose, MAX_PARTIAL, partialBodyCloseLength, startsWithUtf16Bom } from './body-close-scanner.js';
 
 /** Options of {@link interceptHtml}. */
 export interface InterceptHtmlOptions {
@@ -23,6 +25,13 @@ type Callback = (error?: Error | null) => void;
 type Mode = 'undecided' | 'pass' | 'buffer';
 // Validators describe the unmodified body; kept so they can be restored if it stays unmodified.
 const VALIDATORS = ['etag', 'last-modified'] as const;
+const EMPTY = Buffer.alloc(0);
+
+/** `a` then `b`, copying only when both hold bytes. */
+function join(a: Buffer, b: Buffer): Buffer {
+  if (a.length === 0) return b;
+  return b.length === 0 ? a : Buffer.concat([a, b]);
+}
 
 function headerText(value: OutgoingHttpHeader | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -50,10 +59,13 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer | null {
  * Wraps `res.write`/`res.end` so that an HTML response gets `options.snippet()` inserted before
  * its last `</body>`. Call it once per request, before the app handles the request.
  *
- * HTML is buffered (up to `maxBytes`) and Content-Length, ETag and Last-Modified are dropped
+ * Written HTML goes out at once, except a possibly split `</body` prefix (≤ 5 bytes) and, from the
+ * first `</body` on, everything up to end, where the tag goes before the last one. A body over
+ * `maxBytes` in all is left byte-identical. Content-Length, ETag and Last-Modified are dropped
  * because they describe the body before injection; Content-Length is set again when the whole
  * body arrives before the headers are written (`res.send`, `res.end(body)`), else the response
- * goes chunked. Anything else (JSON, HEAD, 204/304, ranges, encoded bodies) passes through.
+ * goes chunked. Anything else (JSON, HEAD, 204/304, ranges, encoded bodies, a UTF-16 byte order
+ * mark) passes through.
  *
  * @example
  * app.use((req, res, next) => {
@@ -67,7 +79,11 @@ export function interceptHtml(req: IncomingMessage, res: ServerResponse, options
   const originalEnd = res.end as (...args: unknown[]) => ServerResponse;
   let mode: Mode = 'undecided';
   let ended = false;
-  let chunks: Buffer[] = [];
+  // What is held back: at most a split `</body` prefix, or everything from the first `</body` on.
+  let held: Buffer[] = [];
+  let holdAll = false;
+  let written = 0;
+  // Every byte of the body so far, held or written: a body over maxBytes is left byte-identical.
   let size = 0;
   const removed = new Map<string, OutgoingHttpHeader>();
 
@@ -104,12 +120,40 @@ export function interceptHtml(req: IncomingMessage, res: ServerResponse, options
     }
   }
 
-  /** Stops buffering for good: what was held goes out as it came. */
+  /** Stops holding for good: what was held goes out as it came. */
   function release(): boolean {
     mode = 'pass';
-    const held = chunks;
-    chunks = [];
-    return held.length > 0 ? originalWrite.call(res, Buffer.concat(held)) : true;
+    const data = held;
+    held = [];
+    return data.length > 0 ? originalWrite.call(res, Buffer.concat(data)) : true;
+  }
+
+  /**
+   * Takes a chunk in: returns what may go out now, or null when the page must pass through
+   * untouched (UTF-16 byte order mark). State changes only after everything that may throw.
+   */
+  function accept(buffer: Buffer): Buffer | null {
+    if (holdAll) {
+      held.push(buffer);
+      return EMPTY;
+    }
+    const tail = held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held); // ≤ 5 bytes
+    if (written === 0 && tail.length + buffer.length < 2) {
+      held = [Buffer.concat([tail, buffer])];
+      return EMPTY;
+    }
+    if (written === 0 && startsWithUtf16Bom(Buffer.concat([tail, buffer.subarray(0, 2)]))) return null;
+    // A short chunk is joined to the tail (a few bytes); a long one is never copied when no tail.
+    const joined = tail.length > 0 && buffer.length < 2 * MAX_PARTIAL ? Buffer.concat([tail, buffer]) : null;
+    const [head, rest] = joined ? [EMPTY, joined] : [tail, buffer];
+    const at = findBodyClose(head, rest);
+    const cut = at >= 0 ? at : head.length + rest.length - partialBodyCloseLength(rest);
+    const out = cut <= head.length ? head.subarray(0, cut) : join(head, rest.subarray(0, cut - head.length));
+    const keep = cut < head.length ? [head.subarray(cut), rest] : [rest.subarray(cut - head.length)];
+    held = keep.filter((part) => part.length > 0);
+    holdAll = at >= 0;
+    written += out.length;
+    return out;
   }
 
   function write(this: ServerResponse, ...args: unknown[]): boolean {
@@ -121,7 +165,7 @@ export function interceptHtml(req: IncomingMessage, res: ServerResponse, options
       if (mode === 'buffer') release();
       return originalWrite.apply(res, args);
     }
-    // The decision must exist before the first chunk is buffered, and it is taken at writeHead.
+    // The decision must exist before the first chunk is held, and it is taken at writeHead.
     if (!res.headersSent) (res as ServerResponse & { _implicitHeader(): void })._implicitHeader();
     if (mode !== 'buffer') return originalWrite.apply(res, args);
 
@@ -130,16 +174,27 @@ export function interceptHtml(req: IncomingMessage, res: ServerResponse, options
       release();
       return originalWrite.apply(res, args);
     }
-    chunks.push(buffer);
+    let out: Buffer | null = null;
+    try {
+      out = accept(buffer);
+      if (out === null) skip('UTF-16 byte order mark');
+    } catch (error) {
+      options.onError(error);
+    }
+    if (out === null) {
+      release();
+      return originalWrite.apply(res, args);
+    }
     size += buffer.length;
+    if (out.length > 0) return originalWrite.call(res, out, callback);
     if (callback) process.nextTick(callback);
-    return true;
+    return !res.writableNeedDrain;
   }
 
   function end(this: ServerResponse, ...args: unknown[]): ServerResponse {
     if (ended) return originalEnd.apply(res, args);
     const { chunk, encoding, callback } = splitArgs(args);
-    const last = chunk === undefined || chunk === null ? Buffer.alloc(0) : toBuffer(chunk, encoding);
+    const last = chunk === undefined || chunk === null ? EMPTY : toBuffer(chunk, encoding);
     if (last === null) {
       if (mode === 'buffer') release();
       return originalEnd.apply(res, args);
@@ -151,10 +206,9 @@ export function interceptHtml(req: IncomingMessage, res: ServerResponse, options
     }
 
     ended = true;
-    chunks.push(last);
     size += last.length;
-    const original = Buffer.concat(chunks);
-    chunks = [];
+    const original = held.length === 0 ? last : Buffer.concat([...held, last]);
+    held = [];
 
     const body = size > options.maxBytes ? tooLarge(original) : injected(original);
     if (!res.headersSent) {
@@ -170,11 +224,13 @@ export function interceptHtml(req: IncomingMessage, res: ServerResponse, options
     return original;
   }
 
+  /** The held part with the tag; when the page started earlier, from its first `</body` on. */
   function injected(original: Buffer): Buffer {
     try {
-      const result = insertBeforeBodyClose(original, options.snippet());
+      const from = written === 0 ? 0 : findBodyClose(EMPTY, original);
+      const result = from < 0 ? null : insertBeforeBodyClose(original.subarray(from), options.snippet());
       if (result === null) skip('no </body>');
-      return result ?? original;
+      return result === null ? original : join(original.subarray(0, from), result);
     } catch (error) {
       options.onError(error);
       return original;

@@ -3,6 +3,8 @@
  * response may be touched at all. No I/O here, so every rule is a row in a table of tests.
  */
 
+import { startsWithUtf16Bom } from './body-close-scanner.js';
+
 // `</body>` with optional HTML whitespace before `>`; the parser accepts `</body >` and `</BODY\n>`.
 const BODY_CLOSE = /<\/body[\t\n\f\r ]*>/gi;
 
@@ -11,15 +13,17 @@ const BODY_CLOSE = /<\/body[\t\n\f\r ]*>/gi;
  *
  * The search runs on a latin1 view, where one character is one byte, so the index found is a byte
  * offset that is valid for UTF-8, latin1, windows-1252 and every other ASCII-compatible charset:
- * multibyte sequences never contain the ASCII bytes of `</body>`. UTF-16 pages never match, and
- * are left alone. The last `</body>` wins, as in django-debug-toolbar, because earlier ones are
- * usually inside comments, scripts or templates of templates.
+ * multibyte sequences never contain the ASCII bytes of `</body>`. UTF-16 pages rarely match, and
+ * one starting with a UTF-16 byte order mark never gets the tag (null), whatever its bytes hold.
+ * The last `</body>` wins, as in django-debug-toolbar, because earlier ones are usually inside
+ * comments, scripts or templates of templates.
  *
  * @example
  * insertBeforeBodyClose(Buffer.from('<body>hi</body>'), '<script></script>')
  * // → Buffer '<body>hi<script></script></body>'
  */
 export function insertBeforeBodyClose(body: Buffer, snippet: string): Buffer | null {
+  if (startsWithUtf16Bom(body)) return null;
   const view = body.toString('latin1');
   let index = -1;
   BODY_CLOSE.lastIndex = 0;
