@@ -12,7 +12,11 @@ import http from 'node:http';
 import { debugToolbar } from '../server/index.js';
 import { listen } from './support/http.js';
 
-type Mode = 'send' | 'end' | 'write';
+/**
+ * How the app writes: res.send(string); res.end(Buffer); Buffers by res.write then res.end();
+ * Buffers by res.write, the last one by res.end(chunk); strings by res.write(string, 'utf8').
+ */
+type Mode = 'send' | 'end' | 'write' | 'write-end' | 'strings';
 
 interface Case {
   mode: Mode;
@@ -59,6 +63,18 @@ function splitAt(bytes: Buffer, cuts: number[]): Buffer[] {
   return parts.filter((p) => p.length > 0);
 }
 
+/** Cuts a string at the code points nearest to the byte offsets (strings cannot split a character). */
+function splitText(text: string, cuts: number[]): string[] {
+  const chars = [...text];
+  const parts: string[] = [];
+  let from = 0;
+  for (const cut of [...cuts.map((c) => Math.min(c, chars.length)), chars.length]) {
+    if (cut > from) parts.push(chars.slice(from, cut).join(''));
+    from = Math.max(from, cut);
+  }
+  return parts;
+}
+
 interface Raw { status: number; headers: http.IncomingHttpHeaders; body: Buffer }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
@@ -93,10 +109,12 @@ function isUtf8(bytes: Buffer): boolean {
 }
 
 /**
- * Checks one response against what the app wrote. `injectable` says whether the toolbar must
- * inject when the document has a `</body>` (false for UTF-16, which must stay byte-identical).
+ * Checks one response against what the app wrote. `inject`: 'must' when the toolbar has to inject
+ * into a document with a `</body>`, 'never' when it has to leave it byte-identical (UTF-16), 'may'
+ * when either is right (over maxInjectBytes). In every case, injected means exactly one tag, placed
+ * before the last `</body`.
  */
-function checkResponse(response: Raw, original: Buffer, injectable: boolean): void {
+function checkResponse(response: Raw, original: Buffer, inject: 'must' | 'never' | 'may'): void {
   expect(response.status).toBe(200);
   const length = response.headers['content-length'];
   if (length !== undefined) expect(Number(length)).toBe(response.body.length);
@@ -104,26 +122,24 @@ function checkResponse(response: Raw, original: Buffer, injectable: boolean): vo
   const tags = [...response.body.toString('latin1').matchAll(TAG)].map((m) => m[0]);
   expect(tags.length).toBeLessThanOrEqual(1);
   const [tag] = tags;
-  const expected = tag === undefined ? null : expectedInjection(original, tag);
   const hasBodyClose = expectedInjection(original, '') !== null;
 
-  if (injectable && hasBodyClose) {
-    // Injected, exactly once, at the right place, for this very request.
-    expect(tag).toBeDefined();
-    expect(expected).not.toBeNull();
-    expect(response.body.equals(expected!)).toBe(true);
-    expect(tag).toContain(`data-request-id="${String(response.headers['x-debug-toolbar-id'])}"`);
-  } else {
-    expect(tag).toBeUndefined();
+  if (inject === 'must' && hasBodyClose) expect(tag).toBeDefined();
+  if (inject === 'never' || !hasBodyClose) expect(tag).toBeUndefined();
+  if (tag === undefined) {
     expect(response.body.equals(original)).toBe(true);
+  } else {
+    // Injected exactly once, at the right place, for this very request.
+    expect(response.body.equals(expectedInjection(original, tag)!)).toBe(true);
+    expect(tag).toContain(`data-request-id="${String(response.headers['x-debug-toolbar-id'])}"`);
   }
   if (isUtf8(original)) expect(isUtf8(response.body)).toBe(true);
   if (original.subarray(0, 3).equals(BOM)) expect(response.body.subarray(0, 3).equals(BOM)).toBe(true);
 }
 
-function buildApp(lib: typeof express, current: { value: Case | undefined }) {
+function buildApp(lib: typeof express, current: { value: Case | undefined }, maxInjectBytes?: number) {
   const app = lib();
-  app.use(debugToolbar({ enabled: true }));
+  app.use(debugToolbar({ enabled: true, ...(maxInjectBytes === undefined ? {} : { maxInjectBytes }) }));
   app.get('/doc', async (_req, res) => {
     const c = current.value!;
     res.setHeader('Content-Type', c.contentType);
@@ -136,11 +152,15 @@ function buildApp(lib: typeof express, current: { value: Case | undefined }) {
       res.end(c.bytes);
       return;
     }
-    for (const part of splitAt(c.bytes, c.cuts)) {
-      res.write(part);
+    const parts = c.mode === 'strings' ? splitText(c.text!, c.cuts) : splitAt(c.bytes, c.cuts);
+    const last = c.mode === 'write-end' ? parts.pop() : undefined;
+    for (const part of parts) {
+      if (typeof part === 'string') res.write(part, 'utf8');
+      else res.write(part);
       if (c.pauses) await new Promise((resolve) => setImmediate(resolve));
     }
-    res.end();
+    if (last === undefined) res.end();
+    else res.end(last);
   });
   return app;
 }
@@ -183,16 +203,16 @@ describe.each([
     await server.close();
   });
 
-  async function run(c: Case, injectable = true): Promise<void> {
+  async function run(c: Case, inject: 'must' | 'never' = 'must'): Promise<void> {
     current.value = c;
     const response = await rawGet(`${server.url}/doc`);
-    checkResponse(response, c.bytes, injectable);
+    checkResponse(response, c.bytes, inject);
   }
 
   it('UTF-8 pages sent with res.send, res.end(Buffer) and split res.write get the tag or stay byte-identical', async () => {
     const utf8 = (doc: string) => Buffer.from(doc, 'utf8');
     await fc.assert(
-      fc.asyncProperty(caseArb('text/html; charset=utf-8', utf8, ['send', 'end', 'write']), (c) => run(c)),
+      fc.asyncProperty(caseArb('text/html; charset=utf-8', utf8, ['send', 'end', 'write', 'write-end', 'strings']), (c) => run(c)),
       { numRuns: 150 },
     );
   });
@@ -204,7 +224,7 @@ describe.each([
       Buffer.from([...doc].map((ch) => (ch.charCodeAt(0) > 0x7f ? HIGH[ch.charCodeAt(0) % 3] : ch)).join(''), 'latin1');
     const arb = fc
       .constantFrom('text/html; charset=iso-8859-1', 'text/html; charset=windows-1252', 'text/html; charset="ISO-8859-1"')
-      .chain((type) => caseArb(type, latin1, ['end', 'write']));
+      .chain((type) => caseArb(type, latin1, ['end', 'write', 'write-end']));
     await fc.assert(fc.asyncProperty(arb, (c) => run(c)), { numRuns: 100 });
   });
 
@@ -212,8 +232,74 @@ describe.each([
     const utf16 = (doc: string) => Buffer.from(doc, 'utf16le');
     const arb = fc
       .constantFrom('text/html; charset=utf-16le', 'text/html; charset=UTF-16LE', 'text/html; charset="utf-16le"')
-      .chain((type) => caseArb(type, utf16, ['end', 'write']));
-    await fc.assert(fc.asyncProperty(arb, (c) => run(c, false)), { numRuns: 100 });
+      .chain((type) => caseArb(type, utf16, ['end', 'write', 'write-end']));
+    await fc.assert(fc.asyncProperty(arb, (c) => run(c, 'never')), { numRuns: 100 });
+  });
+});
+
+describe('random HTML around maxInjectBytes, and UTF-16 announced only by its BOM', () => {
+  const MAX = 100;
+  const current: { value: Case | undefined } = { value: undefined };
+  let server: Awaited<ReturnType<typeof listen>>;
+  let unlimited: Awaited<ReturnType<typeof listen>>;
+
+  beforeAll(async () => {
+    server = await listen(buildApp(express, current, MAX));
+    unlimited = await listen(buildApp(express, current));
+  });
+  afterAll(async () => {
+    await server.close();
+    await unlimited.close();
+  });
+
+  it('pages just under and over maxInjectBytes get the tag or stay byte-identical, never anything else', async () => {
+    const utf8 = (doc: string) => Buffer.from(doc, 'utf8');
+    let over = 0;
+    let under = 0;
+    await fc.assert(
+      fc.asyncProperty(caseArb('text/html; charset=utf-8', utf8, ['send', 'end', 'write', 'write-end', 'strings']), async (c) => {
+        current.value = c;
+        const response = await rawGet(`${server.url}/doc`);
+        if (c.bytes.length > MAX) over++;
+        else under++;
+        checkResponse(response, c.bytes, c.bytes.length > MAX ? 'may' : 'must');
+      }),
+      { numRuns: 150 },
+    );
+    // Both sides of the limit were exercised.
+    expect(over).toBeGreaterThan(10);
+    expect(under).toBeGreaterThan(10);
+  });
+
+  it('a UTF-16 page with a BOM stays byte-identical even labelled utf-8, though its bytes hold "</body>"', async () => {
+    // Browsers decode by the BOM whatever the label says. In UTF-16LE '⼼潢祤‾' is the bytes
+    // `</body> `, and in UTF-16BE '㰯扯摹㸠' is: an ASCII tag spliced there would garble the page.
+    const trap = { le: '⼼潢祤‾', be: '㰯扯摹㸠' };
+    const arb = fc
+      .record({
+        doc: docArb,
+        order: fc.constantFrom('le' as const, 'be' as const),
+        traps: fc.integer({ min: 1, max: 3 }),
+        type: fc.constantFrom('text/html', 'text/html; charset=utf-8'),
+        mode: fc.constantFrom<Mode>('end', 'write', 'write-end'),
+        pauses: fc.boolean(),
+      })
+      .chain((r) => {
+        const text = `\uFEFF${r.doc}${trap[r.order].repeat(r.traps)}</body></html>`;
+        const le = Buffer.from(text, 'utf16le');
+        const bytes = r.order === 'le' ? le : Buffer.from(le).swap16();
+        return cutsArb(bytes.length).map((cuts): Case => ({
+          mode: r.mode, contentType: r.type, bytes, cuts, pauses: r.pauses, declareLength: false,
+        }));
+      });
+    await fc.assert(
+      fc.asyncProperty(arb, async (c) => {
+        expect(expectedInjection(c.bytes, '')).not.toBeNull();
+        current.value = c;
+        checkResponse(await rawGet(`${unlimited.url}/doc`), c.bytes, 'never');
+      }),
+      { numRuns: 100 },
+    );
   });
 });
 
