@@ -30,7 +30,12 @@ interface Case {
   pauses: boolean;
   /** The app declares a Content-Length of the original body itself. */
   declareLength: boolean;
+  /** Headers passed to res.writeHead(200, headers) instead of res.setHeader. */
+  writeHead?: boolean;
 }
+
+/** Callbacks the app passed to write/end, and how many of them Node called. */
+interface Progress { passed: number; called: number; finished: Promise<void> }
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const TAG = /<script [^>]*\bdata-debug-toolbar\b[^>]*><\/script>/g;
@@ -137,32 +142,53 @@ function checkResponse(response: Raw, original: Buffer, inject: 'must' | 'never'
   if (original.subarray(0, 3).equals(BOM)) expect(response.body.subarray(0, 3).equals(BOM)).toBe(true);
 }
 
-function buildApp(lib: typeof express, current: { value: Case | undefined }, maxInjectBytes?: number) {
+function buildApp(lib: typeof express, current: { value: Case | undefined; progress?: Progress }, maxInjectBytes?: number) {
   const app = lib();
   app.use(debugToolbar({ enabled: true, ...(maxInjectBytes === undefined ? {} : { maxInjectBytes }) }));
   app.get('/doc', async (_req, res) => {
     const c = current.value!;
-    res.setHeader('Content-Type', c.contentType);
+    const progress: Progress = {
+      passed: 0,
+      called: 0,
+      finished: new Promise((resolve) => res.on('finish', () => resolve())),
+    };
+    current.progress = progress;
+    const callback = () => {
+      progress.passed++;
+      return () => { progress.called++; };
+    };
     if (c.mode === 'send') {
+      res.setHeader('Content-Type', c.contentType);
       res.send(c.text);
       return;
     }
-    if (c.declareLength) res.setHeader('Content-Length', c.bytes.length);
+    const headers: Record<string, string | number> = { 'Content-Type': c.contentType };
+    if (c.declareLength) headers['Content-Length'] = c.bytes.length;
+    if (c.writeHead) res.writeHead(200, headers);
+    else for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     if (c.mode === 'end') {
-      res.end(c.bytes);
+      res.end(c.bytes, callback());
       return;
     }
     const parts = c.mode === 'strings' ? splitText(c.text!, c.cuts) : splitAt(c.bytes, c.cuts);
     const last = c.mode === 'write-end' ? parts.pop() : undefined;
     for (const part of parts) {
-      if (typeof part === 'string') res.write(part, 'utf8');
-      else res.write(part);
+      if (typeof part === 'string') res.write(part, 'utf8', callback());
+      else res.write(part, callback());
       if (c.pauses) await new Promise((resolve) => setImmediate(resolve));
     }
-    if (last === undefined) res.end();
-    else res.end(last);
+    if (last === undefined) res.end(callback());
+    else res.end(last, callback());
   });
   return app;
+}
+
+/** Every callback the app gave res.write/res.end was called once the response finished. */
+async function checkCallbacks(current: { progress?: Progress }): Promise<void> {
+  const progress = current.progress!;
+  await progress.finished;
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(progress.called).toBe(progress.passed);
 }
 
 const caseArb = (contentType: string, encode: (doc: string) => Buffer, modes: Mode[]) =>
@@ -173,7 +199,7 @@ const caseArb = (contentType: string, encode: (doc: string) => Buffer, modes: Mo
       mode: fc.constantFrom(...modes),
       pauses: fc.boolean(),
       declareLength: fc.boolean(),
-      seed: fc.integer(),
+      writeHead: fc.boolean(),
     })
     .chain((r) => {
       const text = (r.bom ? '\uFEFF' : '') + r.doc;
@@ -186,6 +212,7 @@ const caseArb = (contentType: string, encode: (doc: string) => Buffer, modes: Mo
         cuts,
         pauses: r.pauses,
         declareLength: r.declareLength,
+        writeHead: r.writeHead,
       }));
     });
 
@@ -193,7 +220,7 @@ describe.each([
   ['Express 5', express],
   ['Express 4', express4],
 ])('random HTML through the toolbar (%s)', (_name, lib) => {
-  const current: { value: Case | undefined } = { value: undefined };
+  const current: { value: Case | undefined; progress?: Progress } = { value: undefined };
   let server: Awaited<ReturnType<typeof listen>>;
 
   beforeAll(async () => {
@@ -207,6 +234,7 @@ describe.each([
     current.value = c;
     const response = await rawGet(`${server.url}/doc`);
     checkResponse(response, c.bytes, inject);
+    await checkCallbacks(current);
   }
 
   it('UTF-8 pages sent with res.send, res.end(Buffer) and split res.write get the tag or stay byte-identical', async () => {
@@ -239,7 +267,7 @@ describe.each([
 
 describe('random HTML around maxInjectBytes, and UTF-16 announced only by its BOM', () => {
   const MAX = 100;
-  const current: { value: Case | undefined } = { value: undefined };
+  const current: { value: Case | undefined; progress?: Progress } = { value: undefined };
   let server: Awaited<ReturnType<typeof listen>>;
   let unlimited: Awaited<ReturnType<typeof listen>>;
 
@@ -263,6 +291,7 @@ describe('random HTML around maxInjectBytes, and UTF-16 announced only by its BO
         if (c.bytes.length > MAX) over++;
         else under++;
         checkResponse(response, c.bytes, c.bytes.length > MAX ? 'may' : 'must');
+        await checkCallbacks(current);
       }),
       { numRuns: 150 },
     );
@@ -297,6 +326,7 @@ describe('random HTML around maxInjectBytes, and UTF-16 announced only by its BO
         expect(expectedInjection(c.bytes, '')).not.toBeNull();
         current.value = c;
         checkResponse(await rawGet(`${unlimited.url}/doc`), c.bytes, 'never');
+        await checkCallbacks(current);
       }),
       { numRuns: 100 },
     );
