@@ -17,10 +17,17 @@ import { listen } from './support/http.js';
 
 interface Raw { status: number; headers: http.IncomingHttpHeaders; body: Buffer; arrivals: { at: number; size: number }[] }
 
-/** Raw bytes with the time each piece arrived, on the same clock as the app's writes. */
-function rawGet(url: string, accept = 'text/html,*/*'): Promise<Raw> {
+/**
+ * Raw bytes with the time each piece arrived, on the same clock as the app's writes. With
+ * `stallMs`, the client reads nothing for that long first, so the server meets backpressure.
+ */
+function rawGet(url: string, accept = 'text/html,*/*', stallMs = 0): Promise<Raw> {
   return new Promise((resolve, reject) => {
     http.get(url, { headers: { accept } }, (res) => {
+      if (stallMs > 0) {
+        res.pause();
+        setTimeout(() => res.resume(), stallMs);
+      }
       const parts: Buffer[] = [];
       const arrivals: Raw['arrivals'] = [];
       let size = 0;
@@ -54,6 +61,9 @@ let binary: Buffer;
 let binaryPath = '';
 let bigHtml: Buffer;
 let smallHtml: Buffer;
+let largeHtml: Buffer;
+let streamHtml: Buffer;
+let largeHtmlPath = '';
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'edt-passthrough-'));
@@ -67,6 +77,14 @@ beforeAll(() => {
   smallHtml = Buffer.from('<!doctype html><html><body><p>small é</p></body></html>');
   writeFileSync(join(dir, 'big.html'), bigHtml);
   writeFileSync(join(dir, 'small.html'), smallHtml);
+  // 3 MB of HTML, under the default maxInjectBytes, with a decoy </body> near the start: from there
+  // on a streaming toolbar has to hold the page back until it knows which </body> is the last.
+  const para = '<p>Ünïcödé 中文 😀 paragraph</p>\n';
+  largeHtml = Buffer.from(`<!doctype html><html><body><!-- </BODY> -->${para.repeat(Math.ceil(3_000_000 / Buffer.byteLength(para)))}</body></html>`);
+  // The same without the decoy: it can go out as it is written, so its writer meets backpressure.
+  streamHtml = Buffer.from(largeHtml.toString('utf8').replace('<!-- </BODY> -->', ''));
+  largeHtmlPath = join(dir, 'large.html');
+  writeFileSync(largeHtmlPath, largeHtml);
 });
 
 afterAll(() => {
@@ -78,7 +96,9 @@ describe.each([
   ['Express 4', express4],
 ])('pass-through (%s)', (_name, lib) => {
   let server: Awaited<ReturnType<typeof listen>>;
+  let largeServer: Awaited<ReturnType<typeof listen>>;
   let writeTimes: number[] = [];
+  let drainWaits = 0;
 
   beforeAll(async () => {
     const app = lib();
@@ -107,9 +127,27 @@ describe.each([
       res.end();
     });
     server = await listen(app);
+
+    // The default maxInjectBytes (5 MB), for pages that must get the tag.
+    const large = lib();
+    large.use(debugToolbar({ enabled: true }));
+    large.get('/large-file', (_req, res) => { res.sendFile(largeHtmlPath); });
+    large.get('/large-drain', async (_req, res) => {
+      res.type('html');
+      drainWaits = 0;
+      for (let at = 0; at < streamHtml.length; at += 16 * 1024) {
+        if (!res.write(streamHtml.subarray(at, at + 16 * 1024))) {
+          drainWaits++;
+          await new Promise((resolve) => res.once('drain', resolve));
+        }
+      }
+      res.end();
+    });
+    largeServer = await listen(large);
   });
   afterAll(async () => {
     await server.close();
+    await largeServer.close();
   });
 
   it('server-sent events reach the client as they are written, untouched', async () => {
@@ -155,6 +193,24 @@ describe.each([
     expect(response.body.toString('utf8')).toBe(smallHtml.toString('utf8').replace('</body>', `${tag}</body>`));
     const length = response.headers['content-length'];
     if (length !== undefined) expect(Number(length)).toBe(response.body.length);
+  });
+
+  it.each([
+    ['res.sendFile', '/large-file'],
+    ['res.write honouring drain', '/large-drain'],
+  ])('a 3 MB page by %s to a client that stalls completes, with the tag before its last </body>', async (_label, path) => {
+    const response = await rawGet(`${largeServer.url}${path}`, 'text/html', 300);
+    expect(response.status).toBe(200);
+    const length = response.headers['content-length'];
+    if (length !== undefined) expect(Number(length)).toBe(response.body.length);
+    const text = response.body.toString('utf8');
+    const tag = TAG.exec(text)?.[0];
+    expect(tag).toBeDefined();
+    const original = (path === '/large-drain' ? streamHtml : largeHtml).toString('utf8');
+    const last = original.lastIndexOf('</body>');
+    expect(text === original.slice(0, last) + tag! + original.slice(last)).toBe(true);
+    // The app really met backpressure, and 'drain' came every time it waited.
+    if (path === '/large-drain') expect(drainWaits).toBeGreaterThan(0);
   });
 
   it('a JSON response written in chunks is untouched', async () => {
