@@ -9,7 +9,8 @@ import express from 'express';
 import express4 from 'express4';
 import compression from 'compression';
 import http from 'node:http';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, createGunzip, gunzipSync } from 'node:zlib';
+import { performance } from 'node:perf_hooks';
 import { debugToolbar } from '../server/index.js';
 import { listen } from './support/http.js';
 
@@ -36,6 +37,24 @@ function rawGet(url: string, acceptEncoding: string): Promise<Raw> {
   });
 }
 
+/** Reads gzip-compressed server-sent events, noting when the first event could be decoded. */
+function readEvents(url: string): Promise<{ headers: http.IncomingHttpHeaders; text: string; firstAt: number; endAt: number }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers: { accept: 'text/event-stream', 'accept-encoding': 'gzip' } }, (res) => {
+      const gunzip = createGunzip();
+      let text = '';
+      let firstAt = 0;
+      gunzip.on('data', (part: Buffer) => {
+        text += part.toString('utf8');
+        if (!firstAt && text.includes('\n\n')) firstAt = performance.now();
+      });
+      gunzip.on('end', () => resolve({ headers: res.headers, text, firstAt, endAt: performance.now() }));
+      gunzip.on('error', reject);
+      res.pipe(gunzip);
+    }).on('error', reject);
+  });
+}
+
 function decode(response: Raw): Buffer {
   const length = response.headers['content-length'];
   if (length !== undefined) expect(Number(length)).toBe(response.body.length);
@@ -56,7 +75,20 @@ function expectInjected(decoded: Buffer, requestId: string | string[] | undefine
   expect(decoded.equals(Buffer.from(PAGE.slice(0, last) + tags[0] + PAGE.slice(last), 'utf8'))).toBe(true);
 }
 
+const EVENTS = ['data: 1 é\n\n', 'data: 2 </body>\n\n', 'data: 3 中\n\n'];
+
 function routes(app: express.Express): void {
+  // Server-sent events through compression: each event is pushed out with compression's res.flush().
+  app.get('/events', async (_req, res) => {
+    res.setHeader('Content-Type', 'text/event-stream');
+    res.setHeader('Cache-Control', 'no-cache');
+    for (const [i, event] of EVENTS.entries()) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 150));
+      res.write(event);
+      res.flush();
+    }
+    res.end();
+  });
   app.get('/send', (_req, res) => { res.type('html').send(PAGE); });
   app.get('/stream', async (_req, res) => {
     res.type('html');
@@ -106,6 +138,15 @@ describe.each([
     expect(response.headers['content-encoding']).toBe(encoding);
     expectInjected(decode(response), response.headers['x-debug-toolbar-id']);
   });
+
+  it('server-sent events are compressed, flushed one by one and untouched', async () => {
+    const events = await readEvents(`${server.url}/events`);
+    expect(events.headers['content-encoding']).toBe('gzip');
+    expect(events.text).toBe(EVENTS.join(''));
+    // The first event was readable while the app still had 300 ms of events to write.
+    expect(events.firstAt).toBeGreaterThan(0);
+    expect(events.endAt - events.firstAt).toBeGreaterThanOrEqual(200);
+  });
 });
 
 describe('compression mounted after the toolbar', () => {
@@ -133,5 +174,13 @@ describe('compression mounted after the toolbar', () => {
     // Still recorded, just not injected.
     expect(response.headers['x-debug-toolbar-id']).toBeTruthy();
     expect(decode(response).equals(PAGE_BYTES)).toBe(true);
+  });
+
+  it('server-sent events are compressed, flushed one by one and untouched', async () => {
+    const events = await readEvents(`${server.url}/events`);
+    expect(events.headers['content-encoding']).toBe('gzip');
+    expect(events.text).toBe(EVENTS.join(''));
+    expect(events.firstAt).toBeGreaterThan(0);
+    expect(events.endAt - events.firstAt).toBeGreaterThanOrEqual(200);
   });
 });
