@@ -103,10 +103,11 @@ describe.each([
   beforeAll(async () => {
     const app = lib();
     app.use(debugToolbar({ enabled: true, maxInjectBytes: MAX_INJECT }));
-    app.get('/events', async (_req, res) => {
+    app.get('/events', async (req, res) => {
       res.setHeader('Content-Type', 'text/event-stream');
       res.setHeader('Cache-Control', 'no-cache');
-      res.flushHeaders();
+      // Without flushHeaders, the first write sends the headers.
+      if (req.query.noflush === undefined) res.flushHeaders();
       writeTimes = [];
       for (const [i, event] of EVENTS.entries()) {
         if (i > 0) await sleep(150);
@@ -150,8 +151,11 @@ describe.each([
     await largeServer.close();
   });
 
-  it('server-sent events reach the client as they are written, untouched', async () => {
-    const response = await rawGet(`${server.url}/events`, 'text/event-stream');
+  it.each([
+    ['after flushHeaders', '/events'],
+    ['without flushHeaders', '/events?noflush'],
+  ])('server-sent events (%s) reach the client as they are written, untouched', async (_label, path) => {
+    const response = await rawGet(`${server.url}${path}`, 'text/event-stream');
     expect(response.status).toBe(200);
     expect(response.body.equals(Buffer.from(EVENTS.join(''), 'utf8'))).toBe(true);
     const firstEventSize = Buffer.byteLength(EVENTS[0]!);
