@@ -21,9 +21,9 @@ interface Raw { status: number; headers: http.IncomingHttpHeaders; body: Buffer;
  * Raw bytes with the time each piece arrived, on the same clock as the app's writes. With
  * `stallMs`, the client reads nothing for that long first, so the server meets backpressure.
  */
-function rawGet(url: string, accept = 'text/html,*/*', stallMs = 0): Promise<Raw> {
+function rawGet(url: string, accept = 'text/html,*/*', stallMs = 0, extra: Record<string, string> = {}): Promise<Raw> {
   return new Promise((resolve, reject) => {
-    http.get(url, { headers: { accept } }, (res) => {
+    http.get(url, { headers: { accept, ...extra } }, (res) => {
       if (stallMs > 0) {
         res.pause();
         setTimeout(() => res.resume(), stallMs);
@@ -215,6 +215,14 @@ describe.each([
     expect(text === original.slice(0, last) + tag! + original.slice(last)).toBe(true);
     // The app really met backpressure, and 'drain' came every time it waited.
     if (path === '/large-drain') expect(drainWaits).toBeGreaterThan(0);
+  });
+
+  it('a range of an HTML page (206) is exactly those bytes', async () => {
+    const response = await rawGet(`${server.url}/static/small.html`, 'text/html', 0, { range: `bytes=10-${smallHtml.length - 1}` });
+    expect(response.status).toBe(206);
+    expect(response.headers['content-range']).toBe(`bytes 10-${smallHtml.length - 1}/${smallHtml.length}`);
+    expect(response.headers['content-length']).toBe(String(smallHtml.length - 10));
+    expect(response.body.equals(smallHtml.subarray(10))).toBe(true);
   });
 
   it('a JSON response written in chunks is untouched', async () => {
