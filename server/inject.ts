@@ -73,7 +73,7 @@ export interface LauncherTagOptions {
  * @example
  * launcherTag({ src: '/__toolbar/launcher.js', requestId: 'r1', mountPath: '/__toolbar',
  *   queryCount: 7, duplicateCount: 2, nPlusOneCount: 0 })
- * // → '<script type="module" src="/__toolbar/launcher.js" data-debug-toolbar data-request-id="r1"
+ * // → '<script type="module" src="/__toolbar/launcher.js" data-debug-toolbar="" data-request-id="r1"
  * //    data-mount-path="/__toolbar" data-query-count="7" data-duplicate-count="2"
  * //    data-n-plus-one-count="0"></script>'   (one line)
  */
@@ -81,7 +81,7 @@ export function launcherTag(opts: LauncherTagOptions): string {
   const attrs = [
     'type="module"',
     `src="${escapeAttribute(opts.src)}"`,
-    'data-debug-toolbar',
+    'data-debug-toolbar=""',
     `data-request-id="${escapeAttribute(opts.requestId)}"`,
     `data-mount-path="${escapeAttribute(opts.mountPath)}"`,
     `data-query-count="${escapeAttribute(String(opts.queryCount))}"`,

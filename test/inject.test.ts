@@ -64,7 +64,7 @@ describe('launcherTag', () => {
 
   it('has the exact shape, without nonce', () => {
     expect(launcherTag(base)).toBe(
-      '<script type="module" src="/__toolbar/launcher.js" data-debug-toolbar data-request-id="r-1" ' +
+      '<script type="module" src="/__toolbar/launcher.js" data-debug-toolbar="" data-request-id="r-1" ' +
       'data-mount-path="/__toolbar" data-query-count="7" data-duplicate-count="2" ' +
       'data-n-plus-one-count="0"></script>',
     );

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import express from 'express';
 import express4 from 'express4';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import { debugToolbar } from '../server/index.js';
 import { listen } from './support/http.js';
 
@@ -335,4 +336,34 @@ describe('random HTML around maxInjectBytes, and UTF-16 announced only by its BO
 
 afterAll(() => {
   agent.destroy();
+});
+
+describe('XHTML served as application/xhtml+xml', () => {
+  // jsdom is a devDependency without type declarations; its XML mode is a strict parser (saxes).
+  const { JSDOM } = createRequire(import.meta.url)('jsdom') as {
+    JSDOM: new (markup: string, options: { contentType: string }) => { window: { document: { querySelector(s: string): unknown } } };
+  };
+  const XHTML = '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head><title>é</title></head>' +
+    '<body><p>中 😀</p></body></html>';
+  let server: Awaited<ReturnType<typeof listen>>;
+
+  beforeAll(async () => {
+    const app = express();
+    app.use(debugToolbar({ enabled: true }));
+    app.get('/xhtml', (_req, res) => { res.type('application/xhtml+xml').send(XHTML); });
+    server = await listen(app);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('stays well-formed XML, so the browser still renders it', async () => {
+    expect(() => new JSDOM(XHTML, { contentType: 'application/xhtml+xml' })).not.toThrow();
+    const response = await rawGet(`${server.url}/xhtml`);
+    const original = Buffer.from(XHTML, 'utf8');
+    // Injected or not, the usual rules hold...
+    checkResponse(response, original, 'may');
+    // ...and an XML parser, like a browser's for this type, still accepts the page.
+    expect(() => new JSDOM(response.body.toString('utf8'), { contentType: 'application/xhtml+xml' })).not.toThrow();
+  });
 });
