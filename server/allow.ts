@@ -1,9 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 
-const isLoopbackAddress = (address: string) =>
-  address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+/** A loopback IP literal, exactly: `127.x.y.z`, `::1`, `::ffff:127.x.y.z`. */
+const LOOPBACK_IP = /^(?:127(?:\.\d{1,3}){3}|::1|::ffff:127(?:\.\d{1,3}){3})$/i;
 
-/** `localhost`, `app.localhost`, `127.0.0.1`, `[::1]`, with or without a port. */
+const isLoopbackAddress = (address: string) => LOOPBACK_IP.test(address);
+
+/**
+ * `localhost`, `app.localhost`, `127.0.0.1`, `[::1]`, with or without a port. Never a name that
+ * merely starts like a loopback address (`127.attacker.example`): its DNS can point anywhere.
+ */
 function isLoopbackHost(host: string): boolean {
   const hostname = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
   const name = hostname.toLowerCase();

@@ -138,6 +138,12 @@ describe.each([
         await expectAbsent(withToolbar.url, without.url, { host: 'evil.example' });
         await expectAbsent(withToolbar.url, without.url, { host: 'localhost.evil.example:80' });
         await expectAbsent(withToolbar.url, without.url, { 'x-forwarded-host': 'evil.example' });
+        // Names that only start like a loopback address resolve wherever their owner says.
+        await expectAbsent(withToolbar.url, without.url, { host: '127.attacker.example:3000' });
+        await expectAbsent(withToolbar.url, without.url, { host: '127.0.0.1.nip.io:3000' });
+        await expectAbsent(withToolbar.url, without.url, { 'x-forwarded-host': '127.evil.example' });
+        const loopbackLiteral = await send(`${withToolbar.url}/`, { headers: { host: '127.0.0.2:3000' } });
+        expect(loopbackLiteral.headers['x-debug-toolbar-id']).toBeDefined();
         const local = await send(`${withToolbar.url}/`);
         expect(local.headers['x-debug-toolbar-id']).toBeDefined();
       } finally {
