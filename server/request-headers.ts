@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HeaderField } from './types.js';
-import { REDACTED, type NameMatcher } from './panels/timeline/redact.js';
+import { REDACTED, redactUrl, type NameMatcher } from './panels/timeline/redact.js';
 
 /*
  * The headers a stored request keeps, for the Request panel: in order, as written, with the
@@ -58,6 +58,11 @@ export function redactHeader(name: string, value: string, isSecret: NameMatcher)
     case 'set-cookie': return redactSetCookie(value);
     case 'authorization':
     case 'proxy-authorization': return redactAuthorization(value);
+    // URLs carry tokens in their query strings as the request's own URL does (a reset link as
+    // Referer, an OAuth callback as Location).
+    case 'referer':
+    case 'location':
+    case 'content-location': return redactUrl(value, isSecret);
   }
   if (isSecret(name)) return REDACTED;
   return value.length > MAX_VALUE ? `${value.slice(0, MAX_VALUE)}… [${value.length - MAX_VALUE} more characters]` : value;

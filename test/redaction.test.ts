@@ -72,6 +72,10 @@ describe.each([
       res.setHeader('X-Auth-Token', TOKEN);
       res.json({ found: Boolean(user) });
     });
+    app.get('/oauth', (_req, res) => {
+      res.setHeader('Content-Location', `/doc?token=${TOKEN}`);
+      res.redirect(`/cb?access_token=${TOKEN}&state=ok`);
+    });
     server = await listen(app);
   });
   afterAll(async () => {
@@ -108,6 +112,20 @@ describe.each([
     expect(response).toContainEqual(['X-Auth-Token', '[redacted]']);
     expect(response).toContainEqual(['Content-Type', 'application/json; charset=utf-8']);
     expect(detail.queries[0].params).toEqual(['a@b.test', '[redacted]']);
+  });
+
+  it('redacts tokens in URL-valued headers (Referer, Location, Content-Location) as in the recorded URL', async () => {
+    const response = await fetch(`${server.url}/oauth`, { redirect: 'manual', headers: { referer: `http://127.0.0.1/reset?token=${TOKEN}&step=2` } });
+    expect(response.status).toBe(302);
+    const id = response.headers.get('x-debug-toolbar-id')!;
+    const detail = await waitForRecord(server.url, id);
+    const raw = await (await fetch(`${server.url}/__toolbar/api/requests/${id}`)).text();
+    expectNoSecret(raw);
+    const request = Object.fromEntries((detail.requestHeaders ?? []).map((h) => [h.name.toLowerCase(), h.value]));
+    expect(request.referer).toBe('http://127.0.0.1/reset?token=[redacted]&step=2');
+    const answer = Object.fromEntries((detail.responseHeaders ?? []).map((h) => [h.name.toLowerCase(), h.value]));
+    expect(answer.location).toBe('/cb?access_token=[redacted]&state=ok');
+    expect(answer['content-location']).toBe('/doc?token=[redacted]');
   });
 
   it('EXPLAIN of a redacted query still shows the plan; SQLite has no ANALYZE to refuse', async () => {
