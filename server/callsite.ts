@@ -130,6 +130,23 @@ export function captureFramesLazily(skipAbove: (...args: any[]) => unknown = cap
   };
 }
 
+/**
+ * Where in the user's code `skipAbove` was called from, as `file:line:column`, or null when its
+ * caller is a library (an ORM) or Node. One frame deep, so a fraction of a full capture's cost:
+ * it tells whether a repeated statement still comes from the same line.
+ *
+ * @example
+ * userCallerPosition(patchedGet) // '/app/routes/posts.js:12:30'
+ */
+export function userCallerPosition(skipAbove: (...args: any[]) => unknown): string | null {
+  const [site] = captureCallSites(skipAbove, 1);
+  const fileName = site?.getFileName();
+  if (!fileName) return null;
+  const file = toPath(fileName);
+  if (!isUserPath(file) || file.startsWith(TOOLBAR_DIR)) return null;
+  return `${file}:${site.getLineNumber()}:${site.getColumnNumber()}`;
+}
+
 function keepFrames(sites: V8CallSite[]): RawFrame[] {
   const frames: RawFrame[] = [];
   let libraryFrames = 0;

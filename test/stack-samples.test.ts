@@ -32,16 +32,21 @@ describe('sampledFrames: one stack per new information, not per query', () => {
     const otherSpan = runFromLineA(samples, 's2', 'SELECT 1');
     const noSpan = runFromLineA(samples, undefined, 'SELECT 1');
     expect(samples.size).toBe(4);
-    expect(new Set([otherSql, otherSpan, noSpan, samples.get('s1\u0000SELECT 1')!.frames]).size).toBe(4);
+    const shared = [...samples].find(([key]) => key.startsWith('s1\u0000') && key.endsWith('\u0000SELECT 1'))![1].frames;
+    expect(new Set([otherSql, otherSpan, noSpan, shared]).size).toBe(4);
   });
 
-  it('a second call site of the same statement is captured again by the periodic re-capture', () => {
+  it('the same statement from another line is captured on its own, never given the first line\'s stack', () => {
     const samples: StackSamples = new Map();
-    let seventh = runFromLineA(samples, 's1', 'SELECT 1');
-    for (let i = 1; i < 7; i++) seventh = runFromLineA(samples, 's1', 'SELECT 1');
-    const eighth = runFromLineB(samples, 's1', 'SELECT 1');
-    // The frame that called each helper: two different lines of this test.
-    expect(eighth()[0].line).not.toBe(seventh()[0].line);
-    expect(eighth()[0].file).toBe(seventh()[0].file);
+    const first = [];
+    for (let i = 0; i < 5; i++) first.push(runFromLineA(samples, 's1', 'SELECT 1'));
+    const second = [];
+    for (let i = 0; i < 5; i++) second.push(runFromLineB(samples, 's1', 'SELECT 1'));
+    // The frame that called each helper: a different line of this test for each group.
+    const lines = (group: typeof first) => new Set(group.map((frames) => frames()[0].line));
+    expect(lines(first).size).toBe(1);
+    expect(lines(second).size).toBe(1);
+    expect([...lines(second)][0]).not.toBe([...lines(first)][0]);
+    expect(samples.size).toBe(2);
   });
 });
