@@ -38,9 +38,9 @@ describe('sampledFrames: one stack per new information, not per query', () => {
 
   it('the same statement from another line is captured on its own, never given the first line\'s stack', () => {
     const samples: StackSamples = new Map();
-    const first = [];
+    const first: ReturnType<typeof runFromLineA>[] = [];
     for (let i = 0; i < 5; i++) first.push(runFromLineA(samples, 's1', 'SELECT 1'));
-    const second = [];
+    const second: ReturnType<typeof runFromLineB>[] = [];
     for (let i = 0; i < 5; i++) second.push(runFromLineB(samples, 's1', 'SELECT 1'));
     // The frame that called each helper: a different line of this test for each group.
     const lines = (group: typeof first) => new Set(group.map((frames) => frames()[0].line));
