@@ -56,7 +56,7 @@ function openRecord(req: IncomingMessage, options: ResolvedOptions): LiveRequest
 function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerResponse, options: ResolvedOptions): StoredRequest {
   const contentType = res.getHeader('content-type');
   const status = res.headersSent ? res.statusCode : 0;
-  const location = redirectLocation(status, res.getHeader('location'), req.headers.host);
+  const location = redirectLocation(status, res.getHeader('location'), req.headers.host, options.isSecretName);
   return {
     id: live.id,
     method: live.method,

@@ -172,6 +172,22 @@ describe('the redactNames option', () => {
     expect(() => debugToolbar({ enabled: true, redactNames: redactNames as never })).toThrow(TypeError);
     expect(() => debugToolbar({ enabled: true, redactNames: redactNames as never })).toThrow(message);
   });
+
+  it('applies to a redirect\'s Location in the record, so the redirect still links to the request it led to', async () => {
+    const app = express();
+    app.use(debugToolbar({ redactNames: [...DEFAULT_REDACT_NAMES, 'ssn'] }));
+    app.get('/lookup', (_req, res) => res.redirect('/person?ssn=123-45-6789'));
+    app.get('/person', (_req, res) => res.json({}));
+    const server = await listen(app);
+    try {
+      const response = await fetch(`${server.url}/lookup`, { redirect: 'manual' });
+      const detail = await waitForRecord(server.url, response.headers.get('x-debug-toolbar-id')!);
+      expect(detail.location).toBe('/person?ssn=[redacted]');
+      expect(JSON.stringify(detail)).not.toContain('123-45-6789');
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 const pgUp = await postgresAvailable();
