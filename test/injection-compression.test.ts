@@ -124,7 +124,7 @@ describe.each([
     ['res.send', '/send', 'br'],
     ['streamed res.write', '/stream', 'gzip'],
     ['streamed res.write', '/stream', 'br'],
-  ])('%s: the %s response decompresses to the page with the tag', async (_how, path, encoding) => {
+  ])('%s (%s), %s: the response decompresses to the page with the tag', async (_how, path, encoding) => {
     const response = await rawGet(`${server.url}${path}`, encoding);
     expect(response.status).toBe(200);
     expect(response.headers['content-encoding']).toBe(encoding);
