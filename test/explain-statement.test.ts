@@ -110,7 +110,7 @@ describe('plain EXPLAIN', () => {
 
   it.each([
     ['SELECT 1; DROP TABLE x', /more than one statement/],
-    ['BEGIN', /cannot describe a BEGIN/],
+    ['BEGIN', /BEGIN \(transaction control\)/],
     ['DROP TABLE x', /cannot describe a DROP/],
     ['SET x = 1', /cannot describe a SET/],
   ])('refuses %s', (sql, reason) => {
@@ -130,5 +130,88 @@ describe('tokenize', () => {
     expect(tokenize('SELECT 1--1', 'mysql').map((t) => t.type)).toEqual(['word', 'number', 'punct', 'punct', 'number']);
     expect(tokenize('SELECT [a b] FROM t WHERE x = :name', 'sqlite').map((t) => t.type))
       .toEqual(['word', 'ident', 'word', 'word', 'word', 'word', 'punct', 'param']);
+  });
+});
+
+describe('reads each dialect as its server does (issue 16: a \\r ended a PostgreSQL comment the reader kept open)', () => {
+  const both = (sql: string, dialect: Dialect, lex?: Parameters<typeof checkStatement>[3]) =>
+    [checkStatement(sql, dialect, false, lex), checkStatement(sql, dialect, true, lex)];
+
+  it.each<[string, Dialect, RegExp]>([
+    ["SELECT id FROM items WHERE id = 1 -- by x --\r; COMMIT; DELETE FROM victim WHERE id <= 5", 'postgres', /more than one statement/],
+    ['SELECT 1 -- a\r\n; DELETE FROM t', 'postgres', /more than one statement/],
+    ['SELECT 1 /* a /* b */ ; */ ; DELETE FROM t', 'postgres', /more than one statement/],
+    ["SELECT E'\\''; DELETE FROM t; -- '", 'postgres', /more than one statement/],
+    ['SELECT $a$ $b$ ; $a$; DELETE FROM t', 'postgres', /more than one statement/],
+    ['SELECT 1 # x\n; DELETE FROM t', 'mysql', /more than one statement/],
+    ['SELECT 1 /* a /* b */ ; DELETE FROM t', 'mysql', /more than one statement/],
+    ['SELECT 1 -- a\n; DELETE FROM t', 'sqlite', /more than one statement/],
+  ])('refuses %j on %s', (sql, dialect, reason) => {
+    for (const check of both(sql, dialect)) expect(check.ok === false && check.reason).toMatch(reason);
+  });
+
+  it('in MySQL a \\r does not end a comment, so what follows it on the line stays a comment', () => {
+    expect(checkStatement('SELECT 1 -- x\r; DELETE FROM t', 'mysql', true)).toMatchObject({ ok: true, statement: 'SELECT 1 -- x\r; DELETE FROM t' });
+  });
+
+  it("reads strings with the connection's own settings (standard_conforming_strings, NO_BACKSLASH_ESCAPES, ANSI_QUOTES)", () => {
+    const text = "SELECT 'a\\'; COMMIT; DELETE FROM t; -- '";
+    // The default reading: one string, one statement.
+    expect(checkStatement(text, 'mysql', false)).toMatchObject({ ok: true });
+    // A server with NO_BACKSLASH_ESCAPES ends the string at the backslash: three statements.
+    expect(checkStatement(text, 'mysql', false, { backslashEscapes: false, ansiQuotes: false })).toMatchObject({ ok: false });
+    const pg = "SELECT 'a\\'; COMMIT; DELETE FROM t; -- '";
+    expect(checkStatement(pg, 'postgres', false)).toMatchObject({ ok: false });
+    expect(checkStatement("SELECT 'a\\' AS x", 'postgres', false, { backslashEscapes: true, ansiQuotes: true }).ok).toBe(false);
+    const ansi = 'SELECT "a\\"; DELETE FROM t; -- "';
+    expect(checkStatement(ansi, 'mysql', false).ok).toBe(true);
+    expect(checkStatement(ansi, 'mysql', false, { backslashEscapes: true, ansiQuotes: true }).ok).toBe(false);
+  });
+
+  it.each<[string, Dialect]>([
+    ['SELECT 1 WHERE true COMMIT', 'postgres'],
+    ['SELECT 1 FROM t ROLLBACK', 'postgres'],
+    ['SELECT 1 END', 'postgres'],
+    ['SELECT ABORT', 'postgres'],
+    ['SELECT 1 SAVEPOINT x', 'postgres'],
+    ['SELECT 1 RELEASE x', 'postgres'],
+    ['SELECT 1 PREPARE TRANSACTION', 'postgres'],
+    ['SELECT 1 SET TRANSACTION READ WRITE', 'postgres'],
+    ['SELECT 1 START TRANSACTION', 'mysql'],
+    ['SELECT 1 XA COMMIT', 'mysql'],
+    ['UPDATE t SET a = 1 COMMIT', 'postgres'],
+  ])('refuses transaction control anywhere, with or without ANALYZE: %s', (sql, dialect) => {
+    for (const check of both(sql, dialect)) expect(check.ok === false && check.reason).toMatch(/transaction control/);
+  });
+
+  it('keeps CASE … END, and transaction words inside strings, comments and quoted names', () => {
+    expect(checkStatement("SELECT CASE WHEN a THEN (CASE b WHEN 1 THEN 'x' END) ELSE 'commit' END AS c FROM t", 'postgres', true).ok).toBe(true);
+    expect(checkStatement('SELECT "commit", "end" FROM t /* rollback */ -- begin', 'postgres', true).ok).toBe(true);
+  });
+
+  it.each([
+    'SELECT "pg_sleep"(0.01)', 'SELECT "PG_SLEEP"(1)', 'SELECT pg_catalog."pg_sleep"(1)', 'SELECT "pg_advisory_lock"(42)',
+    "SELECT query_to_xml('select 1', true, true, '')", "SELECT \"query_to_xml\"('delete from t', true, true, '')",
+    "SELECT dblink_exec('x', 'delete from t')", 'SELECT pg_advisory_xact_lock_shared(1)', "SELECT lo_import('/etc/passwd')",
+    "SELECT cursor_to_xml('c', 1, true, true, '')", 'SELECT pg_stat_reset()', "SELECT pg_create_restore_point('x')",
+  ])('ANALYZE refuses side-effect functions by any spelling: %s', (sql) => {
+    const check = checkStatement(sql, 'postgres', true);
+    expect(check.ok === false && check.reason).toMatch(/side effects/);
+  });
+
+  it('ANALYZE refuses MySQL side-effect functions by quoted name', () => {
+    expect(checkStatement('SELECT `sleep`(1)', 'mysql', true)).toMatchObject({ ok: false });
+    expect(checkStatement('SELECT `GET_LOCK`(\'a\', 1)', 'mysql', true)).toMatchObject({ ok: false });
+  });
+
+  it.each<[string, Dialect]>([
+    ["SELECT 'abc", 'postgres'], ['SELECT "abc', 'postgres'], ['SELECT 1 /* open', 'postgres'], ['SELECT $x$ open', 'postgres'],
+    ['SELECT 1 /* a /* b */', 'postgres'], ['SELECT [abc', 'sqlite'], ['SELECT `abc', 'mysql'], ["SELECT 'a\\'", 'mysql'],
+  ])('refuses what it cannot read to the end: %s', (sql, dialect) => {
+    expect(checkStatement(sql, dialect, false)).toMatchObject({ ok: false, reason: expect.stringMatching(/unterminated/) });
+  });
+
+  it('refuses a NUL character', () => {
+    expect(checkStatement('SELECT 1\0; DELETE FROM t', 'postgres', false)).toMatchObject({ ok: false, reason: /NUL/ });
   });
 });

@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { currentContext, requestContext } from '../../../context.js';
 import { captureFramesLazily } from '../../../callsite.js';
 import { startQuery, type QueryHandle } from '../capture.js';
-import { registerExplainTarget, type ExplainTarget, type Rows } from '../explain/targets.js';
+import { registerExplainTarget } from '../explain/targets.js';
+import { mysql2Target, type Mysql2Connect } from '../explain/mysql2-target.js';
 import { ownerOf, patchMethod, reportHookError } from './patch.js';
 import type { DbInfo } from '../../../types.js';
 
@@ -24,13 +25,7 @@ interface CoreModule {
   Connection: { prototype: object };
   Pool: { prototype: object };
   PoolCluster?: new () => { of(pattern?: string): object };
-  createConnectionPromise?: (options: object) => Promise<PromiseConnection>;
-}
-
-interface PromiseConnection {
-  query(sql: string, params?: unknown[]): Promise<[unknown, unknown]>;
-  end(): Promise<void>;
-  connection?: { destroy(): void };
+  createConnectionPromise?: Mysql2Connect;
 }
 
 const nodeRequire = createRequire(import.meta.url);
@@ -126,35 +121,6 @@ function describe(args: any[]): { sql: unknown; params: unknown } {
   return { sql: undefined, params: undefined };
 }
 
-const EXPLAIN_SETTINGS = [
-  'host', 'port', 'socketPath', 'localAddress', 'user', 'password', 'password2', 'password3', 'passwordSha1',
-  'database', 'ssl', 'charsetNumber', 'connectTimeout', 'authPlugins', 'authSwitchHandler', 'insecureAuth',
-  'enableCleartextPlugin', 'timezone', 'supportBigNumbers', 'bigNumberStrings', 'decimalNumbers', 'dateStrings',
-];
-
-function explainTargetFor(core: CoreModule, config: ConnectionConfig): ExplainTarget {
-  // Only connection settings: no pool options, no multipleStatements, no custom stream.
-  const options: Record<string, unknown> = {};
-  for (const name of EXPLAIN_SETTINGS) if (config[name] !== undefined) options[name] = config[name];
-  return {
-    dialect: 'mysql',
-    withConnection(work) {
-      // Outside any request, so the toolbar never records its own EXPLAIN.
-      return requestContext.exit(async () => {
-        const connection = await core.createConnectionPromise!(options);
-        try {
-          return await work(async (sql, params) => {
-            const [rows] = await connection.query(sql, params ? [...params] : []);
-            return (Array.isArray(rows) ? rows : [rows]) as Rows;
-          });
-        } finally {
-          await connection.end().catch(() => connection.connection?.destroy());
-        }
-      });
-    },
-  };
-}
-
 function dbInfoFactory(core: CoreModule): (config: ConnectionConfig | undefined) => DbInfo {
   const cache = new WeakMap<object, DbInfo>();
   return (config) => {
@@ -166,7 +132,7 @@ function dbInfoFactory(core: CoreModule): (config: ConnectionConfig | undefined)
         const address = config.socketPath ?? `${config.host ?? 'localhost'}:${config.port ?? 3306}`;
         // Never the password: the key is shown to the UI and logged.
         const key = `mysql2:${config.user ?? ''}@${address}/${config.database ?? ''}`;
-        info.explainKey = registerExplainTarget(key, () => explainTargetFor(core, config));
+        info.explainKey = registerExplainTarget(key, () => mysql2Target(core.createConnectionPromise!, config));
       }
       cache.set(config, info);
     }

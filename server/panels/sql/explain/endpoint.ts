@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from '../../../store/store.js';
 import type { ExplainRequest, ExplainResponse } from '../../../types.js';
 import { toPlanNodes, planText } from './plan-node.js';
-import { runExplain } from './run.js';
+import { runExplain, StatementRefused, TransactionEscaped } from './run.js';
+import { ExplainBusy } from './limiter.js';
 import { checkStatement } from './statement.js';
 import { suggestFromPlan } from './suggestions.js';
 import { explainTarget } from './targets.js';
@@ -19,7 +20,7 @@ type Send = (res: ServerResponse, status: number, body: unknown) => void;
 
 /** A refusal with its status: everything before the database answers with one of these, never a 500. */
 class Refusal extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
     super(message);
   }
 }
@@ -115,8 +116,12 @@ async function explain(req: IncomingMessage, store: Store): Promise<ExplainRespo
   if (!check.ok) throw new Refusal(400, `cannot ${analyze ? 'EXPLAIN ANALYZE' : 'EXPLAIN'} this query: ${check.reason}`);
   let outcome;
   try {
-    outcome = await runExplain(target, check.statement, query.params, analyze);
+    outcome = await runExplain(target, query.sql, query.params, analyze);
   } catch (error) {
+    if (error instanceof ExplainBusy) throw new Refusal(429, error.message, { 'Retry-After': '1' });
+    if (error instanceof StatementRefused || error instanceof TransactionEscaped) {
+      throw new Refusal(400, `cannot ${analyze ? 'EXPLAIN ANALYZE' : 'EXPLAIN'} this query: ${error.message}`);
+    }
     const message = error instanceof Error ? error.message : String(error);
     // MariaDB (errno 1792) refuses even a plain EXPLAIN of a write inside START TRANSACTION READ ONLY.
     const hint = !check.readOnly && /READ ONLY transaction/i.test(message)
@@ -125,7 +130,7 @@ async function explain(req: IncomingMessage, store: Store): Promise<ExplainRespo
     throw new Refusal(502, `the database refused the EXPLAIN: ${message}${hint}${redacted}`);
   }
   const suggestions = suggestFromPlan({
-    dialect: target.dialect, flavor: outcome.flavor, nodes: outcome.nodes, sql: check.statement, tableRows: outcome.tableRows,
+    dialect: target.dialect, flavor: outcome.flavor, nodes: outcome.nodes, sql: outcome.statement, tableRows: outcome.tableRows,
   });
   return {
     dialect: target.dialect, plan: outcome.plan, text: planText(outcome.nodes), nodes: toPlanNodes(outcome.nodes),
@@ -137,8 +142,9 @@ async function explain(req: IncomingMessage, store: Store): Promise<ExplainRespo
  * `POST {mountPath}/api/explain` with `{ requestId, queryId, analyze? }`: 200 with an
  * {@link ExplainResponse}; 400 bad body or statement, 403 cross-origin or no `X-Debug-Toolbar: 1`,
  * 404 unknown request or query, 405 not POST, 413 body over 16 KB, 415 not JSON, 422 no EXPLAIN
- * target for the query's connection or ANALYZE of a query whose secrets were redacted, 502 the
- * database failed the EXPLAIN, 503 the store failed.
+ * target for the query's connection or ANALYZE of a query whose secrets were redacted, 429 the
+ * database already has its EXPLAIN connections busy (Retry-After), 502 the database failed the
+ * EXPLAIN, 503 the store failed.
  */
 export async function serveExplain(req: IncomingMessage, res: ServerResponse, store: Store, send: Send): Promise<void> {
   if (req.method !== 'POST') {
@@ -154,6 +160,7 @@ export async function serveExplain(req: IncomingMessage, res: ServerResponse, st
       res.setHeader('Connection', 'close');
       req.resume();
     }
+    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
     send(res, error.status, { error: error.message });
   }
 }

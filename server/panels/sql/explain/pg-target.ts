@@ -20,12 +20,14 @@ interface PgClientLike {
 
 interface PgExplainClient {
   connect(): Promise<void>;
-  query(sql: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  query(config: { text: string; values: unknown[]; queryMode: 'extended' }): Promise<{ rows: Record<string, unknown>[] }>;
   end(): Promise<void>;
 }
 
-/** An EXPLAIN must not hang the panel or hold locks for long. */
-const STATEMENT_TIMEOUT_MS = 30_000;
+/** An EXPLAIN must not hang the panel, wait on the app's locks, or hold a transaction open. */
+export const STATEMENT_TIMEOUT_MS = 30_000;
+export const LOCK_TIMEOUT_MS = 5_000;
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 const CONNECT_TIMEOUT_MS = 5_000;
 /** How the explain connections show up in pg_stat_activity. */
 export const EXPLAIN_APPLICATION_NAME = 'express-debug-toolbar explain';
@@ -41,12 +43,15 @@ function pgTarget(Client: PgClientLike['constructor'], settings: PgConnectionPar
     dialect: 'postgres',
     async withConnection(work) {
       const client = new Client({
-        ...settings, statement_timeout: STATEMENT_TIMEOUT_MS, connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        ...settings, statement_timeout: STATEMENT_TIMEOUT_MS, lock_timeout: LOCK_TIMEOUT_MS,
+        idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS, connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
         application_name: EXPLAIN_APPLICATION_NAME,
       });
       try {
         await client.connect();
-        return await work(async (sql, values) => (await client.query(sql, values ? [...values] : undefined)).rows);
+        // The extended protocol even without params: the simple one runs every statement in a
+        // text, and a COMMIT among them would end the read-only transaction.
+        return await work(async (sql, values) => (await client.query({ text: sql, values: values ? [...values] : [], queryMode: 'extended' })).rows);
       } finally {
         await client.end().catch(() => undefined);
       }

@@ -12,6 +12,8 @@ export interface Token {
   end: number;
   /** A MySQL `/*! … *\/` comment: the server runs what is inside. */
   executable?: boolean;
+  /** A string, quoted name or block comment that runs to the end of the text without closing. */
+  unterminated?: boolean;
 }
 
 const isWordStart = (c: string) => /[A-Za-z_\u0080-\uffff]/.test(c);
@@ -30,9 +32,12 @@ function skipQuoted(sql: string, start: number, quote: string, backslashEscapes:
     }
     i++;
   }
-  // Unterminated: swallow the rest, as the server would refuse it anyway.
-  return sql.length;
+  // Unterminated: swallow the rest; checkStatement refuses it (see UNTERMINATED).
+  return UNTERMINATED;
 }
+
+/** What the skip functions return for a token that never closes: past the end of any text. */
+const UNTERMINATED = Number.MAX_SAFE_INTEGER;
 
 /** PostgreSQL block comments nest; the others end at the first `*\/`. */
 function skipBlockComment(sql: string, start: number, nested: boolean): number {
@@ -48,7 +53,7 @@ function skipBlockComment(sql: string, start: number, nested: boolean): number {
     }
     i++;
   }
-  return sql.length;
+  return UNTERMINATED;
 }
 
 function unquote(text: string): string {
@@ -59,17 +64,50 @@ function unquote(text: string): string {
 }
 
 /**
+ * Session settings that change where a token ends. EXPLAIN reads them off its own connection
+ * before it reads the statement (explain/run.ts), so the text is read as that server reads it.
+ */
+export interface LexSettings {
+  /** PostgreSQL with `standard_conforming_strings = off`, MySQL without `NO_BACKSLASH_ESCAPES`. */
+  backslashEscapes: boolean;
+  /** MySQL's `ANSI_QUOTES`: `"…"` is an identifier (no backslash escapes) instead of a string. */
+  ansiQuotes: boolean;
+}
+
+/** How each server reads a text by default. */
+export const DEFAULT_LEX_SETTINGS: Record<Dialect, LexSettings> = {
+  postgres: { backslashEscapes: false, ansiQuotes: true },
+  mysql: { backslashEscapes: true, ansiQuotes: false },
+  sqlite: { backslashEscapes: false, ansiQuotes: true },
+};
+
+/**
+ * Where a `--` or `#` comment ends. PostgreSQL's scanner ends it at `\r` as well as `\n`
+ * (`non_newline [^\n\r]` in scan.l); MySQL and SQLite read on to `\n`.
+ */
+function lineCommentEnd(sql: string, from: number, dialect: Dialect): number {
+  let i = from;
+  while (i < sql.length && sql[i] !== '\n' && !(dialect === 'postgres' && sql[i] === '\r')) i++;
+  return i;
+}
+
+/**
  * Splits SQL into tokens the way `dialect`'s server reads it: PostgreSQL `E''` and `$tag$`
- * strings and nested comments; MySQL backslash escapes, backtick identifiers, `#` comments and
- * `-- ` (with a space); SQLite `[bracketed]` identifiers.
+ * strings, nested comments and line comments ending at `\r` or `\n`; MySQL backslash escapes,
+ * backtick identifiers, `#` comments and `-- ` (with a space); SQLite `[bracketed]` identifiers.
  *
  * @example
  * tokenize("select ';' -- x", 'postgres').map((t) => t.type) // ['word', 'string', 'comment']
  */
-export function tokenize(sql: string, dialect: Dialect): Token[] {
+export function tokenize(sql: string, dialect: Dialect, settings: LexSettings = DEFAULT_LEX_SETTINGS[dialect]): Token[] {
   const tokens: Token[] = [];
   const push = (type: Token['type'], start: number, end: number, value = sql.slice(start, end)) => {
-    tokens.push({ type, value, start, end });
+    if (end === UNTERMINATED) {
+      i = sql.length;
+      tokens.push({ type, value: sql.slice(start), start, end: sql.length, unterminated: true });
+    } else {
+      tokens.push({ type, value, start, end });
+    }
   };
   let i = 0;
   while (i < sql.length) {
@@ -77,13 +115,14 @@ export function tokenize(sql: string, dialect: Dialect): Token[] {
     const next = sql[i + 1] ?? '';
     const start = i;
     if (/\s/.test(c)) { i++; continue; }
-    if (c === '-' && next === '-' && (dialect !== 'mysql' || /[\s]|^$/.test(sql[i + 2] ?? ''))) {
-      while (i < sql.length && sql[i] !== '\n') i++;
+    // MySQL wants a space or control character after `--` (a `--1` is minus minus one).
+    if (c === '-' && next === '-' && (dialect !== 'mysql' || i + 2 >= sql.length || sql.charCodeAt(i + 2) <= 32)) {
+      i = lineCommentEnd(sql, i, dialect);
       push('comment', start, i);
       continue;
     }
     if (c === '#' && dialect === 'mysql') {
-      while (i < sql.length && sql[i] !== '\n') i++;
+      i = lineCommentEnd(sql, i, dialect);
       push('comment', start, i);
       continue;
     }
@@ -96,7 +135,7 @@ export function tokenize(sql: string, dialect: Dialect): Token[] {
       continue;
     }
     if (c === "'") {
-      i = skipQuoted(sql, i, "'", dialect === 'mysql');
+      i = skipQuoted(sql, i, "'", settings.backslashEscapes);
       push('string', start, i);
       continue;
     }
@@ -107,9 +146,10 @@ export function tokenize(sql: string, dialect: Dialect): Token[] {
     }
     if (c === '"') {
       // MySQL reads "…" as a string unless ANSI_QUOTES is on: either way it is not code.
-      i = skipQuoted(sql, i, '"', dialect === 'mysql');
-      if (dialect === 'mysql') push('string', start, i);
-      else push('ident', start, i, unquote(sql.slice(start, i)));
+      const identifier = settings.ansiQuotes;
+      i = skipQuoted(sql, i, '"', !identifier && settings.backslashEscapes);
+      if (identifier) push('ident', start, i, unquote(sql.slice(start, i)));
+      else push('string', start, i);
       continue;
     }
     if (c === '`' && dialect !== 'postgres') {
@@ -119,7 +159,7 @@ export function tokenize(sql: string, dialect: Dialect): Token[] {
     }
     if (c === '[' && dialect === 'sqlite') {
       const end = sql.indexOf(']', i + 1);
-      i = end < 0 ? sql.length : end + 1;
+      i = end < 0 ? UNTERMINATED : end + 1;
       push('ident', start, i, unquote(sql.slice(start, i)));
       continue;
     }
@@ -127,7 +167,7 @@ export function tokenize(sql: string, dialect: Dialect): Token[] {
       const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64));
       if (tag) {
         const end = sql.indexOf(tag[0], i + tag[0].length);
-        i = end < 0 ? sql.length : end + tag[0].length;
+        i = end < 0 ? UNTERMINATED : end + tag[0].length;
         push('string', start, i);
         continue;
       }
