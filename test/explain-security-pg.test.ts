@@ -8,6 +8,8 @@ import type { ExplainTarget } from '../server/panels/sql/explain/targets.js';
 import { createTestSchema, postgresAvailable } from './support/postgres.js';
 import { fetchRecorded, listen } from './support/http.js';
 import { postExplain } from './support/explain.js';
+import { EXPLAIN_APPLICATION_NAME } from '../server/panels/sql/explain/pg-target.js';
+import { EXPLAIN_CONCURRENCY, EXPLAIN_QUEUE } from '../server/panels/sql/explain/limiter.js';
 
 const available = await postgresAvailable();
 
@@ -45,6 +47,11 @@ describe.skipIf(!available)('EXPLAIN cannot be made to write (PostgreSQL)', () =
       await pool.query({ name: 'q1', text: `SELECT id FROM items WHERE id = 1 -- requested by ${who}` }).catch(() => undefined);
       res.json({});
     });
+    app.get('/slow', async (_req, res) => {
+      await pool.query('SELECT count(*) FROM generate_series(1, 1000000) a');
+      res.json({});
+    });
+    app.get('/ping', async (_req, res) => res.json((await pool.query('SELECT 1 AS ok')).rows));
     server = await listen(app);
   });
 
@@ -98,5 +105,44 @@ describe.skipIf(!available)('EXPLAIN cannot be made to write (PostgreSQL)', () =
     await expect(runExplain(committing, detail.queries[0].sql, [], false)).rejects.toBeInstanceOf(TransactionEscaped);
     // Without the fault the same query explains.
     await expect(runExplain(real, detail.queries[0].sql, [], false)).resolves.toMatchObject({ statement: expect.stringMatching(/^SELECT id FROM items/) });
+  });
+
+  it('opens at most two EXPLAIN connections per database, queues a few and answers 429 beyond; the app keeps its own', async () => {
+    const { id, detail } = await fetchRecorded(server.url, '/slow');
+    const body = { requestId: id, queryId: detail.queries[0].id, analyze: true };
+    let most = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const { rows } = await pool.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [EXPLAIN_APPLICATION_NAME]);
+        most = Math.max(most, rows[0].n);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const total = EXPLAIN_CONCURRENCY + EXPLAIN_QUEUE + 10;
+    const answers = Promise.all(Array.from({ length: total }, () => fetch(`${server.url}/__toolbar/api/explain`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-debug-toolbar': '1' }, body: JSON.stringify(body),
+    }).then(async (response) => ({ status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() }))));
+    // The app's own routes answer while the EXPLAINs run.
+    expect((await fetch(`${server.url}/ping`)).status).toBe(200);
+    const results = await answers;
+    sampling = false;
+    await sampler;
+    const busy = results.filter((r) => r.status === 429);
+    expect(results.every((r) => r.status === 200 || r.status === 429)).toBe(true);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(busy[0]).toMatchObject({ retryAfter: '1', body: { error: expect.stringMatching(/already running on this database/) } });
+    expect(results.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(EXPLAIN_CONCURRENCY);
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(EXPLAIN_CONCURRENCY);
+  }, 90_000);
+
+  it('sets lock and statement timeouts on its connections', async () => {
+    const { detail } = await fetchRecorded(server.url, '/item?who=me');
+    const target = explainTarget(detail.queries[0].db.explainKey)!;
+    const settings = await target.withConnection(async (run) => (await run(
+      "SELECT current_setting('statement_timeout') AS statement, current_setting('lock_timeout') AS lock",
+    ))[0]);
+    expect(settings).toEqual({ statement: '30s', lock: '5s' });
   });
 });
