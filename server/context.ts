@@ -13,6 +13,11 @@ export interface RequestContext {
    * query starts later, from a callback with none of the user's frames on the stack.
    */
   frames?: LazyFrames;
+  /**
+   * The user called that pool-level method before the response: its query, started later from a
+   * connect callback, is not work "after the response" (unawaited, if it outlives the response).
+   */
+  calledBeforeResponse?: boolean;
   /** The innermost span whose code is running: queries, renders and HTTP calls become its children. */
   span?: CapturedSpan;
   /** The template being rendered, if any: includes become its children. */

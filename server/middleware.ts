@@ -20,6 +20,7 @@ import { toSummary } from './request-detail.js';
 import { redirectLocation, redirectSources } from './redirects.js';
 import { freezeError } from './request-error.js';
 import { requestHeaderFields, responseHeaderFields } from './request-headers.js';
+import { settleAfterResponse, snapshotQueries } from './after-response.js';
 
 /** Connect-style middleware, as both Express 4 and 5 take it. */
 export type DebugToolbarMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -66,7 +67,7 @@ function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerRespons
     startedAt: live.startedAt,
     durationMs: performance.now() - live.startTime,
     contentType: typeof contentType === 'string' ? contentType : null,
-    queries: live.queries,
+    queries: snapshotQueries(live.queries),
     queryCount: live.queryCount,
     ...(live.capturedError ? { error: freezeError(live.capturedError.value) } : {}),
     ...(location ? { location: location.display } : {}),
@@ -103,11 +104,25 @@ function launcherSnippet(live: LiveRequest, req: IncomingMessage, res: ServerRes
   });
 }
 
+/**
+ * Code after `res.send()`/`res.redirect()` runs after the response, whether or not the socket has
+ * flushed it yet: mark the record at the `end()` call, so that such queries are counted after the
+ * response every time and not depending on the timing of 'finish'.
+ */
+function markResponded(live: LiveRequest, res: ServerResponse): void {
+  const end = res.end;
+  res.end = function endMarkingResponded(this: ServerResponse, ...args: unknown[]) {
+    live.responded = true;
+    return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse['end'];
+}
+
 function startRecording(req: IncomingMessage, res: ServerResponse, options: ResolvedOptions, events: LiveEvents): LiveRequest {
   const live = openRecord(req, options);
   res.setHeader('X-Debug-Toolbar-Id', live.id);
   // For API clients (curl, Postman): the standalone page opens this request from the hash.
   res.setHeader('X-Debug-Toolbar-Link', `${options.mountPath}/#/requests/${live.id}`);
+  markResponded(live, res);
   startTimeline(live, req, res, options);
   disableConditionalGet(req);
   interceptHtml(req, res, {
@@ -137,20 +152,37 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
       const record = closeRecord(live, req, res, options);
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
       live.capturedError = undefined;
-      const publish = () => {
+      const publish = (stored: StoredRequest) => () => {
         if (events.size === 0) return;
         // The redirect that led here is found in the history, which a remote store answers later.
         Promise.resolve()
           .then(() => options.store.list())
-          .then((history) => events.publish(() => toSummary(record, options, redirectSources(history))))
+          .then((history) => events.publish(() => toSummary(stored, options, redirectSources(history))))
           .catch((error) => warnOnce('live', 'could not publish a live update:', error));
       };
       const added = options.store.add(record);
       if (added instanceof Promise) {
-        added.then(publish, (error) => warnOnce('store', 'could not store a request:', error));
+        added.then(publish(record), (error) => warnOnce('store', 'could not store a request:', error));
       } else {
-        publish();
+        publish(record)();
       }
+      settleAfterResponse(live, record, {
+        graceMs: options.afterResponseMs,
+        prepare(query) {
+          void query.frames;
+          options.redactQuery(query);
+        },
+        replace(final) {
+          try {
+            if (!options.store.update) return debug('the store has no update(): %s keeps its record as of the response', live.id);
+            const updated = options.store.update(final);
+            if (updated instanceof Promise) updated.then(publish(final), (error) => warnOnce('store', 'could not update a request:', error));
+            else publish(final)();
+          } catch (error) {
+            warnOnce('store', 'could not update a request:', error);
+          }
+        },
+      });
     } catch (error) {
       live.finished = true;
       warnOnce('store', 'could not store a request:', error);

@@ -64,6 +64,13 @@ export interface DebugToolbarOptions {
    * debugToolbar({ redactNames: [...DEFAULT_REDACT_NAMES, 'ssn', /^card_/] })
    */
   redactNames?: readonly (string | RegExp)[];
+  /**
+   * Milliseconds after the response during which queries started in the request's async context
+   * (a write after a redirect, a fire-and-forget promise) are still recorded, in their own section,
+   * and queries still running get their real duration. Then the record is final. 0 records only
+   * what ran before the response. Default 3000.
+   */
+  afterResponseMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -85,12 +92,13 @@ export interface ResolvedOptions {
   isSecretName: NameMatcher;
   /** Hides a stored query's secret params and literals; cached by SQL text. */
   redactQuery: (query: RedactableQuery) => void;
+  afterResponseMs: number;
 }
 
 const KNOWN_OPTIONS = new Set([
   'enabled', 'mountPath', 'allow', 'capacity', 'maxQueriesPerRequest', 'instrument', 'nonce', 'store',
   'serverTiming', 'timeline',
-  'maxInjectBytes', 'queryBudget', 'nPlusOneThreshold', 'editorUrl', 'redactNames',
+  'maxInjectBytes', 'queryBudget', 'nPlusOneThreshold', 'editorUrl', 'redactNames', 'afterResponseMs',
 ]);
 
 const DEFAULT_EDITOR_URL = 'vscode://file/{file}:{line}';
@@ -109,6 +117,14 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     fail(`\`${name}\` must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function nonNegativeInteger(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    fail(`\`${name}\` must be an integer of 0 or more, got ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -190,5 +206,6 @@ export function resolveOptions(options: DebugToolbarOptions = {}): ResolvedOptio
     editorUrl: editorUrlOption(options.editorUrl),
     isSecretName: secret,
     redactQuery: createQueryRedactor(secret),
+    afterResponseMs: nonNegativeInteger('afterResponseMs', options.afterResponseMs, 3000),
   };
 }

@@ -50,6 +50,10 @@ export interface CapturedQuery {
   frames: RawFrame[];
   /** The span (middleware, handler, render) whose async context ran the query. */
   spanId?: string;
+  /** Started in the request's async context after its response had finished. */
+  afterResponse?: true;
+  /** Started before the response finished and still running when it did: nobody awaited it first. */
+  unawaited?: true;
 }
 
 /** What the store keeps for a finished request: plain JSON, so any store can serialise it. */
@@ -62,8 +66,10 @@ export interface StoredRequest {
   durationMs: number;
   contentType: string | null;
   queries: CapturedQuery[];
-  /** Every query run, stored or not. */
+  /** Every query run, stored or not, after the response included. */
   queryCount: number;
+  /** Of `queryCount`, the queries started after the response finished (absent when none). */
+  afterResponseCount?: number;
   /** A 3xx answer's Location header, secrets redacted. */
   location?: string;
   /** The path+query `location` leads to on this host (absent for other hosts): links redirects. */
@@ -88,6 +94,20 @@ export interface LiveRequest extends StoredRequest {
    * promise) still runs in its context, but its queries no longer belong to a stored record.
    */
   finished: boolean;
+  /**
+   * Set when the app called `res.end()` (or the response finished without it): queries started
+   * from then on ran after the response, whatever the socket is still doing.
+   */
+  responded?: boolean;
+  /**
+   * `performance.now()` until which work started in the request's context after the response is
+   * still recorded (the `afterResponseMs` option): then the record is final ({@link settled}).
+   */
+  lateUntil?: number;
+  /** The record is final: nothing more is recorded, not even completions. */
+  settled?: boolean;
+  /** Called on every change to the record after the response; the middleware stores it again once it settles. */
+  onLateChange?: () => void;
   /** The first error passed to `next(err)`, held until the request is stored (boxed: `undefined` can be thrown). */
   capturedError?: { value: unknown };
   /** Spans and templates being recorded; absent when the timeline is not recorded. */

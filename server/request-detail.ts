@@ -55,7 +55,8 @@ function derive(request: StoredRequest, settings: DetailSettings): RequestDetail
     startedAt: request.startedAt,
     durationMs: request.durationMs,
     contentType: request.contentType,
-    queryCount: request.queryCount,
+    queryCount: request.queryCount - (request.afterResponseCount ?? 0),
+    ...(request.afterResponseCount ? { afterResponseCount: request.afterResponseCount } : {}),
     duplicateCount: duplicates.reduce((sum, group) => sum + group.count - 1, 0),
     nPlusOneCount: nPlusOne.length,
     ...(request.location !== undefined ? { location: request.location } : {}),
@@ -69,7 +70,7 @@ function derive(request: StoredRequest, settings: DetailSettings): RequestDetail
     similar,
     nPlusOne,
     queryBudget: settings.queryBudget,
-    overBudget: request.queryCount > settings.queryBudget,
+    overBudget: request.queryCount - (request.afterResponseCount ?? 0) > settings.queryBudget,
     timeline: buildTimeline(request, queries, owners),
     templates: buildTemplates(request, queries, owners),
   };
@@ -82,11 +83,12 @@ function derive(request: StoredRequest, settings: DetailSettings): RequestDetail
 export function toSummary(request: StoredRequest, settings: DetailSettings, redirectFrom?: RedirectLookup): RequestSummary {
   const {
     id, method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount, overBudget,
-    location, redirectedFrom, error,
+    location, redirectedFrom, error, afterResponseCount,
   } = toDetail(request, settings, redirectFrom);
   const summary: RequestSummary = {
     id, method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount,
   };
+  if (afterResponseCount !== undefined) summary.afterResponseCount = afterResponseCount;
   // Sparse like the other optional fields: a list line only says so when the request is over budget.
   if (overBudget) summary.overBudget = true;
   if (location !== undefined) summary.location = location;

@@ -45,8 +45,12 @@ export interface QueryRecord {
   params: unknown[];
   /** Milliseconds since the request started. */
   startMs: number;
-  /** Null while the query was still running when the request was stored. */
+  /** Null when the query was still running when the record became final. */
   durationMs: number | null;
+  /** Started in the request's async context after its response had finished (the `afterResponseMs` option). */
+  afterResponse?: true;
+  /** Still running when the response finished: the handler responded without awaiting it. */
+  unawaited?: true;
   rowCount: number | null;
   error?: string;
   db: DbInfo;
@@ -167,7 +171,10 @@ export interface RequestSummary {
   startedAt: number;
   durationMs: number;
   contentType: string | null;
+  /** Queries run before the response finished: what the badge, budget and Server-Timing count. */
   queryCount: number;
+  /** Queries started after the response (absent when none): listed, flagged `afterResponse`, not in `queryCount`. */
+  afterResponseCount?: number;
   duplicateCount: number;
   nPlusOneCount: number;
   /** More queries than the `queryBudget` option allows. */

@@ -30,6 +30,15 @@ describe('memoryStore', () => {
     expect(store.get('9989')).toBeUndefined();
   });
 
+  it('update() replaces a kept request in place and ignores an evicted one', () => {
+    const store = memoryStore({ capacity: 2 });
+    for (const id of ['a', 'b', 'c']) store.add(request(id));
+    store.update!({ ...request('b'), url: '/b-final' });
+    store.update!({ ...request('a'), url: '/a-final' });
+    expect((store.list() as StoredRequest[]).map((r) => [r.id, r.url])).toEqual([['c', '/c'], ['b', '/b-final']]);
+    expect(store.get('a')).toBeUndefined();
+  });
+
   it('rejects a bad capacity', () => {
     expect(() => memoryStore({ capacity: 0 })).toThrow(/positive integer/);
   });

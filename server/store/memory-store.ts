@@ -18,15 +18,26 @@ export function memoryStore({ capacity = 100 }: MemoryStoreOptions = {}): Store 
   }
   const slots: (StoredRequest | undefined)[] = new Array(capacity);
   const byId = new Map<string, StoredRequest>();
+  const slotOf = new Map<string, number>();
   let next = 0;
 
   return {
     add(request) {
       const evicted = slots[next];
-      if (evicted) byId.delete(evicted.id);
+      if (evicted) {
+        byId.delete(evicted.id);
+        slotOf.delete(evicted.id);
+      }
       slots[next] = request;
       byId.set(request.id, request);
+      slotOf.set(request.id, next);
       next = (next + 1) % capacity;
+    },
+    update(request) {
+      const slot = slotOf.get(request.id);
+      if (slot === undefined) return;
+      slots[slot] = request;
+      byId.set(request.id, request);
     },
     get(id) {
       return byId.get(id);

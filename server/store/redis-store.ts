@@ -13,6 +13,7 @@ export interface RedisStoreClient {
   mGet(keys: string[]): Promise<(string | null | unknown)[]>;
   lRange(key: string, start: number, stop: number): Promise<unknown[]>;
   del(keys: string[]): Promise<unknown>;
+  set(key: string, value: string, options: { XX?: boolean; EX?: number }): Promise<unknown>;
   multi(): any;
   on(event: 'error' | 'ready', listener: (...args: any[]) => void): unknown;
 }
@@ -36,6 +37,7 @@ export interface RedisStoreOptions {
 /** A store in Redis, shared by every process pointed at it. */
 export interface RedisStore extends Store {
   add(request: StoredRequest): Promise<void>;
+  update(request: StoredRequest): Promise<void>;
   get(id: string): Promise<StoredRequest | undefined>;
   list(): Promise<StoredRequest[]>;
   /** Closes the client the store created (not one passed as `client`). For tests and shutdown. */
@@ -218,6 +220,14 @@ export function redisStore({
         if (evicted.length > 0) await run('add', (client) => client.del(evicted.map(requestKey)));
       } catch (error) {
         warn('could not store a request:', error);
+      }
+    },
+    async update(request) {
+      try {
+        // XX: only a record still kept; an evicted one stays gone.
+        await run('update', (client) => client.set(requestKey(request.id), JSON.stringify(request), { XX: true, EX: ttlSeconds }));
+      } catch (error) {
+        warn('could not update a request:', error);
       }
     },
     async get(id) {

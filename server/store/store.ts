@@ -7,6 +7,11 @@ import type { StoredRequest } from '../record.js';
 export interface Store {
   /** Keeps a finished request, evicting the oldest past the store's capacity. */
   add(request: StoredRequest): void | Promise<void>;
+  /**
+   * Replaces a kept request with its final version (work that ran after the response); does
+   * nothing when it was evicted. Optional: without it a store keeps the record as of the response.
+   */
+  update?(request: StoredRequest): void | Promise<void>;
   /** One request by id, or undefined when unknown or evicted. */
   get(id: string): StoredRequest | undefined | Promise<StoredRequest | undefined>;
   /** The kept requests, newest first. */

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { currentContext } from '../../context.js';
 import type { LazyFrames } from '../../callsite.js';
-import type { CapturedQuery } from '../../record.js';
+import type { CapturedQuery, LiveRequest } from '../../record.js';
 import type { DbInfo, RawFrame } from '../../types.js';
 import { boundParams } from './bounded-params.js';
 import { sampledFrames } from './stack-samples.js';
@@ -19,8 +19,10 @@ function errorMessage(error: unknown): string {
 
 /**
  * Called by a driver hook synchronously when a query starts. Returns null outside a recorded
- * request (start-up, timers) and when the request's query cap is reached (the query is still
- * counted). The hook must call `succeed` or `fail` exactly once; extra calls are ignored.
+ * request (start-up, timers), once the record has settled (`afterResponseMs` after the response),
+ * and when the request's query cap is reached (the query is still counted). A query started after
+ * the response is marked `afterResponse`; one that completes after it without having started
+ * after it, `unawaited`. The hook must call `succeed` or `fail` exactly once; extra calls are ignored.
  *
  * @example
  * const handle = startQuery(text, values, { dialect: 'postgres', driver: 'pg' }, patchedQuery);
@@ -34,10 +36,13 @@ export function startQuery(
   frames?: RawFrame[] | LazyFrames,
 ): QueryHandle | null {
   const context = currentContext();
-  if (!context || context.request.finished) return null;
+  if (!context) return null;
   const request = context.request;
+  const late = (request.responded === true || request.finished) && context.calledBeforeResponse !== true;
+  if (late && !acceptsLateWork(request)) return null;
   request.queryCount += 1;
-  if (request.queries.length >= request.maxQueries) return null;
+  if (late) request.afterResponseCount = (request.afterResponseCount ?? 0) + 1;
+  if (request.queries.length >= request.maxQueries || (late && request.afterResponseCount! > MAX_AFTER_RESPONSE_QUERIES)) return null;
 
   const startTime = performance.now();
   const query: CapturedQuery = {
@@ -51,6 +56,10 @@ export function startQuery(
     frames: [],
     spanId: context.span?.id,
   };
+  if (late) {
+    query.afterResponse = true;
+    request.onLateChange?.();
+  }
   const source = frames ?? context.frames
     ?? sampledFrames(request.stackSamples ??= new Map(), context.span?.id, sql, hookFunction);
   if (Array.isArray(source)) query.frames = source;
@@ -59,19 +68,36 @@ export function startQuery(
   request.queries.push(query);
 
   let open = true;
+  const complete = () => {
+    open = false;
+    query.durationMs = performance.now() - startTime;
+    if (request.responded || request.finished) {
+      // The handler responded without waiting for it: a floating promise, or work on purpose.
+      if (!query.afterResponse) query.unawaited = true;
+      request.onLateChange?.();
+    }
+  };
   return {
     succeed(rowCount) {
-      // A stored record is the snapshot of when the response ended, in every store alike.
-      if (!open || request.finished) return;
-      open = false;
-      query.durationMs = performance.now() - startTime;
+      // Once the record is final it no longer changes, in every store alike.
+      if (!open || request.settled) return;
       query.rowCount = typeof rowCount === 'number' ? rowCount : null;
+      complete();
     },
     fail(error) {
-      if (!open || request.finished) return;
-      open = false;
-      query.durationMs = performance.now() - startTime;
+      if (!open || request.settled) return;
       query.error = errorMessage(error);
+      complete();
     },
   };
+}
+
+/** Queries started after the response that one record keeps; past it they are counted only. */
+export const MAX_AFTER_RESPONSE_QUERIES = 200;
+
+/** Whether work started now, after the response, still belongs to the request's record. */
+function acceptsLateWork(request: LiveRequest): boolean {
+  if (request.settled) return false;
+  // Between res.end() and 'finish' the grace period has not started yet.
+  return request.lateUntil === undefined || performance.now() <= request.lateUntil;
 }

@@ -141,3 +141,19 @@ describe('SqlPanel', () => {
     expect(button('Copy SQL')).toBeTruthy();
   });
 });
+
+describe('work after the response', () => {
+  it('says how many queries ran after the response and flags them and the unawaited ones', async () => {
+    const [first, second, ...rest] = sampleDetail.queries;
+    await render({
+      ...sampleDetail,
+      afterResponseCount: 1,
+      queries: [{ ...first, unawaited: true, durationMs: 4 }, { ...second, afterResponse: true, durationMs: 2.5 }, ...rest],
+    });
+    expect(container.querySelector('.after-response')?.textContent).toMatch(/after the response: 1 query, 2\.50? ms/);
+    expect(container.querySelector('.unawaited')?.textContent).toMatch(/1 query not awaited/);
+    const flags = bodyRows().map((row) => [...row.querySelectorAll('.flag')].map((flag) => flag.textContent));
+    expect(flags[0]).toContain('not awaited');
+    expect(flags[1]).toContain('after the response');
+  });
+});

@@ -48,6 +48,19 @@ export function SqlPanel({ detail, mountPath }: PanelViewProps) {
           · over budget ({detail.queryBudget})
         </span>
       )}
+      {(detail.afterResponseCount ?? 0) > 0 && (
+        <span className="after-response" title="Queries started in this request's async context after its response: not in the count, budget or badge">
+          {' '}
+          · after the response: {pluralize(detail.afterResponseCount ?? 0, 'query', 'queries')},{' '}
+          {formatMs(detail.queries.filter((q) => q.afterResponse).reduce((sum, q) => sum + (q.durationMs ?? 0), 0))}
+        </span>
+      )}
+      {detail.queries.some((q) => q.unawaited) && (
+        <span className="unawaited" title="Running when the response was sent: nobody awaited them before responding">
+          {' '}
+          · {pluralize(detail.queries.filter((q) => q.unawaited).length, 'query', 'queries')} not awaited
+        </span>
+      )}
       {detail.droppedQueryCount > 0 && (
         <span className="dropped" title="Raise maxQueriesPerRequest to keep more">
           {' '}

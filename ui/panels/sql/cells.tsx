@@ -38,8 +38,12 @@ export function SqlCell({ query }: { query: QueryRecord }) {
           </pre>
         )}
       </div>
-      {(duplicateCount || nPlusOneCount || query.error || query.params.length > 0) && (
+      {(duplicateCount || nPlusOneCount || query.error || query.afterResponse || query.unawaited || query.params.length > 0) && (
         <div className="sql-meta">
+          {query.afterResponse ? <span className="flag" title="Started after the response was sent, in this request's async context">after the response</span> : null}
+          {query.unawaited ? (
+            <span className="flag warn" title="Still running when the response was sent: its promise was not awaited before responding">not awaited</span>
+          ) : null}
           {duplicateCount ? <span className="flag warn">duplicate ×{duplicateCount}</span> : null}
           {nPlusOneCount ? <span className="flag danger">N+1 ×{nPlusOneCount}</span> : null}
           {query.error ? <span className="flag danger">error</span> : null}

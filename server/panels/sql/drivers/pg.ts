@@ -125,7 +125,8 @@ function patchPool(poolPrototype: object): void {
       const last = args.length - 1;
       if (typeof args[last] === 'function') args[last] = AsyncResource.bind(args[last]);
       const frames = captureFramesLazily(query);
-      return requestContext.run({ ...context, frames }, () => original.apply(this, args));
+      const calledBeforeResponse = !context.request.responded && !context.request.finished;
+      return requestContext.run({ ...context, frames, calledBeforeResponse }, () => original.apply(this, args));
     });
 }
 
