@@ -10,12 +10,13 @@
  * app.use(debugToolbar({ instrument: { pg } }));
  */
 export { debugToolbar, type DebugToolbarMiddleware } from './middleware.js';
+export { recordTask, type TaskName } from './units/task.js';
 export { type DebugToolbarOptions } from './options.js';
 export { isLoopbackRequest } from './allow.js';
 export { DEFAULT_REDACT_NAMES } from './panels/timeline/redact.js';
 export { memoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export { redisStore, type RedisStoreOptions } from './store/redis-store.js';
 export type { Store } from './store/store.js';
-export type { StoredRequest, CapturedQuery } from './record.js';
+export type { StoredRequest, CapturedQuery, UnitKind } from './record.js';
 export type { Instrumentable } from './panels/sql/drivers/registry.js';
 export type * from './types.js';

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { requestContext } from './context.js';
 import { resolveOptions, type DebugToolbarOptions, type ResolvedOptions } from './options.js';
@@ -16,18 +15,18 @@ import { debug, warnOnce } from './log.js';
 import { launcherBlockedBy } from './csp.js';
 import { redactUrl } from './panels/timeline/redact.js';
 import { createLiveEvents, type LiveEvents } from './live-events.js';
-import { toSummary } from './request-detail.js';
-import { redirectLocation, redirectSources } from './redirects.js';
+import { redirectLocation } from './redirects.js';
 import { freezeError } from './request-error.js';
 import { requestHeaderFields, responseHeaderFields } from './request-headers.js';
 import { settleAfterResponse, snapshotQueries } from './after-response.js';
+import { addRecord, prepareQuery, replaceRecord } from './units/store-record.js';
+import { nextRecordId } from './units/record-id.js';
+import { setActiveRecorder } from './units/unit.js';
+import { instrumentSocketIo } from './units/socket-io.js';
 
 /** Connect-style middleware, as both Express 4 and 5 take it. */
 export type DebugToolbarMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
-/** Unique across processes, so several workers can share one store. */
-const BOOT_ID = randomBytes(4).toString('hex');
-let sequence = 0;
 
 function isUnderMount(url: string, mountPath: string): boolean {
   if (!url.startsWith(mountPath)) return false;
@@ -36,9 +35,8 @@ function isUnderMount(url: string, mountPath: string): boolean {
 }
 
 function openRecord(req: IncomingMessage, options: ResolvedOptions): LiveRequest {
-  sequence += 1;
   return {
-    id: `${BOOT_ID}-${sequence.toString(36)}`,
+    id: nextRecordId(),
     method: req.method ?? 'GET',
     // Query strings carry tokens and passwords often enough: never store those.
     url: redactUrl((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/', options.isSecretName),
@@ -144,43 +142,18 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
       // the app had on its stack (request bodies, reports, ORM instances) for up to `capacity` requests.
       // Secrets bound to password/token/api_key columns go now, before the record reaches the
       // store: once per query, with the statement's plan cached by SQL text.
-      for (const query of live.queries) {
-        void query.frames;
-        options.redactQuery(query);
-      }
+      for (const query of live.queries) prepareQuery(query, options);
       live.stackSamples = undefined;
       const record = closeRecord(live, req, res, options);
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
       live.capturedError = undefined;
-      const publish = (stored: StoredRequest) => () => {
-        if (events.size === 0) return;
-        // The redirect that led here is found in the history, which a remote store answers later.
-        Promise.resolve()
-          .then(() => options.store.list())
-          .then((history) => events.publish(() => toSummary(stored, options, redirectSources(history))))
-          .catch((error) => warnOnce('live', 'could not publish a live update:', error));
-      };
-      const added = options.store.add(record);
-      if (added instanceof Promise) {
-        added.then(publish(record), (error) => warnOnce('store', 'could not store a request:', error));
-      } else {
-        publish(record)();
-      }
+      const recorder = { options, events };
+      addRecord(recorder, record);
       settleAfterResponse(live, record, {
         graceMs: options.afterResponseMs,
-        prepare(query) {
-          void query.frames;
-          options.redactQuery(query);
-        },
+        prepare: (query) => prepareQuery(query, options),
         replace(final) {
-          try {
-            if (!options.store.update) return debug('the store has no update(): %s keeps its record as of the response', live.id);
-            const updated = options.store.update(final);
-            if (updated instanceof Promise) updated.then(publish(final), (error) => warnOnce('store', 'could not update a request:', error));
-            else publish(final)();
-          } catch (error) {
-            warnOnce('store', 'could not update a request:', error);
-          }
+          if (!replaceRecord(recorder, final)) debug('the store has no update(): %s keeps its record as of the response', live.id);
         },
       });
     } catch (error) {
@@ -214,8 +187,10 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
   }
   instrumentDrivers(options.instrument);
   instrumentTemplateEngines(options.instrument);
+  if (options.instrument.socketIo) instrumentSocketIo(options.instrument.socketIo);
   if (options.timeline) subscribeHttpChannels();
   const events = createLiveEvents((error) => warnOnce('live', 'a live update stream failed:', error));
+  setActiveRecorder({ options, events });
   const routes = createRoutes(options, events);
 
   return function debugToolbarMiddleware(req, res, next) {

@@ -56,9 +56,17 @@ export interface CapturedQuery {
   unawaited?: true;
 }
 
+/**
+ * What a record is of, when not an HTTP request: a `recordTask()` (a job, a script), a socket.io
+ * event, or queries that ran outside any of them (timers, start-up).
+ */
+export type UnitKind = 'task' | 'socket' | 'background';
+
 /** What the store keeps for a finished request: plain JSON, so any store can serialise it. */
 export interface StoredRequest {
   id: string;
+  /** Absent for an HTTP request. `method` is then the kind in capitals and `url` its name. */
+  kind?: UnitKind;
   method: string;
   url: string;
   status: number;

@@ -49,6 +49,7 @@ function derive(request: StoredRequest, settings: DetailSettings): RequestDetail
   const { duplicates, similar, nPlusOne } = analyzeSql(queries, (q) => framesById.get(q.id) ?? [], settings);
   const detail: RequestDetail = {
     id: request.id,
+    ...(request.kind ? { kind: request.kind } : {}),
     method: request.method,
     url: request.url,
     status: request.status,
@@ -83,10 +84,10 @@ function derive(request: StoredRequest, settings: DetailSettings): RequestDetail
 export function toSummary(request: StoredRequest, settings: DetailSettings, redirectFrom?: RedirectLookup): RequestSummary {
   const {
     id, method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount, overBudget,
-    location, redirectedFrom, error, afterResponseCount,
+    location, redirectedFrom, error, afterResponseCount, kind,
   } = toDetail(request, settings, redirectFrom);
   const summary: RequestSummary = {
-    id, method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount,
+    id, ...(kind ? { kind } : {}), method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount,
   };
   if (afterResponseCount !== undefined) summary.afterResponseCount = afterResponseCount;
   // Sparse like the other optional fields: a list line only says so when the request is over budget.

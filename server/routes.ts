@@ -9,6 +9,8 @@ import { serveExplain } from './panels/sql/explain/endpoint.js';
 import { redirectToSlash, serveStandalonePage } from './standalone-page.js';
 import { openEventStream, type LiveEvents } from './live-events.js';
 import { warnOnce } from './log.js';
+import type { Store } from './store/store.js';
+import { backgroundStore } from './units/background.js';
 
 /** Request ids are made by the toolbar: anything else cannot name a record. */
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -46,13 +48,22 @@ async function fromStore<T>(read: () => T | Promise<T>): Promise<T> {
   }
 }
 
+/** What `GET /api/requests?kind=` filters by; without it, every kind but `background`. */
+const KINDS = new Set(['request', 'task', 'socket', 'background']);
+
 /**
  * The toolbar's own HTTP API and assets under `mountPath`. The caller has already checked that the
  * request is allowed and under the mount path; nothing here is ever recorded.
  */
 export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
   const readAsset = createAssetReader();
-  const { store, mountPath } = options;
+  const { mountPath } = options;
+  // Background entries are kept apart (units/background.ts), but read like any other record.
+  const store: Store = {
+    add: (request) => options.store.add(request),
+    list: () => options.store.list(),
+    get: async (id) => (await options.store.get(id)) ?? backgroundStore.get(id),
+  };
 
   async function serveApi(res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     if (path === '/api/requests') {
@@ -60,9 +71,13 @@ export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
       if (after !== null && !REQUEST_ID.test(after)) {
         return sendError(res, 400, `\`after\` must be a request id, got ${JSON.stringify(after)}`);
       }
-      const history = await fromStore(() => store.list());
+      const kind = query.get('kind');
+      if (kind !== null && !KINDS.has(kind)) {
+        return sendError(res, 400, `\`kind\` must be one of ${[...KINDS].join(', ')}, got ${JSON.stringify(kind)}`);
+      }
+      const history = kind === 'background' ? await backgroundStore.list() : await fromStore(() => store.list());
       const from = redirectSources(history);
-      let requests = history;
+      let requests = kind === null || kind === 'background' ? history : history.filter((request) => (request.kind ?? 'request') === kind);
       // Polling: only what was stored since the newest request the client has. An id the store no
       // longer has (evicted, or from before a restart) means the client missed some: send them all.
       const seen = after === null ? -1 : requests.findIndex((request) => request.id === after);

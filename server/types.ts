@@ -164,6 +164,12 @@ export interface RequestError {
 /** One line of `GET {mountPath}/api/requests`. */
 export interface RequestSummary {
   id: string;
+  /**
+   * Absent for an HTTP request; `task` (recordTask), `socket` (a socket.io event) or `background`
+   * (queries outside all of them, `?kind=background`). `method` is then the kind in capitals and
+   * `url` the task's name, the event's name or the user's line that ran the queries.
+   */
+  kind?: 'task' | 'socket' | 'background';
   method: string;
   url: string;
   status: number;

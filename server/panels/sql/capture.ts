@@ -5,6 +5,7 @@ import type { CapturedQuery, LiveRequest } from '../../record.js';
 import type { DbInfo, RawFrame } from '../../types.js';
 import { boundParams } from './bounded-params.js';
 import { sampledFrames } from './stack-samples.js';
+import { backgroundContext } from '../../units/background.js';
 
 /** What a driver hook reports once the query is over. */
 export interface QueryHandle {
@@ -35,7 +36,7 @@ export function startQuery(
   hookFunction: (...args: any[]) => unknown,
   frames?: RawFrame[] | LazyFrames,
 ): QueryHandle | null {
-  const context = currentContext();
+  const context = currentContext() ?? backgroundContext(hookFunction);
   if (!context) return null;
   const request = context.request;
   const late = (request.responded === true || request.finished) && context.calledBeforeResponse !== true;

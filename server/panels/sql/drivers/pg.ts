@@ -2,6 +2,7 @@ import { AsyncResource } from 'node:async_hooks';
 import { currentContext, requestContext } from '../../../context.js';
 import { captureFramesLazily } from '../../../callsite.js';
 import { startQuery, type QueryHandle } from '../capture.js';
+import { backgroundContext } from '../../../units/background.js';
 import { ownerOf, patchMethod, reportHookError } from './patch.js';
 import { observeSettled } from '../../../settled.js';
 import { pgDbInfo } from '../explain/pg-target.js';
@@ -121,7 +122,12 @@ function patchPool(poolPrototype: object): void {
   patchMethod(poolPrototype, 'query', (original) =>
     function query(this: unknown, ...args: any[]) {
       const context = currentContext();
-      if (!context || context.frames) return original.apply(this, args);
+      if (!context) {
+        // Outside any request (a timer): the background stream groups by this call's line.
+        const background = backgroundContext(query);
+        return background ? requestContext.run(background, () => original.apply(this, args)) : original.apply(this, args);
+      }
+      if (context.frames) return original.apply(this, args);
       const last = args.length - 1;
       if (typeof args[last] === 'function') args[last] = AsyncResource.bind(args[last]);
       const frames = captureFramesLazily(query);

@@ -23,9 +23,11 @@ export interface Instrumentable {
   betterSqlite3?: unknown;
   /** `sqlite3` (node-sqlite3): the module, `import sqlite3 from 'sqlite3'`. */
   sqlite3?: unknown;
+  /** A socket.io `Server`: each event it handles is recorded as a History entry of kind `socket`. */
+  socketIo?: unknown;
 }
 
-const DRIVERS: Record<keyof Instrumentable, (module: unknown) => void> = {
+const DRIVERS: Record<Exclude<keyof Instrumentable, 'socketIo'>, (module: unknown) => void> = {
   pg: instrumentPg,
   pglite: instrumentPglite,
   mysql2: instrumentMysql2,
@@ -37,9 +39,9 @@ const DRIVERS: Record<keyof Instrumentable, (module: unknown) => void> = {
 export function validateInstrument(instrument: object): void {
   for (const key of Object.keys(instrument)) {
     // Template engines share the option (server/panels/templates/registry.ts).
-    if (!(key in DRIVERS) && !isTemplateEngineKey(key)) {
+    if (!(key in DRIVERS) && !isTemplateEngineKey(key) && key !== 'socketIo') {
       throw new TypeError(
-        `express-debug-toolbar: unknown driver \`instrument.${key}\`; supported: ${[...Object.keys(DRIVERS), ...TEMPLATE_ENGINE_KEYS].join(', ')}`,
+        `express-debug-toolbar: unknown driver \`instrument.${key}\`; supported: ${[...Object.keys(DRIVERS), ...TEMPLATE_ENGINE_KEYS, 'socketIo'].join(', ')}`,
       );
     }
   }
@@ -49,6 +51,6 @@ export function validateInstrument(instrument: object): void {
 export function instrumentDrivers(instrument: Instrumentable): void {
   validateInstrument(instrument);
   for (const [key, module] of Object.entries(instrument)) {
-    if (module !== undefined && module !== null && key in DRIVERS) DRIVERS[key as keyof Instrumentable](module);
+    if (module !== undefined && module !== null && key in DRIVERS) DRIVERS[key as keyof typeof DRIVERS](module);
   }
 }

@@ -1,4 +1,5 @@
 import type { ExplainTarget } from './targets.js';
+import { runInternal } from '../../../units/background.js';
 
 /** EXPLAINs that may hold a connection to one database at once, and that may wait for one. */
 export const EXPLAIN_CONCURRENCY = 2;
@@ -45,7 +46,8 @@ export function limitConnections(target: ExplainTarget, concurrent = EXPLAIN_CON
     async withConnection(work) {
       await acquire();
       try {
-        return await target.withConnection(work);
+        // The toolbar's own statements are in no record, not even the background stream.
+        return await runInternal(() => target.withConnection(work));
       } finally {
         release();
       }

@@ -1,0 +1,84 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { captureFrames, isUserFrame } from '../callsite.js';
+import { mapFrame } from '../source-map.js';
+import type { RequestContext } from '../context.js';
+import type { LiveRequest } from '../record.js';
+import type { RawFrame } from '../types.js';
+import { memoryStore } from '../store/memory-store.js';
+import type { Store } from '../store/store.js';
+import { activeRecorder, closeUnit, openUnit } from './unit.js';
+import type { Recorder } from './store-record.js';
+
+/*
+ * Queries outside any request, task or socket event (timers, start-up, a queue polled in a loop)
+ * are recorded as a bounded stream of their own: consecutive queries from one line of the user's
+ * code make one `background` entry, closed after a quiet moment. They are kept apart from the
+ * request history (their own small ring buffer in this process), so a timer firing every second
+ * never evicts the requests the user came to look at.
+ */
+
+/** A burst ends after this long without a query from its line, or at this many queries. */
+export const BACKGROUND_QUIET_MS = 1000;
+export const BACKGROUND_MAX_QUERIES = 200;
+/** Entries kept, and bursts open at once. */
+export const BACKGROUND_CAPACITY = 50;
+const MAX_OPEN_BURSTS = 20;
+
+/** The toolbar's own database work (EXPLAIN): never recorded, not even as background. */
+const internal = new AsyncLocalStorage<true>();
+
+/** Runs the toolbar's own database work outside every record. */
+export function runInternal<T>(fn: () => T): T {
+  return internal.run(true, fn);
+}
+
+const kept: Store = memoryStore({ capacity: BACKGROUND_CAPACITY });
+const open = new Map<string, { live: LiveRequest; timer: NodeJS.Timeout; recorder: Recorder }>();
+
+/** The background entries, newest first, and one by id. */
+export const backgroundStore: Pick<Store, 'get' | 'list'> = kept;
+
+function close(key: string): void {
+  const burst = open.get(key);
+  if (!burst) return;
+  open.delete(key);
+  clearTimeout(burst.timer);
+  closeUnit(burst.live, { ...burst.recorder, options: { ...burst.recorder.options, store: kept } });
+}
+
+function label(frame: RawFrame | undefined): string {
+  if (!frame) return 'background (no frame of your code on the stack)';
+  const site = mapFrame(frame);
+  return `${site.file}:${site.line}${site.function ? ` (${site.function})` : ''}`;
+}
+
+/**
+ * The context a query outside any request is recorded in: the open burst of its user call site,
+ * or a new one. Null when no toolbar is enabled, for the toolbar's own work, or when too many
+ * bursts are open.
+ *
+ * @example
+ * const context = currentContext() ?? backgroundContext(patchedQuery);
+ */
+export function backgroundContext(hookFunction: (...args: any[]) => unknown): RequestContext | null {
+  const recorder = activeRecorder();
+  if (!recorder || internal.getStore()) return null;
+  const frames = captureFrames(hookFunction);
+  const user = frames.find(isUserFrame);
+  const key = user ? `${user.file}:${user.line}` : '';
+  let burst = open.get(key);
+  if (burst && burst.live.queries.length >= BACKGROUND_MAX_QUERIES) {
+    close(key);
+    burst = undefined;
+  }
+  if (!burst) {
+    if (open.size >= MAX_OPEN_BURSTS) return null;
+    const live = openUnit('background', label(user), recorder);
+    burst = { live, recorder, timer: setTimeout(() => close(key), BACKGROUND_QUIET_MS) };
+    burst.timer.unref();
+    open.set(key, burst);
+  } else {
+    burst.timer.refresh();
+  }
+  return { request: burst.live, frames: () => frames };
+}
