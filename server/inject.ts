@@ -64,6 +64,8 @@ export interface LauncherTagOptions {
   queryCount: number;
   duplicateCount: number;
   nPlusOneCount: number;
+  /** The request whose headers a response cache replayed for this page (see server/cache-replay.ts). */
+  replayedFrom?: string;
 }
 
 /**
@@ -88,6 +90,7 @@ export function launcherTag(opts: LauncherTagOptions): string {
     `data-duplicate-count="${escapeAttribute(String(opts.duplicateCount))}"`,
     `data-n-plus-one-count="${escapeAttribute(String(opts.nPlusOneCount))}"`,
   ];
+  if (opts.replayedFrom !== undefined) attrs.push(`data-replayed-from="${escapeAttribute(opts.replayedFrom)}"`);
   if (opts.nonce !== undefined) attrs.push(`nonce="${escapeAttribute(opts.nonce)}"`);
   return `<script ${attrs.join(' ')}></script>`;
 }

@@ -23,6 +23,7 @@ import { addRecord, prepareQuery, replaceRecord } from './units/store-record.js'
 import { nextRecordId } from './units/record-id.js';
 import { setActiveRecorder } from './units/unit.js';
 import { instrumentSocketIo } from './units/socket-io.js';
+import { nameRequestInHeaders } from './cache-replay.js';
 
 /** Connect-style middleware, as both Express 4 and 5 take it. */
 export type DebugToolbarMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -70,6 +71,7 @@ function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerRespons
     ...(live.capturedError ? { error: freezeError(live.capturedError.value) } : {}),
     ...(location ? { location: location.display } : {}),
     ...(location?.target !== undefined ? { locationTarget: location.target } : {}),
+    ...(live.replayedFrom !== undefined ? { replayedFrom: live.replayedFrom } : {}),
     ...(live.timeline ? { spans: live.timeline.spans, templates: live.timeline.templates } : {}),
     // Read now that the response is out, credentials redacted: never on the request's hot path.
     requestHeaders: requestHeaderFields(req, options.isSecretName),
@@ -99,6 +101,7 @@ function launcherSnippet(live: LiveRequest, req: IncomingMessage, res: ServerRes
     queryCount: counts.queryCount,
     duplicateCount: counts.duplicateCount,
     nPlusOneCount: counts.nPlusOneCount,
+    replayedFrom: live.replayedFrom,
   });
 }
 
@@ -117,9 +120,9 @@ function markResponded(live: LiveRequest, res: ServerResponse): void {
 
 function startRecording(req: IncomingMessage, res: ServerResponse, options: ResolvedOptions, events: LiveEvents): LiveRequest {
   const live = openRecord(req, options);
-  res.setHeader('X-Debug-Toolbar-Id', live.id);
-  // For API clients (curl, Postman): the standalone page opens this request from the hash.
-  res.setHeader('X-Debug-Toolbar-Link', `${options.mountPath}/#/requests/${live.id}`);
+  nameRequestInHeaders(res, live.id, `${options.mountPath}/#/requests/${live.id}`, (from) => {
+    live.replayedFrom = from;
+  }, (error) => warnOnce('headers', 'could not set the toolbar headers:', error));
   markResponded(live, res);
   startTimeline(live, req, res, options);
   disableConditionalGet(req);

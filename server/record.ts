@@ -82,6 +82,11 @@ export interface StoredRequest {
   location?: string;
   /** The path+query `location` leads to on this host (absent for other hosts): links redirects. */
   locationTarget?: string;
+  /**
+   * The request whose stored headers a response cache replayed for this one (apicache and the
+   * like): this response was served from that cache.
+   */
+  replayedFrom?: string;
   /** The first error passed to `next(err)`: message and user frames, unmapped. */
   error?: StoredError;
   /** Middleware, handler, render, HTTP and milestone spans, in start order. */

@@ -61,6 +61,7 @@ function derive(request: StoredRequest, settings: DetailSettings): RequestDetail
     duplicateCount: duplicates.reduce((sum, group) => sum + group.count - 1, 0),
     nPlusOneCount: nPlusOne.length,
     ...(request.location !== undefined ? { location: request.location } : {}),
+    ...(request.replayedFrom !== undefined ? { replayedFrom: request.replayedFrom } : {}),
     ...(request.error !== undefined ? { error: toRequestError(request.error) } : {}),
     ...(request.requestHeaders ? { requestHeaders: request.requestHeaders } : {}),
     ...(request.responseHeaders ? { responseHeaders: request.responseHeaders } : {}),
@@ -84,7 +85,7 @@ function derive(request: StoredRequest, settings: DetailSettings): RequestDetail
 export function toSummary(request: StoredRequest, settings: DetailSettings, redirectFrom?: RedirectLookup): RequestSummary {
   const {
     id, method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount, overBudget,
-    location, redirectedFrom, error, afterResponseCount, kind,
+    location, redirectedFrom, replayedFrom, error, afterResponseCount, kind,
   } = toDetail(request, settings, redirectFrom);
   const summary: RequestSummary = {
     id, ...(kind ? { kind } : {}), method, url, status, startedAt, durationMs, contentType, queryCount, duplicateCount, nPlusOneCount,
@@ -94,6 +95,7 @@ export function toSummary(request: StoredRequest, settings: DetailSettings, redi
   if (overBudget) summary.overBudget = true;
   if (location !== undefined) summary.location = location;
   if (redirectedFrom !== undefined) summary.redirectedFrom = redirectedFrom;
+  if (replayedFrom !== undefined) summary.replayedFrom = replayedFrom;
   if (error !== undefined) summary.error = error;
   return summary;
 }

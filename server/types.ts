@@ -189,6 +189,11 @@ export interface RequestSummary {
   location?: string;
   /** The id of the recorded redirect that led here, when one did. */
   redirectedFrom?: string;
+  /**
+   * The request whose stored headers a response cache (apicache and the like) replayed for this
+   * one: the answer came from that cache, so the queries that built it ran for that request.
+   */
+  replayedFrom?: string;
   error?: RequestError;
 }
 

@@ -14,7 +14,12 @@ const broken = summary('err-3', {
   status: 500,
   error: { message: 'Cannot read properties of undefined', stack: [{ file: '/app/src/routes/posts.ts', line: 42, column: 7, function: 'showPost' }] },
 });
-const details = { 'post-9': detailOf(form), 'done-2': detailOf(done), 'err-3': detailOf(broken) };
+const filled = summary('fill-1', { url: '/api/posts', queryCount: 2 });
+const hit = summary('hit-2', { url: '/api/posts', queryCount: 0, replayedFrom: 'fill-1' });
+const details = {
+  'post-9': detailOf(form), 'done-2': detailOf(done), 'err-3': detailOf(broken),
+  'fill-1': detailOf(filled), 'hit-2': detailOf(hit, { queries: [], totalQueryMs: 0 }),
+};
 const tab = (name: string) => [...dom.container.querySelectorAll<HTMLElement>('[role="tab"]')].find((t) => t.firstChild!.textContent === name)!;
 
 beforeEach(() => localStorage.clear());
@@ -49,5 +54,19 @@ describe('request notices', () => {
     expect([...notice.querySelectorAll('.error-stack li')].map((li) => li.textContent)).toEqual(['showPost /app/src/routes/posts.ts:42:7']);
     await dom.click(tab('Timeline'));
     expect(dom.container.querySelector('.error-notice')).toBeNull();
+  });
+
+  it('says a request was served from a response cache, and links the request whose headers it replayed', async () => {
+    stubApi([[hit, filled]], details);
+    await dom.render(<App requestId="hit-2" mountPath="/dbg" panels={PANELS} onClose={() => {}} />);
+    const notice = await vi.waitFor(() => {
+      const n = dom.container.querySelector('.cache-notice');
+      expect(n).not.toBeNull();
+      return n!;
+    });
+    expect(notice.textContent).toBe('0 queries: served from a cache. A response cache replayed the stored headers of request fill-1, which built this answer.');
+    await dom.click(notice.querySelector('a'));
+    await vi.waitFor(() => expect(dom.container.querySelector('.selection-banner')!.textContent).toContain('(request fill-1)'));
+    expect(dom.container.querySelector('.cache-notice')).toBeNull();
   });
 });

@@ -1,5 +1,9 @@
-/** What the user should know before reading the panels: the redirect that led here, the error it ended with. */
+/**
+ * What the user should know before reading the panels: the redirect that led here, a response
+ * cache that answered instead of the app, the error it ended with.
+ */
 import type { RequestDetail } from '../../server/types.js';
+import { pluralize } from './format.js';
 import { useRequestDetail } from './useRequestDetail.js';
 
 interface Props {
@@ -14,6 +18,7 @@ export function RequestNotices({ detail, mountPath, showError, onSelect }: Props
   return (
     <>
       {detail.redirectedFrom && <RedirectBanner id={detail.redirectedFrom} mountPath={mountPath} onSelect={onSelect} />}
+      {detail.replayedFrom && <CacheNotice count={detail.queryCount} from={detail.replayedFrom} onSelect={onSelect} />}
       {showError && detail.error && (
         <div className="error-notice" role="alert">
           <strong>Error:</strong> {detail.error.message}
@@ -50,6 +55,25 @@ function RedirectBanner({ id, mountPath, onSelect }: { id: string; mountPath: st
       >
         Redirected from {what}
       </a>
+    </div>
+  );
+}
+
+/** The server saw its own headers come back from a cache: the work was done by an earlier request. */
+function CacheNotice({ count, from, onSelect }: { count: number; from: string; onSelect: (id: string) => void }) {
+  return (
+    <div className="redirect-notice cache-notice" role="note">
+      <strong>{pluralize(count, 'query', 'queries')}: served from a cache.</strong> A response cache replayed the stored headers of{' '}
+      <a
+        href={`#/requests/${encodeURIComponent(from)}`}
+        onClick={(event) => {
+          event.preventDefault();
+          onSelect(from);
+        }}
+      >
+        request {from}
+      </a>
+      , which built this answer{count > 0 ? '; the queries here ran before the cache answered' : ''}.
     </div>
   );
 }
