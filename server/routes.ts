@@ -82,7 +82,8 @@ export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
       // longer has (evicted, or from before a restart) means the client missed some: send them all.
       const seen = after === null ? -1 : requests.findIndex((request) => request.id === after);
       if (seen >= 0) requests = requests.slice(0, seen);
-      sendJson(res, 200, { requests: requests.map((request) => toSummary(request, options, from)) } satisfies RequestListResponse);
+      const capacity = Number.isInteger(store.capacity) && (store.capacity as number) > 0 ? store.capacity : undefined;
+      sendJson(res, 200, { requests: requests.map((request) => toSummary(request, options, from)), capacity } satisfies RequestListResponse);
       return;
     }
     if (path === '/api/hotspots') {

@@ -283,6 +283,8 @@ export interface HotspotsResponse {
 
 export interface RequestListResponse {
   requests: RequestSummary[];
+  /** The most requests the store keeps (absent for a custom store that does not say). */
+  capacity?: number;
 }
 
 export interface ApiError {

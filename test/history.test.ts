@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { debugToolbar } from '../server/index.js';
+import { debugToolbar, memoryStore } from '../server/index.js';
+import type { Store } from '../server/store/store.js';
 import { standaloneHtml } from '../server/standalone-page.js';
 import { freezeError, parseStack } from '../server/request-error.js';
 import { redirectLocation, redirectSources } from '../server/redirects.js';
@@ -389,5 +390,37 @@ describe('hotspots', () => {
     const response = await fetch(`${server.url}/__toolbar/api/hotspots?limit=${limit}`);
     expect(response.status).toBe(400);
     expect((await response.json()).error).toMatch(/`limit` must be an integer/);
+  });
+});
+
+describe('the list says how many requests the store keeps (issue 12: History showed more than that)', () => {
+  const cleanups: (() => unknown)[] = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup();
+  });
+
+  async function listOf(options: Parameters<typeof debugToolbar>[0], hits: number): Promise<RequestListResponse> {
+    const app = express();
+    app.use(debugToolbar(options));
+    app.get('/item/:n', (req, res) => res.json({ n: req.params.n }));
+    const server = await listen(app);
+    cleanups.push(server.close);
+    for (let i = 0; i < hits; i++) await fetchRecorded(server.url, `/item/${i}`);
+    return (await (await fetch(`${server.url}/__toolbar/api/requests`)).json()) as RequestListResponse;
+  }
+
+  it('sends `capacity` with the list: the option, or the store\'s own', async () => {
+    const list = await listOf({ capacity: 3 }, 5);
+    expect(list.capacity).toBe(3);
+    expect(list.requests.map((r) => r.url)).toEqual(['/item/4', '/item/3', '/item/2']);
+    expect((await listOf({ store: memoryStore({ capacity: 7 }) }, 1)).capacity).toBe(7);
+  });
+
+  it('leaves it out for a custom store that does not say', async () => {
+    const kept: Parameters<Store['add']>[0][] = [];
+    const store: Store = { add: (r) => void kept.unshift(r), get: (id) => kept.find((r) => r.id === id), list: () => kept };
+    const list = await listOf({ store }, 2);
+    expect(list.requests).toHaveLength(2);
+    expect('capacity' in list).toBe(false);
   });
 });

@@ -22,6 +22,7 @@ export function memoryStore({ capacity = 100 }: MemoryStoreOptions = {}): Store 
   let next = 0;
 
   return {
+    capacity,
     add(request) {
       const evicted = slots[next];
       if (evicted) {

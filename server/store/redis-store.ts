@@ -206,6 +206,7 @@ export function redisStore({
   }
 
   return {
+    capacity,
     async add(request) {
       try {
         const json = JSON.stringify(request);

@@ -16,4 +16,6 @@ export interface Store {
   get(id: string): StoredRequest | undefined | Promise<StoredRequest | undefined>;
   /** The kept requests, newest first. */
   list(): StoredRequest[] | Promise<StoredRequest[]>;
+  /** How many requests it keeps at most, when it has a fixed number: the History tab keeps no more. */
+  readonly capacity?: number;
 }

@@ -52,17 +52,17 @@ export const detailOf = (s: RequestSummary, over: Partial<RequestDetail> = {}): 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 /**
- * Stubs `fetch`: `/api/requests` (and `?after=`) from `lists` in order (the last repeats),
- * `/api/requests/:id` from `details`.
+ * Stubs `fetch`: `/api/requests` (and `?after=`) from `lists` in order (the last repeats), with
+ * the store's `capacity` when given; `/api/requests/:id` from `details`.
  */
-export function stubApi(lists: RequestSummary[][], details: Record<string, RequestDetail>, hotspots: Hotspot[] = []) {
+export function stubApi(lists: RequestSummary[][], details: Record<string, RequestDetail>, hotspots: Hotspot[] = [], capacity?: number) {
   let listCall = 0;
   return vi.spyOn(globalThis, 'fetch').mockImplementation(async (input) => {
     const url = String(input);
     const path = url.split('?')[0];
     if (path.endsWith('/api/requests')) {
       const list = lists[Math.min(listCall++, lists.length - 1)] ?? [];
-      return json({ requests: list });
+      return json({ requests: list, capacity });
     }
     if (path.endsWith('/api/hotspots')) return json({ hotspots });
     const id = decodeURIComponent(path.split('/').pop() ?? '');

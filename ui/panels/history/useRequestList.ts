@@ -10,6 +10,13 @@ export const POLL_MS = 2000;
 /** Enough to scroll through; older ones drop off the end. */
 export const MAX_ROWS = 500;
 
+/**
+ * Rows kept: never more than the store keeps (`capacity` in the list response), so the count
+ * shown is never more than the server could still answer for.
+ */
+export const rowLimit = (capacity: unknown): number =>
+  typeof capacity === 'number' && Number.isInteger(capacity) && capacity > 0 ? Math.min(capacity, MAX_ROWS) : MAX_ROWS;
+
 export type ListState =
   | { status: 'loading'; requests: RequestSummary[] }
   | { status: 'error'; message: string; requests: RequestSummary[] }
@@ -18,18 +25,18 @@ export type ListState =
 export const listUrl = (mountPath: string, after?: string): string =>
   `${mountPath}/api/requests${after ? `?after=${encodeURIComponent(after)}` : ''}`;
 
-/** Puts `incoming` (newest first) before `current`, without duplicates. */
-export function prependRequests(current: RequestSummary[], incoming: RequestSummary[]): RequestSummary[] {
-  if (incoming.length === 0) return current;
+/** Puts `incoming` (newest first) before `current`, without duplicates, keeping the newest `limit`. */
+export function prependRequests(current: RequestSummary[], incoming: RequestSummary[], limit = MAX_ROWS): RequestSummary[] {
+  if (incoming.length === 0) return current.slice(0, limit);
   const seen = new Set(incoming.map((r) => r.id));
-  return [...incoming, ...current.filter((r) => !seen.has(r.id))].slice(0, MAX_ROWS);
+  return [...incoming, ...current.filter((r) => !seen.has(r.id))].slice(0, limit);
 }
 
-async function fetchList(url: string, signal: AbortSignal): Promise<RequestSummary[]> {
+async function fetchList(url: string, signal: AbortSignal): Promise<{ requests: RequestSummary[]; limit: number }> {
   const response = await fetch(url, { signal, headers: { accept: 'application/json' } });
   if (!response.ok) throw new Error(`Request failed: HTTP ${response.status}`);
   const body = (await response.json()) as Partial<RequestListResponse>;
-  return Array.isArray(body.requests) ? body.requests : [];
+  return { requests: Array.isArray(body.requests) ? body.requests : [], limit: rowLimit(body.capacity) };
 }
 
 export function useRequestList(mountPath: string): ListState {
@@ -38,19 +45,23 @@ export function useRequestList(mountPath: string): ListState {
   useEffect(() => {
     const controller = new AbortController();
     let requests: RequestSummary[] = [];
+    let limit = MAX_ROWS;
     let source: EventSource | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let live: 'events' | 'polling' | 'off' = 'off';
     const publish = () => setState({ status: 'ready', requests, live });
     const add = (incoming: RequestSummary[]) => {
-      requests = prependRequests(requests, incoming);
+      requests = prependRequests(requests, incoming, limit);
       publish();
     };
 
     const poll = () => {
       timer = setTimeout(() => {
         fetchList(listUrl(mountPath, requests[0]?.id), controller.signal)
-          .then(add, () => {
+          .then((polled) => {
+            limit = polled.limit;
+            add(polled.requests);
+          }, () => {
             // A failed poll is retried on the next tick; the list stays as it was.
           })
           .finally(() => {
@@ -68,7 +79,8 @@ export function useRequestList(mountPath: string): ListState {
 
     fetchList(listUrl(mountPath), controller.signal).then(
       (initial) => {
-        requests = initial.slice(0, MAX_ROWS);
+        limit = initial.limit;
+        requests = initial.requests.slice(0, limit);
         if (typeof EventSource !== 'function') {
           startPolling();
           return;
