@@ -2,7 +2,7 @@
  * The toolbar's persisted UI state, one small function per key so callers cannot misspell one.
  * The launcher uses only `open`; the app uses the active tab and the panel height.
  */
-import { isFiniteNumber, isString, readState, writeState } from './storage.js';
+import { isBoolean, isFiniteNumber, isString, readState, writeState } from './storage.js';
 
 export const DEFAULT_PANEL_HEIGHT = 360;
 export const MIN_PANEL_HEIGHT = 160;
@@ -18,3 +18,7 @@ export const writeActiveTab = (id: string): void => writeState('tab', id);
 
 export const readPanelHeight = (): number => readState('height', DEFAULT_PANEL_HEIGHT, isFiniteNumber);
 export const writePanelHeight = (height: number): void => writeState('height', height);
+
+/** Whether History lists static assets (stylesheets, scripts, images, fonts); hidden by default. */
+export const readShowStatic = (): boolean => readState('history-static', false, isBoolean);
+export const writeShowStatic = (show: boolean): void => writeState('history-static', show);

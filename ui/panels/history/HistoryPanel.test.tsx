@@ -135,9 +135,56 @@ describe('History tab', () => {
   });
 });
 
+describe('static assets (issue 12: about 7 rows in 10 on a typical page)', () => {
+  const css = summary('css-1', { url: '/style.css', contentType: 'text/css; charset=UTF-8', queryCount: 0, startedAt: 1_700_000_002_500 });
+  const js = summary('js-1', { url: '/app.js', contentType: 'application/javascript; charset=UTF-8', queryCount: 0, startedAt: 1_700_000_002_400 });
+  const icon = summary('ico-304', { url: '/favicon.svg', status: 304, contentType: null, queryCount: 0, startedAt: 1_700_000_002_300 });
+  const withAssets = [page, css, js, icon, posts, form, broken];
+
+  it('are hidden until "Static files" is ticked, and the choice is remembered', async () => {
+    stubApi([withAssets], details);
+    await openHistory(4);
+    expect(rowIds()).toEqual(['page-1', 'abc-1f', 'post-9', 'err-3']);
+    expect(dom.container.textContent).toContain('4 of 7 shown');
+    const toggle = [...dom.container.querySelectorAll('label')].find((l) => l.textContent?.includes('Static files'))!;
+    expect(toggle.textContent).toBe(' Static files (3)');
+    const box = toggle.querySelector('input')!;
+    expect(box.checked).toBe(false);
+    await dom.click(box);
+    expect(rowIds()).toEqual(['page-1', 'css-1', 'js-1', 'ico-304', 'abc-1f', 'post-9', 'err-3']);
+    // A 304 is a cache answer, not a redirect.
+    expect(rowOf('ico-304').querySelector('.col-flags')!.textContent).toBe('');
+    expect(localStorage.getItem('express-debug-toolbar:history-static')).toBe('true');
+  });
+
+  it('says so when every recorded request is a static file', async () => {
+    stubApi([[css, js]], { ...details, 'page-1': detailOf(page) });
+    await dom.render(<App requestId="page-1" mountPath="/dbg" panels={PANELS} onClose={() => {}} />);
+    await vi.waitFor(() => expect(tab('History')).toBeTruthy());
+    await dom.click(tab('History'));
+    await vi.waitFor(() => expect(dom.container.textContent).toContain('Only static files so far'));
+    expect(rowIds()).toEqual([]);
+  });
+});
+
+describe('capacity (issue 12: the count grew past what the store keeps)', () => {
+  it('keeps no more rows than the store, dropping the oldest as new ones arrive', async () => {
+    stubApi([list], details, [], 4);
+    await openHistory();
+    expect(dom.container.textContent).toContain('4 requests');
+    await act(async () => FakeEventSource.instances[0].emit(summary('new-5', { url: '/fresh', startedAt: 1_700_000_009_000 })));
+    expect(rowIds()).toEqual(['new-5', 'page-1', 'abc-1f', 'post-9']);
+    expect(dom.container.textContent).toContain('4 requests');
+    expect(dom.container.textContent).not.toContain('5 requests');
+  });
+});
+
 describe('prependRequests', () => {
   it('puts new ones first and drops the older copy of a repeated id', () => {
     expect(prependRequests([posts, form], [page, posts]).map((r) => r.id)).toEqual(['page-1', 'abc-1f', 'post-9']);
+  });
+  it('keeps the newest `limit`', () => {
+    expect(prependRequests([posts, form, broken], [page], 2).map((r) => r.id)).toEqual(['page-1', 'abc-1f']);
   });
 });
 
@@ -182,21 +229,22 @@ describe('export', () => {
 });
 
 describe('compare', () => {
-  it('compares the shown request with an earlier run of its route', async () => {
-    const old = summary('old-1', { url: '/orders?page=2', queryCount: 12, durationMs: 82, startedAt: 1_699_999_999_000 });
+  it('compares the shown request with an earlier run of the same path and query', async () => {
+    const old = summary('old-1', { url: '/orders?page=1', queryCount: 12, durationMs: 82, startedAt: 1_699_999_999_000 });
+    const otherPage = summary('page-2', { url: '/orders?page=2', startedAt: 1_699_999_998_000 });
     const oldDetail = detailOf(old, {
       queries: [...sampleDetail.queries, ...sampleDetail.queries.slice(2, 7).map((qr, i) => ({ ...qr, id: 8 + i }))],
       totalQueryMs: 20,
     });
     const now = { ...details['page-1'], durationMs: 48 };
-    const fetch = stubApi([[...list, old]], { ...details, 'page-1': now, 'old-1': oldDetail });
-    await openHistory(5);
+    const fetch = stubApi([[...list, old, otherPage]], { ...details, 'page-1': now, 'old-1': oldDetail });
+    await openHistory(6);
     const select = await vi.waitFor(() => {
       const found = [...dom.container.querySelectorAll('select')].find((s) => s.closest('label')?.textContent?.includes('Compare with'));
       expect(found).toBeTruthy();
       return found!;
     });
-    // Only the earlier run of GET /orders is offered.
+    // Only the earlier run of GET /orders?page=1 is offered, not the list's page 2.
     expect([...select.options].map((o) => o.value)).toEqual(['', 'old-1']);
     await change(select, 'old-1');
     await vi.waitFor(() => expect(dom.container.querySelector('.compare-summary')).not.toBeNull());

@@ -1,11 +1,16 @@
-/** The recorded requests: filter by text, method and status; sort by time, duration, queries; click to select. */
+/**
+ * The recorded requests: filter by text, method and status; sort by time, duration, queries; click
+ * to select. Static assets are hidden until the "Static files" box is ticked.
+ */
 import { SortableHeaderCell } from '../../app/table/SortableHeaderCell.js';
 import { useSortableFilterableTable } from '../../app/table/useSortableFilterableTable.js';
 import { useVirtualRows } from '../../app/table/useVirtualRows.js';
 import { VirtualGap } from '../../app/table/VirtualGap.js';
 import { Fragment, useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { RequestSummary } from '../../../server/types.js';
+import { readShowStatic, writeShowStatic } from '../../state/ui-state.js';
 import { HISTORY_FILTERED_COLUMNS, historyColumns } from './columns.js';
+import { isStaticAsset } from './flags.js';
 
 const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
 /** One line of text per request. */
@@ -23,10 +28,16 @@ export function HistoryTable({ requests, selectedId, onSelect, summary }: Props)
   const [filter, setFilter] = useState('');
   const [method, setMethod] = useState('');
   const [statusClass, setStatusClass] = useState('');
+  const [showStatic, setShowStatic] = useState(readShowStatic);
   const methods = useMemo(() => [...new Set(requests.map((r) => r.method))].sort(), [requests]);
+  const staticCount = useMemo(() => requests.reduce((n, r) => n + (isStaticAsset(r) ? 1 : 0), 0), [requests]);
   const data = useMemo(
-    () => requests.filter((r) => (!method || r.method === method) && (!statusClass || `${Math.floor(r.status / 100)}xx` === statusClass)),
-    [requests, method, statusClass],
+    () =>
+      requests.filter(
+        (r) =>
+          (showStatic || !isStaticAsset(r)) && (!method || r.method === method) && (!statusClass || `${Math.floor(r.status / 100)}xx` === statusClass),
+      ),
+    [requests, method, statusClass, showStatic],
   );
 
   const table = useSortableFilterableTable({
@@ -83,11 +94,22 @@ export function HistoryTable({ requests, selectedId, onSelect, summary }: Props)
       <div className="toolbar">
         {summary}
         <span className="spacer" />
-        {(filter || method || statusClass) && (
+        {(filter || method || statusClass || (!showStatic && staticCount > 0)) && (
           <span className="muted" aria-live="polite">
             {rows.length} of {requests.length} shown
           </span>
         )}
+        <label className="static-toggle" title="Stylesheets, scripts, images, fonts and media">
+          <input
+            type="checkbox"
+            checked={showStatic}
+            onChange={(event) => {
+              setShowStatic(event.target.checked);
+              writeShowStatic(event.target.checked);
+            }}
+          />{' '}
+          Static files ({staticCount})
+        </label>
         <select aria-label="Method" className="filter-select" value={method} onChange={(e) => setMethod(e.target.value)}>
           <option value="">All methods</option>
           {methods.map((m) => (
@@ -146,7 +168,11 @@ export function HistoryTable({ requests, selectedId, onSelect, summary }: Props)
           {rows.length === 0 && (
             <tr>
               <td className="empty" colSpan={historyColumns.length}>
-                {requests.length === 0 ? 'No requests recorded yet.' : 'No requests match the filters.'}
+                {requests.length === 0
+                  ? 'No requests recorded yet.'
+                  : requests.length === staticCount && !showStatic
+                    ? 'Only static files so far: tick "Static files" to list them.'
+                    : 'No requests match the filters.'}
               </td>
             </tr>
           )}

@@ -44,15 +44,18 @@ describe('signedMs', () => {
 });
 
 describe('earlierRuns', () => {
-  it('keeps earlier requests to the same method and path, whatever the query string', () => {
+  it('keeps earlier requests with the same method, path and query string', () => {
     const now = summary('now', { url: '/posts?page=2', startedAt: 300 });
     const list = [
-      summary('later', { url: '/posts', startedAt: 400 }),
+      summary('later', { url: '/posts?page=2', startedAt: 400 }),
       now,
-      summary('post', { method: 'POST', url: '/posts', startedAt: 250 }),
-      summary('older', { url: '/posts?page=1', startedAt: 100 }),
-      summary('other', { url: '/postsX', startedAt: 200 }),
-      summary('old', { url: '/posts', startedAt: 200 }),
+      summary('post', { method: 'POST', url: '/posts?page=2', startedAt: 250 }),
+      // Issue 12: another page of the list was offered as an earlier run of this one.
+      summary('page-1', { url: '/posts?page=1', startedAt: 220 }),
+      summary('no-query', { url: '/posts', startedAt: 210 }),
+      summary('other', { url: '/postsX?page=2', startedAt: 200 }),
+      summary('old', { url: '/posts?page=2', startedAt: 200 }),
+      summary('older', { url: '/posts?page=2', startedAt: 100 }),
     ];
     expect(earlierRuns(list, now).map((r) => r.id)).toEqual(['old', 'older']);
   });

@@ -1,6 +1,5 @@
 /** What changed between two runs of one route: queries by fingerprint, counts and times. */
 import type { QueryRecord, RequestDetail, RequestSummary } from '../../../server/types.js';
-import { routeKey } from './flags.js';
 
 export interface FingerprintChange {
   fingerprint: string;
@@ -69,10 +68,12 @@ export function formatDiffSummary(diff: RequestDiff): string {
   return `${diff.queries.before} → ${diff.queries.after} ${diff.queries.after === 1 ? 'query' : 'queries'}, ${signedMs(diff.durationMs.after - diff.durationMs.before)}`;
 }
 
-/** Earlier requests to the same route (method + path without query), newest first. */
+/**
+ * Earlier runs of the same request: same method, path and query string (`/posts?page=2` is not a
+ * run of `/posts?page=1`, which queries other rows), newest first.
+ */
 export function earlierRuns(requests: readonly RequestSummary[], current: RequestSummary): RequestSummary[] {
-  const key = routeKey(current);
   return requests
-    .filter((r) => r.id !== current.id && r.startedAt <= current.startedAt && routeKey(r) === key)
+    .filter((r) => r.id !== current.id && r.startedAt <= current.startedAt && r.method === current.method && r.url === current.url)
     .sort((x, y) => y.startedAt - x.startedAt);
 }

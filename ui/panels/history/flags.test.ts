@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestFlags } from './flags.js';
+import { isStaticAsset, requestFlags } from './flags.js';
 import { summary } from './testing.js';
 
 describe('requestFlags', () => {
@@ -20,5 +20,26 @@ describe('requestFlags', () => {
     const [flag] = requestFlags(summary('hit-2', { queryCount: 0, replayedFrom: 'fill-1' }));
     expect(flag).toMatchObject({ text: 'cached', tone: 'info' });
     expect(flag.title).toContain('fill-1');
+  });
+});
+
+describe('isStaticAsset', () => {
+  it.each([
+    ['GET', '/style.css', 'text/css; charset=UTF-8', true],
+    ['GET', '/app.js', 'application/javascript; charset=UTF-8', true],
+    ['GET', '/app.js', 'text/javascript', true],
+    ['GET', '/favicon.svg', 'image/svg+xml', true],
+    ['GET', '/fonts/inter.woff2', 'font/woff2', true],
+    // express.static answers a conditional GET with a 304 that has no Content-Type: the path tells.
+    ['GET', '/style.css?v=3', null, true],
+    ['GET', '/favicon.ico', null, true],
+    ['HEAD', '/logo.png', null, true],
+    ['GET', '/posts', 'text/html; charset=utf-8', false],
+    ['GET', '/api/posts', 'application/json; charset=utf-8', false],
+    ['GET', '/report.css', 'text/html', false],
+    ['GET', '/posts', null, false],
+    ['POST', '/upload.png', null, false],
+  ])('%s %s (%s) → %s', (method, url, contentType, expected) => {
+    expect(isStaticAsset({ method, url, contentType })).toBe(expected);
   });
 });

@@ -27,5 +27,20 @@ export function requestFlags(r: RequestSummary): RequestFlag[] {
   return flags;
 }
 
-/** The route a request belongs to: method and path without the query string. */
-export const routeKey = (r: Pick<RequestSummary, 'method' | 'url'>): string => `${r.method} ${r.url.split('?')[0]}`;
+/** Files a page loads beside itself; a 304 for one has no Content-Type, so the path tells. */
+const STATIC_PATH = /\.(?:css|m?js|map|png|jpe?g|gif|svg|ico|webp|avif|bmp|woff2?|ttf|otf|eot|mp4|webm|ogg|mp3|wav|wasm|webmanifest)$/i;
+const STATIC_TYPE = /^(?:text\/css|(?:text|application)\/(?:x-)?javascript|image\/|font\/|audio\/|video\/|application\/(?:font-|x-font-|wasm|manifest\+json))/i;
+
+/**
+ * Whether a request fetched a static asset (stylesheet, script, image, font, media): about 7 rows
+ * in 10 on a typical page, which History hides until asked.
+ *
+ * @example
+ * isStaticAsset({ method: 'GET', url: '/style.css', contentType: null }) // → true
+ * isStaticAsset({ method: 'GET', url: '/posts', contentType: 'text/html' }) // → false
+ */
+export function isStaticAsset(r: Pick<RequestSummary, 'method' | 'url' | 'contentType'>): boolean {
+  if (r.method !== 'GET' && r.method !== 'HEAD') return false;
+  if (r.contentType) return STATIC_TYPE.test(r.contentType.trim());
+  return STATIC_PATH.test(r.url.split(/[?#]/)[0]);
+}

@@ -21,4 +21,5 @@ export const HISTORY_CSS = `
 .compare-summary{margin:4px 0}
 .compare .added{color:var(--warn)}
 .compare .removed{color:var(--ok)}
+.static-toggle{display:inline-flex;align-items:center;gap:2px;font-size:12px;color:var(--muted);white-space:nowrap;cursor:pointer}
 `;
