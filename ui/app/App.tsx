@@ -2,6 +2,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import { readActiveTab, writeActiveTab } from '../state/ui-state.js';
 import { Announcer } from './announcer.js';
+import { useHashSelection } from './hash-selection.js';
 import { Header } from './Header.js';
 import { NavigationProvider, useNavigationState } from './navigation.js';
 import type { PanelDefinition } from './panel.js';
@@ -17,14 +18,16 @@ export interface AppProps {
   requestId: string;
   mountPath: string;
   panels: readonly PanelDefinition[];
-  onClose: () => void;
+  /** Closes the panel (the launcher's); without it there is no close button (the standalone page). */
+  onClose?: () => void;
   /** A request to show first instead of the page's own (the standalone page's `#/requests/<id>`). */
   initialSelectedId?: string;
   /** The tab to open first, over the remembered one (the standalone page opens History). */
   initialTab?: string;
   /**
-   * The standalone page (`{mountPath}/`): the whole viewport, no resize handle, and no "not this
-   * page" banner, because that page has no request of its own.
+   * The standalone page (`{mountPath}/`): the whole viewport, no resize handle, no "not this
+   * page" banner, because that page has no request of its own, and the address's hash follows
+   * the request shown (`#/requests/<id>`).
    */
   fullPage?: boolean;
 }
@@ -35,6 +38,7 @@ export function App({ requestId, mountPath, panels, onClose, initialSelectedId, 
     () => ({ pageId: requestId, selectedId, select: setSelectedId, back: () => setSelectedId(requestId) }),
     [requestId, selectedId],
   );
+  useHashSelection(fullPage, selectedId, setSelectedId);
   const state = useRequestDetail(mountPath, selectedId);
   const { height, setHeight, commitHeight } = usePanelHeight();
   const [activeId, setActiveId] = useState(() => {
@@ -69,7 +73,7 @@ export function App({ requestId, mountPath, panels, onClose, initialSelectedId, 
           style={{ height: fullPage ? '100vh' : height }}
           onKeyDown={(event) => {
             // Escape closes, unless something inside used it (the filter box clears itself first).
-            if (event.key === 'Escape' && !event.defaultPrevented) onClose();
+            if (event.key === 'Escape' && !event.defaultPrevented) onClose?.();
           }}
         >
           {!fullPage && <ResizeHandle height={height} onResize={setHeight} onResizeEnd={commitHeight} />}

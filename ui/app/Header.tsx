@@ -6,7 +6,8 @@ import { formatMs, pluralize } from './format.js';
 interface Props {
   detail: RequestDetail | null;
   tabs: ReactNode;
-  onClose: () => void;
+  /** Absent on the standalone page, which has nothing to close. */
+  onClose?: () => void;
 }
 
 const statusClass = (status: number): string => (status >= 500 ? 'status err' : status >= 400 ? 'status warn' : 'status');
@@ -30,11 +31,13 @@ export function Header({ detail, tabs, onClose }: Props) {
           {pluralize(detail.queryCount, 'query', 'queries')} · {formatMs(detail.totalQueryMs, 1)}
         </span>
       )}
-      <button type="button" className="icon-button" aria-label="Close debug toolbar" title="Close (Alt+Shift+D)" onClick={onClose}>
-        <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
-          <path d="M3.5 3.5l9 9m0-9l-9 9" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
-        </svg>
-      </button>
+      {onClose && (
+        <button type="button" className="icon-button" aria-label="Close debug toolbar" title="Close (Alt+Shift+D)" onClick={onClose}>
+          <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+            <path d="M3.5 3.5l9 9m0-9l-9 9" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+          </svg>
+        </button>
+      )}
     </header>
   );
 }

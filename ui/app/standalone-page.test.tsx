@@ -18,6 +18,7 @@ beforeEach(() => {
   document.body.append(host);
 });
 afterEach(() => {
+  history.replaceState(null, '', location.pathname);
   host.remove();
   document.head.querySelectorAll('style').forEach((s) => s.remove());
   vi.unstubAllGlobals();
@@ -62,5 +63,40 @@ describe('mountStandalone', () => {
     await act(async () => mountStandalone(empty, '/dbg', ''));
     expect(empty.textContent).toContain('No requests recorded yet');
     empty.remove();
+  });
+
+  it('puts the request shown in the address, follows an edited hash, and has no × (issue 12: it did nothing)', async () => {
+    stubApi([[newest, older]], details);
+    await act(async () => mountStandalone(host, '/dbg', ''));
+    await vi.waitFor(() => expect(host.querySelector('header .url')?.textContent).toBe('/newest'));
+    // The newest request, opened without a hash, is named without adding a history entry.
+    expect(location.hash).toBe('#/requests/new-2');
+    const entries = history.length;
+    expect(host.querySelector('button[aria-label="Close debug toolbar"]')).toBeNull();
+
+    const row = await vi.waitFor(() => {
+      const found = host.querySelector<HTMLElement>('tr[data-request-id="old-1"]');
+      expect(found).not.toBeNull();
+      return found!;
+    });
+    // The hash changes at once and the browser announces it a task later: both inside act().
+    const hashChange = () => new Promise((resolve) => window.addEventListener('hashchange', resolve, { once: true }));
+    await act(async () => {
+      const changed = hashChange();
+      row.click();
+      await changed;
+    });
+    await vi.waitFor(() => expect(host.querySelector('header .url')?.textContent).toBe('/api/posts'));
+    expect(location.hash).toBe('#/requests/old-1');
+    expect(history.length).toBe(entries + 1);
+
+    // Escape has nothing to close either, and breaks nothing.
+    await act(async () => host.querySelector('[role="region"]')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })));
+    await act(async () => {
+      const changed = hashChange();
+      location.hash = '#/requests/new-2';
+      await changed;
+    });
+    await vi.waitFor(() => expect(host.querySelector('header .url')?.textContent).toBe('/newest'));
   });
 });

@@ -3,19 +3,11 @@ import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { RequestListResponse } from '../../server/types.js';
 import { App } from './App.js';
+import { requestIdFromHash } from './hash-selection.js';
 import { PANELS } from './panels.js';
 import { APP_CSS } from './styles.js';
 
-/** The request id in `#/requests/<id>`, or null. */
-export function requestIdFromHash(hash: string): string | null {
-  const match = /^#\/requests\/([^/?#]+)/.exec(hash);
-  if (!match) return null;
-  try {
-    return decodeURIComponent(match[1]);
-  } catch {
-    return null;
-  }
-}
+export { requestIdFromHash };
 
 const STANDALONE_CSS = 'html,body{margin:0;background:#17181b}.edt-app .panel{border-top:0;box-shadow:none}';
 
@@ -45,7 +37,8 @@ export async function mountStandalone(host: HTMLElement, mountPath: string, hash
   }
   const panels = [...PANELS.filter((p) => p.id === 'history'), ...PANELS.filter((p) => p.id !== 'history')];
   createRoot(container).render(
-    createElement(App, { requestId: first, mountPath, panels, onClose: () => {}, initialTab: 'history', fullPage: true }),
+    // No onClose: the page is the toolbar, so there is nothing to close (no × button).
+    createElement(App, { requestId: first, mountPath, panels, initialTab: 'history', fullPage: true }),
   );
 }
 
