@@ -70,6 +70,10 @@ describe('launcherTag', () => {
     );
   });
 
+  it('names the request a response cache replayed, before the nonce', () => {
+    expect(launcherTag({ ...base, replayedFrom: 'r-0', nonce: 'n' })).toMatch(/ data-n-plus-one-count="0" data-replayed-from="r-0" nonce="n"><\/script>$/);
+  });
+
   it('adds the nonce last when given, even an empty one', () => {
     expect(launcherTag({ ...base, nonce: 'abc123' })).toMatch(/ data-n-plus-one-count="0" nonce="abc123"><\/script>$/);
     expect(launcherTag({ ...base, nonce: '' })).toContain(' nonce=""></script>');
@@ -82,6 +86,7 @@ describe('launcherTag', () => {
     ['requestId', 'data-request-id'],
     ['mountPath', 'data-mount-path'],
     ['nonce', 'nonce'],
+    ['replayedFrom', 'data-replayed-from'],
   ] as const)('escapes %s', (field, attribute) => {
     const tag = launcherTag({ ...base, [field]: nasty });
     expect(tag).toContain(` ${attribute}="${escaped}"`);

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppModule, MountOptions } from './app/mount-options.js';
-import { describeCounts, needsAttention, readConfig } from './launcher/config.js';
+import { describeCounts, describeFetches, needsAttention, readConfig } from './launcher/config.js';
 import { boot, type LauncherHandle } from './launcher.js';
 
 describe('readConfig', () => {
@@ -29,6 +29,20 @@ describe('readConfig', () => {
   it('describes the counts', () => {
     expect(describeCounts({ queryCount: 1, duplicateCount: 0, nPlusOneCount: 0 })).toBe('1 query');
     expect(describeCounts({ queryCount: 7, duplicateCount: 2, nPlusOneCount: 1 })).toBe('7 queries, 2 duplicated, 1 N+1');
+    expect(describeCounts({ queryCount: 0, duplicateCount: 0, nPlusOneCount: 0, replayedFrom: 'r-1' })).toBe('0 queries, served from a cache');
+  });
+
+  it('reads the request a response cache replayed', () => {
+    expect(readConfig({ requestId: 'r-2', replayedFrom: 'r-1' }, undefined)).toMatchObject({ requestId: 'r-2', replayedFrom: 'r-1' });
+  });
+
+  it.each([
+    [3, 3, 450, '+450 in 3 fetches'],
+    [1, 1, 0, '+0 in 1 fetch'],
+    [3, 2, 12, '+12 in 2 of 3 fetches'],
+    [2, 0, 0, '+… in 2 fetches'],
+  ])('describeFetches(%d fired, %d known, %d queries) → %s', (fired, known, queries, text) => {
+    expect(describeFetches(fired, known, queries)).toBe(text);
   });
 });
 
@@ -167,5 +181,99 @@ describe('boot', () => {
     expect(boot()).toBeNull();
     inject({ 'data-mount-path': '/__toolbar' });
     expect(boot()).toBeNull();
+  });
+});
+
+/*
+ * Issue 12: htmx and Turbo swap the whole <body>, and the launcher went with it until a full
+ * reload. These swap the body the way those libraries do: Turbo Drive replaces the element
+ * (`document.body.replaceWith`) and restores cached clones of it on Back; htmx's hx-boost sets
+ * the body's innerHTML, and its history restores a saved innerHTML.
+ */
+describe('body swaps', () => {
+  let handle: LauncherHandle | null = null;
+  const tag = (id: string, queries: number) =>
+    `<script data-debug-toolbar data-request-id="${id}" data-mount-path="/__toolbar" data-query-count="${queries}"></script>`;
+  const newBody = (html: string) => {
+    const body = document.createElement('body');
+    body.innerHTML = html;
+    return body;
+  };
+  const app = () => {
+    const mount = vi.fn((_target: ShadowRoot | Element, _options: MountOptions) => () => {});
+    return { mount, loadApp: async (): Promise<AppModule> => ({ mount }) };
+  };
+  const badge = () => handle!.shadow.querySelector('.l-badge')!.textContent;
+  /** MutationObserver callbacks run as microtasks after the swap. */
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+  const shortcut = () => window.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyD', key: 'D', altKey: true, shiftKey: true }));
+
+  beforeEach(() => {
+    localStorage.clear();
+    document.body.innerHTML = `<main>page A</main>${tag('page-a', 4)}`;
+  });
+  afterEach(() => {
+    handle?.destroy();
+    handle = null;
+    document.body.innerHTML = '';
+  });
+
+  it('Turbo Drive: the launcher is back in the new body, follows its tag, and the shortcut opens the new request', async () => {
+    const { mount, loadApp } = app();
+    handle = boot({ loadApp });
+    expect(badge()).toBe('4');
+    document.body.replaceWith(newBody(`<main>page B</main>${tag('page-b', 9)}`));
+    await settle();
+    expect(handle!.element.parentNode).toBe(document.body);
+    expect(document.body.textContent).toContain('page B');
+    expect(badge()).toBe('9');
+    shortcut();
+    await vi.waitFor(() => expect(mount).toHaveBeenCalledTimes(1));
+    expect(mount.mock.calls[0][1].requestId).toBe('page-b');
+    expect(handle!.shadow.querySelector('button')!.getAttribute('aria-expanded')).toBe('true');
+  });
+
+  it('Turbo Drive Back: a restored snapshot brings a copy of the launcher, which goes, and the old page\'s tag, which it follows', async () => {
+    handle = boot(app());
+    const snapshot = document.body.cloneNode(true) as HTMLElement; // what Turbo caches before leaving
+    expect(snapshot.querySelector('express-debug-toolbar')).not.toBeNull();
+    document.body.replaceWith(newBody(`<main>page B</main>${tag('page-b', 9)}`));
+    await settle();
+    expect(badge()).toBe('9');
+    document.body.replaceWith(snapshot);
+    await settle();
+    const launchers = document.querySelectorAll('express-debug-toolbar');
+    expect(launchers).toHaveLength(1);
+    expect(launchers[0]).toBe(handle!.element);
+    expect(badge()).toBe('4');
+  });
+
+  it('htmx hx-boost and history: innerHTML swaps of the body, the open panel follows the new request', async () => {
+    localStorage.setItem('express-debug-toolbar:open', 'true');
+    const { mount, loadApp } = app();
+    handle = boot({ loadApp });
+    await vi.waitFor(() => expect(mount).toHaveBeenCalledTimes(1));
+    const saved = document.body.innerHTML; // htmx's history snapshot
+    document.body.innerHTML = `<main>page C</main>${tag('page-c', 2)}`;
+    await settle();
+    expect(handle!.element.isConnected).toBe(true);
+    expect(badge()).toBe('2');
+    await vi.waitFor(() => expect(mount).toHaveBeenCalledTimes(2));
+    expect(mount.mock.calls[1][1].requestId).toBe('page-c');
+
+    document.body.innerHTML = saved; // Back: the saved HTML holds a copy of the launcher element
+    await settle();
+    expect(document.querySelectorAll('express-debug-toolbar')).toHaveLength(1);
+    expect(badge()).toBe('4');
+    await vi.waitFor(() => expect(mount).toHaveBeenCalledTimes(3));
+    expect(mount.mock.calls[2][1].requestId).toBe('page-a');
+  });
+
+  it('keeps its request when the page adds to the body without a tag', async () => {
+    handle = boot(app());
+    document.body.append(Object.assign(document.createElement('div'), { textContent: 'toast' }));
+    await settle();
+    expect(badge()).toBe('4');
+    expect(document.body.lastElementChild?.textContent).toBe('toast');
   });
 });

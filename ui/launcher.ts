@@ -2,11 +2,17 @@
  * The few lines injected into every HTML page: a button in a shadow root, a keyboard shortcut
  * (Alt+Shift+D), and a lazy `import()` of the React app on first open. No React here: this file
  * is loaded on every page and must stay tiny.
+ *
+ * It outlives body swaps (htmx, Turbo Drive) and then follows the request the new content came
+ * from; its badge adds the queries of the fetch/XHR requests the page fires.
  */
 import type { AppModule } from './app/mount-options.js';
-import { describeCounts, needsAttention, readConfig, type LauncherConfig } from './launcher/config.js';
+import { describeCounts, describeFetches, needsAttention, readConfig, type LauncherConfig } from './launcher/config.js';
 import { adoptStyles } from './launcher/adopt-styles.js';
+import { keepInDocument } from './launcher/keep-in-document.js';
+import { requestCounts } from './launcher/request-counts.js';
 import { LAUNCHER_CSS } from './launcher/styles.js';
+import { watchRequests } from './launcher/watch-requests.js';
 import { isBoolean, readState, writeState } from './state/storage.js';
 
 export const ELEMENT_NAME = 'express-debug-toolbar';
@@ -63,9 +69,21 @@ export function boot(options: BootOptions = {}): LauncherHandle | null {
   return install(config, options.loadApp ?? defaultLoadApp);
 }
 
-function install(config: LauncherConfig, loadApp: () => Promise<AppModule>): LauncherHandle {
-  if (!customElements.get(ELEMENT_NAME)) customElements.define(ELEMENT_NAME, class extends HTMLElement {});
-  const host = document.createElement(ELEMENT_NAME);
+/** The launcher on the page; a copy of its element (a swap library's snapshot of the body) removes itself. */
+let liveHost: HTMLElement | null = null;
+
+const TAG = 'script[data-debug-toolbar]';
+
+function install(first: LauncherConfig, loadApp: () => Promise<AppModule>): LauncherHandle {
+  let config = first;
+  if (!customElements.get(ELEMENT_NAME)) {
+    customElements.define(ELEMENT_NAME, class extends HTMLElement {
+      connectedCallback(): void {
+        if (liveHost && this !== liveHost) this.remove();
+      }
+    });
+  }
+  const host = (liveHost = document.createElement(ELEMENT_NAME));
   // Inline !important beats any page rule (`body > * { position: relative }`…), so the host never
   // enters the page's flow. Set through CSSOM, which CSP allows.
   for (const [name, value] of Object.entries(HOST_STYLE)) host.style.setProperty(name, value, 'important');
@@ -78,12 +96,12 @@ function install(config: LauncherConfig, loadApp: () => Promise<AppModule>): Lau
   button.setAttribute('aria-label', 'Debug toolbar');
   button.setAttribute('aria-expanded', 'false');
   button.setAttribute('aria-keyshortcuts', 'Alt+Shift+D');
-  const summary = describeCounts(config);
-  button.title = `${summary} (Alt+Shift+D)`;
-  const description = el('span', 'l-sr', summary);
+  const description = el('span', 'l-sr');
   description.id = 'edt-launcher-desc';
   button.setAttribute('aria-describedby', description.id);
-  button.append(el('span', 'l-label', 'SQL'), el('span', needsAttention(config) ? 'l-badge l-warn' : 'l-badge', String(config.queryCount)), description);
+  const badge = el('span', 'l-badge');
+  const more = el('span', 'l-badge l-more');
+  button.append(el('span', 'l-label', 'SQL'), badge, more, description);
   const panel = el('div', 'l-slot');
   panel.hidden = true;
   dock.append(button, panel);
@@ -94,6 +112,56 @@ function install(config: LauncherConfig, loadApp: () => Promise<AppModule>): Lau
   let mounted: Promise<void> | null = null;
   let unmount: (() => void) | null = null;
   let warned = false;
+  // The requests the page fired since it became the page, by id; their counts are read by id.
+  let fired: string[] = [];
+  const counts = requestCounts(config.mountPath, render);
+
+  function render(): void {
+    let known = 0;
+    let queries = 0;
+    let warn = false;
+    for (const id of fired) {
+      const c = counts.known.get(id);
+      if (c) {
+        known++;
+        queries += c.queryCount;
+        warn ||= needsAttention(c);
+      }
+    }
+    badge.textContent = String(config.queryCount);
+    badge.className = needsAttention(config) ? 'l-badge l-warn' : 'l-badge';
+    more.hidden = !fired.length;
+    more.className = warn ? 'l-badge l-more l-warn' : 'l-badge l-more';
+    const text = describeCounts(config) + (fired.length ? `; ${(more.textContent = describeFetches(fired.length, known, queries))}` : '');
+    description.textContent = text;
+    button.title = `${text} (Alt+Shift+D)`;
+  }
+  render();
+
+  const stopWatching = watchRequests((id) => {
+    if (id === config.requestId || fired.includes(id)) return;
+    fired.push(id);
+    counts.want(id);
+    render();
+  });
+
+  // After a swap, the last tag names the request the new content came from (a restored snapshot
+  // names the old one): its counts, no fetches yet, and an open panel shows it.
+  const stopKeeping = keepInDocument(host, () => {
+    const tags = document.querySelectorAll<HTMLScriptElement>(TAG);
+    const next = tags.length ? readConfig(tags[tags.length - 1].dataset, config.nonce) : null;
+    if (!next || next.requestId === config.requestId) return;
+    config = next;
+    fired = [];
+    counts.clear();
+    render();
+    if (unmount) {
+      unmount();
+      unmount = null;
+      mounted = null;
+      if (open) void setOpen(true);
+    }
+  });
 
   // A page whose CSP lets the launcher run (its nonce) but not the scripts it imports: say so, and
   // link to the full-page toolbar, which the toolbar serves with a policy of its own.
@@ -174,6 +242,10 @@ function install(config: LauncherConfig, loadApp: () => Promise<AppModule>): Lau
     shadow,
     setOpen,
     destroy: () => {
+      stopWatching();
+      stopKeeping();
+      counts.clear();
+      liveHost = null;
       window.removeEventListener('keydown', onKey);
       document.removeEventListener('securitypolicyviolation', onViolation);
       unmount?.();

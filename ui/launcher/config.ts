@@ -1,11 +1,17 @@
-/** Reading the injected `<script data-debug-toolbar …>` tag: pure, so it is tested without a page. */
+/** Reading the injected `<script data-debug-toolbar …>` tag, and the launcher's words: pure, so tested without a page. */
 
-export interface LauncherConfig {
-  requestId: string;
-  mountPath: string;
+/** A request's counts, as the tag and the toolbar's request list both give them. */
+export interface Counts {
   queryCount: number;
   duplicateCount: number;
   nPlusOneCount: number;
+  /** The request whose headers a response cache replayed for this one. */
+  replayedFrom?: string;
+}
+
+export interface LauncherConfig extends Counts {
+  requestId: string;
+  mountPath: string;
   nonce?: string;
 }
 
@@ -29,7 +35,7 @@ export function readConfig(data: DOMStringMap, nonce: string | undefined): Launc
   const requestId = data.requestId?.trim();
   if (!requestId) return null;
   const mountPath = (data.mountPath?.trim() || '/__toolbar').replace(/\/+$/, '');
-  return {
+  const config: LauncherConfig = {
     requestId,
     mountPath,
     queryCount: count(data.queryCount),
@@ -37,17 +43,36 @@ export function readConfig(data: DOMStringMap, nonce: string | undefined): Launc
     nPlusOneCount: count(data.nPlusOneCount),
     nonce: nonce || undefined,
   };
+  if (data.replayedFrom) config.replayedFrom = data.replayedFrom;
+  return config;
 }
 
-/** Whether the launcher badge should use the warning colour. */
-export function needsAttention(c: Pick<LauncherConfig, 'queryCount' | 'duplicateCount' | 'nPlusOneCount'>): boolean {
+/** Whether a badge should use the warning colour. */
+export function needsAttention(c: Counts): boolean {
   return c.duplicateCount > 0 || c.nPlusOneCount > 0 || c.queryCount > QUERY_WARNING_THRESHOLD;
 }
 
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
 /** The sentence a screen reader hears after the button's name. */
-export function describeCounts(c: Pick<LauncherConfig, 'queryCount' | 'duplicateCount' | 'nPlusOneCount'>): string {
-  const parts = [`${c.queryCount} ${c.queryCount === 1 ? 'query' : 'queries'}`];
+export function describeCounts(c: Counts): string {
+  const parts = [plural(c.queryCount, 'query', 'queries')];
   if (c.duplicateCount > 0) parts.push(`${c.duplicateCount} duplicated`);
   if (c.nPlusOneCount > 0) parts.push(`${c.nPlusOneCount} N+1`);
+  if (c.replayedFrom) parts.push('served from a cache');
   return parts.join(', ');
+}
+
+/**
+ * The queries of the requests the page fired: `fired` requests seen, `known` of them with counts
+ * read so far, `queries` in those. What is not known yet is never counted as 0.
+ *
+ * @example
+ * describeFetches(3, 3, 450) // → '+450 in 3 fetches'
+ * describeFetches(3, 2, 12)  // → '+12 in 2 of 3 fetches'
+ * describeFetches(1, 0, 0)   // → '+… in 1 fetch'
+ */
+export function describeFetches(fired: number, known: number, queries: number): string {
+  const of = known > 0 && known < fired ? `${known} of ` : '';
+  return `+${known > 0 ? queries : '…'} in ${of}${plural(fired, 'fetch', 'fetches')}`;
 }
