@@ -88,6 +88,22 @@ export function demoRoutes(db: PGlite): Router {
     res.render('slow', { title: 'Slow query', active: '/slow', summary, views });
   });
 
+  // A page whose links swap the whole <body> the way Turbo Drive and htmx do (public/swap.js).
+  router.get('/swap', function bodySwaps(_req, res) {
+    res.render('swap', { title: 'Body swaps', active: '' });
+  });
+
+  // The partial the /swap page loads with fetch() or XHR, like htmx's hx-get: an N+1 of its own.
+  router.get('/swap/fragment', async function authorsFragment(_req, res) {
+    const posts = await listPosts(db, 5);
+    const items = [];
+    for (const post of posts) {
+      const author = await findAuthorById(db, post.authorId);
+      items.push(`<li>${escapeHtml(post.title)}, by ${escapeHtml(author?.name ?? 'unknown')}</li>`);
+    }
+    res.type('html').send(`<ul class="fragment">${items.join('')}</ul>`);
+  });
+
   // JSON: the toolbar records it but must not inject anything into the body.
   router.get('/api/posts', async function apiPosts(_req, res) {
     const posts = await listPostSummaries(db);
@@ -122,4 +138,8 @@ function parsePostId(req: Request): number | undefined {
 
 function notFound(res: Response, message: string): void {
   res.status(404).render('not-found', { title: 'Not found', active: '', message });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

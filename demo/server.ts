@@ -49,6 +49,7 @@ app.listen(port, host, (error?: Error) => {
     ${url}/duplicates     the same queries run three times by three "components"
     ${url}/slow           a sequential scan of 50,000 rows (no index on page_views.path)
     ${url}/posts/1        a post with comments and tags; "Like" runs a transaction
+    ${url}/swap           links that swap the whole <body> as Turbo/htmx do; fetch/XHR partials
     ${url}/api/posts      JSON: recorded, not injected (see the X-Debug-Toolbar-Id header)
     ${url}/stress?n=10000 10,000 queries in one request (the panel renders only the rows in view)
     ${url}/csp/nonce-only a strict CSP that lets the launcher run but blocks the panel it loads

@@ -10,7 +10,9 @@ import { boot, type LauncherHandle } from './launcher.js';
 describe('the requests the page fires', () => {
   let handle: LauncherHandle | null = null;
   const more = () => handle!.shadow.querySelector<HTMLElement>('.l-more')!;
-  const summaries: Record<string, { id: string; queryCount: number; duplicateCount: number; nPlusOneCount: number }[]> = {};
+  type Summary = { id: string; queryCount: number; duplicateCount: number; nPlusOneCount: number };
+  /** What the list endpoint answers: `list` in turn, then `last` again and again. */
+  const summaries: { list: Summary[][]; last: Summary[] } = { list: [], last: [] };
 
   beforeEach(() => {
     localStorage.clear();
