@@ -61,3 +61,42 @@ test('a fetch the page makes after it loaded appears live in History, and shows 
   await expect(panel.locator('header')).toContainText('/api/posts');
   await expect(table.locator(':scope > tbody > tr').first()).toContainText(/SELECT/i);
 });
+
+test('History hides the static files a page loads until asked; a 304 is not a redirect (issue 12)', async ({ page }) => {
+  const cssResponse = () => page.waitForResponse((r) => new URL(r.url()).pathname === '/style.css');
+  const [first] = await Promise.all([cssResponse(), page.goto('/posts')]);
+  // Loaded again, the stylesheet is revalidated: express.static answers 304, without Content-Type.
+  const [again] = await Promise.all([cssResponse(), page.reload()]);
+  expect(again.status()).toBe(304);
+  const ids = [first.headers()['x-debug-toolbar-id'], again.headers()['x-debug-toolbar-id']];
+  const { panel } = await openPanel(page);
+  await panel.getByRole('tab', { name: 'History' }).click();
+  const history = panel.getByRole('table', { name: 'Recorded requests' });
+  await expect(history.locator('tr[data-request-id]').first()).toBeVisible();
+  for (const id of ids) await expect(history.locator(`tr[data-request-id="${id}"]`)).toHaveCount(0);
+  const toggle = panel.getByRole('checkbox', { name: /Static files/ });
+  await expect(toggle).not.toBeChecked();
+  await toggle.check();
+  await expect(history.locator(`tr[data-request-id="${ids[0]}"]`)).toContainText('/style.css');
+  const notModified = history.locator(`tr[data-request-id="${ids[1]}"]`);
+  await expect(notModified.locator('.col-status')).toHaveText('304');
+  await expect(notModified.locator('.col-flags')).toHaveText('');
+});
+
+test('the standalone page puts the picked request in its address and has no × (issue 12)', async ({ page, request }) => {
+  const api = await request.get('/api/posts');
+  const apiId = api.headers()['x-debug-toolbar-id'];
+  await request.get('/posts/fixed');
+  await page.route('**/favicon.ico', (route) => route.fulfill({ status: 204 }));
+  await page.goto('/__toolbar/');
+  const panel = page.getByRole('region', { name: 'Debug toolbar panel' });
+  await expect(panel.getByRole('table', { name: 'Recorded requests' })).toBeVisible();
+  await expect(page).toHaveURL(/\/__toolbar\/#\/requests\/[A-Za-z0-9_-]+$/);
+  await expect(panel.getByRole('button', { name: 'Close debug toolbar' })).toHaveCount(0);
+
+  await panel.locator(`tr[data-request-id="${apiId}"]`).click();
+  await expect(panel.locator('header')).toContainText('/api/posts');
+  await expect(page).toHaveURL(new RegExp(`#/requests/${apiId}$`));
+  await page.goBack();
+  await expect(panel.locator('header')).not.toContainText('/api/posts');
+});
