@@ -5,7 +5,12 @@
  */
 import { useEffect } from 'react';
 
-/** The request id in `#/requests/<id>`, or null. */
+/**
+ * The request id in `#/requests/<id>`, or null.
+ *
+ * @example
+ * requestIdFromHash('#/requests/a%20b') // → 'a b'
+ */
 export function requestIdFromHash(hash: string): string | null {
   const match = /^#\/requests\/([^/?#]+)/.exec(hash);
   if (!match) return null;
@@ -16,7 +21,12 @@ export function requestIdFromHash(hash: string): string | null {
   }
 }
 
-/** `#/requests/<id>`, the id encoded. */
+/**
+ * `#/requests/<id>`, the id encoded.
+ *
+ * @example
+ * requestHash('1f2e-9') // → '#/requests/1f2e-9'
+ */
 export const requestHash = (id: string): string => `#/requests/${encodeURIComponent(id)}`;
 
 /**

@@ -13,6 +13,10 @@ export const MAX_ROWS = 500;
 /**
  * Rows kept: never more than the store keeps (`capacity` in the list response), so the count
  * shown is never more than the server could still answer for.
+ *
+ * @example
+ * rowLimit(100) // → 100
+ * rowLimit(undefined) // → MAX_ROWS (a store that does not say)
  */
 export const rowLimit = (capacity: unknown): number =>
   typeof capacity === 'number' && Number.isInteger(capacity) && capacity > 0 ? Math.min(capacity, MAX_ROWS) : MAX_ROWS;
