@@ -82,7 +82,9 @@ export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
       // longer has (evicted, or from before a restart) means the client missed some: send them all.
       const seen = after === null ? -1 : requests.findIndex((request) => request.id === after);
       if (seen >= 0) requests = requests.slice(0, seen);
-      const capacity = Number.isInteger(store.capacity) && (store.capacity as number) > 0 ? store.capacity : undefined;
+      // The background stream has a ring of its own (a memoryStore, so it says its capacity too).
+      const kept = (kind === 'background' ? backgroundStore : options.store) as Partial<Store>;
+      const capacity = Number.isInteger(kept.capacity) && (kept.capacity as number) > 0 ? kept.capacity : undefined;
       sendJson(res, 200, { requests: requests.map((request) => toSummary(request, options, from)), capacity } satisfies RequestListResponse);
       return;
     }

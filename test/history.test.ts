@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { debugToolbar, memoryStore } from '../server/index.js';
 import type { Store } from '../server/store/store.js';
+import { BACKGROUND_CAPACITY } from '../server/units/background.js';
 import { standaloneHtml } from '../server/standalone-page.js';
 import { freezeError, parseStack } from '../server/request-error.js';
 import { redirectLocation, redirectSources } from '../server/redirects.js';
@@ -414,6 +415,15 @@ describe('the list says how many requests the store keeps (issue 12: History sho
     expect(list.capacity).toBe(3);
     expect(list.requests.map((r) => r.url)).toEqual(['/item/4', '/item/3', '/item/2']);
     expect((await listOf({ store: memoryStore({ capacity: 7 }) }, 1)).capacity).toBe(7);
+  });
+
+  it('gives the background stream\'s own ring for ?kind=background', async () => {
+    const app = express();
+    app.use(debugToolbar({ capacity: 3 }));
+    const server = await listen(app);
+    cleanups.push(server.close);
+    const list = (await (await fetch(`${server.url}/__toolbar/api/requests?kind=background`)).json()) as RequestListResponse;
+    expect(list.capacity).toBe(BACKGROUND_CAPACITY);
   });
 
   it('leaves it out for a custom store that does not say', async () => {
