@@ -8,6 +8,7 @@ import { memoryStore } from '../store/memory-store.js';
 import type { Store } from '../store/store.js';
 import { activeRecorder, closeUnit, openUnit } from './unit.js';
 import type { Recorder } from './store-record.js';
+import type { LiveEvents } from '../live-events.js';
 
 /*
  * Queries outside any request, task or socket event (timers, start-up, a queue polled in a loop)
@@ -33,6 +34,7 @@ export function runInternal<T>(fn: () => T): T {
 }
 
 const kept: Store = memoryStore({ capacity: BACKGROUND_CAPACITY });
+const NO_LIVE_EVENTS: LiveEvents = { subscribe: () => () => undefined, publish: () => undefined, size: 0 };
 const open = new Map<string, { live: LiveRequest; timer: NodeJS.Timeout; recorder: Recorder }>();
 
 /** The background entries, newest first, and one by id. */
@@ -43,7 +45,8 @@ function close(key: string): void {
   if (!burst) return;
   open.delete(key);
   clearTimeout(burst.timer);
-  closeUnit(burst.live, { ...burst.recorder, options: { ...burst.recorder.options, store: kept } });
+  // Into its own ring, and not onto the live stream, which carries the request history.
+  closeUnit(burst.live, { events: NO_LIVE_EVENTS, options: { ...burst.recorder.options, store: kept } });
 }
 
 function label(frame: RawFrame | undefined): string {

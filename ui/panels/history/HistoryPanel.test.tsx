@@ -167,6 +167,24 @@ describe('static assets (issue 12: about 7 rows in 10 on a typical page)', () =>
   });
 });
 
+describe('tasks, socket events and the background stream (issue 13)', () => {
+  it('lists tasks and socket events with the requests, and the background stream in its own view', async () => {
+    const job = summary('task-1', { kind: 'task', method: 'TASK', url: 'email digest', status: 0, contentType: null, startedAt: 1_700_000_004_000 });
+    const event = summary('sock-1', { kind: 'socket', method: 'SOCKET', url: 'dashboard', status: 0, contentType: null, startedAt: 1_700_000_003_500 });
+    const timer = summary('bg-1', { kind: 'background', method: 'BACKGROUND', url: '/app/monitor.js:42 (heartbeat)', status: 0, contentType: null });
+    stubApi([[job, event, ...list]], details, [], undefined, [timer]);
+    await openHistory(6);
+    expect(rowIds()).toEqual(['task-1', 'sock-1', 'page-1', 'abc-1f', 'post-9', 'err-3']);
+    const method = dom.container.querySelector<HTMLSelectElement>('select[aria-label="Method"]');
+    expect([...(method?.options ?? [])].map((o) => o.value)).toEqual(expect.arrayContaining(['TASK', 'SOCKET']));
+    const background = [...dom.container.querySelectorAll('button')].find((b) => b.textContent === 'Background')!;
+    await dom.click(background);
+    await vi.waitFor(() => expect(rowIds()).toEqual(['bg-1']));
+    expect(dom.container.textContent).toContain('1 background entry');
+    expect(vi.mocked(fetch).mock.calls.some(([url]) => String(url).endsWith('/api/requests?kind=background'))).toBe(true);
+  });
+});
+
 describe('capacity (issue 12: the count grew past what the store keeps)', () => {
   it('keeps no more rows than the store, dropping the oldest as new ones arrive', async () => {
     stubApi([list], details, [], 4);

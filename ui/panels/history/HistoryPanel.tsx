@@ -12,9 +12,10 @@ import { useRequestList } from './useRequestList.js';
 const LIVE_TEXT = { events: 'live', polling: 'live (polling)', off: '' } as const;
 
 export function HistoryPanel({ detail, mountPath }: PanelViewProps) {
-  const list = useRequestList(mountPath);
   const { selectedId, select } = useSelection();
-  const [view, setView] = useState<'requests' | 'hotspots'>('requests');
+  const [view, setView] = useState<'requests' | 'background' | 'hotspots'>('requests');
+  const list = useRequestList(mountPath, view === 'background' ? 'background' : 'history');
+  const listed = view === 'requests' || view === 'background';
   return (
     <div className="history-panel">
       <div className="history-actions" role="group" aria-label="Selected request">
@@ -28,6 +29,15 @@ export function HistoryPanel({ detail, mountPath }: PanelViewProps) {
           <button type="button" className="small-button" aria-pressed={view === 'requests'} onClick={() => setView('requests')}>
             Requests
           </button>
+          <button
+            type="button"
+            className="small-button"
+            aria-pressed={view === 'background'}
+            title="Queries outside any request, task or socket event (timers, start-up), by the line of your code that ran them"
+            onClick={() => setView('background')}
+          >
+            Background
+          </button>
           <button type="button" className="small-button" aria-pressed={view === 'hotspots'} onClick={() => setView('hotspots')}>
             Hotspots
           </button>
@@ -39,19 +49,19 @@ export function HistoryPanel({ detail, mountPath }: PanelViewProps) {
           Could not load the history: {list.message}
         </p>
       )}
-      {view === 'requests' && list.status === 'loading' && (
+      {listed && list.status === 'loading' && (
         <p className="state" role="status">
           Loading history…
         </p>
       )}
-      {view === 'requests' && list.status === 'ready' && (
+      {listed && list.status === 'ready' && (
         <HistoryTable
           requests={list.requests}
           selectedId={selectedId}
           onSelect={select}
           summary={
             <span className="muted">
-              {pluralize(list.requests.length, 'request')}
+              {pluralize(list.requests.length, view === 'background' ? 'background entry' : 'request', view === 'background' ? 'background entries' : undefined)}
               {list.live !== 'off' && <span className="live-dot"> · {LIVE_TEXT[list.live]}</span>}
             </span>
           }

@@ -53,13 +53,15 @@ const json = (body: unknown, status = 200) => new Response(JSON.stringify(body),
 
 /**
  * Stubs `fetch`: `/api/requests` (and `?after=`) from `lists` in order (the last repeats), with
- * the store's `capacity` when given; `/api/requests/:id` from `details`.
+ * the store's `capacity` when given; `?kind=background` from `background`; `/api/requests/:id` from `details`.
  */
-export function stubApi(lists: RequestSummary[][], details: Record<string, RequestDetail>, hotspots: Hotspot[] = [], capacity?: number) {
+export function stubApi(lists: RequestSummary[][], details: Record<string, RequestDetail>, hotspots: Hotspot[] = [], capacity?: number,
+  background: RequestSummary[] = []) {
   let listCall = 0;
   return vi.spyOn(globalThis, 'fetch').mockImplementation(async (input) => {
     const url = String(input);
     const path = url.split('?')[0];
+    if (path.endsWith('/api/requests') && url.includes('kind=background')) return json({ requests: background, capacity: 50 });
     if (path.endsWith('/api/requests')) {
       const list = lists[Math.min(listCall++, lists.length - 1)] ?? [];
       return json({ requests: list, capacity });

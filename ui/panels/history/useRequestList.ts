@@ -26,8 +26,16 @@ export type ListState =
   | { status: 'error'; message: string; requests: RequestSummary[] }
   | { status: 'ready'; requests: RequestSummary[]; live: 'events' | 'polling' | 'off' };
 
-export const listUrl = (mountPath: string, after?: string): string =>
-  `${mountPath}/api/requests${after ? `?after=${encodeURIComponent(after)}` : ''}`;
+/** Which list: the app's requests, tasks and socket events, or the background stream (`?kind=background`). */
+export type ListSource = 'history' | 'background';
+
+export const listUrl = (mountPath: string, after?: string, source: ListSource = 'history'): string => {
+  const params = new URLSearchParams();
+  if (source === 'background') params.set('kind', 'background');
+  if (after) params.set('after', after);
+  const query = params.toString();
+  return `${mountPath}/api/requests${query ? `?${query}` : ''}`;
+};
 
 /** Puts `incoming` (newest first) before `current`, without duplicates, keeping the newest `limit`. */
 export function prependRequests(current: RequestSummary[], incoming: RequestSummary[], limit = MAX_ROWS): RequestSummary[] {
@@ -43,7 +51,8 @@ async function fetchList(url: string, signal: AbortSignal): Promise<{ requests: 
   return { requests: Array.isArray(body.requests) ? body.requests : [], limit: rowLimit(body.capacity) };
 }
 
-export function useRequestList(mountPath: string): ListState {
+/** `listSource` 'background' polls `?kind=background` (the live event stream carries the history only). */
+export function useRequestList(mountPath: string, listSource: ListSource = 'history'): ListState {
   const [state, setState] = useState<ListState>({ status: 'loading', requests: [] });
 
   useEffect(() => {
@@ -61,7 +70,7 @@ export function useRequestList(mountPath: string): ListState {
 
     const poll = () => {
       timer = setTimeout(() => {
-        fetchList(listUrl(mountPath, requests[0]?.id), controller.signal)
+        fetchList(listUrl(mountPath, requests[0]?.id, listSource), controller.signal)
           .then((polled) => {
             limit = polled.limit;
             add(polled.requests);
@@ -81,11 +90,11 @@ export function useRequestList(mountPath: string): ListState {
       poll();
     };
 
-    fetchList(listUrl(mountPath), controller.signal).then(
+    fetchList(listUrl(mountPath, undefined, listSource), controller.signal).then(
       (initial) => {
         limit = initial.limit;
         requests = initial.requests.slice(0, limit);
-        if (typeof EventSource !== 'function') {
+        if (typeof EventSource !== 'function' || listSource === 'background') {
           startPolling();
           return;
         }
@@ -114,7 +123,7 @@ export function useRequestList(mountPath: string): ListState {
       source?.close();
       clearTimeout(timer);
     };
-  }, [mountPath]);
+  }, [mountPath, listSource]);
 
   return state;
 }
