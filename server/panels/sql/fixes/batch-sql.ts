@@ -110,7 +110,9 @@ function keyOutput(ctx: BatchContext, dialect: Dialect): { key: string; add: str
   const { shape, filter, filterTable } = ctx;
   const resolves = (qualifier: string | null) => qualifier === null
     || shape.allTables.some((t) => (t.alias === qualifier || t.table === qualifier) && t.table === filterTable);
-  for (const item of shape.selectItems ?? []) {
+  // A column compared in a subquery is none of the main statement's: `*` does not select it.
+  const inMain = !filter.subquery && (filterTable === null || shape.tables.some((t) => t.table === filterTable));
+  for (const item of inMain ? shape.selectItems ?? [] : []) {
     if (item.star && (item.qualifier === null || resolves(item.qualifier))) return { key: filter.column, add: null };
     if (item.column === filter.column && item.output && resolves(item.qualifier)) return { key: item.output, add: null };
   }
