@@ -5,6 +5,9 @@ import { sqlShape } from '../server/panels/sql/sql-shape.js';
 import { fingerprint } from '../server/panels/sql/fingerprint.js';
 import { editorUrl } from '../server/editor-url.js';
 import { resolveOptions } from '../server/options.js';
+import { Sequelize } from 'sequelize';
+import { readSequelizeSchema } from '../server/panels/sql/orm/sequelize.js';
+import { defineModels } from './fixtures/orm-fixes/sequelize-app.js';
 import type { DbInfo, QueryLibrary, QueryRecord, RawFrame } from '../server/types.js';
 
 const frame = (file: string): RawFrame => ({ file, line: 10, column: 3, function: null });
@@ -197,6 +200,27 @@ describe('fix wording per library', () => {
     expect(fix).toMatchObject({ orm: 'prisma', title: 'Include author in the post query' });
     expect(fix?.code).toContain('const posts = await prisma.post.findMany({');
     expect(fix?.code).toContain('include: { author: true },');
+  });
+
+  it('sequelize with two associations the loop could be walking: no guess, the fix names both', () => {
+    const sequelize = new Sequelize('postgres://nobody@127.0.0.1:1/none', { logging: false });
+    const { Article, User } = defineModels(sequelize);
+    Article.belongsTo(User, { as: 'editor', foreignKey: 'authorId' });
+    const parent = query('SELECT "id", "title", "author_id" AS "authorId" FROM "articles" AS "Article";', [], PG, 3);
+    const repeated = [1, 2, 3].map((n) => query(`SELECT "id", "username" FROM "users" AS "User" WHERE "User"."id" = ${n};`));
+    const fix = suggestNPlusOneFix({
+      queries: repeated, frames: [frame('/app/node_modules/sequelize/lib/model.js'), USER], parent, parents: [parent], totalMs: 4.5,
+      where: 'routes/articles.ts:14', schema: readSequelizeSchema(sequelize),
+    });
+    expect(fix?.title).toBe('Load every User in one findAll');
+    expect(fix?.code).not.toContain('include');
+    expect(fix?.reason).toContain('Article has 2 associations that could be this loop\'s (author, editor): include the one the loop reads.');
+  });
+
+  it('two values changing at once: no one-query fix, and the reason says why', () => {
+    const fix = fixFor(null, null, (n) => ['SELECT * FROM follows WHERE follower_id = $1 AND following_id = $2', [n, n + 10]]);
+    expect(fix).toMatchObject({ title: 'No one-query fix for these follows lookups', orm: 'pg' });
+    expect(fix?.reason).toContain('The toolbar cannot batch this query without changing its result: follower_id and following_id all change from run to run');
   });
 
   it('inserts in a loop: one multi-row insert', () => {

@@ -53,6 +53,12 @@ function literalValue(text: string): unknown {
  * varyingFilter(queries, shapes) // { filter: { columnSql: '"Follow"."following_id"', clause: 'on', … }, values: [1, 3] }
  */
 export function varyingFilter(queries: readonly QueryRecord[], shapes: readonly SqlShape[]): { filter: SqlFilter; values: unknown[] } | null {
+  const found = varyingFilters(queries, shapes);
+  return found.length === 1 ? found[0] : null;
+}
+
+/** Every comparison whose value changes from run to run; with none changing, the only comparison there is. */
+function varyingFilters(queries: readonly QueryRecord[], shapes: readonly SqlShape[]): { filter: SqlFilter; values: unknown[] }[] {
   const first = shapes[0];
   const valueOf = (filter: SqlFilter, k: number, i: number): unknown => {
     if (filter.paramIndex !== null) return queries[i].params[filter.paramIndex];
@@ -65,10 +71,9 @@ export function varyingFilter(queries: readonly QueryRecord[], shapes: readonly 
     const distinct = new Map(values.map((v) => [JSON.stringify(v), v]));
     if (distinct.size > 1) varying.push({ filter, values: [...distinct.values()] });
   }
-  if (varying.length === 1) return varying[0];
-  if (varying.length > 1) return null;
-  if (first.filters.length === 1) return { filter: first.filters[0], values: [valueOf(first.filters[0], 0, 0)] };
-  return null;
+  if (varying.length > 0) return varying;
+  if (first.filters.length === 1) return [{ filter: first.filters[0], values: [valueOf(first.filters[0], 0, 0)] }];
+  return [];
 }
 
 /** The table of an unqualified column in a FROM of several tables, by the ORM's columns: the one table that has it. */
@@ -125,8 +130,12 @@ export function fixInputFor(request: NPlusOneFixRequest): FixInput | null {
   const shapes = request.queries.map((q) => sqlShape(q.sql));
   const shape = shapes[0];
   if (!shape.table) return null;
-  const varying = varyingFilter(request.queries, shapes);
+  const all = varyingFilters(request.queries, shapes);
+  const varying = all.length === 1 ? all[0] : null;
   const filter = varying?.filter ?? null;
+  const unbatchable = filter ? null : all.length > 1
+    ? `${all.map((v) => v.filter.column).join(' and ')} all change from run to run, and one batched query takes one list of values`
+    : 'no value compared in its WHERE or ON changes from run to run, so there is no list of values to load at once';
   const filterTable = filter ? tableOfColumn(shape, filter, schema) : null;
 
   let parent: ParentQuery | null = null;
@@ -172,7 +181,7 @@ export function fixInputFor(request: NPlusOneFixRequest): FixInput | null {
     model: shape.alias && /^[A-Z]/.test(shape.alias) ? shape.alias : modelName(shape.table),
     sampleValues: values, values,
     schema, ormNames: request.ormNames ?? [], childModel: modelByTable(schema, shape.table),
-    parent, link, ambiguous, joined,
+    parent, link, ambiguous, joined, unbatchable,
     stack: frames.filter(isUserFrame).map(mapFrame),
     where: request.where,
   };

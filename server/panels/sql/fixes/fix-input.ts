@@ -77,6 +77,8 @@ export interface FixInput {
    * from its ON clause, schema or not): each parent row could carry what the loop fetches again.
    */
   joined: { table: SqlTable; parentColumn: ColumnRef } | null;
+  /** Why no single varying comparison was found (`filter` is null), for the fix to say so. */
+  unbatchable: string | null;
   /** Several relations could be it (Article.author and Article.editor both reach users.id). */
   ambiguous: OrmRelation[];
   /** The user's frames of the first repeated query, innermost first (a helper, then the loop). */

@@ -4,7 +4,7 @@ import { detectLibrary } from './library.js';
 import { fixInputFor, type NPlusOneFixRequest } from './analysis.js';
 import type { FixInput } from './fix-input.js';
 import type { Wording } from './batched.js';
-import { rawSqlFix } from './raw-sql.js';
+import { cannotBatch, rawSqlFix } from './raw-sql.js';
 import { knexFix } from './knex.js';
 import { sequelizeFix } from './sequelize.js';
 import { drizzleFix } from './drizzle.js';
@@ -95,7 +95,8 @@ export function analyzeNPlusOne(request: NPlusOneFixRequest): { suggestion: Sugg
   const input = fixInputFor(request);
   if (!input) return { suggestion: null, parent: null };
   const wording = input.shape.statement === 'insert' ? bulkInsertFix : input.shape.statement === 'select' ? WORDINGS[input.library] : null;
-  const fix: Wording | null = wording?.(input) ?? null;
+  let fix: Wording | null = wording?.(input) ?? null;
+  if (!fix && input.shape.statement === 'select' && !input.filter && input.unbatchable) fix = cannotBatch(input, input.unbatchable);
   if (!fix) return { suggestion: null, parent: input.parent?.query ?? null };
   const { notes = [], ...suggestion } = fix;
   return { suggestion: { ...suggestion, reason: reasonFor(request, input, notes) }, parent: input.parent?.query ?? null };

@@ -112,6 +112,9 @@ function includeOnParent(input: FixInput): Wording | null {
     if (where) options.push(`where: ${where}`, 'required: false');
   }
   if (shape.unreadConditions) notes.push(`add the per-row query's other conditions to the include's where`);
+  if (options.some((o) => o.startsWith('where: ') || o.startsWith('through: '))) {
+    notes.push(`the include's where holds the values every run of the loop compared with (the same for each row; put your variable there)`);
+  }
   const names = parentNames(input)!;
   const method = parent.call ?? 'findAll';
   return {
