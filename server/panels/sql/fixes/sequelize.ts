@@ -53,6 +53,17 @@ function loopLine(input: FixInput, read: string): string {
 }
 
 /**
+ * Whether the loop's query asks nothing more of the joined rows than the join gives: no other
+ * condition, order, limit or aggregate, which the parent's include would not have applied.
+ */
+function answeredByJoin(input: FixInput): boolean {
+  const { shape } = input;
+  const single = input.link ? input.link.relation.kind === 'belongs-to' || input.link.relation.kind === 'has-one' : uniqueLookup(input);
+  return shape.filters.length === 1 && !shape.unreadConditions && !shape.aggregate && !shape.groupBy && !shape.distinct
+    && (!shape.limitClause || single) && (!shape.orderBy || single);
+}
+
+/**
  * The relation is in the parent's rows already: read it. Its name is the schema's, or without the
  * schema the alias Sequelize gave the joined table, which is the association's (`AS "author"`,
  * `AS "tagList->ArticleTag"` for the join table of `tagList`).
@@ -207,11 +218,12 @@ function queryBatched(input: FixInput): Wording | null {
  */
 export function sequelizeFix(input: FixInput): Wording | null {
   if (!input.filter) return null;
-  if (input.parent && (input.link?.loaded || (!input.link && input.joined))) {
+  if (input.parent && (input.link?.loaded || (!input.link && input.joined)) && answeredByJoin(input)) {
     const loaded = readLoaded(input);
     if (loaded) return loaded;
   }
-  const include = includeOnParent(input);
+  // Already included, but with less than the loop asks (a where of its own): a second include of the alias would throw.
+  const include = input.link?.loaded ? null : includeOnParent(input);
   if (include) return include;
   const notes = input.ambiguous.length > 0
     ? [`${input.ambiguous[0].source} has ${input.ambiguous.length} associations that could be this loop's (${input.ambiguous.map((r) => r.name).join(', ')}): include the one the loop reads`]
