@@ -172,7 +172,7 @@ export function fixInputFor(request: NPlusOneFixRequest): FixInput | null {
       break;
     }
   }
-  const relation = parent && filter ? inferRelation({ table: shape.table, filter }, { id: parent.query.id, shape: parent.shape }) : null;
+  const relation = parent && filter ? inferRelation({ table: filterTable ?? shape.table, filter }, { id: parent.query.id, shape: parent.shape }) : null;
   const frames = request.framesOf?.(first) ?? request.frames;
   const values = varying?.values ?? [];
   return {
