@@ -19,4 +19,5 @@ export { redisStore, type RedisStoreOptions } from './store/redis-store.js';
 export type { Store } from './store/store.js';
 export type { StoredRequest, CapturedQuery, UnitKind } from './record.js';
 export type { Instrumentable } from './panels/sql/drivers/registry.js';
+export type { OrmInstrumentable, OrmSchema, OrmModel, OrmRelation } from './panels/sql/orm/index.js';
 export type * from './types.js';

@@ -3,6 +3,7 @@ import type { Store } from './store/store.js';
 import { memoryStore } from './store/memory-store.js';
 import { validateInstrument, type Instrumentable } from './panels/sql/drivers/registry.js';
 import type { TemplateInstrumentable } from './panels/templates/registry.js';
+import type { OrmInstrumentable } from './panels/sql/orm/index.js';
 import { editorUrlProblem } from './editor-url.js';
 import { isLoopbackRequest } from './allow.js';
 import { isSecretName, nameMatcher, type NameMatcher } from './panels/timeline/redact.js';
@@ -21,10 +22,13 @@ export interface DebugToolbarOptions {
   /** Queries stored per request; past it they are counted only. Default 1000. */
   maxQueriesPerRequest?: number;
   /**
-   * The database modules to record: `{ pg, pglite }`, and template engines whose includes and
-   * partials to time: `{ ejs, pug, nunjucks, handlebars }` (views are timed without this).
+   * The database modules to record: `{ pg, pglite }`; the app's ORM object, whose models and
+   * relations N+1 fixes then name exactly: `{ pg, sequelize }` (the instance), `{ pg, prisma }`
+   * (the PrismaClient), `{ mysql2, typeorm }` (the DataSource), `{ pg, drizzle }` (the db with its
+   * schema); and template engines whose includes and partials to time: `{ ejs, pug, nunjucks,
+   * handlebars }` (views are timed without this).
    */
-  instrument?: Instrumentable & TemplateInstrumentable;
+  instrument?: Instrumentable & OrmInstrumentable & TemplateInstrumentable;
   /** The CSP nonce for the injected tag. Default: `res.locals.cspNonce`. */
   nonce?: (req: IncomingMessage, res: ServerResponse) => string | undefined;
   /** Where requests are kept. Default: an in-memory ring buffer of `capacity` requests. */
@@ -79,7 +83,7 @@ export interface ResolvedOptions {
   allow: (req: IncomingMessage) => boolean;
   capacity: number;
   maxQueriesPerRequest: number;
-  instrument: Instrumentable & TemplateInstrumentable;
+  instrument: Instrumentable & OrmInstrumentable & TemplateInstrumentable;
   nonce: (req: IncomingMessage, res: ServerResponse) => string | undefined;
   store: Store;
   maxInjectBytes: number;

@@ -27,6 +27,8 @@ export interface DetailSettings {
   nPlusOneThreshold?: number;
   /** Default: no editor links. */
   editorUrl?: string;
+  /** The `instrument` option, whose ORM object names the models in fixes. */
+  instrument?: object;
 }
 
 /** The id of the redirect that led to a request, from `redirectSources(history)`. */

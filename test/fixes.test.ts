@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { detectLibrary, suggestDuplicateFix, suggestNPlusOneFix } from '../server/panels/sql/fixes/index.js';
 import { modelName, singular } from '../server/panels/sql/fixes/naming.js';
 import { sqlShape } from '../server/panels/sql/sql-shape.js';
-import { findParentQuery } from '../server/panels/sql/groups.js';
 import { fingerprint } from '../server/panels/sql/fingerprint.js';
 import { editorUrl } from '../server/editor-url.js';
 import { resolveOptions } from '../server/options.js';
+import { Sequelize } from 'sequelize';
+import { readSequelizeSchema } from '../server/panels/sql/orm/sequelize.js';
+import { defineModels } from './fixtures/orm-fixes/sequelize-app.js';
 import type { DbInfo, QueryLibrary, QueryRecord, RawFrame } from '../server/types.js';
 
 const frame = (file: string): RawFrame => ({ file, line: 10, column: 3, function: null });
@@ -86,67 +88,82 @@ function query(sql: string, params: unknown[] = [], db: DbInfo = PG, rowCount = 
 
 /** A parent query with 3 rows, then 3 lookups; the fix as the read path builds it. */
 function fixFor(libraryFile: string | null, parentSql: string | null, lookup: (n: number) => [string, unknown[]], db: DbInfo = PG) {
-  const parent = parentSql ? [query(parentSql, [], db, 3)] : [];
+  // The parent as parent-query.ts finds it from the stacks: the loop's function ran it just before.
+  const parent = parentSql ? query(parentSql, [], db, 3) : null;
   const repeated = [1, 2, 3].map((n) => query(...lookup(n), db));
   const frames = libraryFile ? [frame(libraryFile), USER] : [USER];
   return suggestNPlusOneFix({
-    queries: repeated, frames, parent: findParentQuery([...parent, ...repeated], repeated), totalMs: 4.5, where: 'routes/posts.ts:14',
+    queries: repeated, frames, parent, parents: parent ? [parent] : [], totalMs: 4.5, where: 'routes/posts.ts:14',
   });
 }
 
 describe('fix wording per library', () => {
-  it('raw pg: the user\'s own SQL with = ANY($1) over the parent rows', () => {
+  it('raw pg: the user\'s own SQL with = ANY($1) over the parent rows, then a Map the loop reads', () => {
     const fix = fixFor(null, 'SELECT id, author_id, title FROM posts', (n) => ['SELECT id, name FROM authors WHERE id = $1', [n]]);
     expect(fix).toEqual({
       title: 'Load all authors in one query with id = ANY($n)',
-      code: "const { rows: authors } = await pool.query(\n  'SELECT id, name FROM authors WHERE id = ANY($1)',\n  [posts.map((post) => post.author_id)],\n);",
+      code: 'const ids = [...new Set(posts.map((post) => post.author_id))];\n'
+        + "const { rows: authors } = await pool.query(\n  'SELECT id, name FROM authors WHERE id = ANY($1)',\n  [ids],\n);\n"
+        + 'const authorById = new Map(authors.map((author) => [author.id, author]));\n'
+        + '// in the loop: authorById.get(post.author_id) instead of a query per row',
       orm: 'pg',
+      // No row counts (an include multiplies rows), and the key taken by name is said to be.
       reason: '3 queries of one shape ran from routes/posts.ts:14, one per row; one query instead saves 2 round trips '
-        + '(3.0 ms of the 4.5 ms they took). The loop goes over the 3 rows query #1 read from posts.',
+        + '(3.0 ms of the 4.5 ms they took). The loop goes over the rows of query #1 (the posts query). '
+        + 'Its author_id is taken to hold the authors.id values, going by the column names.',
     });
   });
 
-  it('raw pg, has-many: the parent ids', () => {
+  it('raw pg, has-many: the parent ids, each with its list (empty when it has none)', () => {
     const fix = fixFor(null, 'SELECT * FROM posts', (n) => ['SELECT * FROM comments WHERE post_id = $1 ORDER BY id', [n]]);
-    expect(fix?.code).toContain("'SELECT * FROM comments WHERE post_id = ANY($1) ORDER BY id',\n  [posts.map((post) => post.id)],");
+    expect(fix?.code).toBe('const ids = [...new Set(posts.map((post) => post.id))];\n'
+      + "const { rows: comments } = await pool.query(\n  'SELECT * FROM comments WHERE post_id = ANY($1) ORDER BY id',\n  [ids],\n);\n"
+      + 'const commentsByPostId = new Map(ids.map((id) => [id, []]));\n'
+      + 'for (const comment of comments) commentsByPostId.get(comment.post_id)?.push(comment);\n'
+      + '// in the loop: commentsByPostId.get(post.id) instead of a query per row');
+    expect(fix?.reason).toContain('Its ORDER BY id holds within each post_id.');
   });
 
-  it('PGlite without a parent: ids, with the values seen, and no LIMIT 1', () => {
+  it('PGlite without a parent: ids, with the values seen, and no LIMIT 1 on a key', () => {
     const db: DbInfo = { dialect: 'postgres', driver: 'pglite' };
     const fix = fixFor(null, null, (n) => ['SELECT id, name FROM authors WHERE id = $1 LIMIT 1', [n]], db);
     expect(fix?.code).toBe("// ids: the id values the loop looked up, e.g. [1, 2, 3]\nconst { rows: authors } = await db.query(\n"
-      + "  'SELECT id, name FROM authors WHERE id = ANY($1)',\n  [ids],\n);");
+      + "  'SELECT id, name FROM authors WHERE id = ANY($1)',\n  [ids],\n);\n"
+      + 'const authorById = new Map(authors.map((author) => [author.id, author]));\n// in the loop: authorById.get(id) instead of a query per row');
     expect(fix?.orm).toBe('pglite');
+    expect(fix?.reason).toContain('could not be identified from the stack, so the fix starts from the values the loop looked up (ids).');
   });
 
   it('mysql2: IN (?) with query(), which expands arrays', () => {
     const db: DbInfo = { dialect: 'mysql', driver: 'mysql2' };
     const fix = fixFor(null, 'SELECT id, author_id FROM posts', (n) => ['SELECT `id`, `name` FROM `authors` WHERE `id` = ?', [n]], db);
-    expect(fix?.code).toContain("const [authors] = await connection.query(\n  'SELECT `id`, `name` FROM `authors` WHERE `id` IN (?)',\n  [posts.map((post) => post.author_id)],");
+    expect(fix?.code).toContain("const [authors] = await connection.query(\n  'SELECT `id`, `name` FROM `authors` WHERE `id` IN (?)',\n  [ids],");
   });
 
   it('better-sqlite3: json_each, since SQLite binds no arrays', () => {
     const db: DbInfo = { dialect: 'sqlite', driver: 'better-sqlite3' };
     const fix = fixFor(null, 'SELECT id, author_id FROM posts', (n) => ['SELECT id, name FROM authors WHERE id = ?', [n]], db);
-    expect(fix?.code).toBe("const authors = db.prepare(\n  'SELECT id, name FROM authors WHERE id IN (SELECT value FROM json_each(?))',\n"
-      + ').all(JSON.stringify(posts.map((post) => post.author_id)));');
+    expect(fix?.code).toContain("const authors = db.prepare(\n  'SELECT id, name FROM authors WHERE id IN (SELECT value FROM json_each(?))',\n"
+      + ').all(JSON.stringify(ids));');
   });
 
   it('knex: whereIn and a map to match rows up', () => {
     const fix = fixFor('/app/node_modules/knex/lib/dialects/postgres/index.js', 'select "id", "author_id" from "posts"',
       (n) => ['select * from "authors" where "id" = $1 limit $2', [n, 1]]);
     expect(fix).toMatchObject({ orm: 'knex', title: "Load the authors with one .whereIn('id', …)" });
-    expect(fix?.code).toBe("const authors = await knex('authors')\n  .whereIn('id', posts.map((post) => post.author_id));\n"
-      + 'const authorById = new Map(authors.map((author) => [author.id, author]));');
+    expect(fix?.code).toBe('const ids = [...new Set(posts.map((post) => post.author_id))];\n'
+      + "const authors = await knex('authors')\n  .whereIn('id', ids);\n"
+      + 'const authorById = new Map(authors.map((author) => [author.id, author]));\n// in the loop: authorById.get(post.author_id) instead of a query per row');
   });
 
-  it('sequelize: include on the parent model, named from the SQL aliases', () => {
-    const fix = fixFor('/app/node_modules/sequelize/lib/dialects/postgres/query.js', 'SELECT "id", "author_id" FROM "posts" AS "Post";',
+  // Issue 18: `include: [{ model: Author }]` guessed from the tables threw where the association has an alias.
+  it('sequelize without the models: no include with a guessed association, one findAll named from Sequelize\'s own SQL aliases', () => {
+    const fix = fixFor('/app/node_modules/sequelize/lib/dialects/postgres/query.js', 'SELECT "id", "author_id" AS "authorId" FROM "posts" AS "Post";',
       (n) => [`SELECT "id", "name" FROM "authors" AS "Author" WHERE "Author"."id" = ${n};`, []]);
-    expect(fix).toMatchObject({ orm: 'sequelize', title: 'Eager-load Author with include on the Post query' });
-    expect(fix?.code).toContain('const posts = await Post.findAll({');
-    expect(fix?.code).toContain('include: [{ model: Author }]');
-    expect(fix?.code).toContain('instead of calling post.getAuthor() per row');
+    expect(fix).toMatchObject({ orm: 'sequelize', title: 'Load every Author in one findAll' });
+    expect(fix?.code).toContain('const ids = [...new Set(posts.map((post) => post.authorId))];\nconst authors = await Author.findAll({ where: { id: ids } });');
+    expect(fix?.code).not.toContain('include');
+    expect(fix?.reason).toMatch(/Pass your Sequelize instance too \(instrument: \{ …, sequelize \}\)/);
   });
 
   it('sequelize without a parent: findAll with an array where', () => {
@@ -183,6 +200,27 @@ describe('fix wording per library', () => {
     expect(fix).toMatchObject({ orm: 'prisma', title: 'Include author in the post query' });
     expect(fix?.code).toContain('const posts = await prisma.post.findMany({');
     expect(fix?.code).toContain('include: { author: true },');
+  });
+
+  it('sequelize with two associations the loop could be walking: no guess, the fix names both', () => {
+    const sequelize = new Sequelize('postgres://nobody@127.0.0.1:1/none', { logging: false });
+    const { Article, User } = defineModels(sequelize);
+    Article.belongsTo(User, { as: 'editor', foreignKey: 'authorId' });
+    const parent = query('SELECT "id", "title", "author_id" AS "authorId" FROM "articles" AS "Article";', [], PG, 3);
+    const repeated = [1, 2, 3].map((n) => query(`SELECT "id", "username" FROM "users" AS "User" WHERE "User"."id" = ${n};`));
+    const fix = suggestNPlusOneFix({
+      queries: repeated, frames: [frame('/app/node_modules/sequelize/lib/model.js'), USER], parent, parents: [parent], totalMs: 4.5,
+      where: 'routes/articles.ts:14', schema: readSequelizeSchema(sequelize),
+    });
+    expect(fix?.title).toBe('Load every User in one findAll');
+    expect(fix?.code).not.toContain('include');
+    expect(fix?.reason).toContain('Article has 2 associations that could be this loop\'s (author, editor): include the one the loop reads.');
+  });
+
+  it('two values changing at once: no one-query fix, and the reason says why', () => {
+    const fix = fixFor(null, null, (n) => ['SELECT * FROM follows WHERE follower_id = $1 AND following_id = $2', [n, n + 10]]);
+    expect(fix).toMatchObject({ title: 'No one-query fix for these follows lookups', orm: 'pg' });
+    expect(fix?.reason).toContain('The toolbar cannot batch this query without changing its result: follower_id and following_id all change from run to run');
   });
 
   it('inserts in a loop: one multi-row insert', () => {

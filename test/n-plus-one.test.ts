@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findDuplicates, findNPlusOne, findParentQuery, findSimilar } from '../server/panels/sql/groups.js';
+import { findDuplicates, findNPlusOne, findSimilar } from '../server/panels/sql/groups.js';
+import { parentCandidates } from '../server/panels/sql/parent-query.js';
 import { analyzeSql } from '../server/panels/sql/findings.js';
 import { fingerprint } from '../server/panels/sql/fingerprint.js';
 import type { CallSite, QueryRecord, RawFrame } from '../server/types.js';
@@ -54,21 +55,37 @@ describe('N+1 detection', () => {
     expect(findNPlusOne(sequential)[0].concurrent).toBe(false);
   });
 
-  it('finds the parent: earlier, another shape, about as many rows as the loop ran', () => {
+  // Issue 18: a parent chosen by row count was confidently wrong (an include multiplies rows).
+  it('finds the parent from the stacks: the latest earlier query of the loop\'s function, whatever its row count', () => {
+    const at = (line: number, fn = 'list', file = '/app/routes/posts.ts'): RawFrame => ({ file, line, column: 3, function: fn });
     const queries = request(
       q('SELECT count(*) FROM posts', [], { rowCount: 1 }),
-      q(POSTS, [], { rowCount: 5 }),
-      q('SELECT * FROM settings', [], { rowCount: 40 }),
+      q(POSTS, [], { rowCount: 40 }),
+      q('SELECT * FROM settings', [], { rowCount: 5 }),
       ...[1, 2, 3, 4, 5].map((id) => q(AUTHOR, [id])),
     );
-    const match = findNPlusOne(queries)[0];
-    expect(match.parent?.id).toBe(2);
-    expect(findParentQuery(queries, queries.slice(3))?.sql).toBe(POSTS);
+    const handler = (line: number) => at(line, 'handler', '/app/app.ts');
+    const frames = (query: QueryRecord) => ({
+      1: [at(10), handler(30)], 2: [at(11), handler(30)], 3: [at(5, 'config', '/app/config.ts'), handler(25)],
+    } as Record<number, RawFrame[]>)[query.id] ?? [at(14), handler(30)];
+    // #3 shares only handler(), the loop's caller, with the loop: list()'s own queries come first.
+    expect(parentCandidates(queries, queries.slice(3), frames).map((p) => p.id)).toEqual([2, 1, 3]);
+    expect(findNPlusOne(queries, 3, frames)[0].parent?.id).toBe(2);
   });
 
-  it('has no parent when nothing before fits', () => {
-    const queries = request(q('SELECT * FROM settings', [], { rowCount: 40 }), ...[1, 2, 3].map((id) => q(AUTHOR, [id])));
+  it('has no parent when no earlier query shares a function with the loop, or without frames', () => {
+    const queries = request(q(POSTS, [], { rowCount: 3 }), ...[1, 2, 3].map((id) => q(AUTHOR, [id])));
+    const elsewhere = (query: QueryRecord): RawFrame[] => [{ file: '/app/a.ts', line: query.id === 1 ? 1 : 9, column: 1, function: query.id === 1 ? 'load' : 'show' }];
+    expect(findNPlusOne(queries, 3, elsewhere)[0].parent).toBeNull();
     expect(findNPlusOne(queries)[0].parent).toBeNull();
+  });
+
+  it('never takes a query that ran after the loop started, or below the loop\'s line', () => {
+    const queries = request(...[1, 2, 3].map((id) => q(AUTHOR, [id])), q(POSTS, [], { rowCount: 3 }));
+    expect(findNPlusOne(queries, 3, () => [{ file: '/app/a.ts', line: 9, column: 1, function: 'list' }])[0].parent).toBeNull();
+    const below = request(q(POSTS, [], { rowCount: 3 }), ...[1, 2, 3].map((id) => q(AUTHOR, [id])));
+    const frames = (query: QueryRecord): RawFrame[] => [{ file: '/app/a.ts', line: query.id === 1 ? 20 : 9, column: 1, function: 'list' }];
+    expect(findNPlusOne(below, 3, frames)[0].parent).toBeNull();
   });
 });
 
@@ -93,7 +110,8 @@ describe('analyzeSql', () => {
       parentQueryId: 1, concurrent: false,
     }]);
     expect(nPlusOne[0].suggestion?.reason).toBe('3 queries of one shape ran from /app/routes/posts.ts:14, one per row; one query '
-      + 'instead saves 2 round trips (4.0 ms of the 6.0 ms they took). The loop goes over the 3 rows query #1 read from posts.');
+      + 'instead saves 2 round trips (4.0 ms of the 6.0 ms they took). The loop goes over the rows of query #1 (the posts query at '
+      + '/app/routes/posts.ts:14). Its author_id is taken to hold the authors.id values, going by the column names.');
   });
 
   it('looks past a helper that runs every shape of the request to the loop that called it', () => {

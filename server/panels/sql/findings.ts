@@ -4,13 +4,16 @@ import { isUserFrame } from '../../callsite.js';
 import { mapFrame } from '../../source-map.js';
 import { editorUrl } from '../../editor-url.js';
 import { findDuplicates, findNPlusOne, findSimilar, N_PLUS_ONE_THRESHOLD } from './groups.js';
-import { suggestNPlusOneFix } from './fixes/index.js';
+import { analyzeNPlusOne } from './fixes/index.js';
+import { ormNamesIn, schemaFor } from './orm/index.js';
 import { withLoopSites } from './loop-site.js';
 
 /** The options the SQL findings depend on. */
 export interface FindingSettings {
   nPlusOneThreshold?: number;
   editorUrl?: string;
+  /** The `instrument` option: its ORM object (`sequelize`, `prisma`, …) gives fixes the app's own names. */
+  instrument?: object;
 }
 
 export interface SqlFindings {
@@ -48,14 +51,17 @@ export function analyzeSql(
   const duplicates: DuplicateGroup[] = findDuplicates(queries);
 
   const sited = withLoopSites(queries, framesOf);
-  const nPlusOne = findNPlusOne(sited, settings.nPlusOneThreshold ?? N_PLUS_ONE_THRESHOLD).map((match): NPlusOneGroup => {
+  const schema = schemaFor(settings.instrument);
+  const nPlusOne = findNPlusOne(sited, settings.nPlusOneThreshold ?? N_PLUS_ONE_THRESHOLD, framesOf).map((match): NPlusOneGroup => {
     const frames = framesOf(match.queries[0]);
     const stack = frames.filter(isUserFrame).map(mapFrame);
     let suggestion = null;
+    let parent = match.parent;
     try {
-      suggestion = suggestNPlusOneFix({
-        queries: match.queries, frames, parent: match.parent, totalMs: match.totalMs, where: shortWhere(match.callSite),
-      });
+      ({ suggestion, parent } = analyzeNPlusOne({
+        queries: match.queries, frames, parent: match.parent, parents: match.parents, framesOf, totalMs: match.totalMs,
+        where: shortWhere(match.callSite), schema, ormNames: ormNamesIn(settings.instrument),
+      }));
     } catch {
       // A fix is a bonus; SQL beyond the shape reader must not cost the user the finding.
     }
@@ -69,7 +75,7 @@ export function analyzeSql(
       stack: stack.length > 0 ? stack : match.callSite ? [match.callSite] : [],
       suggestion,
       ...link(match.callSite),
-      ...(match.parent ? { parentQueryId: match.parent.id } : {}),
+      ...(parent ? { parentQueryId: parent.id } : {}),
       concurrent: match.concurrent,
     };
   });

@@ -1,5 +1,6 @@
-import type { CallSite, DuplicateGroup, QueryRecord, SimilarGroup } from '../../types.js';
+import type { CallSite, DuplicateGroup, QueryRecord, RawFrame, SimilarGroup } from '../../types.js';
 import { sqlShape } from './sql-shape.js';
+import { parentCandidates } from './parent-query.js';
 
 /** Repetitions from one call site before a shape counts as an N+1 (the `nPlusOneThreshold` option). */
 export const N_PLUS_ONE_THRESHOLD = 3;
@@ -68,8 +69,10 @@ export interface NPlusOneMatch {
   callSite: CallSite | null;
   /** Whether some of them overlapped in time: `Promise.all(rows.map(load))`, still one round trip per row. */
   concurrent: boolean;
-  /** The query that fetched the list the loop went over, when one fits (see {@link findParentQuery}). */
+  /** The query that most likely fetched the list the loop went over (the first of `parents`). */
   parent: QueryRecord | null;
+  /** The queries that may have, most likely first (see parentCandidates in parent-query.ts). */
+  parents: QueryRecord[];
 }
 
 function overlaps(queries: readonly QueryRecord[]): boolean {
@@ -83,27 +86,6 @@ function overlaps(queries: readonly QueryRecord[]): boolean {
 }
 
 /**
- * The query that fetched the list an N+1 loops over: earlier in the request, of another shape, a
- * SELECT that succeeded with about as many rows as the loop ran queries (at least as many as the
- * distinct values looked up, at most twice the runs, since a loop may skip or dedupe rows). The
- * closest row count wins, then the latest.
- */
-export function findParentQuery(queries: readonly QueryRecord[], repeated: readonly QueryRecord[]): QueryRecord | null {
-  const first = repeated[0];
-  const runs = repeated.length;
-  const distinct = new Set(repeated.map(runKey)).size;
-  let best: QueryRecord | null = null;
-  for (const q of queries) {
-    if (q.id >= first.id) break;
-    if (q.fingerprint === first.fingerprint || q.error !== undefined || q.rowCount === null) continue;
-    if (q.rowCount < distinct || q.rowCount > Math.max(2 * runs, runs + 2)) continue;
-    if (sqlShape(q.sql).statement !== 'select') continue;
-    if (!best || Math.abs(q.rowCount - runs) <= Math.abs((best.rowCount ?? 0) - runs)) best = q;
-  }
-  return best;
-}
-
-/**
  * The N+1s of a request: one statement shape (fingerprint) run at least `threshold` times from the
  * same line of user code ({@link siteKey}), not all with the same SQL and params (that is a
  * duplicate, reported by {@link findDuplicates}). Only SELECT, INSERT, UPDATE and DELETE count,
@@ -114,15 +96,21 @@ export function findParentQuery(queries: readonly QueryRecord[], repeated: reado
  * @example
  * findNPlusOne(queries) // [{ fingerprint, sql, queries: [q2…q7], callSite: { file, line: 14 }, parent: q1, … }]
  */
-export function findNPlusOne(queries: readonly QueryRecord[], threshold = N_PLUS_ONE_THRESHOLD): NPlusOneMatch[] {
+export function findNPlusOne(
+  queries: readonly QueryRecord[],
+  threshold = N_PLUS_ONE_THRESHOLD,
+  /** The captured frames of a query: without them no parent query is named. */
+  framesOf: (query: QueryRecord) => readonly RawFrame[] = () => [],
+): NPlusOneMatch[] {
   const matches: NPlusOneMatch[] = [];
   const statements = queries.filter((q) => sqlShape(q.sql).statement !== 'other');
   for (const same of groupBy(statements, (q) => `${q.fingerprint}\u0000${siteKey(q.callSite)}`).values()) {
     if (same.length < threshold) continue;
     if (new Set(same.map(runKey)).size < 2) continue;
+    const parents = parentCandidates(queries, same, framesOf);
     matches.push({
       fingerprint: same[0].fingerprint, sql: same[0].sql, queries: same, totalMs: totalMs(same),
-      callSite: same[0].callSite, concurrent: overlaps(same), parent: findParentQuery(queries, same),
+      callSite: same[0].callSite, concurrent: overlaps(same), parent: parents[0] ?? null, parents,
     });
   }
   return matches.sort((a, b) => b.queries.length - a.queries.length);

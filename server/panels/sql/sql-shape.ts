@@ -1,26 +1,18 @@
 /*
  * Just enough of a query's structure to write a fix in the user's own names: the statement, the
- * table it reads (and its alias, which sequelize and typeorm set to the model's name), the select
- * list, and the `column = value` / `IN (…)` / `= ANY(…)` comparisons of its WHERE clause. A small
- * tokenizer, not a parser: it reads what ORMs and people write, in every quoting style, and
- * answers null where it is unsure.
+ * tables it reads (with their aliases, which sequelize and typeorm set to model and relation
+ * names), the select list, the `column = value` / `IN (…)` / `= ANY(…)` comparisons wherever
+ * they sit (WHERE, JOIN … ON, a subquery), and what makes a query per-row (ORDER BY, LIMIT,
+ * DISTINCT, GROUP BY, aggregates). A small tokenizer, not a parser: it reads what ORMs and people
+ * write, in every quoting style, and answers null where it is unsure.
  */
+import { closeParen, findTopLevel, isIdentifier, readDotted, tokenize, type Token } from './sql-tokenize.js';
+import { readClauses, readFromTables, type SqlClauses, type SqlTable } from './sql-clauses.js';
 
-export type TokenKind = 'word' | 'quoted' | 'string' | 'number' | 'param' | 'punct';
+export { tokenize, type Token, type TokenKind } from './sql-tokenize.js';
+export type { ColumnRef, SqlClauses, SqlOrderItem, SqlTable } from './sql-clauses.js';
 
-export interface Token {
-  kind: TokenKind;
-  /** As written. */
-  text: string;
-  /** Identifiers without their quotes; keywords lower-cased; the same as `text` otherwise. */
-  value: string;
-  start: number;
-  end: number;
-  /** For `param`: the 0-based position in the params array, when the placeholder says it. */
-  paramIndex?: number;
-}
-
-/** A comparison of one column with the value that changes from one run to the next. */
+/** A comparison of one column with a value (a placeholder or a literal). */
 export interface SqlFilter {
   column: string;
   /** The table or alias before the column: `"Author"` in `"Author"."id"`, unquoted. */
@@ -35,146 +27,93 @@ export interface SqlFilter {
   /** Where the whole comparison is in the SQL text: a fix rewrites just this span. */
   start: number;
   end: number;
+  /** Where the value is in the SQL text. */
+  valueStart: number;
+  valueEnd: number;
+  /** The clause it sits in: the WHERE, a JOIN's ON, or a subquery's WHERE/ON (`subquery: true`). */
+  clause: 'where' | 'on';
+  subquery: boolean;
+  /**
+   * The table the column belongs to: from its qualifier, or the only table of the FROM; null when
+   * unqualified in a FROM of several tables (then only the ORM's or the catalog's columns can say).
+   */
+  table: string | null;
 }
 
-export interface SqlShape {
+/** One item of a select list: a column (`"a"."b" AS "c"`), a star (`*`, `t.*`) or an expression. */
+export interface SqlSelectItem {
+  /** The column read, for a plain column reference. */
+  column: string | null;
+  qualifier: string | null;
+  star: boolean;
+  /** The key of this value in each result row: the alias, else the column; null for an unnamed expression. */
+  output: string | null;
+}
+
+export interface SqlShape extends SqlClauses {
   statement: 'select' | 'insert' | 'update' | 'delete' | 'other';
   /** The table read (or written), unquoted, without its schema: `authors`. */
   table: string | null;
   /** The table as written, schema and quotes included: `"public"."authors"`. */
   tableSql: string | null;
   alias: string | null;
+  /** Every table of the FROM and its JOINs, the first being `table`. */
+  tables: SqlTable[];
   /** Plain column names of the select list; null for `*` or when it holds expressions. */
   columns: string[] | null;
   /** The select list as written. */
   selectSql: string | null;
+  /** Where the select list is in the SQL text (after DISTINCT). */
+  selectRange: { start: number; end: number } | null;
+  /** The select list's items, with the name each gets in the result rows; null when unread. */
+  selectItems: SqlSelectItem[] | null;
   filters: SqlFilter[];
   /** A trailing `LIMIT 1` or `LIMIT $n` (a `findOne`/`.first()`), as its span. */
   limit: { start: number; end: number } | null;
 }
 
-const CLAUSE_END = new Set(['group', 'order', 'limit', 'offset', 'having', 'window', 'for', 'returning', 'union',
-  'except', 'intersect', 'fetch']);
-const FROM_END = new Set(['where', 'join', 'inner', 'left', 'right', 'full', 'cross', 'natural', 'on', 'using',
-  ...CLAUSE_END]);
-
-function unquote(text: string): string {
-  const open = text[0];
-  if (open === '"' || open === '`') return text.slice(1, -1).split(open + open).join(open);
-  if (open === '[') return text.slice(1, -1);
-  return text;
-}
-
-function endOfQuoted(sql: string, start: number, close: string): number {
-  let i = start + 1;
-  while (i < sql.length) {
-    if (sql[i] === close) {
-      if (close !== ']' && sql[i + 1] === close) { i += 2; continue; }
-      return i + 1;
-    }
-    if (close === "'" && sql[i] === '\\') { i += 2; continue; }
-    i++;
+function readSelectList(sql: string, tokens: Token[], from: number, to: number): Pick<SqlShape, 'columns' | 'selectSql' | 'selectRange' | 'selectItems'> {
+  if (tokens[from]?.value === 'distinct') {
+    from++;
+    // PostgreSQL's DISTINCT ON (…)
+    if (tokens[from]?.value === 'on' && tokens[from + 1]?.text === '(') from = closeParen(tokens, from + 1) + 1;
   }
-  return sql.length;
-}
-
-/** Splits SQL into tokens, skipping comments and spaces. */
-export function tokenize(sql: string): Token[] {
-  const tokens: Token[] = [];
-  let questionMarks = 0;
-  let i = 0;
-  const push = (kind: TokenKind, end: number, value?: string, paramIndex?: number) => {
-    const text = sql.slice(i, end);
-    tokens.push({ kind, text, value: value ?? text, start: i, end, ...(paramIndex === undefined ? {} : { paramIndex }) });
-    i = end;
-  };
-  while (i < sql.length) {
-    const c = sql[i];
-    const next = sql[i + 1];
-    if (/\s/.test(c)) { i++; continue; }
-    if (c === '-' && next === '-') { while (i < sql.length && sql[i] !== '\n') i++; continue; }
-    if (c === '/' && next === '*') { const end = sql.indexOf('*/', i + 2); i = end < 0 ? sql.length : end + 2; continue; }
-    if (c === "'") { push('string', endOfQuoted(sql, i, "'")); continue; }
-    if (c === '"' || c === '`') { const end = endOfQuoted(sql, i, c); push('quoted', end, unquote(sql.slice(i, end))); continue; }
-    if (c === '[' && /[A-Za-z_]/.test(next ?? '')) {
-      const end = endOfQuoted(sql, i, ']');
-      push('quoted', end, unquote(sql.slice(i, end)));
-      continue;
-    }
-    const dollar = c === '$' ? /^\$(\d+)/.exec(sql.slice(i, i + 12)) : null;
-    if (dollar) { push('param', i + dollar[0].length, undefined, Number(dollar[1]) - 1); continue; }
-    if (c === '?') { push('param', i + 1, undefined, questionMarks++); continue; }
-    if ((c === ':' || c === '@') && /[A-Za-z_]/.test(next ?? '') && sql[i - 1] !== ':') {
-      const match = /^[:@][A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i, i + 130));
-      push('param', i + (match?.[0].length ?? 1));
-      continue;
-    }
-    if (/[0-9]/.test(c)) { const match = /^[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?/i.exec(sql.slice(i, i + 64)); push('number', i + match![0].length); continue; }
-    if (/[A-Za-z_]/.test(c)) {
-      const match = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(sql.slice(i, i + 130));
-      const end = i + match![0].length;
-      push('word', end, match![0].toLowerCase());
-      continue;
-    }
-    const two = sql.slice(i, i + 2);
-    push('punct', ['<>', '!=', '<=', '>=', '::', '||'].includes(two) ? i + 2 : i + 1);
-  }
-  return tokens;
-}
-
-const isIdentifier = (token: Token | undefined) => token !== undefined && (token.kind === 'quoted' || token.kind === 'word');
-
-/** `a`, `"s"."t"`, `` `db`.`t` ``: the last part is the name, the one before it the qualifier. */
-function readDotted(tokens: Token[], at: number): { parts: string[]; next: number } | null {
-  if (!isIdentifier(tokens[at])) return null;
-  const parts = [tokens[at].value];
-  let i = at + 1;
-  while (tokens[i]?.text === '.' && isIdentifier(tokens[i + 1])) {
-    parts.push(tokens[i + 1].value);
-    i += 2;
-  }
-  return { parts, next: i };
-}
-
-/** Index of the matching `)` for the `(` at `open`, or -1. */
-function closeParen(tokens: Token[], open: number): number {
-  let depth = 0;
-  for (let i = open; i < tokens.length; i++) {
-    if (tokens[i].text === '(') depth++;
-    else if (tokens[i].text === ')' && --depth === 0) return i;
-  }
-  return -1;
-}
-
-/** The top-level index of the first word in `words` at or after `from`, or `tokens.length`. */
-function findTopLevel(tokens: Token[], from: number, words: Set<string>): number {
-  let depth = 0;
-  for (let i = from; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (t.text === '(') depth++;
-    else if (t.text === ')') depth--;
-    else if (depth === 0 && t.kind === 'word' && words.has(t.value)) return i;
-  }
-  return tokens.length;
-}
-
-function readSelectList(sql: string, tokens: Token[], from: number, to: number): Pick<SqlShape, 'columns' | 'selectSql'> {
-  if (from >= to) return { columns: null, selectSql: null };
-  const selectSql = sql.slice(tokens[from].start, tokens[to - 1].end);
-  if (tokens[from].value === 'distinct') from++;
-  const columns: string[] = [];
+  if (from >= to) return { columns: null, selectSql: null, selectRange: null, selectItems: null };
+  const selectRange = { start: tokens[from].start, end: tokens[to - 1].end };
+  const selectSql = sql.slice(selectRange.start, selectRange.end);
+  const items: SqlSelectItem[] = [];
+  let plain = true;
   let i = from;
   while (i < to) {
+    let depth = 0;
+    let end = i;
+    while (end < to && !(depth === 0 && tokens[end].text === ',')) {
+      if (tokens[end].text === '(') depth++;
+      else if (tokens[end].text === ')') depth--;
+      end++;
+    }
+    let aliasAt = end - 1;
+    let body = end;
+    if (end - i >= 2 && isIdentifier(tokens[aliasAt]) && (tokens[aliasAt - 1]?.value === 'as' || tokens[aliasAt - 1]?.kind !== 'punct' || tokens[aliasAt - 1]?.text === ')')) {
+      body = tokens[aliasAt - 1]?.value === 'as' ? aliasAt - 1 : aliasAt;
+    } else {
+      aliasAt = -1;
+    }
+    const alias = aliasAt >= 0 ? tokens[aliasAt].value : null;
     const ref = readDotted(tokens, i);
-    if (!ref || ref.parts.at(-1) === '*') return { columns: null, selectSql };
-    i = ref.next;
-    if (tokens[i]?.value === 'as') i += 2;
-    else if (i < to && isIdentifier(tokens[i]) && tokens[i].text !== ',') i += 1;
-    columns.push(ref.parts.at(-1)!);
-    if (i < to && tokens[i].text !== ',') return { columns: null, selectSql };
-    i++;
+    const star = tokens[body - 1]?.text === '*' && (body - 1 === i || tokens[body - 2]?.text === '.');
+    if (star) {
+      items.push({ column: null, qualifier: body - 1 === i ? null : tokens[body - 3]?.value ?? null, star: true, output: null });
+      plain = false;
+    } else if (ref && ref.next === body) {
+      items.push({ column: ref.parts.at(-1)!, qualifier: ref.parts.length > 1 ? ref.parts.at(-2)! : null, star: false, output: alias ?? ref.parts.at(-1)! });
+    } else {
+      items.push({ column: null, qualifier: null, star: false, output: alias });
+      plain = false;
+    }
+    i = end + 1;
   }
-  return { columns, selectSql };
+  return { columns: plain ? items.map((item) => item.column!) : null, selectSql, selectRange, selectItems: items };
 }
 
 function readValue(tokens: Token[], at: number): { paramIndex: number | null; end: number } | null {
@@ -186,11 +125,14 @@ function readValue(tokens: Token[], at: number): { paramIndex: number | null; en
   return null;
 }
 
-function readFilters(sql: string, tokens: Token[], from: number, to: number): SqlFilter[] {
-  const filters: SqlFilter[] = [];
+type FilterBase = Omit<SqlFilter, 'clause' | 'subquery' | 'table'>;
+
+/** Every `column op value` comparison between two token positions, nested ones included. */
+function readFilters(sql: string, tokens: Token[], from: number, to: number): FilterBase[] {
+  const filters: FilterBase[] = [];
   for (let i = from; i < to; i++) {
     const ref = readDotted(tokens, i);
-    if (!ref || ref.parts.some((part, k) => tokens[i + 2 * k].kind === 'word' && ['and', 'or', 'not', 'where'].includes(part))) continue;
+    if (!ref || ref.parts.some((part, k) => tokens[i + 2 * k].kind === 'word' && ['and', 'or', 'not', 'where', 'on'].includes(part))) continue;
     let j = ref.next;
     // `"x"::int = $1`, `x::text IN (…)`
     if (tokens[j]?.text === '::' && isIdentifier(tokens[j + 1])) j += 2;
@@ -203,7 +145,10 @@ function readFilters(sql: string, tokens: Token[], from: number, to: number): Sq
       const close = closeParen(tokens, j + 2);
       const value = readValue(tokens, j + 3);
       if (close > 0 && value) {
-        filters.push({ ...base, operator: 'any', paramIndex: value.paramIndex, valueSql: sql.slice(tokens[j + 2].start, tokens[close].end), end: tokens[close].end });
+        filters.push({
+          ...base, operator: 'any', paramIndex: value.paramIndex, valueSql: sql.slice(tokens[j + 2].start, tokens[close].end),
+          end: tokens[close].end, valueStart: tokens[j + 2].start, valueEnd: tokens[close].end,
+        });
         i = close;
         continue;
       }
@@ -212,7 +157,10 @@ function readFilters(sql: string, tokens: Token[], from: number, to: number): Sq
       const value = readValue(tokens, j + 1);
       if (value) {
         const last = tokens[value.end];
-        filters.push({ ...base, operator: '=', paramIndex: value.paramIndex, valueSql: sql.slice(tokens[j + 1].start, last.end), end: last.end });
+        filters.push({
+          ...base, operator: '=', paramIndex: value.paramIndex, valueSql: sql.slice(tokens[j + 1].start, last.end), end: last.end,
+          valueStart: tokens[j + 1].start, valueEnd: last.end,
+        });
         i = value.end;
         continue;
       }
@@ -225,6 +173,7 @@ function readFilters(sql: string, tokens: Token[], from: number, to: number): Sq
         filters.push({
           ...base, operator: 'in', paramIndex: inner.length === 1 && first ? first.paramIndex ?? null : null,
           valueSql: sql.slice(tokens[j + 1].start, tokens[close].end), end: tokens[close].end,
+          valueStart: tokens[j + 1].start, valueEnd: tokens[close].end,
         });
         i = close;
         continue;
@@ -235,16 +184,28 @@ function readFilters(sql: string, tokens: Token[], from: number, to: number): Sq
   return filters;
 }
 
-function readTable(tokens: Token[], at: number, end: number): Pick<SqlShape, 'table' | 'tableSql' | 'alias'> & { next: number } {
-  const ref = readDotted(tokens, at);
-  if (!ref || ref.next > end) return { table: null, tableSql: null, alias: null, next: at };
-  const tableSql = tokens.slice(at, ref.next).map((t) => t.text).join('');
-  let i = ref.next;
-  if (tokens[i]?.value === 'as' && tokens[i].kind === 'word') i++;
-  const aliasToken = tokens[i];
-  const alias = i < end && isIdentifier(aliasToken) && !(aliasToken.kind === 'word' && FROM_END.has(aliasToken.value) || aliasToken.value === 'set')
-    ? aliasToken.value : null;
-  return { table: ref.parts.at(-1)!, tableSql, alias, next: alias ? i + 1 : i };
+function readTable(tokens: Token[], at: number, end: number): Pick<SqlShape, 'table' | 'tableSql' | 'alias'> {
+  const [table] = readFromTables(tokens, at - 1, end).filter((t) => t.kind === 'from');
+  return table ? { table: table.table, tableSql: table.tableSql, alias: table.alias } : { table: null, tableSql: null, alias: null };
+}
+
+/** The filters of a statement with their clause and table: WHERE and ON ones only, at any depth. */
+function placedFilters(sql: string, tokens: Token[], from: number, clauses: SqlClauses & { tables: SqlTable[] }): SqlFilter[] {
+  const out: SqlFilter[] = [];
+  const byName = new Map<string, string>();
+  for (const t of clauses.allTables) {
+    byName.set(t.table.toLowerCase(), t.table);
+    if (t.alias) byName.set(t.alias.toLowerCase(), t.table);
+  }
+  for (const filter of readFilters(sql, tokens, from, tokens.length)) {
+    const place = clauses.placeAt(filter.start);
+    if (!place || (place.clause !== 'where' && place.clause !== 'on')) continue;
+    const table = filter.qualifier ? byName.get(filter.qualifier.toLowerCase()) ?? null
+      : place.subquery ? null : clauses.tables.length === 1 ? clauses.tables[0].table : null;
+    out.push({ ...filter, clause: place.clause, subquery: place.subquery, table });
+  }
+  // The main statement's own comparisons first: they are the ones a fix rewrites most simply.
+  return out.sort((a, b) => Number(a.subquery) - Number(b.subquery) || Number(a.clause === 'on') - Number(b.clause === 'on'));
 }
 
 const shapes = new Map<string, SqlShape>();
@@ -255,7 +216,7 @@ const shapes = new Map<string, SqlShape>();
  * @example
  * sqlShape('SELECT "id", "name" FROM "authors" AS "Author" WHERE "Author"."id" = 1')
  * // { statement: 'select', table: 'authors', alias: 'Author', columns: ['id', 'name'],
- * //   filters: [{ column: 'id', qualifier: 'Author', operator: '=', paramIndex: null, … }], … }
+ * //   filters: [{ column: 'id', qualifier: 'Author', operator: '=', clause: 'where', table: 'authors', … }], … }
  */
 export function sqlShape(sql: string): SqlShape {
   let shape = shapes.get(sql);
@@ -267,9 +228,17 @@ export function sqlShape(sql: string): SqlShape {
   return shape;
 }
 
+const NO_CLAUSES: SqlClauses = {
+  orderBy: null, limitClause: null, offset: null, distinct: false, groupBy: null, aggregate: false, unreadConditions: false,
+  joinEqualities: [], allTables: [], placeAt: () => null,
+};
+
 function parseShape(sql: string): SqlShape {
   const tokens = tokenize(sql);
-  const empty: SqlShape = { statement: 'other', table: null, tableSql: null, alias: null, columns: null, selectSql: null, filters: [], limit: null };
+  const empty: SqlShape = {
+    ...NO_CLAUSES, statement: 'other', table: null, tableSql: null, alias: null, tables: [], columns: null, selectSql: null,
+    selectRange: null, selectItems: null, filters: [], limit: null,
+  };
   let start = 0;
   // `WITH x AS (…) SELECT …`: the shape is the main statement's.
   if (tokens[0]?.value === 'with') {
@@ -279,35 +248,33 @@ function parseShape(sql: string): SqlShape {
   if (keyword === 'select') {
     const from = findTopLevel(tokens, start + 1, new Set(['from']));
     const list = readSelectList(sql, tokens, start + 1, from);
-    const fromEnd = findTopLevel(tokens, from + 1, FROM_END);
-    const table = from < tokens.length ? readTable(tokens, from + 1, fromEnd) : { table: null, tableSql: null, alias: null };
-    const where = findTopLevel(tokens, from, new Set(['where']));
-    const whereEnd = findTopLevel(tokens, where + 1, CLAUSE_END);
-    const limitAt = findTopLevel(tokens, where < tokens.length ? whereEnd : fromEnd, new Set(['limit']));
-    const limitValue = tokens[limitAt + 1];
-    const limit = limitValue && (limitValue.text === '1' || limitValue.kind === 'param') && limitAt + 2 >= tokens.length - (tokens.at(-1)?.text === ';' ? 1 : 0)
-      ? { start: tokens[limitAt].start, end: limitValue.end } : null;
+    const clauses = readClauses(sql, tokens, start, from);
+    const tables = from < tokens.length ? readFromTables(tokens, from, tokens.length) : [];
+    const main = tables[0];
+    const limit = clauses.limitClause && (clauses.limitClause.value === 1 || clauses.limitClause.paramIndex !== null) && clauses.limitClause.trailing
+      ? { start: clauses.limitClause.start, end: clauses.limitClause.end } : null;
     return {
-      ...empty, statement: 'select', ...list, table: table.table, tableSql: table.tableSql, alias: table.alias,
-      filters: where < tokens.length ? readFilters(sql, tokens, where + 1, whereEnd) : [], limit,
+      ...empty, ...clauses, statement: 'select', ...list, table: main?.table ?? null, tableSql: main?.tableSql ?? null,
+      alias: main?.alias ?? null, tables, filters: placedFilters(sql, tokens, from, { ...clauses, tables }), limit,
     };
   }
   if (keyword === 'insert' || keyword === 'delete') {
     const into = tokens.findIndex((t, k) => k > start && t.kind === 'word' && (t.value === 'into' || t.value === 'from'));
     const table = into > 0 ? readTable(tokens, into + 1, tokens.length) : { table: null, tableSql: null, alias: null };
-    const where = findTopLevel(tokens, start, new Set(['where']));
-    return {
-      ...empty, statement: keyword, table: table.table, tableSql: table.tableSql, alias: table.alias,
-      filters: where < tokens.length ? readFilters(sql, tokens, where + 1, findTopLevel(tokens, where + 1, CLAUSE_END)) : [],
-    };
+    return statementWithWhere(sql, tokens, start, keyword, table, empty);
   }
   if (keyword === 'update') {
-    const table = readTable(tokens, start + 1, tokens.length);
-    const where = findTopLevel(tokens, start, new Set(['where']));
-    return {
-      ...empty, statement: 'update', table: table.table, tableSql: table.tableSql, alias: table.alias,
-      filters: where < tokens.length ? readFilters(sql, tokens, where + 1, findTopLevel(tokens, where + 1, CLAUSE_END)) : [],
-    };
+    return statementWithWhere(sql, tokens, start, 'update', readTable(tokens, start + 1, tokens.length), empty);
   }
   return empty;
+}
+
+function statementWithWhere(sql: string, tokens: Token[], start: number, statement: SqlShape['statement'],
+  table: Pick<SqlShape, 'table' | 'tableSql' | 'alias'>, empty: SqlShape): SqlShape {
+  const clauses = readClauses(sql, tokens, start, start + 1);
+  const tables = table.table ? [{ ...table, table: table.table, tableSql: table.tableSql!, kind: 'from' as const }] : [];
+  return {
+    ...empty, statement, ...table, tables, filters: placedFilters(sql, tokens, start, { ...clauses, allTables: tables, tables }),
+    unreadConditions: clauses.unreadConditions,
+  };
 }

@@ -4,6 +4,7 @@ import { isTemplateEngineKey, TEMPLATE_ENGINE_KEYS } from '../../templates/regis
 import { instrumentMysql2 } from './mysql2.js';
 import { instrumentBetterSqlite3 } from './better-sqlite3.js';
 import { instrumentSqlite3 } from './sqlite3.js';
+import { isOrmKey, ORM_KEYS } from '../orm/index.js';
 
 /**
  * The database modules the toolbar records, one key per driver. Adding a driver is one file in
@@ -38,10 +39,10 @@ const DRIVERS: Record<Exclude<keyof Instrumentable, 'socketIo'>, (module: unknow
 /** Throws a TypeError naming the supported drivers when `instrument` has a key we do not know. */
 export function validateInstrument(instrument: object): void {
   for (const key of Object.keys(instrument)) {
-    // Template engines share the option (server/panels/templates/registry.ts).
-    if (!(key in DRIVERS) && !isTemplateEngineKey(key) && key !== 'socketIo') {
+    // Template engines, ORM objects and socket.io share the option (templates/registry.ts, orm/index.ts).
+    if (!(key in DRIVERS) && !isTemplateEngineKey(key) && !isOrmKey(key) && key !== 'socketIo') {
       throw new TypeError(
-        `express-debug-toolbar: unknown driver \`instrument.${key}\`; supported: ${[...Object.keys(DRIVERS), ...TEMPLATE_ENGINE_KEYS, 'socketIo'].join(', ')}`,
+        `express-debug-toolbar: unknown driver \`instrument.${key}\`; supported: ${[...Object.keys(DRIVERS), ...ORM_KEYS, ...TEMPLATE_ENGINE_KEYS, 'socketIo'].join(', ')}`,
       );
     }
   }

@@ -1,9 +1,10 @@
 import type { QueryLibrary, QueryRecord, RawFrame, Suggestion } from '../../../types.js';
-import { sqlShape, type SqlFilter, type SqlShape } from '../sql-shape.js';
+import { sqlShape } from '../sql-shape.js';
 import { detectLibrary } from './library.js';
-import { inferRelation, type FixInput } from './fix-input.js';
-import { modelName } from './naming.js';
-import { rawSqlFix } from './raw-sql.js';
+import { fixInputFor, type NPlusOneFixRequest } from './analysis.js';
+import type { FixInput } from './fix-input.js';
+import type { Wording } from './batched.js';
+import { cannotBatch, rawSqlFix } from './raw-sql.js';
 import { knexFix } from './knex.js';
 import { sequelizeFix } from './sequelize.js';
 import { drizzleFix } from './drizzle.js';
@@ -12,11 +13,10 @@ import { prismaFix } from './prisma.js';
 import { bulkInsertFix } from './bulk-insert.js';
 
 export { detectLibrary } from './library.js';
-
-type Wording = (input: FixInput) => Omit<Suggestion, 'reason'> | null;
+export { varyingFilter, type NPlusOneFixRequest } from './analysis.js';
 
 /** One wording per library; the raw drivers share theirs, parameterised by dialect. */
-const WORDINGS: Record<QueryLibrary, Wording> = {
+const WORDINGS: Record<QueryLibrary, (input: FixInput) => Wording | null> = {
   knex: knexFix,
   sequelize: sequelizeFix,
   'drizzle-orm': drizzleFix,
@@ -29,84 +29,89 @@ const WORDINGS: Record<QueryLibrary, Wording> = {
   sqlite3: rawSqlFix,
 };
 
-/** What the dispatcher needs to know about one N+1 group. */
-export interface NPlusOneFixRequest {
-  /** The repeated queries, in order. */
-  queries: readonly QueryRecord[];
-  /** Frames of the first of them, as captured: they name the library. */
-  frames: readonly RawFrame[];
-  /** The query that fetched the list the loop went over, when one was found. */
-  parent: QueryRecord | null;
-  totalMs: number;
-  /** `file:line` of the call site, relative to the project when possible. */
-  where: string | null;
-}
-
-function literalValue(text: string): unknown {
-  if (/^-?[0-9.]+(e[+-]?[0-9]+)?$/i.test(text)) return Number(text);
-  if (text.startsWith("'")) return text.slice(1, -1).replace(/''/g, "'");
-  return text;
-}
-
-/** The comparison whose value changes from run to run, and the values it took. */
-export function varyingFilter(queries: readonly QueryRecord[], shapes: readonly SqlShape[]): { filter: SqlFilter; values: unknown[] } | null {
-  const first = shapes[0];
-  const valueOf = (filter: SqlFilter, k: number, i: number): unknown => {
-    if (filter.paramIndex !== null) return queries[i].params[filter.paramIndex];
-    const own = shapes[i].filters[k];
-    return own ? literalValue(own.valueSql) : undefined;
-  };
-  for (const [k, filter] of first.filters.entries()) {
-    const values = queries.map((_q, i) => valueOf(filter, k, i));
-    const distinct = new Map(values.map((v) => [JSON.stringify(v), v]));
-    if (distinct.size > 1) return { filter, values: [...distinct.values()] };
-  }
-  if (first.filters.length === 1) return { filter: first.filters[0], values: [valueOf(first.filters[0], 0, 0)] };
-  return null;
-}
+/** What passing the ORM object adds, said once per fix that stays at the SQL level for want of it. */
+const ORM_OBJECT: Partial<Record<QueryLibrary, { key: string; what: string; adds: string }>> = {
+  sequelize: { key: 'sequelize', what: 'your Sequelize instance', adds: 'your models and association aliases (include: [{ model, as }])' },
+  prisma: { key: 'prisma', what: 'your PrismaClient', adds: 'your models and relation fields (include: { author: true })' },
+  typeorm: { key: 'typeorm', what: 'your DataSource', adds: 'your entities and relation properties (relations: { author: true })' },
+  'drizzle-orm': { key: 'drizzle', what: 'your drizzle db (created with its schema)', adds: 'your tables and relations (with: { author: true })' },
+};
 
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
 
-function reasonFor(request: NPlusOneFixRequest, input: FixInput | null): string {
+function parentSentence(request: NPlusOneFixRequest, input: FixInput): string {
+  const { parent } = input;
+  if (parent) {
+    const name = parent.model?.name ?? null;
+    const call = name && parent.call ? `${name}.${parent.call}` : `the ${parent.shape.table} query`;
+    const over = ` The loop goes over the rows of query #${parent.query.id} (${call}${parent.where ? ` at ${parent.where}` : ''}).`;
+    const { joined, relation, filter } = input;
+    if (joined && !input.link) {
+      const on = `${joined.parentColumn.qualifier ? `${joined.parentColumn.qualifier}.` : ''}${joined.parentColumn.column}`;
+      return `${over} It already joins ${joined.table.table}${joined.table.alias ? ` (as ${joined.table.alias})` : ''} on ${on}: what the loop fetches again could be read from its rows.`;
+    }
+    if (!input.link && relation && filter) {
+      return `${over} Its ${relation.parentKey} is taken to hold the ${input.filterTable ?? input.shape.table}.${filter.column} values, going by the column names.`;
+    }
+    return over;
+  }
+  if (!input.filter) return '';
+  const column = `${input.filterTable ?? input.shape.table}.${input.filter.column}`;
+  const unsure = input.filterTable ? '' : ` ${input.filter.column} is not qualified and the FROM names several tables (${input.shape.tables.map((t) => t.table).join(', ')}), so which table it belongs to is not known; the fix keeps it as written.`;
+  const candidates = request.parents ?? [];
+  if (candidates.length === 0) {
+    return `${unsure} The query whose rows the loop goes over could not be identified from the stack, so the fix starts from the values the loop looked up (ids).`;
+  }
+  const ran = candidates.map((q) => `#${q.id}`).slice(0, 3).join(', ');
+  return `${unsure} Query ${ran} ran before the loop in the same function, but nothing known relates ${candidates.length > 1 ? 'their' : 'its'} rows to ${column}, so the fix starts from the values the loop looked up (ids).`;
+}
+
+function ormSentence(input: FixInput): string {
+  const orm = ORM_OBJECT[input.library];
+  if (!orm || input.schema) return '';
+  if (input.ormNames.includes(orm.key as never)) return ` The models of instrument.${orm.key} could not be read, so this fix stays at the SQL level.`;
+  return ` Pass ${orm.what} too (instrument: { …, ${orm.key} }) and the fix names ${orm.adds}.`;
+}
+
+function reasonFor(request: NPlusOneFixRequest, input: FixInput | null, notes: readonly string[]): string {
   const count = request.queries.length;
   const saved = request.totalMs * ((count - 1) / count);
   const from = request.where ? ` from ${request.where}` : '';
-  const parent = request.parent && input?.relation
-    ? ` The loop goes over the ${request.parent.rowCount} rows query #${request.parent.id} read from ${input.relation.parentTable}.`
-    : '';
+  const extra = notes.map((n) => ` ${n[0].toUpperCase()}${n.slice(1)}${/[.!?]$/.test(n) ? '' : '.'}`).join('');
   return `${count} queries of one shape ran${from}, one per row; one query instead saves ${count - 1} round trips `
-    + `(${ms(saved)} of the ${ms(request.totalMs)} they took).${parent}`;
+    + `(${ms(saved)} of the ${ms(request.totalMs)} they took).${input ? parentSentence(request, input) : ''}${extra}${input ? ormSentence(input) : ''}`;
 }
 
 /**
- * The fix for an N+1 group, in the words of the library that issued it (read from the stack),
- * with the user's table and column names taken from the SQL. Null when the SQL is beyond what
- * {@link sqlShape} reads.
+ * The fix for an N+1 group and the parent query it starts from: in the words of the library that
+ * issued the queries (read from the stack), with the names of the app's schema when the ORM
+ * object was passed, else at the SQL level with the user's tables and columns.
  *
  * @example
- * suggestNPlusOneFix({ queries, frames, parent, totalMs: 12, where: 'routes/posts.ts:14' })
- * // { title: "Load the authors with one .whereIn('id', …)", code: "const authors = await knex('authors')…", orm: 'knex', reason: '…' }
+ * analyzeNPlusOne({ queries, frames, parent, parents, framesOf, totalMs: 12, where: 'routes/articles.js:15', schema })
+ * // { suggestion: { title: "Include author in the Article query", code: "…include: [{ model: User, as: 'author' }]…", … }, parent: query #1 }
+ */
+export function analyzeNPlusOne(request: NPlusOneFixRequest): { suggestion: Suggestion | null; parent: QueryRecord | null } {
+  const input = fixInputFor(request);
+  if (!input) return { suggestion: null, parent: null };
+  const wording = input.shape.statement === 'insert' ? bulkInsertFix : input.shape.statement === 'select' ? WORDINGS[input.library] : null;
+  let fix: Wording | null = wording?.(input) ?? null;
+  if (!fix && input.shape.statement === 'select' && !input.filter && input.unbatchable) fix = cannotBatch(input, input.unbatchable);
+  if (!fix) return { suggestion: null, parent: input.parent?.query ?? null };
+  const { notes = [], ...suggestion } = fix;
+  return { suggestion: { ...suggestion, reason: reasonFor(request, input, notes) }, parent: input.parent?.query ?? null };
+}
+
+/**
+ * The fix for an N+1 group (see {@link analyzeNPlusOne}); null when the SQL is beyond what
+ * the shape reader reads.
+ *
+ * @example
+ * suggestNPlusOneFix({ queries, frames, parent: null, totalMs: 12, where: 'routes/posts.ts:14' })
+ * // { title: "Load the authors with one .whereIn('id', …)", code: "…", orm: 'knex', reason: '…' }
  */
 export function suggestNPlusOneFix(request: NPlusOneFixRequest): Suggestion | null {
-  const first = request.queries[0];
-  if (!first) return null;
-  const library = detectLibrary(request.frames, first.db);
-  const shapes = request.queries.map((q) => sqlShape(q.sql));
-  const shape = shapes[0];
-  if (!shape.table) return null;
-  const varying = varyingFilter(request.queries, shapes);
-  const parentShape = request.parent ? sqlShape(request.parent.sql) : null;
-  const relation = request.parent && parentShape && varying
-    ? inferRelation({ table: shape.table, filter: varying.filter }, { id: request.parent.id, shape: parentShape }) : null;
-  const input: FixInput = {
-    library, dialect: first.db.dialect, sql: first.sql, params: first.params, shape: { ...shape, table: shape.table },
-    filter: varying?.filter ?? null, relation,
-    model: shape.alias && /^[A-Z]/.test(shape.alias) ? shape.alias : modelName(shape.table),
-    sampleValues: varying?.values ?? [],
-  };
-  const wording = shape.statement === 'insert' ? bulkInsertFix : shape.statement === 'select' ? WORDINGS[library] : null;
-  const suggestion = wording?.(input);
-  return suggestion ? { ...suggestion, reason: reasonFor(request, input) } : null;
+  return analyzeNPlusOne(request).suggestion;
 }
 
 /**
@@ -117,14 +122,14 @@ export function suggestDuplicateFix(queries: readonly QueryRecord[], frames: rea
   const library = detectLibrary(frames, queries[0].db);
   const count = queries.length;
   const totalMs = queries.reduce((sum, q) => sum + (q.durationMs ?? 0), 0);
-  const table = sqlShape(queries[0].sql).table ?? 'result';
+  const table = sqlShape(queries[0].sql).table;
   return {
     title: `Reuse the first result instead of running the same query ${count} times`,
     code: [
       `// Run it once per request and pass the result along, or memoise the promise:`,
       `const cache = new Map();`,
-      `const load${modelName(table)} = (key) => {`,
-      `  if (!cache.has(key)) cache.set(key, /* your ${library} query */);`,
+      `const loadOnce = (key) => {`,
+      `  if (!cache.has(key)) cache.set(key, /* your ${library} query${table ? ` on ${table}` : ''} */);`,
       `  return cache.get(key);`,
       `};`,
     ].join('\n'),
