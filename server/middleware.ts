@@ -79,10 +79,15 @@ function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerRespons
   };
 }
 
+const BUILT_IN_PAGE_POLICY = "default-src 'none'";
+
 /** A page whose CSP refuses the launcher shows no toolbar and no reason: say it in the log, once. */
 function warnIfCspBlocks(res: ServerResponse, nonce: string | undefined, live: LiveRequest, mountPath: string): void {
   const header = res.getHeader('content-security-policy');
   if (header === undefined) return;
+  // Express's own 404 and error pages (finalhandler, serve-static) send exactly this policy: no
+  // nonce or setting of the app's can change it, so advice about one would be wrong.
+  if (header === BUILT_IN_PAGE_POLICY) return debug('no launcher on %s %s: Express\'s own page allows no script', live.method, live.url);
   const reason = launcherBlockedBy(Array.isArray(header) ? header : [String(header)], nonce !== undefined);
   if (reason === null) return;
   warnOnce('csp', `the Content-Security-Policy of ${live.method} ${live.url} blocks the toolbar's launcher: ${reason}. `

@@ -42,6 +42,9 @@ describe('a page whose CSP refuses the launcher', () => {
       res.setHeader('Content-Security-Policy', "script-src 'nonce-n0nce'");
       res.type('html').send(page);
     });
+    app.get('/fails', () => {
+      throw new Error('the app failed');
+    });
     app.get('/strict', (_req, res) => {
       res.setHeader('Content-Security-Policy', "script-src 'nonce-other'");
       res.type('html').send(page);
@@ -55,6 +58,11 @@ describe('a page whose CSP refuses the launcher', () => {
     try {
       const allowed = await fetch(`${server.url}/with-nonce`);
       expect(await allowed.text()).toContain('nonce="n0nce"');
+      expect(warn).not.toHaveBeenCalled();
+
+      // Express's own 404 and 500 pages carry default-src 'none': nothing the app can change.
+      expect((await fetch(`${server.url}/missing`)).status).toBe(404);
+      expect((await fetch(`${server.url}/fails`)).status).toBe(500);
       expect(warn).not.toHaveBeenCalled();
 
       for (let i = 0; i < 2; i++) {
