@@ -20,7 +20,9 @@ const TSC = join(REPO, 'node_modules/typescript/bin/tsc');
 const TS_NODE = join(REPO, 'node_modules/ts-node/dist/bin.js');
 
 interface FixtureApp {
+  /** The run's name, and its fixture's folder under test/fixtures/loading unless `folder` says. */
   name: string;
+  folder?: string;
   /** Which Express the app gets. */
   express: 4 | 5;
   /** How the app loads the toolbar: the README must show the same line. */
@@ -51,6 +53,11 @@ const APPS: FixtureApp[] = [
   },
   {
     name: 'tsc', express: 5, source: 'out/app.js', prepare: [TSC, '-p', '.'], run: ['out/app.js'],
+    loads: "import { debugToolbar } from 'express-debug-toolbar';",
+  },
+  {
+    name: 'tsc --enable-source-maps', folder: 'tsc', express: 5, source: 'app.ts', prepare: [TSC, '-p', '.'],
+    run: ['--enable-source-maps', 'out/app.js'],
     loads: "import { debugToolbar } from 'express-debug-toolbar';",
   },
 ];
@@ -85,8 +92,8 @@ describe.each(APPS)('a $name app on Express $express', (fixture) => {
   let dir: string;
 
   beforeAll(async () => {
-    dir = join(packed.root, fixture.name);
-    cpSync(join(FIXTURES, fixture.name), dir, { recursive: true });
+    dir = join(packed.root, fixture.name.replace(/\W+/g, '-'));
+    cpSync(join(FIXTURES, fixture.folder ?? fixture.name), dir, { recursive: true });
     linkModule(dir, 'express', fixture.express === 4 ? 'express4' : 'express');
     if (fixture.prepare) {
       execFileSync(process.execPath, fixture.prepare, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -98,7 +105,7 @@ describe.each(APPS)('a $name app on Express $express', (fixture) => {
   afterAll(() => app?.stop());
 
   it('loads the toolbar the way the README shows', () => {
-    expect(readFileSync(join(dir, fixture.name === 'tsc' ? 'app.ts' : fixture.source), 'utf8')).toContain(fixture.loads);
+    expect(readFileSync(join(dir, fixture.source.replace(/^out\/(.*)\.js$/, '$1.ts')), 'utf8')).toContain(fixture.loads);
     expect(readFileSync(join(REPO, 'README.md'), 'utf8')).toContain(fixture.loads);
   });
 
