@@ -4,6 +4,7 @@ import { requestContext } from './context.js';
 import { resolveOptions, type DebugToolbarOptions, type ResolvedOptions } from './options.js';
 import type { LiveRequest, StoredRequest } from './record.js';
 import { instrumentDrivers } from './panels/sql/drivers/registry.js';
+import { uninstrumentedDriverWatch } from './panels/sql/drivers/unpatched-copies.js';
 import { instrumentTemplateEngines } from './panels/templates/registry.js';
 import { subscribeHttpChannels } from './panels/timeline/http-client.js';
 import { finishTimeline, startTimeline } from './panels/timeline/recording.js';
@@ -11,7 +12,7 @@ import { createRoutes } from './routes.js';
 import { badgeCounts } from './badge.js';
 import { launcherTag } from './inject.js';
 import { disableConditionalGet, interceptHtml } from './html-injection.js';
-import { debug, warnOnce } from './log.js';
+import { debug, infoOnce, warnOnce } from './log.js';
 import { launcherBlockedBy } from './csp.js';
 import { redactUrl } from './panels/timeline/redact.js';
 import { createLiveEvents, type LiveEvents } from './live-events.js';
@@ -123,7 +124,9 @@ function markResponded(live: LiveRequest, res: ServerResponse): void {
   } as ServerResponse['end'];
 }
 
-function startRecording(req: IncomingMessage, res: ServerResponse, options: ResolvedOptions, events: LiveEvents): LiveRequest {
+function startRecording(
+  req: IncomingMessage, res: ServerResponse, options: ResolvedOptions, events: LiveEvents, watchDrivers: () => void,
+): LiveRequest {
   const live = openRecord(req, options);
   nameRequestInHeaders(res, live.id, `${options.mountPath}/#/requests/${live.id}`, (from) => {
     live.replayedFrom = from;
@@ -155,6 +158,8 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
       const record = closeRecord(live, req, res, options);
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
       live.capturedError = undefined;
+      // By now the app (or its ORM) has loaded the drivers this request used.
+      watchDrivers();
       const recorder = { options, events };
       addRecord(recorder, record);
       settleAfterResponse(live, record, {
@@ -189,6 +194,12 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
 export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMiddleware {
   const options = resolveOptions(userOptions);
   if (!options.enabled) {
+    // Off by default rather than by choice: some apps set NODE_ENV=production themselves when it
+    // is unset, and a toolbar that silently shows nothing looks broken.
+    if (userOptions?.enabled === undefined) {
+      infoOnce('disabled', `off: NODE_ENV is "${process.env.NODE_ENV}", so nothing is recorded or served. `
+        + 'Pass `enabled: true` to debugToolbar() to turn it on (only where no one else can reach the app).');
+    }
     return function debugToolbarDisabled(_req, _res, next) {
       next();
     };
@@ -200,6 +211,8 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
   const events = createLiveEvents((error) => warnOnce('live', 'a live update stream failed:', error));
   setActiveRecorder({ options, events });
   const routes = createRoutes(options, events);
+  // Logs, once each, the drivers the app loaded that `instrument` left out.
+  const watchDrivers = uninstrumentedDriverWatch();
 
   return function debugToolbarMiddleware(req, res, next) {
     let allowed = false;
@@ -226,7 +239,7 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
 
     let live: LiveRequest;
     try {
-      live = startRecording(req, res, options, events);
+      live = startRecording(req, res, options, events, watchDrivers);
     } catch (error) {
       warnOnce('record', 'could not record a request; serving it without the toolbar:', error);
       return next();
