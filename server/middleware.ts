@@ -8,6 +8,7 @@ import { uninstrumentedDriverWatch } from './panels/sql/drivers/unpatched-copies
 import { instrumentTemplateEngines } from './panels/templates/registry.js';
 import { subscribeHttpChannels } from './panels/timeline/http-client.js';
 import { finishTimeline, startTimeline } from './panels/timeline/recording.js';
+import { requestRootContext } from './panels/timeline/spans.js';
 import { createRoutes } from './routes.js';
 import { badgeCounts } from './badge.js';
 import { launcherTag } from './inject.js';
@@ -244,6 +245,6 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
       warnOnce('record', 'could not record a request; serving it without the toolbar:', error);
       return next();
     }
-    requestContext.run({ request: live }, next);
+    requestContext.run(requestRootContext(live), next);
   };
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { requestContext, type RequestContext } from '../../context.js';
 import type { CapturedSpan, CapturedTemplate, LiveRequest } from '../../record.js';
@@ -13,6 +14,8 @@ export interface LiveTimeline {
    * parent is the innermost one still open: its router (siblings have called `next()` by then).
    */
   openLayers: CapturedSpan[];
+  /** The request, while it runs: the Express layer patch reads its route and mount path. */
+  req?: IncomingMessage;
 }
 
 /** Spans per request, past which new ones are dropped (a loop of 10,000 renders stays cheap). */
@@ -69,6 +72,31 @@ export function closeOpenSpans(request: LiveRequest): void {
     }
   }
   timeline.openLayers.length = 0;
+  timeline.req = undefined;
+}
+
+/** The innermost middleware or handler span still open, or undefined between layers. */
+export function innermostOpenLayer(timeline: LiveTimeline): CapturedSpan | undefined {
+  const open = timeline.openLayers;
+  while (open.length > 0 && open[open.length - 1].durationMs !== null) open.pop();
+  return open[open.length - 1];
+}
+
+/**
+ * The context a request runs in. Its `span` is the innermost Express layer still open: queries,
+ * renders and HTTP calls started by a middleware or handler become that layer's children, with
+ * no context of their own per layer (server/panels/timeline/express-layers.ts says why).
+ *
+ * @example
+ * requestContext.run(requestRootContext(live), next);
+ */
+export function requestRootContext(request: LiveRequest): RequestContext {
+  return {
+    request,
+    get span() {
+      return request.timeline ? innermostOpenLayer(request.timeline) : undefined;
+    },
+  };
 }
 
 /** Runs `fn` with `span` as the current span: queries and renders it starts become its children. */
