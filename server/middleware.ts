@@ -22,7 +22,7 @@ import { freezeError } from './request-error.js';
 import { requestHeaderFields, responseHeaderFields } from './request-headers.js';
 import { settleAfterResponse, snapshotQueries } from './after-response.js';
 import { addRecord, prepareQuery, replaceRecord } from './units/store-record.js';
-import { nextRecordId } from './units/record-id.js';
+import { openLiveRecord } from './units/record-id.js';
 import { setActiveRecorder } from './units/unit.js';
 import { instrumentSocketIo } from './units/socket-io.js';
 import { nameRequestInHeaders } from './cache-replay.js';
@@ -38,21 +38,11 @@ function isUnderMount(url: string, mountPath: string): boolean {
 }
 
 function openRecord(req: IncomingMessage, options: ResolvedOptions): LiveRequest {
-  return {
-    id: nextRecordId(),
+  return openLiveRecord({
     method: req.method ?? 'GET',
     // Query strings carry tokens and passwords often enough: never store those.
     url: redactUrl((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/', options.isSecretName),
-    status: 0,
-    startedAt: Date.now(),
-    durationMs: 0,
-    contentType: null,
-    queries: [],
-    queryCount: 0,
-    startTime: performance.now(),
-    maxQueries: options.maxQueriesPerRequest,
-    finished: false,
-  };
+  }, options.maxQueriesPerRequest);
 }
 
 function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerResponse, options: ResolvedOptions): StoredRequest {

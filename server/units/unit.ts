@@ -3,7 +3,7 @@ import { requestContext } from '../context.js';
 import type { LiveRequest, StoredRequest, UnitKind } from '../record.js';
 import { freezeError } from '../request-error.js';
 import { warnOnce } from '../log.js';
-import { nextRecordId } from './record-id.js';
+import { openLiveRecord } from './record-id.js';
 import { addRecord, prepareQuery, type Recorder } from './store-record.js';
 
 /** Names are labels in History, not data: cut long ones. */
@@ -23,21 +23,8 @@ export function activeRecorder(): Recorder | undefined {
 
 /** A live record for work that is not an HTTP request: a task, a socket event, background queries. */
 export function openUnit(kind: UnitKind, name: string, recorder: Recorder): LiveRequest {
-  return {
-    id: nextRecordId(),
-    kind,
-    method: kind.toUpperCase(),
-    url: name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}…` : name,
-    status: 0,
-    startedAt: Date.now(),
-    durationMs: 0,
-    contentType: null,
-    queries: [],
-    queryCount: 0,
-    startTime: performance.now(),
-    maxQueries: recorder.options.maxQueriesPerRequest,
-    finished: false,
-  };
+  return openLiveRecord({ kind, method: kind.toUpperCase(), url: name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}…` : name },
+    recorder.options.maxQueriesPerRequest);
 }
 
 /** Ends a unit's record and stores it; `failure` is what its function threw, boxed. */
