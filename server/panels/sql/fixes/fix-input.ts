@@ -1,5 +1,6 @@
-import type { Dialect, QueryLibrary } from '../../../types.js';
+import type { Dialect, OrmCall, QueryLibrary } from '../../../types.js';
 import type { SqlFilter, SqlShape } from '../sql-shape.js';
+import type { OrmRelation, OrmSchema } from '../orm/schema.js';
 import { camelCase, modelName, singular } from './naming.js';
 
 /**
@@ -34,6 +35,19 @@ export interface FixInput {
   model: string;
   /** A few of the values looked up, for a comment in the fix. */
   sampleValues: unknown[];
+  /**
+   * The app's schema, read from the ORM object passed in `instrument` (server/panels/sql/orm/):
+   * the names a fix may print. Absent or null without one, and then no ORM names are printed.
+   */
+  schema?: OrmSchema | null;
+  /** The relation the loop walks, from the parent's model to the repeated query's, when already resolved from `schema`. */
+  ormRelation?: OrmRelation | null;
+  /** The ORM call that ran the parent query (model, method, relations it loaded), when the toolbar saw it. */
+  parentCall?: OrmCall | null;
+  /** The ORM call of the first repeated query. */
+  call?: OrmCall | null;
+  /** `file:line` of the parent query's call site, when known. */
+  parentWhere?: string | null;
 }
 
 function keyFor(table: string, parentColumns: readonly string[] | null): string {
