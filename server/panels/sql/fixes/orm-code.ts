@@ -14,6 +14,9 @@ export const rowVar = (model: OrmModel) => {
   return row === listVar(model) ? 'row' : row;
 };
 
+/** `an Article`, `a User`: for sentences that name a model. */
+export const aOrAn = (name: string) => `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
+
 /** `{ a: 1, b: 'x' }` from entries whose values are already source code. */
 export function jsObject(entries: ReadonlyArray<[string, string]>): string {
   return entries.length === 0 ? '{}' : `{ ${entries.map(([k, v]) => `${propertyKey(k)}: ${v}`).join(', ')} }`;
@@ -35,8 +38,12 @@ export function loopCall(input: FixInput, plan: OrmFixPlan, spell: (model: OrmMo
 /** Where the parent's rows were fetched, for a comment: ` at routes/articles.ts:12`. */
 export const parentAt = (input: FixInput) => (input.parentWhere ? ` at ${input.parentWhere}` : '');
 
-/** How a row reads what the loop looked up once the relation is loaded: `article.author`, `article.comments[0]`. */
-export function readLoaded(plan: OrmFixPlan, row: string): string {
+/**
+ * How a row reads what the loop looked up once the relation is loaded: `article.author`,
+ * `article.comments[0]`; `limitedLoad` says whether the load kept the per-row LIMIT (Prisma's
+ * `take`, drizzle's `limit`) or brought every row (TypeORM).
+ */
+export function readLoaded(plan: OrmFixPlan, row: string, limitedLoad = true): string {
   const relation = plan.relation!;
   const base = `${row}.${relation.name}`;
   if (plan.then) {
@@ -44,7 +51,9 @@ export function readLoaded(plan: OrmFixPlan, row: string): string {
     return relation.kind === 'has-many' ? `${base}.map((${link}) => ${link}.${plan.then.name})` : `${base}?.${plan.then.name}`;
   }
   if (relation.kind === 'belongs-to' || relation.kind === 'has-one') return base;
-  return plan.limit === 1 ? `${base}[0]` : base;
+  if (plan.limit === 1) return `${base}[0]`;
+  // An ORM that cannot limit a relation per row loads them all: the first `limit` are the loop's.
+  return plan.limit !== null && !limitedLoad ? `${base}.slice(0, ${plan.limit})` : base;
 }
 
 /** `author` (one) or `comments` (many): what the loop loaded per row. */

@@ -4,7 +4,7 @@ import type { FixInput } from './fix-input.js';
 import { planOrmFix, type OrmFixPlan } from './orm-plan.js';
 import { quoteJs } from './code.js';
 import { listName } from './naming.js';
-import { idsLine, jsObject, listVar, loadedName, loopCall, otherEntries, parentAt, readLoaded, rowVar, unknownParentNote } from './orm-code.js';
+import { aOrAn, idsLine, jsObject, listVar, loadedName, loopCall, otherEntries, parentAt, readLoaded, rowVar, unknownParentNote } from './orm-code.js';
 
 /*
  * Prisma, in the words of the app's schema (read from the PrismaClient passed in `instrument`):
@@ -69,7 +69,7 @@ function includeOnParent(input: FixInput, plan: OrmFixPlan, parent: OrmModel): O
 function batched(input: FixInput, plan: OrmFixPlan): Omit<Suggestion, 'reason'> | null {
   const { child, key, relation } = plan;
   const eagerLoad = relation && plan.parent
-    ? { where: `a ${spell(plan.parent, 'findMany')}`, how: `include: ${jsObject([[relation.name, includeValue(plan)]])}` } : null;
+    ? { where: `${aOrAn(spell(plan.parent, 'findMany'))}`, how: `include: ${jsObject([[relation.name, includeValue(plan)]])}` } : null;
   const note = unknownParentNote(plan, eagerLoad);
   const unknown = plan.parentKnown ? '' : ' (the list the loop went over was not identified)';
   if (key.table !== child.table) {
