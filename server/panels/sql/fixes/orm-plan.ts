@@ -51,6 +51,8 @@ const modelByName = (schema: OrmSchema, name: string | undefined) => (name ? sch
 const propertyOf = (model: OrmModel | null, column: string): OrmColumn | undefined => model?.columns.find((c) => c.column === column);
 
 const allRelations = (schema: OrmSchema) => schema.models.flatMap((m) => m.relations);
+/** The column alone picks one row: a single-column primary key (a join table's composite key does not). */
+const isKey = (model: OrmModel, column: string) => model.primaryKey.length === 1 && model.primaryKey[0] === column;
 
 /** The table the varying column sits on: its qualifier resolved through the aliases, or the one FROM/JOIN table that has it. */
 function keyOf(input: FixInput, schema: OrmSchema, child: OrmModel): OrmKey | null {
@@ -73,13 +75,13 @@ function candidatesFor(schema: OrmSchema, child: OrmModel, key: OrmKey): { relat
   if (key.table === child.table) {
     // The child's own key: each parent row pointed at one child (belongs-to). Any other column of
     // the child is its foreign key to the parent (has-many, has-one).
-    const byKey = child.primaryKey.includes(key.column);
+    const byKey = isKey(child, key.column);
     return single(relations.filter((r) => r.target === child.name && r.targetColumn === key.column
       && (byKey ? r.kind === 'belongs-to' : r.kind === 'has-many' || r.kind === 'has-one')));
   }
   const viaJoinTable = relations.filter((r) => r.kind === 'many-to-many' && r.target === child.name && r.through?.table === key.table && r.through.sourceColumn === key.column);
   if (viaJoinTable.length > 0) return single(viaJoinTable);
-  if (key.model && !key.model.primaryKey.includes(key.column)) {
+  if (key.model && !isKey(key.model, key.column)) {
     // A join model of its own (drizzle, explicit Prisma/TypeORM join entities): parent → join rows → child.
     const join = key.model;
     const toChild = join.relations.filter((r) => r.kind === 'belongs-to' && r.target === child.name);
@@ -143,13 +145,22 @@ export function planOrmFix(input: FixInput): OrmFixPlan | null {
   }
   const chosen = found.length === 1 ? found[0] : null;
   const relation = chosen?.relation ?? null;
+  let then = chosen?.then ?? null;
+  if (!then && relation?.kind === 'has-many') {
+    // Rows of a join model read together with what they point at (`FROM article_tags JOIN tags`):
+    // the loop wanted the far side.
+    const joined = new Set(tableAliases(input.sql).values());
+    const onward = child.relations.filter((r) => r.kind === 'belongs-to' && r.sourceColumn !== key.column
+      && joined.has(modelByName(schema, r.target)?.table ?? ''));
+    if (onward.length === 1) then = onward[0];
+  }
   const parent = relation ? modelByName(schema, relation.source) : parentModel;
   const parentKnown = Boolean(parentModel && parent && parentModel.name === parent.name);
-  const perRow = relation && relation.kind !== 'belongs-to' && relation.kind !== 'has-one' || !relation && !child.primaryKey.includes(key.column);
+  const perRow = relation && relation.kind !== 'belongs-to' && relation.kind !== 'has-one' || !relation && !isKey(child, key.column);
   const { order, limit } = perRow ? orderAndLimit(input.sql, input.params) : { order: [], limit: null };
   const { others, dropped } = conditions(input, child);
   return {
-    schema, child, key, relation, then: chosen?.then ?? null, parent, parentKnown,
+    schema, child, key, relation, then, parent, parentKnown,
     candidates: chosen ? [] : found.map((c) => c.relation),
     loaded: parentKnown && loadsRelation(input.parentCall, relation),
     order: order.flatMap((o) => {

@@ -91,6 +91,7 @@ function batched(input: FixInput, plan: OrmFixPlan): Omit<Suggestion, 'reason'> 
   const entries: Array<[string, string]> = [['where', jsObject([[key.property, jsObject([['in', 'ids']])], ...otherEntries(plan)])]];
   const order = orderBy(plan);
   if (order) entries.push(['orderBy', order]);
+  if (plan.then) entries.push(['include', jsObject([[plan.then.name, 'true']])]);
   const lines = [...note, idsLine(input, plan)];
   if (plan.limit === 1) {
     // `distinct` keeps the first row of each key in orderBy's order: the per-row LIMIT 1.

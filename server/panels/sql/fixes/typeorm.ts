@@ -121,7 +121,8 @@ function batched(input: FixInput, plan: OrmFixPlan): Omit<Suggestion, 'reason'> 
   const dropped = plan.droppedConditions ? [`// …and the other conditions of the loop's query`] : [];
   const order = orderValue(plan, false);
   if (plan.limit === null) {
-    const call = order ? `find({ where: ${where}, order: ${order} })` : `findBy(${where})`;
+    const extra = [...(order ? [`order: ${order}`] : []), ...(plan.then ? [`relations: ${jsObject([[plan.then.name, 'true']])}`] : [])];
+    const call = extra.length ? `find({ where: ${where}, ${extra.join(', ')} })` : `findBy(${where})`;
     return { title: `Load every ${child.name} in one find with In()${unknown}`, code: [...head, ...dropped, `const ${list} = await ${repository(child)}.${call};`].join('\n'), orm: 'typeorm' };
   }
   const keyName = key.property ?? key.column;
