@@ -27,6 +27,8 @@ export interface DetailSettings {
   nPlusOneThreshold?: number;
   /** Default: no editor links. */
   editorUrl?: string;
+  /** The `instrument` option, whose ORM objects name the fixes' models and relations. */
+  instrument?: object;
 }
 
 /** The id of the redirect that led to a request, from `redirectSources(history)`. */

@@ -4,13 +4,16 @@ import { isUserFrame } from '../../callsite.js';
 import { mapFrame } from '../../source-map.js';
 import { editorUrl } from '../../editor-url.js';
 import { findDuplicates, findNPlusOne, findSimilar, N_PLUS_ONE_THRESHOLD } from './groups.js';
-import { suggestNPlusOneFix } from './fixes/index.js';
+import { detectLibrary, suggestNPlusOneFix } from './fixes/index.js';
+import { ormSchemaFor } from './orm/index.js';
 import { withLoopSites } from './loop-site.js';
 
 /** The options the SQL findings depend on. */
 export interface FindingSettings {
   nPlusOneThreshold?: number;
   editorUrl?: string;
+  /** The `instrument` option: the ORM objects in it give fixes their names. */
+  instrument?: object;
 }
 
 export interface SqlFindings {
@@ -55,6 +58,8 @@ export function analyzeSql(
     try {
       suggestion = suggestNPlusOneFix({
         queries: match.queries, frames, parent: match.parent, totalMs: match.totalMs, where: shortWhere(match.callSite),
+        parentWhere: shortWhere(match.parent?.callSite ?? null),
+        schema: ormSchemaFor(settings.instrument, detectLibrary(frames, match.queries[0].db)),
       });
     } catch {
       // A fix is a bonus; SQL beyond the shape reader must not cost the user the finding.

@@ -4,12 +4,13 @@ import { isTemplateEngineKey, TEMPLATE_ENGINE_KEYS } from '../../templates/regis
 import { instrumentMysql2 } from './mysql2.js';
 import { instrumentBetterSqlite3 } from './better-sqlite3.js';
 import { instrumentSqlite3 } from './sqlite3.js';
+import { ORM_CALL_HOOKS, type OrmInstrumentable } from '../orm-calls/registry.js';
 
 /**
  * The database modules the toolbar records, one key per driver. Adding a driver is one file in
  * this folder and one line in {@link DRIVERS}.
  */
-export interface Instrumentable {
+export interface Instrumentable extends OrmInstrumentable {
   /** The `pg` module: `import pg from 'pg'`. */
   pg?: unknown;
   /** `@electric-sql/pglite`: the module, the `PGlite` class or an instance. */
@@ -27,7 +28,7 @@ export interface Instrumentable {
   socketIo?: unknown;
 }
 
-const DRIVERS: Record<Exclude<keyof Instrumentable, 'socketIo'>, (module: unknown) => void> = {
+const DRIVERS: Record<Exclude<keyof Instrumentable, 'socketIo' | keyof OrmInstrumentable>, (module: unknown) => void> = {
   pg: instrumentPg,
   pglite: instrumentPglite,
   mysql2: instrumentMysql2,
@@ -39,9 +40,9 @@ const DRIVERS: Record<Exclude<keyof Instrumentable, 'socketIo'>, (module: unknow
 export function validateInstrument(instrument: object): void {
   for (const key of Object.keys(instrument)) {
     // Template engines share the option (server/panels/templates/registry.ts).
-    if (!(key in DRIVERS) && !isTemplateEngineKey(key) && key !== 'socketIo') {
+    if (!(key in DRIVERS) && !(key in ORM_CALL_HOOKS) && !isTemplateEngineKey(key) && key !== 'socketIo') {
       throw new TypeError(
-        `express-debug-toolbar: unknown driver \`instrument.${key}\`; supported: ${[...Object.keys(DRIVERS), ...TEMPLATE_ENGINE_KEYS, 'socketIo'].join(', ')}`,
+        `express-debug-toolbar: unknown driver \`instrument.${key}\`; supported: ${[...Object.keys(DRIVERS), ...Object.keys(ORM_CALL_HOOKS), ...TEMPLATE_ENGINE_KEYS, 'socketIo'].join(', ')}`,
       );
     }
   }
@@ -51,6 +52,8 @@ export function validateInstrument(instrument: object): void {
 export function instrumentDrivers(instrument: Instrumentable): void {
   validateInstrument(instrument);
   for (const [key, module] of Object.entries(instrument)) {
-    if (module !== undefined && module !== null && key in DRIVERS) DRIVERS[key as keyof typeof DRIVERS](module);
+    if (module === undefined || module === null) continue;
+    if (key in DRIVERS) DRIVERS[key as keyof typeof DRIVERS](module);
+    else if (key in ORM_CALL_HOOKS) ORM_CALL_HOOKS[key as keyof OrmInstrumentable](module);
   }
 }

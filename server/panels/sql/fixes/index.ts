@@ -10,6 +10,7 @@ import { drizzleFix } from './drizzle.js';
 import { typeormFix } from './typeorm.js';
 import { prismaFix } from './prisma.js';
 import { bulkInsertFix } from './bulk-insert.js';
+import type { OrmSchema } from '../orm/schema.js';
 
 export { detectLibrary } from './library.js';
 
@@ -40,6 +41,10 @@ export interface NPlusOneFixRequest {
   totalMs: number;
   /** `file:line` of the call site, relative to the project when possible. */
   where: string | null;
+  /** The same for the parent query. */
+  parentWhere?: string | null;
+  /** The schema of the ORM that issued the queries, when the app passed its object in `instrument`. */
+  schema?: OrmSchema | null;
 }
 
 function literalValue(text: string): unknown {
@@ -103,6 +108,10 @@ export function suggestNPlusOneFix(request: NPlusOneFixRequest): Suggestion | nu
     filter: varying?.filter ?? null, relation,
     model: shape.alias && /^[A-Z]/.test(shape.alias) ? shape.alias : modelName(shape.table),
     sampleValues: varying?.values ?? [],
+    schema: request.schema ?? null,
+    parentCall: request.parent?.ormCall ?? null,
+    call: first.ormCall ?? null,
+    parentWhere: request.parentWhere ?? null,
   };
   const wording = shape.statement === 'insert' ? bulkInsertFix : shape.statement === 'select' ? WORDINGS[library] : null;
   // An ORM wording needs the ORM's schema to name anything; without it the fix stays at the SQL

@@ -140,8 +140,8 @@ export function planOrmFix(input: FixInput): OrmFixPlan | null {
   if (given && found.some((c) => c.relation === given || c.relation.name === given.name && c.relation.source === given.source)) {
     found = found.filter((c) => c.relation.name === given.name && c.relation.source === given.source);
   } else if (parentModel) {
-    const fromParent = found.filter((c) => c.relation.source === parentModel.name);
-    if (fromParent.length > 0) found = fromParent;
+    // The loop went over the parent's rows: only a relation of the parent's can be the one walked.
+    found = found.filter((c) => c.relation.source === parentModel.name);
   }
   const chosen = found.length === 1 ? found[0] : null;
   const relation = chosen?.relation ?? null;
