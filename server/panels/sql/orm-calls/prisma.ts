@@ -10,6 +10,7 @@ import { ormCallContext, runIn, setKeys, type OrmCallInfo } from './call.js';
  * the user's line: wrapping it captures the frames and the call there, and runs `callback` (the
  * request, started when the promise is awaited) in a context that carries them. Extended clients
  * (`$extends`) inherit it from the original client; the fluent API and `$queryRaw` go through it too.
+ * Interactive transactions make a client of their own: its model methods are wrapped on the way in.
  */
 
 interface PrismaPromiseOp {
@@ -57,6 +58,55 @@ function wrapFactory(original: Factory): Factory {
   };
 }
 
+/** A PrismaPromise whose request (started by then/catch/finally) runs in `context`. */
+function bindPromise(promise: any, context: RequestContext): unknown {
+  if (!promise || typeof promise.then !== 'function') return promise;
+  const bound = Object.create(promise);
+  for (const method of ['then', 'catch', 'finally', 'requestTransaction']) {
+    const original = promise[method];
+    if (typeof original !== 'function') continue;
+    // Defined, not assigned: an assignment would go through the prototype's proxy (the fluent
+    // API's) and land on the original promise.
+    Object.defineProperty(bound, method, { value: (...args: unknown[]) => runIn(context, () => original.apply(promise, args)) });
+  }
+  return bound;
+}
+
+/**
+ * The client an interactive transaction hands its callback (`$transaction(async (tx) => …)`) is
+ * made per transaction, with a promise factory of its own that cannot be replaced without
+ * replacing the original client's: its model methods are wrapped instead, through a proxy.
+ */
+function wrapTransactionClient(tx: object, models: Map<string, string>): object {
+  const delegates = new Map<string, object>();
+  const delegate = (model: string, target: Record<string, unknown>) => new Proxy(target, {
+    get(object, method) {
+      const value = Reflect.get(object, method);
+      if (typeof value !== 'function' || typeof method !== 'string') return value;
+      return function transactionCall(...args: unknown[]) {
+        let context: RequestContext | null = null;
+        try {
+          context = ormCallContext(callInfo({ model, action: method, args: args[0] as PrismaPromiseOp['args'] }), transactionCall);
+        } catch (error) {
+          reportHookError(error);
+        }
+        const promise = value.apply(object, args);
+        return context ? bindPromise(promise, context) : promise;
+      };
+    },
+  });
+  return new Proxy(tx, {
+    get(object, key) {
+      const value = Reflect.get(object, key);
+      const model = typeof key === 'string' ? models.get(key) : undefined;
+      if (!model || !value || typeof value !== 'object') return value;
+      let wrapped = delegates.get(key as string);
+      if (!wrapped) delegates.set(key as string, wrapped = delegate(model, value as Record<string, unknown>));
+      return wrapped;
+    },
+  });
+}
+
 /**
  * Captures, at each call of a PrismaClient's model methods (and `$queryRaw`, fluent relations),
  * the user's call site and the call (model, method, the relations it includes), and attaches
@@ -71,9 +121,27 @@ export function instrumentPrismaCalls(client: unknown): void {
     throw new TypeError('express-debug-toolbar: `instrument.prisma` must be a PrismaClient (new PrismaClient({ adapter }))');
   }
   // The original client, not the proxy the app holds: extended clients are made from it.
-  const raw = (proxy._originalClient ?? proxy) as { _createPrismaPromise: Factory & { [PATCHED]?: true } };
+  const raw = (proxy._originalClient ?? proxy) as {
+    _createPrismaPromise: Factory & { [PATCHED]?: true };
+    _createItxClient?: (...args: unknown[]) => object;
+    _runtimeDataModel: { models?: Record<string, unknown> };
+  };
   if (raw._createPrismaPromise[PATCHED]) return;
   const patched = wrapFactory(raw._createPrismaPromise) as Factory & { [PATCHED]?: true };
   Object.defineProperty(patched, PATCHED, { value: true });
   raw._createPrismaPromise = patched;
+  const createItxClient = raw._createItxClient;
+  if (typeof createItxClient === 'function') {
+    // `prisma.user` for the model `User`: Prisma's accessor is the name with a lower-case first letter.
+    const models = new Map(Object.keys(raw._runtimeDataModel.models ?? {}).map((name) => [name[0].toLowerCase() + name.slice(1), name]));
+    raw._createItxClient = function createTransactionClient(this: unknown, ...args: unknown[]) {
+      const tx = createItxClient.apply(this, args);
+      try {
+        return wrapTransactionClient(tx, models);
+      } catch (error) {
+        reportHookError(error);
+        return tx;
+      }
+    };
+  }
 }
