@@ -4,6 +4,7 @@ import { parsePrismaSchema } from '../server/panels/sql/orm/prisma-dsl.js';
 import { planOrmFix } from '../server/panels/sql/fixes/orm-plan.js';
 import type { FixInput } from '../server/panels/sql/fixes/fix-input.js';
 import type { OrmSchema } from '../server/panels/sql/orm/schema.js';
+import type { OrmCall, QueryRecord } from '../server/types.js';
 import { sqlShape } from '../server/panels/sql/sql-shape.js';
 
 /* The pure parts under the ORM fixes: reading aliases, ORDER BY/LIMIT, Prisma's schema text, and the plan. */
@@ -88,6 +89,9 @@ describe('the plan of an ORM fix', () => {
     };
   };
 
+  /** The parent query as the dispatcher hands it: the record, with the ORM call that ran it. */
+  const parentQuery = (ormCall: OrmCall) => ({ query: { id: 1, sql: 'SELECT 1', params: [], ormCall } as unknown as QueryRecord, where: 'app.ts:3' });
+
   it('without the list\'s query, names both candidates and picks none', () => {
     const plan = planOrmFix(input({}))!;
     expect(plan.relation).toBeNull();
@@ -96,13 +100,13 @@ describe('the plan of an ORM fix', () => {
   });
 
   it('with the parent call, the parent\'s own relation', () => {
-    const plan = planOrmFix(input({ parentCall: { id: 1, orm: 'prisma', model: 'Comment', method: 'findMany', loads: ['writer'] } }))!;
+    const plan = planOrmFix(input({ parent: parentQuery({ id: 1, orm: 'prisma', model: 'Comment', method: 'findMany', loads: ['writer'] }) }))!;
     expect(plan.relation?.name).toBe('writer');
     expect(plan).toMatchObject({ parentKnown: true, loaded: true, limit: null });
   });
 
   it('a parent model with no relation to the looked-up one gets none, not another model\'s', () => {
-    const plan = planOrmFix(input({ parentCall: { id: 1, orm: 'prisma', model: 'User', method: 'findMany' } }))!;
+    const plan = planOrmFix(input({ parent: parentQuery({ id: 1, orm: 'prisma', model: 'User', method: 'findMany' }) }))!;
     expect(plan.relation).toBeNull();
     expect(plan.candidates).toEqual([]);
   });

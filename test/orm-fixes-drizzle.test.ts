@@ -9,7 +9,7 @@ import type { OrmSchema } from '../server/panels/sql/orm/schema.js';
 import { createTestSchema, postgresAvailable } from './support/postgres.js';
 import { seedBlog } from './support/blog-seed.js';
 import { fixInputFor, type Logged } from './support/orm-fix-input.js';
-import { runFix } from './support/run-fix.js';
+import { runFix } from './support/execute-fix.js';
 import * as schemaModule from './fixtures/orm-fixes/drizzle-schema.js';
 
 const { users, articles, comments, tags, articleTags } = schemaModule;

@@ -8,7 +8,7 @@ import { createTestSchema, postgresAvailable } from './support/postgres.js';
 import { generatePrismaClient, PRISMA_MIGRATION } from './support/prisma.js';
 import { seedBlog } from './support/blog-seed.js';
 import { fixInputFor, type Logged } from './support/orm-fix-input.js';
-import { runFix } from './support/run-fix.js';
+import { runFix } from './support/execute-fix.js';
 
 /*
  * Prisma 7 (driver adapter over pg): the schema read from a real generated PrismaClient, and the

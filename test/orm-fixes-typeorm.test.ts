@@ -9,7 +9,7 @@ import { createTestSchema, postgresAvailable, POSTGRES_URL } from './support/pos
 import { createTestDatabase, mysqlAvailable } from './support/mysql.js';
 import { seedBlog } from './support/blog-seed.js';
 import { fixInputFor, type Logged } from './support/orm-fix-input.js';
-import { runFix } from './support/run-fix.js';
+import { runFix } from './support/execute-fix.js';
 import { Article, Comment, entities, Tag, User } from './fixtures/orm-fixes/typeorm-entities.js';
 
 /*

@@ -42,8 +42,10 @@ export function fixInputFor(loop: readonly Logged[], options: {
     shape: { ...shape, table: shape.table }, filter: varying?.filter ?? null, relation,
     model: modelName(shape.table), sampleValues: varying?.values ?? [],
     schema: options.schema,
-    parentCall: options.parentCall ? { id: 1, orm, ...options.parentCall } : null,
+    parent: options.parent ? {
+      query: { ...asRecord(options.parent, 1), ...(options.parentCall ? { ormCall: { id: 1, orm, ...options.parentCall } } : {}) },
+      where: 'routes/articles.ts:12',
+    } : null,
     call: options.call ? { id: 2, orm, ...options.call } : null,
-    parentWhere: options.parent ? 'routes/articles.ts:12' : null,
   };
 }

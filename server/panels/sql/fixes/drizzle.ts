@@ -1,7 +1,7 @@
 import type { Suggestion } from '../../../types.js';
 import type { OrmModel } from '../orm/schema.js';
 import type { FixInput } from './fix-input.js';
-import { planOrmFix, type OrmFixPlan } from './orm-plan.js';
+import { parentCallOf, planOrmFix, type OrmFixPlan } from './orm-plan.js';
 import { literal } from './code.js';
 import { rowName } from './naming.js';
 import { aOrAn, idsLine, jsObject, loadedName, parentAt, readLoaded, unknownParentNote } from './orm-code.js';
@@ -53,7 +53,7 @@ function withParent(input: FixInput, plan: OrmFixPlan, parent: OrmModel): Omit<S
       orm: 'drizzle-orm',
     };
   }
-  const select = input.parentCall?.method === 'select' ? ' (your db.select() becomes a relational query: move its where/orderBy here)' : '';
+  const select = parentCallOf(input)?.method === 'select' ? ' (your db.select() becomes a relational query: move its where/orderBy here)' : '';
   return {
     title: `Load ${relation.name} with the ${parent.name} query (with)`,
     code: [
@@ -116,7 +116,7 @@ function batched(input: FixInput, plan: OrmFixPlan): Omit<Suggestion, 'reason'> 
  * with `drizzle(pool, { schema })`).
  *
  * @example
- * drizzleFix({ ...input, schema, parentCall: { id: 1, orm: 'drizzle', model: 'articles', method: 'findMany' } })
+ * drizzleFix({ ...input, schema, parent: { query: articlesQuery, where: 'routes/articles.ts:12' } })
  * // { title: 'Load author with the articles query (with)', code: 'const articleRows = await db.query.articles.findMany({ … with: { author: true } …', orm: 'drizzle-orm' }
  */
 export function drizzleFix(input: FixInput): Omit<Suggestion, 'reason'> | null {

@@ -1,4 +1,4 @@
-import type { Dialect, OrmCall, QueryLibrary } from '../../../types.js';
+import type { Dialect, OrmCall, QueryLibrary, QueryRecord } from '../../../types.js';
 import type { SqlFilter, SqlShape } from '../sql-shape.js';
 import type { OrmRelation, OrmSchema } from '../orm/schema.js';
 import { camelCase, modelName, singular } from './naming.js';
@@ -40,14 +40,18 @@ export interface FixInput {
    * the names a fix may print. Absent or null without one, and then no ORM names are printed.
    */
   schema?: OrmSchema | null;
-  /** The relation the loop walks, from the parent's model to the repeated query's, when already resolved from `schema`. */
-  ormRelation?: OrmRelation | null;
-  /** The ORM call that ran the parent query (model, method, relations it loaded), when the toolbar saw it. */
-  parentCall?: OrmCall | null;
-  /** The ORM call of the first repeated query. */
+  /**
+   * The query whose rows the loop walks, when identified, and `file:line` of its call site. With
+   * the ORM object passed, `query.ormCall` says which ORM call ran it (model, method, the
+   * relations it loaded).
+   */
+  parent?: { query: QueryRecord; where: string | null } | null;
+  /** The relation the loop walks (parent's model → repeated query's), when already resolved from `schema`. */
+  link?: { relation: OrmRelation; loaded?: boolean } | null;
+  /** The table of the varying column, when already read from the SQL. */
+  filterTable?: string | null;
+  /** The ORM call of the first repeated query, when the toolbar saw it. */
   call?: OrmCall | null;
-  /** `file:line` of the parent query's call site, when known. */
-  parentWhere?: string | null;
 }
 
 function keyFor(table: string, parentColumns: readonly string[] | null): string {

@@ -109,9 +109,8 @@ export function suggestNPlusOneFix(request: NPlusOneFixRequest): Suggestion | nu
     model: shape.alias && /^[A-Z]/.test(shape.alias) ? shape.alias : modelName(shape.table),
     sampleValues: varying?.values ?? [],
     schema: request.schema ?? null,
-    parentCall: request.parent?.ormCall ?? null,
+    parent: request.parent ? { query: request.parent, where: request.parentWhere ?? null } : null,
     call: first.ormCall ?? null,
-    parentWhere: request.parentWhere ?? null,
   };
   const wording = shape.statement === 'insert' ? bulkInsertFix : shape.statement === 'select' ? WORDINGS[library] : null;
   // An ORM wording needs the ORM's schema to name anything; without it the fix stays at the SQL

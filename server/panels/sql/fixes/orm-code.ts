@@ -1,6 +1,6 @@
 import type { OrmModel, OrmRelation } from '../orm/schema.js';
 import type { FixInput } from './fix-input.js';
-import type { OrmFixPlan } from './orm-plan.js';
+import { parentWhereOf, type OrmFixPlan } from './orm-plan.js';
 import { literal, sampleComment } from './code.js';
 import { listName, propertyKey, rowName } from './naming.js';
 
@@ -36,7 +36,7 @@ export function loopCall(input: FixInput, plan: OrmFixPlan, spell: (model: OrmMo
 }
 
 /** Where the parent's rows were fetched, for a comment: ` at routes/articles.ts:12`. */
-export const parentAt = (input: FixInput) => (input.parentWhere ? ` at ${input.parentWhere}` : '');
+export const parentAt = (input: FixInput) => (parentWhereOf(input) ? ` at ${parentWhereOf(input)}` : '');
 
 /**
  * How a row reads what the loop looked up once the relation is loaded: `article.author`,

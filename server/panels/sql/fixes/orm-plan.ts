@@ -1,4 +1,5 @@
 import type { OrmCall } from '../../../types.js';
+import { sqlShape } from '../sql-shape.js';
 import type { OrmColumn, OrmModel, OrmRelation, OrmSchema } from '../orm/schema.js';
 import type { FixInput } from './fix-input.js';
 import { orderAndLimit, tableAliases } from './sql-clauses.js';
@@ -59,8 +60,8 @@ function keyOf(input: FixInput, schema: OrmSchema, child: OrmModel): OrmKey | nu
   const filter = input.filter;
   if (!filter) return null;
   const aliases = tableAliases(input.sql);
-  let table = filter.qualifier ? aliases.get(filter.qualifier) ?? filter.qualifier : child.table;
-  if (!filter.qualifier && !propertyOf(child, filter.column)) {
+  let table = input.filterTable ?? (filter.qualifier ? aliases.get(filter.qualifier) ?? filter.qualifier : child.table);
+  if (!input.filterTable && !filter.qualifier && !propertyOf(child, filter.column)) {
     const holders = [...new Set(aliases.values())].filter((t) => propertyOf(modelByTable(schema, t), filter.column));
     if (holders.length === 1) table = holders[0];
   }
@@ -97,10 +98,16 @@ function candidatesFor(schema: OrmSchema, child: OrmModel, key: OrmKey): { relat
   return [];
 }
 
+/** The ORM call that ran the parent query, when the toolbar saw it (`instrument: { prisma }`…). */
+export const parentCallOf = (input: FixInput): OrmCall | null => input.parent?.query.ormCall ?? null;
+
+/** `file:line` of the parent query. */
+export const parentWhereOf = (input: FixInput): string | null => input.parent?.where ?? null;
+
 /** The model whose rows the loop went over, as the parent call or the parent query's table says. */
 function knownParent(input: FixInput, schema: OrmSchema): OrmModel | null {
-  return modelByName(schema, input.parentCall?.model)
-    ?? (input.relation ? modelByTable(schema, input.relation.parentTable) : null);
+  const table = input.parent ? sqlShape(input.parent.query.sql).table : input.relation?.parentTable;
+  return modelByName(schema, parentCallOf(input)?.model) ?? (table ? modelByTable(schema, table) : null);
 }
 
 function loadsRelation(call: OrmCall | null | undefined, relation: OrmRelation | null): boolean {
@@ -136,7 +143,7 @@ export function planOrmFix(input: FixInput): OrmFixPlan | null {
   if (!child || !key) return null;
   const parentModel = knownParent(input, schema);
   let found = candidatesFor(schema, child, key);
-  const given = input.ormRelation;
+  const given = input.link?.relation;
   if (given && found.some((c) => c.relation === given || c.relation.name === given.name && c.relation.source === given.source)) {
     found = found.filter((c) => c.relation.name === given.name && c.relation.source === given.source);
   } else if (parentModel) {
@@ -162,7 +169,7 @@ export function planOrmFix(input: FixInput): OrmFixPlan | null {
   return {
     schema, child, key, relation, then, parent, parentKnown,
     candidates: chosen ? [] : found.map((c) => c.relation),
-    loaded: parentKnown && loadsRelation(input.parentCall, relation),
+    loaded: parentKnown && (loadsRelation(parentCallOf(input), relation) || Boolean(input.link?.loaded && given === relation)),
     order: order.flatMap((o) => {
       const column = propertyOf(child, o.column);
       return column ? [{ property: column.property, column: o.column, direction: o.direction }] : [];

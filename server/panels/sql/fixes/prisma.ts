@@ -1,7 +1,7 @@
 import type { Suggestion } from '../../../types.js';
 import type { OrmModel } from '../orm/schema.js';
 import type { FixInput } from './fix-input.js';
-import { planOrmFix, type OrmFixPlan } from './orm-plan.js';
+import { parentCallOf, planOrmFix, type OrmFixPlan } from './orm-plan.js';
 import { quoteJs } from './code.js';
 import { listName } from './naming.js';
 import { aOrAn, idsLine, jsObject, listVar, loadedName, loopCall, otherEntries, parentAt, readLoaded, rowVar, unknownParentNote } from './orm-code.js';
@@ -41,7 +41,7 @@ function readInstead(input: FixInput, plan: OrmFixPlan, parent: OrmModel): Omit<
   return {
     title: `Read ${row}.${relation.name}: the ${parent.name} query already includes it`,
     code: [
-      `// The ${spell(parent, input.parentCall?.method ?? 'findMany')}${parentAt(input)} already includes ${loadedName(plan)}:`,
+      `// The ${spell(parent, parentCallOf(input)?.method ?? 'findMany')}${parentAt(input)} already includes ${loadedName(plan)}:`,
       `// read it from each ${row} instead of one ${loopCall(input, plan, spell)} per ${row}.`,
       `const ${list} = await ${spell(parent, 'findMany')}({ include: ${jsObject([[relation.name, includeValue(plan)]])} }); // your query, unchanged`,
       `const ${listName(relation.name)} = ${list}.map((${row}) => ${readLoaded(plan, row)});`,
@@ -54,7 +54,7 @@ function includeOnParent(input: FixInput, plan: OrmFixPlan, parent: OrmModel): O
   const list = listVar(parent);
   const row = rowVar(parent);
   const relation = plan.relation!;
-  const method = input.parentCall?.model === parent.name && input.parentCall.method ? input.parentCall.method : 'findMany';
+  const method = parentCallOf(input)?.model === parent.name ? parentCallOf(input)?.method ?? 'findMany' : 'findMany';
   const code = [
     `const ${list} = await ${spell(parent, method)}({`,
     `  // …the where/orderBy it has${parentAt(input)}`,
@@ -108,7 +108,7 @@ function batched(input: FixInput, plan: OrmFixPlan): Omit<Suggestion, 'reason'> 
  * The Prisma fix for an N+1, or null without the app's schema (`input.schema`).
  *
  * @example
- * prismaFix({ ...input, schema, parentCall: { id: 1, orm: 'prisma', model: 'Article', method: 'findMany' } })
+ * prismaFix({ ...input, schema, parent: { query: articlesQuery, where: 'routes/articles.ts:12' } })
  * // { title: 'Include author in the prisma.article.findMany query', code: 'const articles = await prisma.article.findMany({ … include: { author: true } …', orm: 'prisma' }
  */
 export function prismaFix(input: FixInput): Omit<Suggestion, 'reason'> | null {

@@ -162,7 +162,7 @@ function batched(input: FixInput, plan: OrmFixPlan): Omit<Suggestion, 'reason'> 
  * The TypeORM fix for an N+1, or null without the app's schema (`input.schema`).
  *
  * @example
- * typeormFix({ ...input, schema, parentCall: { id: 1, orm: 'typeorm', model: 'Article', method: 'find' } })
+ * typeormFix({ ...input, schema, parent: { query: articlesQuery, where: 'routes/articles.ts:12' } })
  * // { title: 'Load author with the Article query (relations)', code: 'const articles = await dataSource.getRepository(Article).find({ … relations: { author: true } …', orm: 'typeorm' }
  */
 export function typeormFix(input: FixInput): Omit<Suggestion, 'reason'> | null {
