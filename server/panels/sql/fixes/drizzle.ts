@@ -4,7 +4,7 @@ import type { FixInput } from './fix-input.js';
 import { parentCallOf, planOrmFix, type OrmFixPlan } from './orm-plan.js';
 import { literal } from './code.js';
 import { rowName } from './naming.js';
-import { aOrAn, idsLine, jsObject, loadedName, parentAt, readLoaded, unknownParentNote } from './orm-code.js';
+import { aOrAn, idsLine, jsObject, loadedName, parentAt, readLoaded, sqlLevelFix, unknownParentNote } from './orm-code.js';
 
 /*
  * drizzle-orm, in the words of the app's schema module (read from the db passed in `instrument`,
@@ -121,7 +121,7 @@ function batched(input: FixInput, plan: OrmFixPlan): Omit<Suggestion, 'reason'> 
  */
 export function drizzleFix(input: FixInput): Omit<Suggestion, 'reason'> | null {
   const plan = planOrmFix(input);
-  if (!plan || plan.schema.orm !== 'drizzle') return null;
+  if (!plan || plan.schema.orm !== 'drizzle') return sqlLevelFix(input);
   if (plan.relation && plan.parent && plan.parentKnown) return withParent(input, plan, plan.parent);
   return batched(input, plan);
 }

@@ -113,10 +113,7 @@ export function suggestNPlusOneFix(request: NPlusOneFixRequest): Suggestion | nu
     call: first.ormCall ?? null,
   };
   const wording = shape.statement === 'insert' ? bulkInsertFix : shape.statement === 'select' ? WORDINGS[library] : null;
-  // An ORM wording needs the ORM's schema to name anything; without it the fix stays at the SQL
-  // level, in the words of the driver underneath.
-  const suggestion = wording?.(input)
-    ?? (shape.statement === 'select' ? rawSqlFix({ ...input, library: detectLibrary([], first.db) }) : null);
+  const suggestion = wording?.(input);
   return suggestion ? { ...suggestion, reason: reasonFor(request, input) } : null;
 }
 

@@ -3,6 +3,8 @@ import type { FixInput } from './fix-input.js';
 import { parentWhereOf, type OrmFixPlan } from './orm-plan.js';
 import { literal, sampleComment } from './code.js';
 import { listName, propertyKey, rowName } from './naming.js';
+import { rawSqlFix } from './raw-sql.js';
+import type { Dialect, QueryLibrary, Suggestion } from '../../../types.js';
 
 /* Pieces of code the Prisma, TypeORM and drizzle fixes share; every name in them comes from the plan. */
 
@@ -74,4 +76,15 @@ export function unknownParentNote(plan: OrmFixPlan, eagerLoad: { where: string; 
   const parent = plan.parent ? plan.parent.name : 'parent';
   return [`// The query that fetched the ${parent} rows this loop went over was not identified.`,
     ...(eagerLoad ? [`// If they come from ${eagerLoad.where}, ${eagerLoad.how} there loads them with it.`] : [])];
+}
+
+const DRIVER_OF: Record<Dialect, QueryLibrary> = { postgres: 'pg', mysql: 'mysql2', sqlite: 'better-sqlite3' };
+
+/**
+ * The fix when the ORM's schema does not know the query (no ORM object passed, or a table it has
+ * no model for): the user's SQL batched, in the words of the driver underneath, never a model or
+ * relation name guessed from a table name.
+ */
+export function sqlLevelFix(input: FixInput): Omit<Suggestion, 'reason'> | null {
+  return rawSqlFix({ ...input, library: DRIVER_OF[input.dialect] });
 }

@@ -4,7 +4,7 @@ import type { FixInput } from './fix-input.js';
 import { parentCallOf, planOrmFix, type OrmFixPlan } from './orm-plan.js';
 import { quoteJs } from './code.js';
 import { listName } from './naming.js';
-import { aOrAn, idsLine, jsObject, listVar, loadedName, loopCall, otherEntries, parentAt, readLoaded, rowVar, unknownParentNote } from './orm-code.js';
+import { aOrAn, idsLine, jsObject, listVar, loadedName, loopCall, otherEntries, parentAt, readLoaded, rowVar, sqlLevelFix, unknownParentNote } from './orm-code.js';
 
 /*
  * Prisma, in the words of the app's schema (read from the PrismaClient passed in `instrument`):
@@ -113,7 +113,7 @@ function batched(input: FixInput, plan: OrmFixPlan): Omit<Suggestion, 'reason'> 
  */
 export function prismaFix(input: FixInput): Omit<Suggestion, 'reason'> | null {
   const plan = planOrmFix(input);
-  if (!plan || plan.schema.orm !== 'prisma') return null;
+  if (!plan || plan.schema.orm !== 'prisma') return sqlLevelFix(input);
   if (plan.relation && plan.parent && plan.parentKnown) {
     if (plan.loaded && plan.order.length === 0 && plan.limit === null && plan.others.length === 0 && !plan.droppedConditions) {
       return readInstead(input, plan, plan.parent);

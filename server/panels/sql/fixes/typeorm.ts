@@ -4,7 +4,7 @@ import type { FixInput } from './fix-input.js';
 import { planOrmFix, type OrmFixPlan } from './orm-plan.js';
 import { literal, quoteJs } from './code.js';
 import { listName } from './naming.js';
-import { aOrAn, idsLine, jsObject, listVar, loadedName, loopCall, otherEntries, parentAt, readLoaded, rowVar, unknownParentNote } from './orm-code.js';
+import { aOrAn, idsLine, jsObject, listVar, loadedName, loopCall, otherEntries, parentAt, readLoaded, rowVar, sqlLevelFix, unknownParentNote } from './orm-code.js';
 
 /*
  * TypeORM, in the words of the app's entities (read from the DataSource passed in `instrument`):
@@ -167,7 +167,7 @@ function batched(input: FixInput, plan: OrmFixPlan): Omit<Suggestion, 'reason'> 
  */
 export function typeormFix(input: FixInput): Omit<Suggestion, 'reason'> | null {
   const plan = planOrmFix(input);
-  if (!plan || plan.schema.orm !== 'typeorm') return null;
+  if (!plan || plan.schema.orm !== 'typeorm') return sqlLevelFix(input);
   if (plan.relation && plan.parent && plan.parentKnown) {
     if (plan.loaded && plan.order.length === 0 && plan.limit === null && plan.others.length === 0 && !plan.droppedConditions) {
       return readInstead(input, plan, plan.parent);
