@@ -26,7 +26,8 @@ export type OrmCallInfo = Omit<OrmCall, 'id'>;
 
 /**
  * The context an ORM call's work should run in, captured now (at the user's call), or null
- * outside a recorded request. Inside another call of the same ORM (a repository method calling
+ * outside a recorded request (queries outside any request are grouped by the driver's own stack,
+ * units/background.ts). Inside another call of the same ORM (a repository method calling
  * the query builder), the outer call's context is kept: it is one call.
  *
  * @example
@@ -35,10 +36,13 @@ export type OrmCallInfo = Omit<OrmCall, 'id'>;
  */
 export function ormCallContext(info: OrmCallInfo | null, skipAbove: (...args: any[]) => unknown): RequestContext | null {
   const context = currentContext();
-  if (!context || context.request.finished) return null;
+  if (!context || context.request.settled) return null;
   if (context.ormCall?.orm === info?.orm && context.ormCall) return context;
   const frames = context.frames ?? captureFramesLazily(skipAbove);
-  return { ...context, frames, ...(info ? { ormCall: { id: nextOrmCallId(context.request), ...info } } : {}) };
+  // Like pg's pool.query: a call made before the response whose SQL starts after it is the
+  // request's own unawaited work, not work after the response.
+  const calledBeforeResponse = context.calledBeforeResponse ?? (!context.request.responded && !context.request.finished);
+  return { ...context, frames, calledBeforeResponse, ...(info ? { ormCall: { id: nextOrmCallId(context.request), ...info } } : {}) };
 }
 
 /** Runs `work` in `context` when there is one. */
