@@ -5,6 +5,7 @@ import { instrumentMysql2 } from './mysql2.js';
 import { instrumentBetterSqlite3 } from './better-sqlite3.js';
 import { instrumentSqlite3 } from './sqlite3.js';
 import { isOrmKey, ORM_KEYS } from '../orm/index.js';
+import { ORM_CALL_HOOKS } from '../orm-calls/registry.js';
 
 /**
  * The database modules the toolbar records, one key per driver. Adding a driver is one file in
@@ -52,6 +53,10 @@ export function validateInstrument(instrument: object): void {
 export function instrumentDrivers(instrument: Instrumentable): void {
   validateInstrument(instrument);
   for (const [key, module] of Object.entries(instrument)) {
-    if (module !== undefined && module !== null && key in DRIVERS) DRIVERS[key as keyof typeof DRIVERS](module);
+    if (module === undefined || module === null) continue;
+    if (key in DRIVERS) DRIVERS[key as keyof typeof DRIVERS](module);
+    // The ORM objects: their schema is read lazily (orm/index.ts); Prisma, TypeORM and drizzle also
+    // get their calls wrapped here so each query keeps the ORM call that made it (orm-calls/).
+    else if (key in ORM_CALL_HOOKS) ORM_CALL_HOOKS[key as keyof typeof ORM_CALL_HOOKS]!(module);
   }
 }

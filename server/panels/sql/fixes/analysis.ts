@@ -184,5 +184,6 @@ export function fixInputFor(request: NPlusOneFixRequest): FixInput | null {
     parent, link, ambiguous, joined, unbatchable,
     stack: frames.filter(isUserFrame).map(mapFrame),
     where: request.where,
+    call: first.ormCall ?? null,
   };
 }

@@ -9,16 +9,18 @@ export type { OrmColumn, OrmModel, OrmName, OrmRelation, OrmSchema } from './sch
 
 /**
  * The ORM objects `instrument` takes besides drivers: the toolbar reads their models and
- * relations so a fix names them exactly (it patches nothing through them).
+ * relations so a fix names them exactly. Their SQL is still recorded through the driver
+ * underneath (`pg`, `mysql2`, …); for Prisma, TypeORM and drizzle the toolbar also wraps the
+ * object's query calls (../orm-calls/) so each query keeps the ORM call and call site that made it.
  */
 export interface OrmInstrumentable {
   /** The Sequelize instance (`new Sequelize(…)`), once its models are defined or not: read lazily. */
   sequelize?: unknown;
-  /** The PrismaClient instance. */
+  /** The PrismaClient: `instrument: { pg, prisma }`. */
   prisma?: unknown;
-  /** The TypeORM DataSource. */
+  /** The TypeORM DataSource: `instrument: { mysql2, typeorm: dataSource }`. */
   typeorm?: unknown;
-  /** The drizzle db, created with its schema: `drizzle(pool, { schema })`. */
+  /** The drizzle db, created with its schema: `instrument: { pg, drizzle: drizzle(pool, { schema }) }`. */
   drizzle?: unknown;
 }
 
