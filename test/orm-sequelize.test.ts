@@ -72,6 +72,18 @@ describe('the Sequelize schema reader', () => {
     expect(relationsFor(readSequelizeSchema(two), 'articles', 'users', 'id').map((r) => r.name)).toEqual(['author', 'editor']);
     expect(relationFor(readSequelizeSchema(two), 'articles', 'users', 'id')).toBeNull();
   });
+
+  it('a lookup keyed by the parent\'s own id inside a join or subquery walks the parent\'s relation to the looked-up table', () => {
+    // Prisma's `tag.findMany({ where: { articles: { some: { id } } } })` and TypeORM's
+    // `find({ where: { articles: { id } } })` compare articles.id, not the join table's column.
+    expect(relationFor(schema, 'articles', 'articles', 'id', 'tags')?.name).toBe('tagList');
+    expect(relationFor(schema, 'articles', 'articles', 'id', 'comments')?.name).toBe('comments');
+    // Without the looked-up table, or by a column that is not the key, nothing is known.
+    expect(relationsFor(schema, 'articles', 'articles', 'id')).toEqual([]);
+    expect(relationsFor(schema, 'articles', 'articles', 'author_id', 'tags')).toEqual([]);
+    // The parent's own belongs-to is not walked from its key: each article has one author, found by author_id.
+    expect(relationsFor(schema, 'articles', 'articles', 'id', 'users')).toEqual([]);
+  });
 });
 
 describe('the ORM object in instrument', () => {
