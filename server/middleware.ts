@@ -4,14 +4,16 @@ import { requestContext } from './context.js';
 import { resolveOptions, type DebugToolbarOptions, type ResolvedOptions } from './options.js';
 import type { LiveRequest, StoredRequest } from './record.js';
 import { instrumentDrivers } from './panels/sql/drivers/registry.js';
+import { uninstrumentedDriverWatch } from './panels/sql/drivers/unpatched-copies.js';
 import { instrumentTemplateEngines } from './panels/templates/registry.js';
 import { subscribeHttpChannels } from './panels/timeline/http-client.js';
 import { finishTimeline, startTimeline } from './panels/timeline/recording.js';
+import { requestRootContext } from './panels/timeline/spans.js';
 import { createRoutes } from './routes.js';
 import { badgeCounts } from './badge.js';
 import { launcherTag } from './inject.js';
 import { disableConditionalGet, interceptHtml } from './html-injection.js';
-import { debug, warnOnce } from './log.js';
+import { debug, infoOnce, warnOnce } from './log.js';
 import { launcherBlockedBy } from './csp.js';
 import { redactUrl } from './panels/timeline/redact.js';
 import { createLiveEvents, type LiveEvents } from './live-events.js';
@@ -79,10 +81,15 @@ function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerRespons
   };
 }
 
+const BUILT_IN_PAGE_POLICY = "default-src 'none'";
+
 /** A page whose CSP refuses the launcher shows no toolbar and no reason: say it in the log, once. */
 function warnIfCspBlocks(res: ServerResponse, nonce: string | undefined, live: LiveRequest, mountPath: string): void {
   const header = res.getHeader('content-security-policy');
   if (header === undefined) return;
+  // Express's own 404 and error pages (finalhandler, serve-static) send exactly this policy: no
+  // nonce or setting of the app's can change it, so advice about one would be wrong.
+  if (header === BUILT_IN_PAGE_POLICY) return debug('no launcher on %s %s: Express\'s own page allows no script', live.method, live.url);
   const reason = launcherBlockedBy(Array.isArray(header) ? header : [String(header)], nonce !== undefined);
   if (reason === null) return;
   warnOnce('csp', `the Content-Security-Policy of ${live.method} ${live.url} blocks the toolbar's launcher: ${reason}. `
@@ -118,7 +125,9 @@ function markResponded(live: LiveRequest, res: ServerResponse): void {
   } as ServerResponse['end'];
 }
 
-function startRecording(req: IncomingMessage, res: ServerResponse, options: ResolvedOptions, events: LiveEvents): LiveRequest {
+function startRecording(
+  req: IncomingMessage, res: ServerResponse, options: ResolvedOptions, events: LiveEvents, watchDrivers: () => void,
+): LiveRequest {
   const live = openRecord(req, options);
   nameRequestInHeaders(res, live.id, `${options.mountPath}/#/requests/${live.id}`, (from) => {
     live.replayedFrom = from;
@@ -150,6 +159,8 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
       const record = closeRecord(live, req, res, options);
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
       live.capturedError = undefined;
+      // By now the app (or its ORM) has loaded the drivers this request used.
+      watchDrivers();
       const recorder = { options, events };
       addRecord(recorder, record);
       settleAfterResponse(live, record, {
@@ -184,6 +195,12 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
 export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMiddleware {
   const options = resolveOptions(userOptions);
   if (!options.enabled) {
+    // Off by default rather than by choice: some apps set NODE_ENV=production themselves when it
+    // is unset, and a toolbar that silently shows nothing looks broken.
+    if (userOptions?.enabled === undefined) {
+      infoOnce('disabled', `off: NODE_ENV is "${process.env.NODE_ENV}", so nothing is recorded or served. `
+        + 'Pass `enabled: true` to debugToolbar() to turn it on (only where no one else can reach the app).');
+    }
     return function debugToolbarDisabled(_req, _res, next) {
       next();
     };
@@ -195,6 +212,8 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
   const events = createLiveEvents((error) => warnOnce('live', 'a live update stream failed:', error));
   setActiveRecorder({ options, events });
   const routes = createRoutes(options, events);
+  // Logs, once each, the drivers the app loaded that `instrument` left out.
+  const watchDrivers = uninstrumentedDriverWatch();
 
   return function debugToolbarMiddleware(req, res, next) {
     let allowed = false;
@@ -221,11 +240,11 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
 
     let live: LiveRequest;
     try {
-      live = startRecording(req, res, options, events);
+      live = startRecording(req, res, options, events, watchDrivers);
     } catch (error) {
       warnOnce('record', 'could not record a request; serving it without the toolbar:', error);
       return next();
     }
-    requestContext.run({ request: live }, next);
+    requestContext.run(requestRootContext(live), next);
   };
 }

@@ -4,6 +4,7 @@ import type { LiveRequest } from './record.js';
 import type { RawFrame, RequestError } from './types.js';
 import { isUserFrame } from './callsite.js';
 import { mapFrame } from './source-map.js';
+import { stacksAreSourceMapped } from './runner-source-maps.js';
 
 /*
  * The error a request failed with: the first one passed to `next(err)` (a handler's sync throw
@@ -13,10 +14,12 @@ import { mapFrame } from './source-map.js';
  * reading structured call sites would replace the error's `stack` string the app's own handler reads.
  */
 
-/** What the store keeps: plain JSON, frames unmapped. */
+/** What the store keeps: plain JSON, frames as the stack printed them. */
 export interface StoredError {
   message: string;
   frames: RawFrame[];
+  /** The stack was printed source-mapped (tsx, ts-node, `--enable-source-maps`): its frames are final. */
+  sourceMapped?: true;
 }
 
 /** User frames kept: the throw and its callers. */
@@ -79,10 +82,10 @@ export function freezeError(value: unknown): StoredError {
   const frames = parseStack(stack)
     .filter((frame) => isUserFrame(frame) && !frame.file.startsWith(TOOLBAR_DIR))
     .slice(0, ERROR_FRAMES);
-  return { message, frames };
+  return stacksAreSourceMapped() ? { message, frames, sourceMapped: true } : { message, frames };
 }
 
-/** The error as the API serves it, source-mapped. */
+/** The error as the API serves it, source-mapped once: a stack printed mapped is not mapped again. */
 export function toRequestError(stored: StoredError): RequestError {
-  return { message: stored.message, stack: stored.frames.map(mapFrame) };
+  return { message: stored.message, stack: stored.sourceMapped ? stored.frames.map((frame) => ({ ...frame })) : stored.frames.map(mapFrame) };
 }

@@ -26,6 +26,11 @@ export interface CallSite {
   line: number;
   column: number;
   function: string | null;
+  /**
+   * A TypeScript file for which no source map was found: `line` and `column` are where V8 ran
+   * it, the JavaScript a runner compiled, which may not be the lines of the file as written.
+   */
+  unmapped?: true;
 }
 
 /** One stack frame as captured, before source mapping. `file` is a path (never a file:// URL). */

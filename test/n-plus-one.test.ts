@@ -106,7 +106,8 @@ describe('analyzeSql', () => {
     const { nPlusOne } = analyzeSql(queries, () => [knexFrame, userFrame], { editorUrl: 'vscode://file/{file}:{line}' });
     expect(nPlusOne).toEqual([{
       fingerprint: fingerprint(AUTHOR), sql: AUTHOR, count: 3, queryIds: [2, 3, 4], totalMs: 6, callSite: LOOP,
-      stack: [userFrame], suggestion: expect.objectContaining({ orm: 'knex' }), editorUrl: 'vscode://file/app/routes/posts.ts:14',
+      // No runner compiled this .ts file here, so its line is marked as not source-mapped.
+      stack: [{ ...userFrame, unmapped: true }], suggestion: expect.objectContaining({ orm: 'knex' }), editorUrl: 'vscode://file/app/routes/posts.ts:14',
       parentQueryId: 1, concurrent: false,
     }]);
     expect(nPlusOne[0].suggestion?.reason).toBe('3 queries of one shape ran from /app/routes/posts.ts:14, one per row; one query '

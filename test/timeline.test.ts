@@ -73,6 +73,14 @@ describe.skipIf(!available).each([
     });
     api.use('/v1', v1);
     app.use('/api', api);
+    const admin = express();
+    admin.use(function adminAuth(_req, _res, next) {
+      next();
+    });
+    admin.get('/panel', function adminPanel(_req, res) {
+      res.send('panel');
+    });
+    app.use('/admin', admin);
     app.get('/boom', function explode() {
       throw new Error('boom');
     });
@@ -129,6 +137,17 @@ describe.skipIf(!available).each([
     const slow = spanNamed(timeline, 'slowAsync');
     expect(slow.durationMs).toBeGreaterThanOrEqual(2);
     expect(slow.startMs + slow.durationMs).toBeLessThanOrEqual(outer.startMs + 0.5);
+  });
+
+  it("nests a mounted app's middleware and handlers under it", async () => {
+    const { body, detail } = await fetchRecorded(server.url, '/admin/panel');
+    expect(body).toBe('panel');
+    const { timeline } = detail;
+    expectWellNested(timeline);
+    const mounted = spanNamed(timeline, 'mounted_app');
+    expect(mounted).toMatchObject({ parentId: 'request', kind: 'middleware', detail: 'mounted at /admin' });
+    expect(spanNamed(timeline, 'adminAuth').parentId).toBe(mounted.id);
+    expect(spanNamed(timeline, 'adminPanel')).toMatchObject({ parentId: mounted.id, kind: 'handler' });
   });
 
   it('puts each query under the middleware or handler that ran it', async () => {

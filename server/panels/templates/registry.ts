@@ -19,7 +19,7 @@ export interface TemplateInstrumentable {
   pug?: unknown;
   /** `import nunjucks from 'nunjucks'`: includes, extends. */
   nunjucks?: unknown;
-  /** The handlebars module, or express-handlebars' `instance.handlebars`: partials. */
+  /** The handlebars module, the hbs module, or an express-handlebars instance: partials. */
   handlebars?: unknown;
 }
 

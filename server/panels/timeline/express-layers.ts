@@ -1,21 +1,29 @@
 import type { IncomingMessage } from 'node:http';
-import { currentContext, requestContext, type RequestContext } from '../../context.js';
+import { currentContext } from '../../context.js';
 import type { CapturedSpan, LiveRequest } from '../../record.js';
 import { patchMethod, reportHookError } from '../sql/drivers/patch.js';
 import { functionLabel } from './function-location.js';
-import { childContext, closeSpan, openSpan } from './spans.js';
+import { closeSpan, innermostOpenLayer, openSpan, type LiveTimeline } from './spans.js';
 import { noteRequestError } from '../../request-error.js';
 
 /*
  * One span per Express layer that runs: app-level middleware, routers (their layers nest inside),
  * route handlers and error handlers. Express 4 (`handle_request`/`handle_error`) and Express 5
  * (pillarjs/router 2: `handleRequest`/`handleError`) share the shape: a `Layer` class whose
- * handle methods call `fn(req, res, next)`. Wrapping those methods, not the user's functions,
- * leaves `fn.length` untouched, so the arity checks (error handlers have four parameters) hold.
+ * handle methods call `fn(req, res, next)`.
  *
- * A span ends when its layer calls `next()` (with an error, 'route' or 'router' too) or when the
- * response ends. router 2.3's `express.router.request` TracingChannel does not publish `next()`,
- * so it cannot end a middleware span at the right moment: the prototype is used on both majors.
+ * Without a frame of its own in the app's stacks. A wrapper around the handle method (or around
+ * `next`) would sit between the app's frames in every error the app logs, and Node keeps only 10:
+ * each toolbar frame pushes one of the app's out. So `handleRequest` becomes a getter: the router
+ * reads it just before calling it, the getter opens the layer's span and returns the original
+ * method, and nothing of the toolbar is on the stack while the layer runs. A span ends when the
+ * router moves on past it (the next layer of its own stack, or of a stack further out, starts:
+ * it has called `next()`), or when the response ends. Queries, renders and HTTP calls go under
+ * the innermost layer still open (`requestRootContext` in spans.ts), with no context per layer.
+ *
+ * Errors reach `handleError` (a plain wrapper: it runs only once the error exists, so the error's
+ * stack has none of its frames), and for errors no layer of the app handles, an error handler
+ * the toolbar appends to the app's stack, which passes them on untouched.
  */
 
 type Next = (error?: unknown) => void;
@@ -23,7 +31,7 @@ type AnyFunction = (this: any, ...args: any[]) => any;
 
 interface LayerLike {
   handle: AnyFunction;
-  route?: unknown;
+  route?: RouteLike;
 }
 
 interface RouteLike {
@@ -37,13 +45,32 @@ interface ExpressRequest extends IncomingMessage {
   app?: unknown;
 }
 
-const seenApps = new WeakSet<object>();
+const GETTER_INSTALLED = Symbol.for('express-debug-toolbar.layer-getters');
+const ERROR_RECORDER = Symbol.for('express-debug-toolbar.error-recorder');
 
-function routerOf(app: Record<string, unknown>): { stack?: unknown[] } | undefined {
+const seenApps = new WeakSet<object>();
+/** The stack (router, route or app) each layer is in. */
+const stackOfLayer = new WeakMap<object, unknown[]>();
+/** The stack a span's layer runs, when it is a router or a mounted app. */
+const innerStacks = new WeakMap<CapturedSpan, unknown[]>();
+/**
+ * Spans of layers whose stack was not found: Express 4 runs a mounted app's own `query` and
+ * `expressInit` before `req.app` names that app. They are siblings of each other and of the
+ * layers that follow in that app.
+ */
+const inUnknownStack = new WeakSet<CapturedSpan>();
+/** Each route's stack → the stack of the layer that dispatches to it. */
+const routeParents = new WeakMap<unknown[], unknown[]>();
+/** The stack the toolbar itself is mounted in: layers of it close every open span. */
+const rootStacks = new WeakMap<LiveTimeline, unknown[]>();
+
+function routerOf(app: unknown): { stack?: unknown[] } | undefined {
+  if (!app || (typeof app !== 'function' && typeof app !== 'object')) return undefined;
+  const record = app as Record<string, unknown>;
   // Express 4 keeps it in `_router` (and its `router` getter throws); Express 5 in `router`.
-  if (app._router) return app._router as { stack?: unknown[] };
+  if (record._router) return record._router as { stack?: unknown[] };
   try {
-    return app.router as { stack?: unknown[] } | undefined;
+    return record.router as { stack?: unknown[] } | undefined;
   } catch {
     return undefined;
   }
@@ -62,87 +89,159 @@ function describe(layer: LayerLike, req: ExpressRequest, errorHandler: boolean) 
   return { kind: 'middleware' as const, name, detail };
 }
 
-function parentOf(request: LiveRequest): string | null {
-  const open = request.timeline!.openLayers;
-  while (open.length > 0 && open[open.length - 1].durationMs !== null) open.pop();
-  return open.length > 0 ? open[open.length - 1].id : null;
+/** The stack `layer` is in, among those the request can be in now; remembered per layer. */
+function stackOf(layer: LayerLike, req: ExpressRequest, timeline: LiveTimeline): unknown[] | undefined {
+  const known = stackOfLayer.get(layer);
+  if (known) return known;
+  const candidates: unknown[][] = [];
+  if (Array.isArray(req.route?.stack)) candidates.push(req.route.stack);
+  for (let i = timeline.openLayers.length - 1; i >= 0; i--) {
+    const inner = innerStacks.get(timeline.openLayers[i]);
+    if (inner) candidates.push(inner);
+  }
+  const appStack = routerOf(req.app)?.stack;
+  if (Array.isArray(appStack)) candidates.push(appStack);
+  const root = rootStacks.get(timeline);
+  if (root) candidates.push(root);
+  const stack = candidates.find((candidate) => candidate.includes(layer));
+  if (stack) stackOfLayer.set(layer, stack);
+  return stack;
 }
 
-function startLayer(context: RequestContext, layer: LayerLike, req: ExpressRequest, errorHandler: boolean): CapturedSpan | null {
-  const request = context.request;
-  if (!request.timeline) return null;
-  const { kind, name, detail } = describe(layer, req, errorHandler);
-  const span = openSpan(request, kind, name, parentOf(request), detail);
-  if (span) request.timeline.openLayers.push(span);
-  return span;
-}
-
-/** Calls the original handle method with a `next` that closes the span, inside the span's context. */
-function runTimed(
-  context: RequestContext, span: CapturedSpan, original: AnyFunction, self: unknown, args: unknown[], next: Next,
-): unknown {
-  const request = context.request;
-  // Named `timedNext`, not `next`: a function expression's own name would shadow the parameter.
-  const timedNext: Next = function timedNext(this: unknown, ...nextArgs: unknown[]) {
-    closeSpan(request, span);
-    // A sync throw and (Express 5) an async rejection arrive here too: Layer catches them into next(err).
-    if (nextArgs.length > 0) noteRequestError(request, nextArgs[0]);
-    return (next as AnyFunction).apply(this, nextArgs);
+/**
+ * `layer` of `stack` starts: every open span that is not its router (or further out) is done,
+ * since the router only moves on once they called `next()`. The first layer of a stack no open
+ * span is known to run (a mounted app's) tells that the innermost open middleware runs it.
+ */
+function closeFinishedLayers(request: LiveRequest, timeline: LiveTimeline, stack: unknown[] | undefined): void {
+  const open = timeline.openLayers;
+  const routeParent = stack && routeParents.get(stack);
+  const isAncestor = (span: CapturedSpan) => {
+    const inner = innerStacks.get(span);
+    return stack !== undefined && inner !== undefined && (inner === stack || inner === routeParent);
   };
-  args[args.length - 1] = timedNext;
-  return requestContext.run(childContext(context, span, context.template), () => original.apply(self, args));
+  const anyAncestor = open.some((span) => span.durationMs === null && isAncestor(span));
+  while (open.length > 0) {
+    const span = open[open.length - 1];
+    if (span.durationMs === null) {
+      if (stack === undefined && !inUnknownStack.has(span)) return;
+      if (isAncestor(span)) return;
+      if (stack !== undefined && !anyAncestor && routeParent === undefined && stack !== rootStacks.get(timeline)
+        && span.kind === 'middleware' && !innerStacks.has(span) && !inUnknownStack.has(span)) {
+        innerStacks.set(span, stack);
+        return;
+      }
+      closeSpan(request, span);
+    }
+    open.pop();
+  }
 }
 
-function wrapHandle(original: AnyFunction, errorHandler: boolean): AnyFunction {
-  const arity = errorHandler ? 4 : 3;
-  return function timedHandle(this: LayerLike, ...args: unknown[]) {
-    const context = currentContext();
-    // Outside a recorded request, on a route's own dispatch layer (its handlers get the spans) and
-    // on layers the original skips for their arity, this is the original call.
-    if (!context || context.request.finished || this.route || typeof this.handle !== 'function') {
-      return original.apply(this, args);
-    }
-    const length = this.handle.length;
-    if (errorHandler ? length !== 4 : length > 3) return original.apply(this, args);
-    const next = args[arity - 1];
-    const req = args[arity - 3] as ExpressRequest;
-    let span: CapturedSpan | null = null;
+/** Runs as the router reads a layer's handle method, right before calling it. */
+function layerStarting(layer: LayerLike, errorHandler: boolean): void {
+  const context = currentContext();
+  if (!context || context.request.finished) return;
+  const request = context.request;
+  const timeline = request.timeline;
+  const req = timeline?.req as ExpressRequest | undefined;
+  if (!timeline || !req || typeof layer.handle !== 'function') return;
+  const stack = stackOf(layer, req, timeline);
+  closeFinishedLayers(request, timeline, stack);
+  // A route's own dispatch layer: its handlers get the spans.
+  if (layer.route) {
+    if (stack && Array.isArray(layer.route.stack)) routeParents.set(layer.route.stack, stack);
+    return;
+  }
+  if ((layer.handle as unknown as Record<symbol, unknown>)[ERROR_RECORDER]) return;
+  // The layers the router skips for their arity.
+  const length = layer.handle.length;
+  if (errorHandler ? length !== 4 : length > 3) return;
+  const { kind, name, detail } = describe(layer, req, errorHandler);
+  const span = openSpan(request, kind, name, innermostOpenLayer(timeline)?.id ?? null, detail);
+  if (!span) return;
+  timeline.openLayers.push(span);
+  if (!stack) inUnknownStack.add(span);
+  const inner = (layer.handle as { stack?: unknown }).stack;
+  if (Array.isArray(inner)) innerStacks.set(span, inner);
+}
+
+/** `handleRequest` as a getter that opens the span and hands back the untouched method. */
+function installStartGetter(proto: Record<string, unknown>, method: string): boolean {
+  const descriptor = Object.getOwnPropertyDescriptor(proto, method);
+  if (!descriptor || typeof descriptor.value !== 'function') return false;
+  const original = descriptor.value as AnyFunction;
+  Object.defineProperty(proto, method, {
+    configurable: true,
+    enumerable: descriptor.enumerable,
+    get: function readHandleMethod(this: LayerLike) {
+      try {
+        layerStarting(this, false);
+      } catch (error) {
+        reportHookError(error);
+      }
+      return original;
+    },
+    // Another instrumentation assigning its own wrapper gets a plain property, as it expects.
+    set(this: object, value: unknown) {
+      Object.defineProperty(this, method, { value, writable: true, configurable: true, enumerable: descriptor.enumerable });
+    },
+  });
+  return true;
+}
+
+function wrapHandleError(original: AnyFunction): AnyFunction {
+  return function handleError(this: LayerLike, error: unknown, ...rest: unknown[]) {
     try {
-      if (typeof next === 'function') span = startLayer(context, this, req, errorHandler);
-    } catch (error) {
-      reportHookError(error);
+      const context = currentContext();
+      if (context && !context.request.finished) noteRequestError(context.request, error);
+      layerStarting(this, true);
+    } catch (hookError) {
+      reportHookError(hookError);
     }
-    if (!span) return original.apply(this, args);
-    return runTimed(context, span, original, this, args, next as Next);
+    return original.call(this, error, ...rest);
   };
 }
 
 /** Patches the `Layer` class an Express app's router is built from; once per class. */
 export function instrumentLayerClass(Layer: { prototype: object }): boolean {
-  const proto = Layer.prototype as Record<string, unknown>;
+  const proto = Layer.prototype as Record<string | symbol, unknown>;
   let patched = false;
-  for (const [method, errorHandler] of [
-    ['handle_request', false], ['handle_error', true], ['handleRequest', false], ['handleError', true],
-  ] as const) {
-    if (typeof proto[method] === 'function') {
-      patched = patchMethod(proto, method, (original) => wrapHandle(original, errorHandler)) || patched;
-    }
+  if (!proto[GETTER_INSTALLED]) {
+    for (const method of ['handle_request', 'handleRequest']) patched = installStartGetter(proto, method) || patched;
+    Object.defineProperty(proto, GETTER_INSTALLED, { value: true });
+  }
+  for (const method of ['handle_error', 'handleError']) {
+    if (typeof proto[method] === 'function') patched = patchMethod(proto, method, wrapHandleError) || patched;
   }
   return patched;
 }
 
+/** Last in the app's stack: sees the errors no layer of the app handled, and passes them on. */
+function appendErrorRecorder(app: { use?: (handler: AnyFunction) => unknown }): void {
+  if (typeof app.use !== 'function') return;
+  const recorder = function debugToolbarUnhandledErrors(error: unknown, _req: unknown, _res: unknown, next: Next) {
+    next(error);
+  };
+  Object.defineProperty(recorder, ERROR_RECORDER, { value: true });
+  app.use(recorder);
+}
+
 /**
  * Finds the app's `Layer` class from its router (the first request reaches it as `req.app`) and
- * patches it. Cheap after the first call per app.
+ * patches it, then starts following this request through the app's stacks. Cheap after the
+ * first call per app.
  */
-export function instrumentExpressApp(app: unknown): void {
+export function instrumentExpressApp(app: unknown, timeline: LiveTimeline): void {
   if (!app || (typeof app !== 'function' && typeof app !== 'object')) return;
+  const stack = routerOf(app)?.stack;
+  if (Array.isArray(stack)) rootStacks.set(timeline, stack);
   if (seenApps.has(app)) return;
   seenApps.add(app);
   try {
-    const router = routerOf(app as Record<string, unknown>);
-    const layer = router?.stack?.[0] as { constructor?: { prototype: object } } | undefined;
-    if (layer?.constructor && layer.constructor !== Object) instrumentLayerClass(layer.constructor);
+    const layer = stack?.[0] as { constructor?: { prototype: object } } | undefined;
+    if (layer?.constructor && layer.constructor !== Object && instrumentLayerClass(layer.constructor)) {
+      appendErrorRecorder(app as { use?: (handler: AnyFunction) => unknown });
+    }
   } catch (error) {
     reportHookError(error);
   }

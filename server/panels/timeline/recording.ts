@@ -22,9 +22,10 @@ export interface TimelineSettings {
 export function startTimeline(live: LiveRequest, req: IncomingMessage, res: ServerResponse, settings: TimelineSettings): void {
   if (!settings.timeline && !settings.serverTiming) return;
   if (settings.timeline) {
-    openTimeline(live);
+    const timeline = openTimeline(live);
+    timeline.req = req;
     const app = (req as IncomingMessage & { app?: unknown }).app;
-    instrumentExpressApp(app);
+    instrumentExpressApp(app, timeline);
     instrumentAppViews(app);
   }
   onHeaders(res, function onTimelineHeaders() {

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { requestContext, type RequestContext } from '../../context.js';
 import type { CapturedSpan, CapturedTemplate, LiveRequest } from '../../record.js';
@@ -13,6 +14,8 @@ export interface LiveTimeline {
    * parent is the innermost one still open: its router (siblings have called `next()` by then).
    */
   openLayers: CapturedSpan[];
+  /** The request, while it runs: the Express layer patch reads its route and mount path. */
+  req?: IncomingMessage;
 }
 
 /** Spans per request, past which new ones are dropped (a loop of 10,000 renders stays cheap). */
@@ -62,13 +65,43 @@ export function milestone(request: LiveRequest, name: string): void {
 export function closeOpenSpans(request: LiveRequest): void {
   const timeline = request.timeline;
   if (!timeline) return;
-  for (const span of timeline.spans) closeSpan(request, span);
+  // One reading of the clock for all: read per span, a busy machine could deschedule the loop
+  // between two spans and end a handler after the router that holds it.
+  const end = sinceStart(request);
+  for (const span of timeline.spans) {
+    if (span.durationMs === null) span.durationMs = Math.max(0, end - span.startMs);
+  }
   for (const template of timeline.templates) {
     if (template.durationMs === null && !template.inlined) {
-      template.durationMs = Math.max(0, sinceStart(request) - template.startMs);
+      template.durationMs = Math.max(0, end - template.startMs);
     }
   }
   timeline.openLayers.length = 0;
+  timeline.req = undefined;
+}
+
+/** The innermost middleware or handler span still open, or undefined between layers. */
+export function innermostOpenLayer(timeline: LiveTimeline): CapturedSpan | undefined {
+  const open = timeline.openLayers;
+  while (open.length > 0 && open[open.length - 1].durationMs !== null) open.pop();
+  return open[open.length - 1];
+}
+
+/**
+ * The context a request runs in. Its `span` is the innermost Express layer still open: queries,
+ * renders and HTTP calls started by a middleware or handler become that layer's children, with
+ * no context of their own per layer (server/panels/timeline/express-layers.ts says why).
+ *
+ * @example
+ * requestContext.run(requestRootContext(live), next);
+ */
+export function requestRootContext(request: LiveRequest): RequestContext {
+  return {
+    request,
+    get span() {
+      return request.timeline ? innermostOpenLayer(request.timeline) : undefined;
+    },
+  };
 }
 
 /** Runs `fn` with `span` as the current span: queries and renders it starts become its children. */

@@ -10,8 +10,11 @@ export function shortPath(file: string, segments = 3): string {
   return parts.slice(-segments).join('/') || file;
 }
 
-/** `src/routes/users.ts:12`, or an empty string when there is no call site. */
+/**
+ * `src/routes/users.ts:12`, or an empty string when there is no call site. A line that could not
+ * be source-mapped says so: it may be the compiled JavaScript's, not the file's.
+ */
 export function formatCallSite(site: CallSite | null, short = true): string {
   if (!site) return '';
-  return `${short ? shortPath(site.file) : site.file}:${site.line}`;
+  return `${short ? shortPath(site.file) : site.file}:${site.line}${site.unmapped ? ' (not source-mapped)' : ''}`;
 }

@@ -35,3 +35,8 @@ export function reportHookError(error: unknown): void {
   reported = true;
   console.warn('[express-debug-toolbar] a driver hook failed; the query ran but may be missing from the toolbar:', error);
 }
+
+/** Whether `fn` is a toolbar patch (of this copy of the toolbar or another). */
+export function isPatched(fn: unknown): boolean {
+  return typeof fn === 'function' && (fn as unknown as Record<symbol, unknown>)[PATCHED] !== undefined;
+}

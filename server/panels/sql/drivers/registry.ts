@@ -8,7 +8,8 @@ import { isOrmKey, ORM_KEYS } from '../orm/index.js';
 import { ORM_CALL_HOOKS } from '../orm-calls/registry.js';
 
 /**
- * The database modules the toolbar records, one key per driver. Adding a driver is one file in
+ * The database modules the toolbar records, one key per driver (a knex or Sequelize instance
+ * stands for the driver it loaded). Adding a driver is one file in
  * this folder and one line in {@link DRIVERS}.
  */
 export interface Instrumentable {
@@ -49,14 +50,35 @@ export function validateInstrument(instrument: object): void {
   }
 }
 
-/** Patches every module named in `instrument`; each patch applies once per module copy. */
+/**
+ * The driver module inside a query builder or ORM the app passed instead of it: knex's
+ * `client.driver` and Sequelize's `connectionManager.lib` are the very copy they run queries with.
+ */
+function driverInside(value: unknown): unknown {
+  const wrapper = value as { client?: { driver?: unknown }; connectionManager?: { lib?: unknown } } | null;
+  if (!wrapper || (typeof wrapper !== 'object' && typeof wrapper !== 'function')) return undefined;
+  return wrapper.client?.driver ?? wrapper.connectionManager?.lib;
+}
+
+/**
+ * Patches every module named in `instrument`; each patch applies once per module copy. A knex or
+ * Sequelize instance in place of the driver stands for the driver it loaded.
+ */
 export function instrumentDrivers(instrument: Instrumentable): void {
   validateInstrument(instrument);
   for (const [key, module] of Object.entries(instrument)) {
     if (module === undefined || module === null) continue;
-    if (key in DRIVERS) DRIVERS[key as keyof typeof DRIVERS](module);
     // The ORM objects: their schema is read lazily (orm/index.ts); Prisma, TypeORM and drizzle also
     // get their calls wrapped here so each query keeps the ORM call that made it (orm-calls/).
-    else if (key in ORM_CALL_HOOKS) ORM_CALL_HOOKS[key as keyof typeof ORM_CALL_HOOKS]!(module);
+    if (key in ORM_CALL_HOOKS) ORM_CALL_HOOKS[key as keyof typeof ORM_CALL_HOOKS]!(module);
+    if (!(key in DRIVERS)) continue;
+    const instrumentDriver = DRIVERS[key as keyof typeof DRIVERS];
+    try {
+      instrumentDriver(module);
+    } catch (error) {
+      const inside = driverInside(module);
+      if (inside === undefined || inside === module) throw error;
+      instrumentDriver(inside);
+    }
   }
 }
