@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { currentContext, requestContext } from './context.js';
 import { captureFramesLazily, type LazyFrames } from './callsite.js';
 import { debug } from './log.js';
-import type { RawFrame } from './types.js';
+import type { OrmCall, RawFrame } from './types.js';
+import { nextOrmCallId, type OrmCallInfo } from './panels/sql/orm-calls/call.js';
 
 /*
  * Query builders that are thenables (drizzle-orm's QueryPromise) start their query from `then`,
@@ -19,13 +20,13 @@ const PATCHED = Symbol.for('express-debug-toolbar.await-frames');
 
 /**
  * Makes `await builder` (and `Promise.all`) record the awaiting line as the call site of the
- * queries the builder runs. Applies once per prototype; outside a request it costs one context
- * lookup per `then` read.
+ * queries the builder runs, and, with `describe`, the ORM call it is (server/panels/sql/orm-calls/).
+ * Applies once per prototype; outside a request it costs one context lookup per `then` read.
  *
  * @example
  * captureFramesOnAwait(QueryPromise.prototype, '/app/node_modules/drizzle-orm/query-promise.js')
  */
-export function captureFramesOnAwait(prototype: object, definedIn?: string): void {
+export function captureFramesOnAwait(prototype: object, definedIn?: string, describe?: (builder: unknown) => OrmCallInfo | null): void {
   const target = prototype as Record<PropertyKey, unknown>;
   const descriptor = Object.getOwnPropertyDescriptor(prototype, 'then');
   if (target[PATCHED] || !descriptor || typeof descriptor.value !== 'function') return;
@@ -46,8 +47,15 @@ export function captureFramesOnAwait(prototype: object, definedIn?: string): voi
       } catch {
         return originalThen;
       }
+      let ormCall: OrmCall | undefined;
+      try {
+        const info = describe?.(this);
+        if (info) ormCall = { id: nextOrmCallId(context.request), ...info };
+      } catch {
+        // The call's description is a bonus: the frames are what matters.
+      }
       return function then(this: unknown, ...args: unknown[]) {
-        return requestContext.run({ ...context, frames }, () => originalThen.apply(this, args));
+        return requestContext.run({ ...context, frames, ...(ormCall ? { ormCall } : {}) }, () => originalThen.apply(this, args));
       };
     },
     set(this: object, value: unknown) {

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CapturedSpan, CapturedTemplate, LiveRequest } from './record.js';
 import type { LazyFrames } from './callsite.js';
+import type { OrmCall } from './types.js';
 
 /**
  * What the toolbar knows while a request is being served. Driver hooks read it synchronously at
@@ -18,6 +19,11 @@ export interface RequestContext {
    * connect callback, is not work "after the response" (unawaited, if it outlives the response).
    */
   calledBeforeResponse?: boolean;
+  /**
+   * The ORM call running (server/panels/sql/orm-calls/): its queries start later, after the ORM's
+   * own batching or awaits, and all carry it.
+   */
+  ormCall?: OrmCall;
   /** The innermost span whose code is running: queries, renders and HTTP calls become its children. */
   span?: CapturedSpan;
   /** The template being rendered, if any: includes become its children. */

@@ -1,4 +1,4 @@
-import type { DbInfo, HeaderField, RawFrame, SpanKind } from './types.js';
+import type { DbInfo, HeaderField, OrmCall, RawFrame, SpanKind } from './types.js';
 import type { LiveTimeline } from './panels/timeline/spans.js';
 import type { StoredError } from './request-error.js';
 import type { StackSamples } from './panels/sql/stack-samples.js';
@@ -54,6 +54,8 @@ export interface CapturedQuery {
   afterResponse?: true;
   /** Started before the response finished and still running when it did: nobody awaited it first. */
   unawaited?: true;
+  /** The ORM call that issued it (server/panels/sql/orm-calls/). */
+  ormCall?: OrmCall;
 }
 
 /**

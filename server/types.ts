@@ -68,6 +68,24 @@ export interface QueryRecord {
   fingerprint: string;
   /** The first frame in the user's own code, or null when none was on the stack. */
   callSite: CallSite | null;
+  /** The ORM call that issued it, when the app passed its ORM object in `instrument`. */
+  ormCall?: OrmCall;
+}
+
+/**
+ * An ORM call as the toolbar saw it, with the ORM object passed in `instrument` (`{ prisma }`,
+ * `{ typeorm }`, `{ drizzle }`): every query one call issues (a nested write, the second query of
+ * an include, a save's cascades) carries the same `id`, unique within the request.
+ */
+export interface OrmCall {
+  id: number;
+  orm: 'prisma' | 'typeorm' | 'drizzle';
+  /** The model as the ORM names it: Prisma's `Article`, TypeORM's entity `Article`, drizzle's table `articles`. */
+  model?: string;
+  /** `findMany`, `findUnique`, TypeORM's `find`/`getMany`, drizzle's `findMany` (relational queries) or `select`. */
+  method?: string;
+  /** The relations it loads with its rows (Prisma `include`, TypeORM `relations`/joins, drizzle `with`), top level. */
+  loads?: string[];
 }
 
 /** The same SQL with the same params, run two or more times in one request. */

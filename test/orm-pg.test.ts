@@ -128,7 +128,7 @@ describe.skipIf(!available)('N+1 through ORMs on PostgreSQL', () => {
     expect(group.suggestion?.reason).toMatch(/Pass your Sequelize instance too/);
   });
 
-  it('drizzle-orm: inArray(authors.id, …)', async () => {
+  it('drizzle-orm without its db in `instrument`: the SQL-level fix, = ANY($1) on authors', async () => {
     // `await builder` leaves no user frame on the stack; the first drizzle query of the process
     // teaches the toolbar to follow drizzle's awaits (server/await-frames.ts), which loads
     // asynchronously: from then on every query has its call site.
@@ -136,9 +136,10 @@ describe.skipIf(!available)('N+1 through ORMs on PostgreSQL', () => {
     const { group } = await onlyGroup('/drizzle-loop');
     expect(group.count).toBe(6);
     expectCallSite(group, 'DRIZZLE-LOOP');
-    expect(group.suggestion?.orm).toBe('drizzle-orm');
-    expect(group.suggestion?.code).toContain('.where(inArray(authors.id, posts.map((post) => post.authorId)));');
-    expect(group.suggestion?.code).toContain('db.query.posts.findMany({ with: { author: true } })');
+    // The names drizzle code would use (the table variable, relations) are only known from the db
+    // made with its schema (test/orm-fixes-drizzle*.test.ts).
+    expect(group.suggestion?.orm).toBe('pg');
+    expect(group.suggestion?.code).toContain('"authors"."id" = ANY($1)');
   });
 
   it('a loop over different tables is no N+1', async () => {

@@ -5,6 +5,9 @@ import { ormNamesIn, schemaFor } from '../server/panels/sql/orm/index.js';
 import { modelByTable, propertyOf, relationFor, relationsFor } from '../server/panels/sql/orm/lookup.js';
 import { resolveOptions } from '../server/options.js';
 import { defineModels } from './fixtures/orm-fixes/sequelize-app.js';
+import pg from 'pg';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import * as drizzleSchema from './fixtures/orm-fixes/drizzle-schema.js';
 
 /*
  * What the toolbar reads from a Sequelize instance (server/panels/sql/orm/sequelize.ts) and the
@@ -72,6 +75,18 @@ describe('the Sequelize schema reader', () => {
     expect(relationsFor(readSequelizeSchema(two), 'articles', 'users', 'id').map((r) => r.name)).toEqual(['author', 'editor']);
     expect(relationFor(readSequelizeSchema(two), 'articles', 'users', 'id')).toBeNull();
   });
+
+  it('a lookup keyed by the parent\'s own id inside a join or subquery walks the parent\'s relation to the looked-up table', () => {
+    // Prisma's `tag.findMany({ where: { articles: { some: { id } } } })` and TypeORM's
+    // `find({ where: { articles: { id } } })` compare articles.id, not the join table's column.
+    expect(relationFor(schema, 'articles', 'articles', 'id', 'tags')?.name).toBe('tagList');
+    expect(relationFor(schema, 'articles', 'articles', 'id', 'comments')?.name).toBe('comments');
+    // Without the looked-up table, or by a column that is not the key, nothing is known.
+    expect(relationsFor(schema, 'articles', 'articles', 'id')).toEqual([]);
+    expect(relationsFor(schema, 'articles', 'articles', 'author_id', 'tags')).toEqual([]);
+    // The parent's own belongs-to is not walked from its key: each article has one author, found by author_id.
+    expect(relationsFor(schema, 'articles', 'articles', 'id', 'users')).toEqual([]);
+  });
 });
 
 describe('the ORM object in instrument', () => {
@@ -86,6 +101,21 @@ describe('the ORM object in instrument', () => {
     expect(schemaFor({ sequelize })?.models.find((m) => m.name === 'Post')?.relations.map((r) => r.name)).toEqual(['writer']);
     expect(schemaFor({ pg: {} })).toBeNull();
     expect(ormNamesIn({ pg: {}, sequelize, prisma: undefined })).toEqual(['sequelize']);
+  });
+
+  it('with two ORM objects, a query\'s fix reads the schema of the ORM that issued it, never the other\'s', async () => {
+    const sequelize = offline();
+    defineModels(sequelize);
+    const pool = new pg.Pool({ host: '127.0.0.1', port: 1 }); // never connected: drizzle reads its schema offline
+    const db = drizzle(pool, { schema: drizzleSchema });
+    const both = { pg, sequelize, drizzle: db };
+    expect(schemaFor(both, 'drizzle')?.orm).toBe('drizzle');
+    expect(schemaFor(both, 'sequelize')?.orm).toBe('sequelize');
+    // An ORM whose object was not passed gets no schema: another ORM's names would be wrong in its fix.
+    expect(schemaFor(both, 'prisma')).toBeNull();
+    // Queries of no ORM (knex, a driver) read the first schema there is, for table and column names.
+    expect(schemaFor(both)?.orm).toBe('sequelize');
+    await pool.end();
   });
 
   it('costs one warning, never the request, when the ORM cannot be read', () => {

@@ -81,6 +81,16 @@ describe('what makes a query per-row', () => {
     expect(sqlShape('SELECT * FROM t JOIN u ON u.id = t.u_id AND u.active WHERE t.a = $1').unreadConditions).toBe(true);
   });
 
+  it('an AND inside a call or subquery is not a group of conditions to read one by one (it used to recurse forever)', () => {
+    // Prisma 7's implicit many-to-many: the whole WHERE is one EXISTS whose subquery ANDs two conditions.
+    const prisma = 'SELECT "s"."tags"."id", "s"."tags"."name" FROM "s"."tags" WHERE EXISTS(SELECT "t0"."B" FROM "s"."_ArticleToTag" AS "t0" '
+      + 'INNER JOIN "s"."articles" AS "j0" ON ("j0"."id") = ("t0"."A") WHERE ("j0"."id" = $1 AND "s"."tags"."id" = "t0"."B" AND "t0"."B" IS NOT NULL)) '
+      + 'OFFSET $2';
+    expect(sqlShape(prisma).unreadConditions).toBe(true);
+    expect(sqlShape('SELECT * FROM t WHERE (EXISTS (SELECT 1 FROM u WHERE u.a = t.a AND u.b = $1))').unreadConditions).toBe(true);
+    expect(sqlShape('SELECT * FROM t WHERE coalesce(a AND b, true) AND c = $1').unreadConditions).toBe(true);
+  });
+
   it('names each select item as the result rows will', () => {
     expect(sqlShape('SELECT "Tag"."id", "ArticleTag"."article_id" AS "ArticleTag.articleId", t.*, count(*) AS n, 1 FROM tags').selectItems).toEqual([
       { column: 'id', qualifier: 'Tag', star: false, output: 'id' },

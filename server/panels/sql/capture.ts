@@ -56,6 +56,7 @@ export function startQuery(
     db,
     frames: [],
     spanId: context.span?.id,
+    ...(context.ormCall ? { ormCall: context.ormCall } : {}),
   };
   if (late) {
     query.afterResponse = true;

@@ -5,7 +5,8 @@ import { mapFrame } from '../../source-map.js';
 import { editorUrl } from '../../editor-url.js';
 import { findDuplicates, findNPlusOne, findSimilar, N_PLUS_ONE_THRESHOLD } from './groups.js';
 import { analyzeNPlusOne } from './fixes/index.js';
-import { ormNamesIn, schemaFor } from './orm/index.js';
+import { ormNamesIn, ormOfLibrary, schemaFor } from './orm/index.js';
+import { detectLibrary } from './fixes/library.js';
 import { withLoopSites } from './loop-site.js';
 
 /** The options the SQL findings depend on. */
@@ -51,13 +52,14 @@ export function analyzeSql(
   const duplicates: DuplicateGroup[] = findDuplicates(queries);
 
   const sited = withLoopSites(queries, framesOf);
-  const schema = schemaFor(settings.instrument);
   const nPlusOne = findNPlusOne(sited, settings.nPlusOneThreshold ?? N_PLUS_ONE_THRESHOLD, framesOf).map((match): NPlusOneGroup => {
     const frames = framesOf(match.queries[0]);
     const stack = frames.filter(isUserFrame).map(mapFrame);
     let suggestion = null;
     let parent = match.parent;
     try {
+      const first = match.queries[0];
+      const schema = schemaFor(settings.instrument, ormOfLibrary(detectLibrary(frames, first.db), first.ormCall));
       ({ suggestion, parent } = analyzeNPlusOne({
         queries: match.queries, frames, parent: match.parent, parents: match.parents, framesOf, totalMs: match.totalMs,
         where: shortWhere(match.callSite), schema, ormNames: ormNamesIn(settings.instrument),

@@ -107,6 +107,9 @@ export function findNPlusOne(
   for (const same of groupBy(statements, (q) => `${q.fingerprint}\u0000${siteKey(q.callSite)}`).values()) {
     if (same.length < threshold) continue;
     if (new Set(same.map(runKey)).size < 2) continue;
+    // Statements an ORM issued itself for one call of the user's (a Prisma nested write, a
+    // connectOrCreate, a save's cascades) repeat no loop the user wrote: count the calls.
+    if (same.every((q) => q.ormCall) && new Set(same.map((q) => q.ormCall!.id)).size < threshold) continue;
     const parents = parentCandidates(queries, same, framesOf);
     matches.push({
       fingerprint: same[0].fingerprint, sql: same[0].sql, queries: same, totalMs: totalMs(same),

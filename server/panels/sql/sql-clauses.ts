@@ -188,6 +188,16 @@ function readOrderItems(tokens: Token[], from: number, to: number, sql: string):
   return items;
 }
 
+function hasTopLevelAnd(tokens: Token[], from: number, to: number): boolean {
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    if (tokens[i].text === '(') depth++;
+    else if (tokens[i].text === ')') depth--;
+    else if (depth === 0 && tokens[i].kind === 'word' && tokens[i].value === 'and') return true;
+  }
+  return false;
+}
+
 /** Whether each AND-ed condition between two positions is one a fix reads (or a column = column join). */
 function conditionsRead(tokens: Token[], from: number, to: number): boolean {
   let depth = 0;
@@ -195,8 +205,9 @@ function conditionsRead(tokens: Token[], from: number, to: number): boolean {
   const readable = (a: number, b: number): boolean => {
     while (tokens[a]?.text === '(' && closeParen(tokens, a) === b - 1) { a++; b--; }
     if (a >= b) return true;
-    // A parenthesised group of AND-ed conditions, `((a = 1) AND (b = 2))`.
-    if (tokens.slice(a, b).some((t) => t.kind === 'word' && t.value === 'and')) return conditionsRead(tokens, a, b);
+    // A parenthesised group of AND-ed conditions, `((a = 1) AND (b = 2))`. Only an AND outside any
+    // further parentheses splits it: one inside `EXISTS(… AND …)` would split nothing and recurse forever.
+    if (hasTopLevelAnd(tokens, a, b)) return conditionsRead(tokens, a, b);
     const ref = readDotted(tokens, a);
     if (!ref) return false;
     let j = ref.next;

@@ -5,6 +5,7 @@ import { instrumentMysql2 } from './mysql2.js';
 import { instrumentBetterSqlite3 } from './better-sqlite3.js';
 import { instrumentSqlite3 } from './sqlite3.js';
 import { isOrmKey, ORM_KEYS } from '../orm/index.js';
+import { ORM_CALL_HOOKS } from '../orm-calls/registry.js';
 
 /**
  * The database modules the toolbar records, one key per driver (a knex or Sequelize instance
@@ -66,7 +67,11 @@ function driverInside(value: unknown): unknown {
 export function instrumentDrivers(instrument: Instrumentable): void {
   validateInstrument(instrument);
   for (const [key, module] of Object.entries(instrument)) {
-    if (module === undefined || module === null || !(key in DRIVERS)) continue;
+    if (module === undefined || module === null) continue;
+    // The ORM objects: their schema is read lazily (orm/index.ts); Prisma, TypeORM and drizzle also
+    // get their calls wrapped here so each query keeps the ORM call that made it (orm-calls/).
+    if (key in ORM_CALL_HOOKS) ORM_CALL_HOOKS[key as keyof typeof ORM_CALL_HOOKS]!(module);
+    if (!(key in DRIVERS)) continue;
     const instrumentDriver = DRIVERS[key as keyof typeof DRIVERS];
     try {
       instrumentDriver(module);

@@ -146,7 +146,7 @@ export function fixInputFor(request: NPlusOneFixRequest): FixInput | null {
     const parentShape = sqlShape(candidate.sql);
     if (!parentShape.table) continue;
     const table = parentShape.table;
-    const relations = schema ? relationsFor(schema, table, filterTable!, filter!.column) : [];
+    const relations = schema ? relationsFor(schema, table, filterTable!, filter!.column, shape.table) : [];
     const byNames = !schema || !modelByTable(schema, table) ? inferRelation({ table: filterTable!, filter }, { id: candidate.id, shape: parentShape }) : null;
     if (relations.length === 0 && !byNames) continue;
     parent = parentOf(request, candidate, { ...parentShape, table }, schema);
@@ -184,5 +184,6 @@ export function fixInputFor(request: NPlusOneFixRequest): FixInput | null {
     parent, link, ambiguous, joined, unbatchable,
     stack: frames.filter(isUserFrame).map(mapFrame),
     where: request.where,
+    call: first.ormCall ?? null,
   };
 }

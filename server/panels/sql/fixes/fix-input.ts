@@ -1,4 +1,4 @@
-import type { CallSite, Dialect, QueryLibrary, QueryRecord } from '../../../types.js';
+import type { CallSite, Dialect, OrmCall, QueryLibrary, QueryRecord } from '../../../types.js';
 import type { ColumnRef, SqlFilter, SqlShape, SqlTable } from '../sql-shape.js';
 import type { OrmModel, OrmName, OrmRelation, OrmSchema } from '../orm/schema.js';
 import { camelCase, modelName, singular } from './naming.js';
@@ -85,6 +85,8 @@ export interface FixInput {
   stack: CallSite[];
   /** `file:line` of the loop. */
   where: string | null;
+  /** The ORM call of the first repeated query, when the toolbar saw it (instrument: { prisma, typeorm, drizzle }). */
+  call?: OrmCall | null;
 }
 
 function keyFor(table: string, parentColumns: readonly string[] | null): string {

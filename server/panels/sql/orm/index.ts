@@ -1,4 +1,5 @@
 import { warnOnce } from '../../../log.js';
+import type { QueryLibrary } from '../../../types.js';
 import type { OrmName, OrmSchema } from './schema.js';
 import { readSequelizeSchema, sequelizeSchemaVersion } from './sequelize.js';
 import { readPrismaSchema } from './prisma.js';
@@ -9,16 +10,18 @@ export type { OrmColumn, OrmModel, OrmName, OrmRelation, OrmSchema } from './sch
 
 /**
  * The ORM objects `instrument` takes besides drivers: the toolbar reads their models and
- * relations so a fix names them exactly (it patches nothing through them).
+ * relations so a fix names them exactly. Their SQL is still recorded through the driver
+ * underneath (`pg`, `mysql2`, …); for Prisma, TypeORM and drizzle the toolbar also wraps the
+ * object's query calls (../orm-calls/) so each query keeps the ORM call and call site that made it.
  */
 export interface OrmInstrumentable {
   /** The Sequelize instance (`new Sequelize(…)`), once its models are defined or not: read lazily. */
   sequelize?: unknown;
-  /** The PrismaClient instance. */
+  /** The PrismaClient: `instrument: { pg, prisma }`. */
   prisma?: unknown;
-  /** The TypeORM DataSource. */
+  /** The TypeORM DataSource: `instrument: { mysql2, typeorm: dataSource }`. */
   typeorm?: unknown;
-  /** The drizzle db, created with its schema: `drizzle(pool, { schema })`. */
+  /** The drizzle db, created with its schema: `instrument: { pg, drizzle: drizzle(pool, { schema }) }`. */
   drizzle?: unknown;
 }
 
@@ -58,26 +61,42 @@ function readOnce(name: OrmName, orm: object): OrmSchema | null {
 }
 
 /**
- * The app's schema, read from the first ORM object in `instrument`, or null when there is none
- * (fixes then stay at the SQL level). Read when first needed and cached until the ORM's models
- * change; a reader that throws costs one warning, never the request.
+ * The app's schema, or null when there is none (fixes then stay at the SQL level). With `orm`
+ * (the ORM that issued the queries), that ORM's object only: another ORM's names would be wrong
+ * in its fix. Without (knex, a driver), the first ORM object's, for table and column names. Read
+ * when first needed and cached until the ORM's models change; a reader that throws costs one
+ * warning, never the request.
  *
  * @example
  * schemaFor({ pg, sequelize })?.models.map((m) => m.name) // ['User', 'Article', 'Tag']
+ * schemaFor({ pg, sequelize, drizzle: db }, 'drizzle')?.orm // 'drizzle'
  */
-export function schemaFor(instrument: object | null | undefined): OrmSchema | null {
+export function schemaFor(instrument: object | null | undefined, orm?: OrmName | null): OrmSchema | null {
   if (!instrument) return null;
-  for (const name of ORM_KEYS) {
-    const orm = (instrument as OrmInstrumentable)[name];
-    if (orm === undefined || orm === null || (typeof orm !== 'object' && typeof orm !== 'function')) continue;
+  for (const name of orm ? [orm] : ORM_KEYS) {
+    const object = (instrument as OrmInstrumentable)[name];
+    if (object === undefined || object === null || (typeof object !== 'object' && typeof object !== 'function')) continue;
     try {
-      const schema = readOnce(name, orm);
+      const schema = readOnce(name, object);
       if (schema) return schema;
     } catch (error) {
       warnOnce(`orm-schema-${name}`, `could not read the ${name} models; fixes stay at the SQL level`, error);
     }
   }
   return null;
+}
+
+/**
+ * The ORM that issued a query: the call the toolbar saw (`instrument: { prisma }`…), else the
+ * library its stack names; null for knex and the drivers.
+ *
+ * @example
+ * ormOfLibrary('drizzle-orm') // 'drizzle'
+ */
+export function ormOfLibrary(library: QueryLibrary, call?: { orm: OrmName } | null): OrmName | null {
+  if (call) return call.orm;
+  if (library === 'drizzle-orm') return 'drizzle';
+  return isOrmKey(library) ? library : null;
 }
 
 /** Which ORM objects `instrument` names, read or not: for the panel to say what passing one would add. */

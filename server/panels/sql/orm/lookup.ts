@@ -47,16 +47,27 @@ export function hasColumn(model: OrmModel, column: string): boolean {
  * is looked up by the target's key (`users.id` for `Article.author`); has-one/has-many when it is
  * looked up by the foreign key on the target (`comments.article_id`); many-to-many when the
  * lookup is on the join table's column pointing at the parent (`article_tags.article_id`), the
- * child being the target or the join table itself.
+ * child being the target or the join table itself. When the key is the parent's own primary key
+ * (`articles.id` compared in a JOIN or subquery of a `tags` query, as Prisma and TypeORM filter by
+ * a relation), the relations from the parent to `lookedUpTable`, the repeated query's own table.
  *
  * @example
  * relationsFor(schema, 'articles', 'users', 'id') // [Article.author]
  * relationsFor(schema, 'articles', 'article_tags', 'article_id') // [Article.tagList]
+ * relationsFor(schema, 'articles', 'articles', 'id', 'tags') // [Article.tagList]
  */
-export function relationsFor(schema: OrmSchema | null, parentTable: string, childTable: string, childColumn: string): OrmRelation[] {
+export function relationsFor(
+  schema: OrmSchema | null, parentTable: string, childTable: string, childColumn: string, lookedUpTable?: string,
+): OrmRelation[] {
   const parent = modelByTable(schema, parentTable);
   if (!schema || !parent) return [];
   const targetTable = (relation: OrmRelation) => schema.models.find((m) => m.name === relation.target)?.table;
+  // A self-relation (users.manager → users.id) is looked up in its own table: only a lookup of
+  // another table keyed by the parent's id is this case.
+  if (lookedUpTable && !same(lookedUpTable, parentTable) && same(childTable, parentTable)
+    && parent.primaryKey.length === 1 && same(parent.primaryKey[0], childColumn)) {
+    return parent.relations.filter((relation) => relation.kind !== 'belongs-to' && same(targetTable(relation) ?? '', lookedUpTable));
+  }
   return parent.relations.filter((relation) => {
     const target = targetTable(relation);
     if (relation.kind === 'many-to-many') {
@@ -76,7 +87,9 @@ export function relationsFor(schema: OrmSchema | null, parentTable: string, chil
  * @example
  * relationFor(schema, 'articles', 'users', 'id')?.name // 'author'
  */
-export function relationFor(schema: OrmSchema | null, parentTable: string, childTable: string, childColumn: string): OrmRelation | null {
-  const found = relationsFor(schema, parentTable, childTable, childColumn);
+export function relationFor(
+  schema: OrmSchema | null, parentTable: string, childTable: string, childColumn: string, lookedUpTable?: string,
+): OrmRelation | null {
+  const found = relationsFor(schema, parentTable, childTable, childColumn, lookedUpTable);
   return found.length === 1 ? found[0] : null;
 }
