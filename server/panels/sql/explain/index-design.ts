@@ -108,7 +108,7 @@ function leads(columns: string[], equal: string[], tail: string[]): boolean {
  * The index a need calls for, or the existing index that already serves it: one that leads with
  * its columns, or whose leading equality columns already find few rows. When an existing index
  * leads with some of the equality columns, the new one starts with them too (and the old one
- * becomes redundant) unless the other columns alone find fewer rows, in which case they are
+ * becomes redundant) unless the other columns alone find few rows, in which case they are
  * indexed alone.
  *
  * @example
@@ -144,12 +144,11 @@ export function designIndex(need: IndexNeed): { index: DesignedIndex } | { cover
     if (prefix.length === 0 || (prefix.length === equal.length && tailKept.length === 0)) continue;
     const rest = equal.filter((c) => !prefix.includes(c));
     const viaRest = rest.length > 0 ? rowsVia(table, rest) : null;
-    const viaPrefix = rowsVia(table, prefix);
-    if (viaRest !== null && viaPrefix !== null && viaRest <= viaPrefix) {
-      // The other columns find fewer rows on their own: index them alone, beside the existing one.
+    if (rest.length > 0 && viaRest !== null && viaRest <= FEW_ROWS) {
+      // The other columns find few rows on their own: index them alone; the existing index's columns add nothing.
       dropped = [...dropped, ...prefix];
       equal = rest;
-    } else if (viaRest === null) {
+    } else if (rest.length > 0 && viaRest === null) {
       // No statistics on the other columns: they lead, since the existing index already serves lookups by its own.
       equal = [...rest, ...prefix];
     } else {

@@ -23,6 +23,8 @@ const ACCESS: Record<string, string> = {
 interface JoinBuffer {
   condition: string | null;
   kind: string | null;
+  /** The share of the joined rows the buffer's condition kept (ANALYZE): the tabular form shows it as the table's r_filtered. */
+  filtered: number | null;
 }
 
 function readTable(table: Json, buffer: JoinBuffer | null): ReadNode {
@@ -36,7 +38,7 @@ function readTable(table: Json, buffer: JoinBuffer | null): ReadNode {
   const filtered = num(table.filtered);
   const loops = num(table.r_loops);
   const actualExamined = num(table.r_rows);
-  const actualFiltered = num(table.r_filtered);
+  const actualFiltered = buffer?.filtered ?? num(table.r_filtered);
   const costInfo = isObject(table.cost_info) ? table.cost_info : {};
   const time = num(table.r_total_time_ms) ?? (num(table.r_table_time_ms) !== null
     ? (num(table.r_table_time_ms) ?? 0) + (num(table.r_other_time_ms) ?? 0) : null);
@@ -70,7 +72,7 @@ function readTable(table: Json, buffer: JoinBuffer | null): ReadNode {
   });
 }
 
-function readSort(sort: Json, wrapper: 'filesort' | 'ordering_operation'): ReadNode {
+function readSort(sort: Json, wrapper: 'filesort' | 'ordering_operation', sortedRows: number | null): ReadNode {
   const key = str(sort.sort_key);
   return readNode({
     operation: 'Sort',
@@ -81,7 +83,8 @@ function readSort(sort: Json, wrapper: 'filesort' | 'ordering_operation'): ReadN
     timeMs: num(sort.r_total_time_ms),
     actualRows: num(sort.r_output_rows),
     details: details([['sort_key', key]]),
-    counters: counters([['r_limit', num(sort.r_limit)]]),
+    // MariaDB counts the rows read back from the sorted file on its wrapper (read_sorted_file): the tabular form's r_rows.
+    counters: counters([['r_rows', sortedRows], ['r_limit', num(sort.r_limit)]]),
     children: childrenOf(sort, new Set(wrapper === 'filesort' ? ['sort_key'] : ['using_filesort'])),
   });
 }
@@ -91,15 +94,16 @@ function childrenOf(value: unknown, skip = new Set<string>()): ReadNode[] {
   if (Array.isArray(value)) return value.flatMap((item) => childrenOf(item));
   if (!isObject(value)) return [];
   const nodes: ReadNode[] = [];
+  const sortedRows = num(value.r_rows);
   for (const [key, child] of Object.entries(value)) {
     if (skip.has(key) || !(typeof child === 'object' && child !== null)) continue;
     if (key === 'table' && isObject(child)) nodes.push(readTable(child, null));
     else if (key.startsWith('block-nl-join') && isObject(child) && isObject(child.table)) {
       const kind = [str(child.buffer_type), str(child.join_type)].filter(Boolean).join(', ');
-      nodes.push(readTable(child.table, { condition: str(child.attached_condition), kind: kind ? `${kind} join` : null }));
+      nodes.push(readTable(child.table, { condition: str(child.attached_condition), kind: kind ? `${kind} join` : null, filtered: num(child.r_filtered) }));
     } else if (key === 'query_block' && isObject(child)) nodes.push(readBlock(child));
-    else if (key === 'filesort' && isObject(child)) nodes.push(readSort(child, 'filesort'));
-    else if (key === 'ordering_operation' && isObject(child) && child.using_filesort === true) nodes.push(readSort(child, 'ordering_operation'));
+    else if (key === 'filesort' && isObject(child)) nodes.push(readSort(child, 'filesort', sortedRows));
+    else if (key === 'ordering_operation' && isObject(child) && child.using_filesort === true) nodes.push(readSort(child, 'ordering_operation', null));
     else if (key === 'temporary_table' && isObject(child)) {
       nodes.push(readNode({ operation: 'Temporary table', children: childrenOf(child) }));
     } else if (key === 'nested_loop' && Array.isArray(child) && child.length > 1) {
