@@ -12,7 +12,7 @@ import type { StoredRequest } from '../server/record.js';
 import type { Store } from '../server/store/store.js';
 import type { DbInfo } from '../server/types.js';
 import { listen } from './support/http.js';
-import { postExplain } from './support/explain.js';
+import { postExplain, postWhatIf } from './support/explain.js';
 
 /*
  * The endpoint through the target registry, with targets registered here (as the mysql2 and
@@ -128,6 +128,14 @@ describe.skipIf(!available)('POST /api/explain on MariaDB', () => {
     expect(body.whatIf).toEqual({ available: false, reason: expect.stringMatching(/commit CREATE INDEX at once/) });
   });
 
+  it('does not offer the what-if: MariaDB commits DDL at once (422), and no index appears', async () => {
+    const { status, body } = await postWhatIf(server.url, ref(1));
+    expect(status).toBe(422);
+    expect(body.error).toMatch(/MySQL and MariaDB commit CREATE INDEX at once/);
+    const [indexes] = await admin.query('SELECT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?', [database]);
+    expect((indexes as { INDEX_NAME: string }[]).map((row) => row.INDEX_NAME).sort()).toEqual(['PRIMARY', 'PRIMARY']);
+  });
+
   it('refuses ANALYZE of an INSERT with 400, and nothing runs', async () => {
     const { status } = await postExplain(server.url, ref(3, true));
     expect(status).toBe(400);
@@ -222,6 +230,12 @@ describe('POST /api/explain on SQLite', () => {
     expect(body.notes[0]).toMatch(/EXPLAIN QUERY PLAN lists only the tables a statement reads and how; this statement reads none/);
     expect(body.whatIf).toEqual({ available: false, reason: expect.stringMatching(/opens SQLite read-only/) });
     expect(app.prepare('SELECT count(*) AS n FROM counters').get()).toEqual({ n: 1 });
+  });
+
+  it('does not offer the what-if on SQLite (422), and says why', async () => {
+    const { status, body } = await postWhatIf(server.url, ref(1));
+    expect(status).toBe(422);
+    expect(body.error).toMatch(/opens SQLite read-only/);
   });
 
   it('answers 422 for a query whose connection registered no target', async () => {
