@@ -78,6 +78,7 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
  */
 export async function findMissingIndexes(details: readonly RequestDetail[], limit = MAX_INDEX_SHAPES): Promise<IndexesResponse> {
   const shapes = shapesOf(details);
+  const position = new Map(details.map((detail, i) => [detail.id, i]));
   const skipped: IndexesResponse['skipped'] = [];
   const needsByKey = new Map<string, IndexNeed[]>();
   const shapeOf = new Map<IndexNeed, Shape>();
@@ -115,7 +116,8 @@ export async function findMissingIndexes(details: readonly RequestDetail[], limi
         reason: suggestion.reason, totalMs: round(served.reduce((sum, s) => sum + s.totalMs, 0)),
         queryCount: served.reduce((sum, s) => sum + s.count, 0),
         queries: served.map((s) => ({ fingerprint: s.fingerprint, sql: s.example.sql, count: s.count, totalMs: round(s.totalMs) })),
-        requests: [...requests.values()].slice(0, MAX_REQUESTS),
+        // Newest first, as the store lists them.
+        requests: [...requests.values()].sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0)).slice(0, MAX_REQUESTS),
       });
     }
   }
