@@ -11,6 +11,8 @@ import { explainTarget, type ExplainTarget } from './targets.js';
 
 /** Query shapes explained per call, the most time-consuming first: the rest are listed as skipped. */
 export const MAX_INDEX_SHAPES = 30;
+/** Past this long, the remaining query shapes are listed as skipped rather than explained. */
+export const MAX_INDEXES_MS = 20_000;
 /** Requests listed per missing index. */
 const MAX_REQUESTS = 20;
 
@@ -83,11 +85,16 @@ export async function findMissingIndexes(details: readonly RequestDetail[], limi
   const needsByKey = new Map<string, IndexNeed[]>();
   const shapeOf = new Map<IndexNeed, Shape>();
   let explained = 0;
+  const started = performance.now();
   for (const [i, shape] of shapes.entries()) {
     const target = explainTarget(shape.explainKey);
     if (!target) continue;
     if (i >= limit) {
       skipped.push({ fingerprint: shape.fingerprint, sql: shape.example.sql, reason: `not explained: only the ${limit} most time-consuming query shapes are` });
+      continue;
+    }
+    if (performance.now() - started > MAX_INDEXES_MS) {
+      skipped.push({ fingerprint: shape.fingerprint, sql: shape.example.sql, reason: `not explained: the answer already took ${MAX_INDEXES_MS / 1000} s` });
       continue;
     }
     const needs = await needsOf(shape, target);

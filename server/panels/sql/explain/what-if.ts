@@ -130,6 +130,7 @@ export async function runWhatIf(target: ExplainTarget, query: Pick<QueryRecord, 
   if (target.dialect !== 'postgres') throw new WhatIfRefused(target.dialect === 'mysql' ? MYSQL_REASON : SQLITE_REASON);
   const before = await runExplain(target, query.sql, query.params, false);
   const advice = await adviseExplain(target, before);
+  if (advice.catalog.error) throw new WhatIfRefused(`the toolbar could not read the catalog, which the index must be built from: ${advice.catalog.error}`);
   const indexes = resolvedIndexes(advice.indexes, options.maxTableBytes ?? WHAT_IF_MAX_TABLE_BYTES);
   const tag = randomBytes(4).toString('hex');
   const names = indexes.map((_, i) => temporaryName(tag, i));
