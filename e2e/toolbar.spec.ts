@@ -246,6 +246,11 @@ test('on /slow, EXPLAIN shows the sequential scan and suggests an index', async 
   const plan = panel.getByRole('region', { name: 'Query plan for query 1' });
   await expect(plan.getByRole('table', { name: 'Plan nodes' })).toContainText('Seq Scan');
   await expect(plan.getByRole('region', { name: 'Plan suggestions' })).toContainText('page_views');
+  // The what-if builds the index in a transaction PGlite rolls back, and shows the planner using it.
+  await plan.getByRole('button', { name: 'Try this index' }).click();
+  const result = plan.getByRole('region', { name: 'What-if result' });
+  await expect(result).toContainText('The planner uses the index');
+  await expect(result.getByRole('table', { name: 'Plan with the index' })).toContainText('page_views_path_idx');
 });
 
 /** Helpers below: the measurements and API reads the tests compare. */

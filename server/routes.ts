@@ -6,6 +6,8 @@ import { redirectSources } from './redirects.js';
 import { MAX_HOTSPOTS, rankHotspots } from './hotspots.js';
 import { createAssetReader } from './static-assets.js';
 import { serveExplain } from './panels/sql/explain/endpoint.js';
+import { serveWhatIf } from './panels/sql/explain/what-if-endpoint.js';
+import { serveIndexes } from './panels/sql/explain/indexes-endpoint.js';
 import { redirectToSlash, serveStandalonePage } from './standalone-page.js';
 import { openEventStream, type LiveEvents } from './live-events.js';
 import { warnOnce } from './log.js';
@@ -134,8 +136,22 @@ export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
     const queryAt = url.indexOf('?');
     const rawPath = (queryAt < 0 ? url : url.slice(0, queryAt)).slice(mountPath.length);
     const path = rawPath || '/';
-    // The one POST endpoint: it runs statements on the app's database, so it checks origin and body itself.
+    // The endpoints that run statements on the app's database check origin, header and body themselves.
     if (path === '/api/explain') return serveExplain(req, res, store, sendJson);
+    if (path === '/api/explain/what-if') return serveWhatIf(req, res, store, sendJson);
+    if (path === '/api/indexes') {
+      const params = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
+      try {
+        return await serveIndexes(req, res, params, async (requestId) => {
+          if (requestId === null) return (await fromStore(() => store.list())).map((request) => toDetail(request, options));
+          const request = await fromStore(() => store.get(requestId));
+          return request ? [toDetail(request, options)] : null;
+        }, sendJson);
+      } catch (error) {
+        if (!(error instanceof StoreUnavailable)) throw error;
+        return sendError(res, 503, `the request store failed to answer: ${error.message}`);
+      }
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return sendError(res, 405, `${req.method} is not allowed on ${mountPath}${path}`);

@@ -12,7 +12,7 @@ import type { StoredRequest } from '../server/record.js';
 import type { Store } from '../server/store/store.js';
 import type { DbInfo } from '../server/types.js';
 import { listen } from './support/http.js';
-import { postExplain } from './support/explain.js';
+import { postExplain, postWhatIf } from './support/explain.js';
 
 /*
  * The endpoint through the target registry, with targets registered here (as the mysql2 and
@@ -85,6 +85,7 @@ describe.skipIf(!available)('POST /api/explain on MariaDB', () => {
       { sql: 'SELECT p.id FROM posts p WHERE p.author_id = ? ORDER BY p.created_at DESC LIMIT 10', params: [4], db },
       { sql: 'INSERT INTO counters (id, n) VALUES (?, ?)', params: [2, 2], db },
       { sql: 'UPDATE counters SET n = n + 1', db },
+      { sql: 'SELECT (SELECT title FROM posts WHERE id = ?) AS title', params: [99_999], db },
     ]));
   });
 
@@ -108,13 +109,31 @@ describe.skipIf(!available)('POST /api/explain on MariaDB', () => {
     expect(status).toBe(200);
     expect(body.analyzed).toBe(true);
     expect(body.nodes[0].children[0]).toMatchObject({ actualRows: 120 });
-    expect(body.suggestions.map((s: { code: string }) => s.code)).toContain('ANALYZE TABLE posts PERSISTENT FOR ALL;');
+    // MariaDB keeps no statistics on author_id (no index, nothing in mysql.column_stats): it assumed the filter keeps every row.
+    expect(body.suggestions.map((s: { code: string }) => s.code)).toContain('ANALYZE TABLE posts PERSISTENT FOR COLUMNS (author_id) INDEXES ();');
   });
 
   it('indexes the filter and the sort key of an aliased table', async () => {
     const { body } = await postExplain(server.url, ref(2));
     expect(body.suggestions.map((s: { code: string }) => s.code))
       .toEqual(['CREATE INDEX posts_author_id_created_at_idx ON posts (author_id, created_at);']);
+  });
+
+  it('names a block whose only content is a message after the message, and says why the what-if is not offered', async () => {
+    const { status, body } = await postExplain(server.url, ref(5));
+    expect(status).toBe(200);
+    const labels = JSON.stringify(body.nodes);
+    expect(labels).toContain('"label":"no matching row in const table"');
+    expect(labels).not.toContain('unknown');
+    expect(body.whatIf).toEqual({ available: false, reason: expect.stringMatching(/commit CREATE INDEX at once/) });
+  });
+
+  it('does not offer the what-if: MariaDB commits DDL at once (422), and no index appears', async () => {
+    const { status, body } = await postWhatIf(server.url, ref(1));
+    expect(status).toBe(422);
+    expect(body.error).toMatch(/MySQL and MariaDB commit CREATE INDEX at once/);
+    const [indexes] = await admin.query('SELECT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?', [database]);
+    expect((indexes as { INDEX_NAME: string }[]).map((row) => row.INDEX_NAME).sort()).toEqual(['PRIMARY', 'PRIMARY']);
   });
 
   it('refuses ANALYZE of an INSERT with 400, and nothing runs', async () => {
@@ -163,6 +182,7 @@ describe('POST /api/explain on SQLite', () => {
       { sql: 'DELETE FROM counters WHERE id = ?', params: [1], db },
       { sql: 'SELECT * FROM posts ORDER BY created_at DESC LIMIT 10', db },
       { sql: 'SELECT 1', db: { dialect: 'sqlite', driver: 'sqlite3', database: ':memory:' } },
+      { sql: 'INSERT INTO counters (id, n) VALUES (?, ?)', params: [3, 3], db },
     ]));
   });
 
@@ -201,6 +221,21 @@ describe('POST /api/explain on SQLite', () => {
     const { status, body } = await postExplain(server.url, ref(1, true));
     expect(status).toBe(400);
     expect(body.error).toMatch(/SQLite has no EXPLAIN ANALYZE/);
+  });
+
+  it('explains an INSERT … VALUES, which reads no table, with a note instead of an empty answer', async () => {
+    const { status, body } = await postExplain(server.url, ref(5));
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ nodes: [], plan: [], suggestions: [] });
+    expect(body.notes[0]).toMatch(/EXPLAIN QUERY PLAN lists only the tables a statement reads and how; this statement reads none/);
+    expect(body.whatIf).toEqual({ available: false, reason: expect.stringMatching(/opens SQLite read-only/) });
+    expect(app.prepare('SELECT count(*) AS n FROM counters').get()).toEqual({ n: 1 });
+  });
+
+  it('does not offer the what-if on SQLite (422), and says why', async () => {
+    const { status, body } = await postWhatIf(server.url, ref(1));
+    expect(status).toBe(422);
+    expect(body.error).toMatch(/opens SQLite read-only/);
   });
 
   it('answers 422 for a query whose connection registered no target', async () => {

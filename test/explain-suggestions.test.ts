@@ -1,48 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import postgres from './fixtures/explain/postgres.json' with { type: 'json' };
-import mariadb from './fixtures/explain/mariadb.json' with { type: 'json' };
-import sqlite from './fixtures/explain/sqlite.json' with { type: 'json' };
-import { readPostgresPlan } from '../server/panels/sql/explain/plan-postgres.js';
-import { readMysqlJsonPlan, readMysqlTree } from '../server/panels/sql/explain/plan-mysql.js';
-import { readSqlitePlan } from '../server/panels/sql/explain/plan-sqlite.js';
 import { suggestFromPlan } from '../server/panels/sql/explain/suggestions.js';
-import { columnConditions, sortColumns, sqlClauses } from '../server/panels/sql/explain/conditions.js';
+import { columnConditions, columnEqualities, sortColumns, sqlClauses } from '../server/panels/sql/explain/conditions.js';
 import { indexName, quoteIdent } from '../server/panels/sql/explain/identifiers.js';
 import { readNode } from '../server/panels/sql/explain/plan-node.js';
 
+/* The pure parts under the advice: reading conditions, statements and names. The advice on real plans is in explain-advice.test.ts. */
+
 const codes = (suggestions: { code: string }[]) => suggestions.map((s) => s.code);
-type Fixture = { sql: string; plan?: unknown };
 
-describe('suggestions from PostgreSQL plans', () => {
-  const suggest = (fixture: Fixture, tableRows: Record<string, number> = { posts: 12_000, authors: 100 }) =>
-    suggestFromPlan({ dialect: 'postgres', sql: fixture.sql, nodes: readPostgresPlan(fixture.plan), tableRows });
-
-  it.each([
-    ['seqScanFilter', ['CREATE INDEX posts_author_id_idx ON posts (author_id);']],
-    ['castFilter', ['CREATE INDEX posts_status_author_id_idx ON posts (status, author_id);']],
-    ['rangeFilter', ['CREATE INDEX posts_author_id_created_at_idx ON posts (author_id, created_at);']],
-    ['sortLimit', ['CREATE INDEX posts_created_at_idx ON posts (created_at);']],
-    ['sortLimitAnalyzed', ['CREATE INDEX posts_created_at_idx ON posts (created_at);']],
-    ['joinIndex', ['CREATE INDEX posts_author_id_idx ON posts (author_id);']],
-    ['correlatedAnalyzed', ['CREATE INDEX posts_bucket_bucket2_idx ON posts (bucket, bucket2);', 'ANALYZE posts;']],
-    ['insert', []],
-  ] as const)('%s → %j', (name, expected) => {
-    expect(codes(suggest(postgres[name] as Fixture))).toEqual(expected);
-  });
-
-  it('says why, with the sizes', () => {
-    const [index] = suggest(postgres.seqScanFilter);
-    expect(index.title).toBe('Index posts on author_id');
-    expect(index.reason).toBe('Seq Scan on posts reads ~12,000 rows to keep ~120 filtering on author_id; an index lets the database go straight to the matching rows.');
-    const analyze = suggest(postgres.correlatedAnalyzed)[1];
-    expect(analyze.reason).toMatch(/expected ~1 rows .* got 120.*CREATE STATISTICS/);
-  });
-
-  it('says nothing about a small table', () => {
-    expect(suggest(postgres.seqScanFilter, { posts: 500 })).toEqual([]);
-    expect(suggest(postgres.sortLimit, { posts: 500 })).toEqual([]);
-  });
-
+describe('suggestions from hand-made nodes (no catalog)', () => {
   it('quotes names that need it', () => {
     const nodes = [readNode({
       operation: 'Seq Scan', relation: 'Order Items', fullScan: true, scannedRows: 50_000,
@@ -62,68 +28,6 @@ describe('suggestions from PostgreSQL plans', () => {
   });
 });
 
-describe('suggestions from MariaDB plans', () => {
-  const suggest = (fixture: Fixture) =>
-    suggestFromPlan({ dialect: 'mysql', flavor: 'mariadb', sql: fixture.sql, nodes: readMysqlJsonPlan(fixture.plan) });
-
-  it.each([
-    ['seqScanFilter', ['CREATE INDEX posts_author_id_idx ON posts (author_id);']],
-    // r_filtered 1% against an estimate of 100%: MariaDB has no statistics for the condition.
-    ['seqScanFilterAnalyzed', ['CREATE INDEX posts_author_id_idx ON posts (author_id);', 'ANALYZE TABLE posts PERSISTENT FOR ALL;']],
-    ['castFilter', ['CREATE INDEX posts_author_id_status_idx ON posts (author_id, status);']],
-    ['rangeFilter', ['CREATE INDEX posts_author_id_created_at_idx ON posts (author_id, created_at);']],
-    ['sortLimit', ['CREATE INDEX posts_created_at_idx ON posts (created_at);']],
-    // The plan names the alias p; the index goes on the table.
-    ['joinIndex', ['CREATE INDEX posts_author_id_idx ON posts (author_id);']],
-  ] as const)('%s → %j', (name, expected) => {
-    expect(codes(suggest(mariadb[name] as Fixture))).toEqual(expected);
-  });
-
-  it('says ANALYZE TABLE without PERSISTENT on MySQL', () => {
-    const nodes = readMysqlJsonPlan(mariadb.correlatedAnalyzed.plan);
-    expect(codes(suggestFromPlan({ dialect: 'mysql', flavor: 'mysql', sql: mariadb.correlatedAnalyzed.sql, nodes })))
-      .toContain('ANALYZE TABLE posts;');
-  });
-});
-
-describe('suggestions from MySQL EXPLAIN ANALYZE trees', () => {
-  it('indexes the filter and the sort key together, equality first; a Filter 98× off asks for ANALYZE', () => {
-    const nodes = readMysqlTree([
-      '-> Limit: 10 row(s)  (cost=1210 rows=10) (actual time=5.1..5.11 rows=10 loops=1)',
-      '    -> Sort: posts.created_at DESC, limit input to 10 row(s) per chunk  (cost=1210 rows=1182) (actual time=5.1..5.1 rows=10 loops=1)',
-      '        -> Filter: (posts.author_id = 3)  (cost=1210 rows=1182) (actual time=0.05..4.9 rows=12 loops=1)',
-      '            -> Table scan on posts  (cost=1210 rows=11825) (actual time=0.04..3.2 rows=12000 loops=1)',
-    ].join('\n'));
-    const sql = 'SELECT id FROM posts WHERE author_id = ? ORDER BY created_at DESC LIMIT 10';
-    expect(codes(suggestFromPlan({ dialect: 'mysql', flavor: 'mysql', sql, nodes }))).toEqual([
-      'CREATE INDEX posts_author_id_created_at_idx ON posts (author_id, created_at);',
-      'ANALYZE TABLE posts;',
-    ]);
-  });
-});
-
-describe('suggestions from SQLite plans', () => {
-  const suggest = (fixture: Fixture, tableRows?: Record<string, number>) =>
-    suggestFromPlan({ dialect: 'sqlite', sql: fixture.sql, nodes: readSqlitePlan(fixture.plan as never), tableRows });
-
-  it.each([
-    ['seqScanFilter', ['CREATE INDEX posts_author_id_idx ON posts (author_id);']],
-    ['castFilter', ['CREATE INDEX posts_status_author_id_idx ON posts (status, author_id);']],
-    ['rangeFilter', ['CREATE INDEX posts_author_id_created_at_idx ON posts (author_id, created_at);']],
-    ['sortLimit', ['CREATE INDEX posts_created_at_idx ON posts (created_at);']],
-    // The WHERE tests a.id, not p: nothing to index on posts from the statement alone.
-    ['joinIndex', []],
-  ] as const)('%s → %j', (name, expected) => {
-    expect(codes(suggest(sqlite[name] as Fixture))).toEqual(expected);
-  });
-
-  it('says the size is unknown without sqlite_stat1, and uses it when present', () => {
-    expect(suggest(sqlite.seqScanFilter)[0].reason).toMatch(/size is unknown: there is no sqlite_stat1/);
-    expect(suggest(sqlite.seqScanFilter, { posts: 12_000 })[0].reason).toMatch(/reads ~12,000 rows/);
-    expect(suggest(sqlite.seqScanFilter, { posts: 100 })).toEqual([]);
-  });
-});
-
 describe('columnConditions', () => {
   it.each([
     ['(author_id = 3)', 'postgres', [['author_id', 'eq']]],
@@ -136,12 +40,25 @@ describe('columnConditions', () => {
     ["t.col = 3 and t.`status` = 'x'", 'mysql', [['col', 'eq'], ['status', 'eq']]],
     ['(`db`.`t`.`a` in (1,2,3))', 'mysql', [['a', 'eq']]],
     ['t.a = 1 or t.b = 2', 'mysql', []],
+    // A boolean column tested alone: PostgreSQL prints `pin = true` as `pin`.
+    ['(pin AND active AND (status_page_id = 7))', 'postgres', [['pin', 'eq'], ['active', 'eq'], ['status_page_id', 'eq']]],
+    ['(NOT pin)', 'postgres', [['pin', 'eq']]],
+    // MariaDB wraps an outer join's condition in trigcond().
+    ["trigcond(p.`status` = 'draft')", 'mysql', [['status', 'eq']]],
   ] as const)('%s (%s)', (text, dialect, expected) => {
     expect(columnConditions(text, dialect).map((c) => [c.column, c.kind])).toEqual(expected);
   });
 
   it('keeps the qualifier', () => {
     expect(columnConditions('(`db`.`t`.`a` = 1)', 'mysql')).toEqual([{ qualifier: 't', column: 'a', kind: 'eq' }]);
+  });
+
+  it('reads column-to-column equalities apart, outside any OR', () => {
+    expect(columnEqualities('((p.author_id = a.id) AND (p.status = 1))', 'postgres')).toEqual([
+      { left: { qualifier: 'p', column: 'author_id' }, right: { qualifier: 'a', column: 'id' } },
+    ]);
+    expect(columnEqualities('((p.a = u.id) OR (p.b = u.id))', 'postgres')).toEqual([]);
+    expect(columnEqualities('(a.x < b.y)', 'postgres')).toEqual([]);
   });
 });
 
@@ -156,6 +73,18 @@ describe('sqlClauses and sortColumns', () => {
     expect(clauses.orderBy).toEqual([{ qualifier: 'p', column: 'created_at', desc: true }, { qualifier: 'p', column: 'id', desc: false }]);
     expect(clauses.limit).toBe(true);
     expect(Object.fromEntries(clauses.tables)).toMatchObject({ p: 'posts', a: 'Authors', t: 't' });
+  });
+
+  it('reads ON tests, join equalities and the schema written before a table', () => {
+    const clauses = sqlClauses(`SELECT * FROM billing.invoices i LEFT JOIN customers c ON c.id = i.customer_id AND c.active = ?
+      JOIN lines l ON l.invoice_id = i.id WHERE status = ? ORDER BY i.id LIMIT 5`, 'sqlite');
+    expect(clauses.on).toEqual([{ qualifier: 'c', column: 'active', kind: 'eq' }]);
+    expect(clauses.where).toEqual([{ qualifier: null, column: 'status', kind: 'eq' }]);
+    expect(clauses.joins).toEqual([
+      { left: { qualifier: 'c', column: 'id' }, right: { qualifier: 'i', column: 'customer_id' } },
+      { left: { qualifier: 'l', column: 'invoice_id' }, right: { qualifier: 'i', column: 'id' } },
+    ]);
+    expect(Object.fromEntries(clauses.schemas)).toEqual({ invoices: 'billing' });
   });
 
   it('has no usable ORDER BY when a key is an expression', () => {
@@ -174,6 +103,9 @@ describe('identifiers', () => {
     ['author_id', 'postgres', 'author_id'], ['authorId', 'postgres', '"authorId"'], ['user', 'postgres', '"user"'],
     ['a"b', 'postgres', '"a""b"'], ['authorId', 'mysql', 'authorId'], ['order', 'mysql', '`order`'],
     ['a`b', 'mysql', '`a``b`'], ['my col', 'sqlite', '"my col"'], ['Posts', 'sqlite', 'Posts'],
+    // PostgreSQL's quote_identifier also quotes column-name and type keywords, and names with a $.
+    ['time', 'postgres', '"time"'], ['left', 'postgres', '"left"'], ['json_table', 'postgres', '"json_table"'], ['a$b', 'postgres', '"a$b"'],
+    ['action', 'postgres', 'action'],
   ] as const)('quoteIdent(%s, %s) = %s', (name, dialect, quoted) => {
     expect(quoteIdent(name, dialect)).toBe(quoted);
   });

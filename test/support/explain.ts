@@ -13,6 +13,14 @@ export async function postExplain(base: string, body: unknown, init: { headers?:
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
+/** Posts to the what-if endpoint as the UI does. */
+export async function postWhatIf(base: string, body: unknown, init: { headers?: Record<string, string>; raw?: string } = {}) {
+  const response = await fetch(`${base}/__toolbar/api/explain/what-if`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'x-debug-toolbar': '1', ...init.headers }, body: init.raw ?? JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
 /**
  * The EXPLAIN target the toolbar registered for an app's connection, found as the endpoint finds
  * it: through the query the app's `/q` route recorded.

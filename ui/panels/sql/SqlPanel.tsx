@@ -6,6 +6,7 @@ import { EnsureNavigation } from '../../app/navigation.js';
 import { SqlRowContext } from './context.js';
 import { explainButtonLabel, ExplainContext } from './explain/context.js';
 import { Findings } from './Findings.js';
+import { MissingIndexes } from './explain/MissingIndexes.js';
 import { groupCountById } from './groups.js';
 import { QueryTable } from './QueryTable.js';
 
@@ -76,6 +77,7 @@ export function SqlPanel({ detail, mountPath }: PanelViewProps) {
           <div className="sql-panel" ref={root}>
             <QueryTable queries={detail.queries} summary={summary}>
               <Findings detail={detail} />
+              {detail.queries.some((q) => q.db.explainKey) && <MissingIndexes mountPath={mountPath} requestId={detail.id} />}
             </QueryTable>
           </div>
         </ExplainContext.Provider>

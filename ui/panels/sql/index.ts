@@ -2,6 +2,7 @@
 import type { PanelDefinition } from '../../app/panel.js';
 import { SqlPanel } from './SqlPanel.js';
 import { SQL_CSS } from './styles.js';
+import { EXPLAIN_CSS } from './explain/styles.js';
 
 export const sqlPanel: PanelDefinition = {
   id: 'sql',
@@ -11,5 +12,5 @@ export const sqlPanel: PanelDefinition = {
     tone: detail.duplicates.length > 0 || detail.nPlusOne.length > 0 || detail.overBudget === true ? 'warn' : undefined,
   }),
   View: SqlPanel,
-  css: SQL_CSS,
+  css: SQL_CSS + EXPLAIN_CSS,
 };

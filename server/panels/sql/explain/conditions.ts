@@ -1,189 +1,31 @@
 import type { Dialect } from '../../../types.js';
 import { codeTokens, type Token } from './sql-tokens.js';
-
-/** A column a condition tests, and whether an index can use the test as an equality or a range. */
-export interface ColumnCondition {
-  /** The table or alias in front of the column (`p` in `p.author_id`), if any. */
-  qualifier: string | null;
-  column: string;
-  kind: 'eq' | 'range';
-}
-
-/** An ORDER BY key that is a plain column. */
-export interface SortColumn {
-  qualifier: string | null;
-  column: string;
-  desc: boolean;
-}
+import {
+  ALIAS_STOP, CLAUSE_END, conditionsOf, dropCasts, equalitiesOf, isClose, isOpen, isWord, nameOf, sortColumns, splitTop, testsOf,
+  type ColumnCondition, type ColumnEquality, type SortColumn,
+} from './condition-reader.js';
 
 /** What the suggestions need from the statement itself. */
 export interface SqlClauses {
   /** Indexable tests of the top-level WHERE (SQLite prints no conditions for a SCAN). */
   where: ColumnCondition[];
+  /** Indexable tests of the top-level JOIN … ON clauses: they restrict the joined table's rows too. */
+  on: ColumnCondition[];
+  /** Column-to-column equalities of the top-level WHERE and ON clauses: what a nested loop joins on. */
+  joins: ColumnEquality[];
   /** The top-level ORDER BY when every key is a plain column; null otherwise. */
   orderBy: SortColumn[] | null;
   limit: boolean;
   /** Table by lower-cased alias or name, as written in FROM and JOIN. */
   tables: Map<string, string>;
-}
-
-const VALUE_WORDS = new Set(['NULL', 'TRUE', 'FALSE', 'CURRENT_DATE', 'CURRENT_TIME', 'CURRENT_TIMESTAMP', 'DEFAULT']);
-const CAST_STOP = new Set(['AND', 'OR', 'NOT', 'IS', 'IN', 'LIKE', 'ILIKE', 'BETWEEN', 'ANY', 'ALL', 'ESCAPE', 'COLLATE']);
-const CLAUSE_END = new Set(['GROUP', 'ORDER', 'LIMIT', 'HAVING', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT', 'RETURNING',
-  'OFFSET', 'FETCH', 'FOR']);
-const ALIAS_STOP = new Set(['WHERE', 'JOIN', 'ON', 'USING', 'LEFT', 'RIGHT', 'INNER', 'OUTER', 'FULL', 'CROSS', 'NATURAL',
-  'GROUP', 'ORDER', 'LIMIT', 'HAVING', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT', 'SET', 'VALUES', 'RETURNING',
-  'OFFSET', 'FETCH', 'FOR', 'STRAIGHT_JOIN', 'LATERAL', 'TABLESAMPLE', 'FORCE', 'IGNORE', 'INDEXED', 'NOT']);
-
-const isOpen = (t: Token | undefined) => t?.type === 'punct' && t.value === '(';
-const isClose = (t: Token | undefined) => t?.type === 'punct' && t.value === ')';
-const isWord = (t: Token | undefined, ...words: string[]) => t?.type === 'word' && words.includes(t.value);
-
-/** Drops PostgreSQL casts (`::text`, `::timestamp without time zone`, `::integer[]`): they are noise here. */
-function dropCasts(tokens: Token[]): Token[] {
-  const out: Token[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    if (!(tokens[i].type === 'punct' && tokens[i].value === '::')) { out.push(tokens[i]); continue; }
-    while ((tokens[i + 1]?.type === 'word' && !CAST_STOP.has(tokens[i + 1].value)) || tokens[i + 1]?.type === 'ident'
-      || (tokens[i + 1]?.type === 'punct' && ['[', ']'].includes(tokens[i + 1].value))) i++;
-  }
-  return out;
-}
-
-/** `( … )` around the whole list, removed as many times as it wraps it. */
-function unwrap(tokens: Token[]): Token[] {
-  while (isOpen(tokens[0]) && isClose(tokens[tokens.length - 1])) {
-    let depth = 0;
-    let wrapsAll = true;
-    for (let i = 0; i < tokens.length - 1; i++) {
-      if (isOpen(tokens[i])) depth++;
-      else if (isClose(tokens[i])) depth--;
-      if (depth === 0) { wrapsAll = false; break; }
-    }
-    if (!wrapsAll) break;
-    tokens = tokens.slice(1, -1);
-  }
-  return tokens;
-}
-
-/** Splits at depth-0 occurrences of `word` (or punctuation such as `,`); `BETWEEN a AND b` keeps its AND. */
-function splitTop(tokens: Token[], word: string): Token[][] {
-  const parts: Token[][] = [[]];
-  let depth = 0;
-  let between = false;
-  for (const token of tokens) {
-    if (isOpen(token)) depth++;
-    else if (isClose(token)) depth--;
-    if (depth === 0 && isWord(token, 'BETWEEN')) between = true;
-    if (depth === 0 && token.value === word && (token.type === 'word' || token.type === 'punct')) {
-      if (word === 'AND' && between) { between = false; parts[parts.length - 1].push(token); continue; }
-      parts.push([]);
-      continue;
-    }
-    parts[parts.length - 1].push(token);
-  }
-  return parts;
-}
-
-function nameOf(token: Token, source: string, dialect: Dialect): string | null {
-  if (token.type === 'ident') return token.value;
-  if (token.type !== 'word' || VALUE_WORDS.has(token.value)) return null;
-  const written = source.slice(token.start, token.end);
-  // PostgreSQL folds unquoted names to lower case.
-  return dialect === 'postgres' ? written.toLowerCase() : written;
-}
-
-/** `col`, `t.col`, `db.t.col`, in any number of parentheses; null for anything else. */
-function asColumn(tokens: Token[], source: string, dialect: Dialect): { qualifier: string | null; column: string } | null {
-  tokens = unwrap(tokens);
-  if (tokens.length === 0 || tokens.length > 5 || tokens.length % 2 === 0) return null;
-  const names: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    if (i % 2 === 1) {
-      if (!(tokens[i].type === 'punct' && tokens[i].value === '.')) return null;
-      continue;
-    }
-    const name = nameOf(tokens[i], source, dialect);
-    if (name === null) return null;
-    names.push(name);
-  }
-  return { qualifier: names.length > 1 ? names[names.length - 2] : null, column: names[names.length - 1] };
-}
-
-const COMPARISONS = new Set(['=', '<', '>', '<=', '>=', '<>', '!=']);
-
-function comparison(tokens: Token[], source: string, dialect: Dialect): ColumnCondition | null {
-  let depth = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
-    if (isOpen(token)) depth++;
-    else if (isClose(token)) depth--;
-    if (depth !== 0) continue;
-    const isComparison = token.type === 'punct' && COMPARISONS.has(token.value);
-    if (!isComparison && !isWord(token, 'IN', 'IS', 'BETWEEN', 'NOT', 'LIKE', 'ILIKE')) continue;
-    const left = tokens.slice(0, i);
-    let right = tokens.slice(i + 1);
-    let kind: ColumnCondition['kind'] | null = null;
-    if (token.value === '=' || token.value === 'IN' || (token.value === 'IS' && !isWord(right[0], 'NOT'))) kind = 'eq';
-    else if (['<', '>', '<=', '>=', 'BETWEEN'].includes(token.value)) kind = 'range';
-    if (kind === null) return null;
-    if (isWord(right[0], 'ANY', 'ALL')) right = right.slice(1);
-    const leftColumn = asColumn(left, source, dialect);
-    const rightColumn = asColumn(right, source, dialect);
-    // Column against column is a join condition, not something one table's index answers alone.
-    if (leftColumn && !rightColumn) return { ...leftColumn, kind };
-    if (rightColumn && !leftColumn && isComparison) return { ...rightColumn, kind };
-    return null;
-  }
-  return null;
-}
-
-function conditionsOf(tokens: Token[], source: string, dialect: Dialect): ColumnCondition[] {
-  tokens = unwrap(tokens);
-  if (tokens.length === 0) return [];
-  const conjuncts = splitTop(tokens, 'AND');
-  if (conjuncts.length > 1) return conjuncts.flatMap((part) => conditionsOf(part, source, dialect));
-  // A disjunction is satisfied by other rows than any one of its parts: no single index answers it.
-  if (splitTop(tokens, 'OR').length > 1) return [];
-  const found = comparison(tokens, source, dialect);
-  return found ? [found] : [];
-}
-
-/**
- * The indexable column tests of a condition as the database printed it: PostgreSQL's
- * `((status)::text = 'x'::text)`, MySQL's `` (`db`.`t`.`a` = 3) ``, MariaDB's `t.col = 3 and …`.
- * Parts under an OR, column-to-column tests and expressions are left out.
- *
- * @example
- * columnConditions("(((status)::text = 'draft'::text) AND (created_at > 5))", 'postgres')
- * // [{ qualifier: null, column: 'status', kind: 'eq' }, { qualifier: null, column: 'created_at', kind: 'range' }]
- */
-export function columnConditions(text: string, dialect: Dialect): ColumnCondition[] {
-  return conditionsOf(dropCasts(codeTokens(text, dialect)), text, dialect);
-}
-
-/**
- * Sort keys as a plan prints them (`created_at DESC`, `posts.created_at desc`); null when one is
- * an expression, which a plain index cannot give.
- */
-export function sortColumns(keys: string[], dialect: Dialect): SortColumn[] | null {
-  const columns: SortColumn[] = [];
-  for (const key of keys) {
-    let tokens = dropCasts(codeTokens(key, dialect));
-    const nulls = tokens.findIndex((t) => isWord(t, 'NULLS', 'COLLATE'));
-    if (nulls >= 0) tokens = tokens.slice(0, nulls);
-    const desc = isWord(tokens[tokens.length - 1], 'DESC');
-    if (isWord(tokens[tokens.length - 1], 'ASC', 'DESC')) tokens = tokens.slice(0, -1);
-    const column = asColumn(tokens, key, dialect);
-    if (!column) return null;
-    columns.push({ ...column, desc });
-  }
-  return columns.length > 0 ? columns : null;
+  /** The schema written before a table (`billing.invoices`), by the table's lower-cased name. */
+  schemas: Map<string, string>;
 }
 
 /** Table references after FROM and JOIN, at any depth: `posts`, `public.posts p`, `posts AS p`. */
-function tablesOf(tokens: Token[], source: string, dialect: Dialect): Map<string, string> {
+function tablesOf(tokens: Token[], source: string, dialect: Dialect): Pick<SqlClauses, 'tables' | 'schemas'> {
   const tables = new Map<string, string>();
+  const schemas = new Map<string, string>();
   for (let i = 0; i < tokens.length; i++) {
     if (!isWord(tokens[i], 'FROM', 'JOIN') && !(tokens[i].value === ',' && tables.size > 0)) continue;
     let j = i + 1;
@@ -198,17 +40,33 @@ function tablesOf(tokens: Token[], source: string, dialect: Dialect): Map<string
     if (parts.length === 0) continue;
     const table = parts[parts.length - 1];
     tables.set(table.toLowerCase(), table);
+    if (parts.length > 1) schemas.set(table.toLowerCase(), parts[parts.length - 2]);
     let k = j + 1;
     if (isWord(tokens[k], 'AS')) k++;
     const alias = tokens[k] && !(tokens[k].type === 'word' && ALIAS_STOP.has(tokens[k].value)) ? nameOf(tokens[k], source, dialect) : null;
     if (alias && !isOpen(tokens[k + 1])) tables.set(alias.toLowerCase(), table);
   }
-  return tables;
+  return { tables, schemas };
 }
+
+/** Where a clause body that starts at `start` ends: a clause keyword, a closing parenthesis or `;` at its depth. */
+function clauseEnd(tokens: Token[], start: number, stop: Set<string>): number {
+  let end = start;
+  for (let inner = 0; end < tokens.length; end++) {
+    if (isOpen(tokens[end])) inner++;
+    else if (isClose(tokens[end])) inner--;
+    if (inner < 0 || (inner === 0 && tokens[end].type === 'word' && stop.has(tokens[end].value))) break;
+    if (inner === 0 && tokens[end].value === ';') break;
+  }
+  return end;
+}
+
+const ON_END = new Set([...CLAUSE_END, 'WHERE', 'JOIN', 'LEFT', 'RIGHT', 'INNER', 'FULL', 'CROSS', 'NATURAL', 'STRAIGHT_JOIN']);
 
 /**
  * The parts of a statement the suggestions read when the plan does not say: the top-level WHERE
- * (SQLite), ORDER BY and LIMIT, and which table each alias names (MySQL and SQLite plans print aliases).
+ * and JOIN … ON tests (SQLite), the joins' column equalities, ORDER BY and LIMIT, and which table
+ * each alias names (MySQL and SQLite plans print aliases).
  *
  * @example
  * sqlClauses('SELECT * FROM posts p WHERE p.author_id = ? ORDER BY p.created_at DESC LIMIT 10', 'sqlite')
@@ -216,7 +74,7 @@ function tablesOf(tokens: Token[], source: string, dialect: Dialect): Map<string
  */
 export function sqlClauses(sql: string, dialect: Dialect): SqlClauses {
   const tokens = dropCasts(codeTokens(sql, dialect));
-  const clauses: SqlClauses = { where: [], orderBy: null, limit: false, tables: tablesOf(tokens, sql, dialect) };
+  const clauses: SqlClauses = { where: [], on: [], joins: [], orderBy: null, limit: false, ...tablesOf(tokens, sql, dialect) };
   let depth = 0;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
@@ -225,20 +83,18 @@ export function sqlClauses(sql: string, dialect: Dialect): SqlClauses {
     if (depth !== 0 || token.type !== 'word') continue;
     if (token.value === 'LIMIT' || (token.value === 'FETCH' && isWord(tokens[i + 1], 'FIRST', 'NEXT'))) clauses.limit = true;
     const isOrderBy = token.value === 'ORDER' && isWord(tokens[i + 1], 'BY');
-    if (token.value !== 'WHERE' && !isOrderBy) continue;
+    if (token.value !== 'WHERE' && token.value !== 'ON' && !isOrderBy) continue;
     const start = i + (isOrderBy ? 2 : 1);
-    let end = start;
-    for (let inner = 0; end < tokens.length; end++) {
-      if (isOpen(tokens[end])) inner++;
-      else if (isClose(tokens[end])) inner--;
-      if (inner < 0 || (inner === 0 && tokens[end].type === 'word' && CLAUSE_END.has(tokens[end].value))) break;
-      if (inner === 0 && tokens[end].value === ';') break;
-    }
+    const end = clauseEnd(tokens, start, token.value === 'ON' ? ON_END : CLAUSE_END);
     const body = tokens.slice(start, end);
     if (isOrderBy) {
       const keys = splitTop(body, ',').map((part) => source(sql, part));
       clauses.orderBy = keys.some((key) => key === '') ? null : sortColumns(keys, dialect);
-    } else clauses.where = conditionsOf(body, sql, dialect);
+    } else {
+      const found = conditionsOf(body, sql, dialect);
+      clauses[token.value === 'ON' ? 'on' : 'where'].push(...testsOf(found));
+      clauses.joins.push(...equalitiesOf(found));
+    }
     i = end - 1;
   }
   return clauses;
@@ -247,3 +103,7 @@ export function sqlClauses(sql: string, dialect: Dialect): SqlClauses {
 function source(sql: string, tokens: Token[]): string {
   return tokens.length === 0 ? '' : sql.slice(tokens[0].start, tokens[tokens.length - 1].end);
 }
+
+export {
+  columnConditions, columnEqualities, sortColumns, type ColumnCondition, type ColumnEquality, type SortColumn,
+} from './condition-reader.js';

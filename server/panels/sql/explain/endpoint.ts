@@ -5,7 +5,8 @@ import { toPlanNodes, planText } from './plan-node.js';
 import { runExplain, StatementRefused, TransactionEscaped } from './run.js';
 import { ExplainBusy } from './limiter.js';
 import { checkStatement } from './statement.js';
-import { suggestFromPlan } from './suggestions.js';
+import { adviseExplain } from './advise.js';
+import { whatIfAvailability } from './what-if.js';
 import { explainTarget } from './targets.js';
 
 /** A body bigger than this is not an `{ requestId, queryId, analyze }`. */
@@ -16,10 +17,10 @@ export const CSRF_HEADER = 'x-debug-toolbar';
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const KEYS = new Set(['requestId', 'queryId', 'analyze']);
 
-type Send = (res: ServerResponse, status: number, body: unknown) => void;
+export type Send = (res: ServerResponse, status: number, body: unknown) => void;
 
 /** A refusal with its status: everything before the database answers with one of these, never a 500. */
-class Refusal extends Error {
+export class Refusal extends Error {
   constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
     super(message);
   }
@@ -35,7 +36,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
  * origin must not be able to trigger it (django-debug-toolbar's CVE-2021-30459 was the SQL panel
  * trusting the browser). A custom header forces a CORS preflight, which the toolbar never answers.
  */
-function checkOrigin(req: IncomingMessage): void {
+export function checkOrigin(req: IncomingMessage): void {
   if (header(req, CSRF_HEADER) !== '1') throw new Refusal(403, `the ${CSRF_HEADER.replace(/\b\w/g, (c) => c.toUpperCase())}: 1 header is required`);
   const origin = header(req, 'origin');
   if (origin !== undefined) {
@@ -51,13 +52,13 @@ function checkOrigin(req: IncomingMessage): void {
   if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new Refusal(403, `cross-site request (${site}) refused`);
 }
 
-function checkContentType(req: IncomingMessage): void {
+export function checkContentType(req: IncomingMessage): void {
   const type = (header(req, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') throw new Refusal(415, 'Content-Type must be application/json');
 }
 
 /** The body, up to {@link MAX_BODY_BYTES}; a body parser that ran before us may have read it already. */
-async function readBody(req: IncomingMessage): Promise<unknown> {
+export async function readBody(req: IncomingMessage): Promise<unknown> {
   const parsed = req as IncomingMessage & { _body?: boolean; body?: unknown };
   if (parsed._body === true) return parsed.body;
   if (Number(header(req, 'content-length') ?? 0) > MAX_BODY_BYTES) throw new Refusal(413, `the body is over ${MAX_BODY_BYTES} bytes`);
@@ -129,12 +130,13 @@ async function explain(req: IncomingMessage, store: Store): Promise<ExplainRespo
     const redacted = query.redacted ? ' (the query\'s secret values were stored as [redacted], and the EXPLAIN ran with that text in their place)' : '';
     throw new Refusal(502, `the database refused the EXPLAIN: ${message}${hint}${redacted}`);
   }
-  const suggestions = suggestFromPlan({
-    dialect: target.dialect, flavor: outcome.flavor, nodes: outcome.nodes, sql: outcome.statement, tableRows: outcome.tableRows,
-  });
+  const { suggestions, notes } = await adviseExplain(target, outcome);
+  if (outcome.nodes.length === 0 && target.dialect === 'sqlite') {
+    notes.unshift('SQLite\'s EXPLAIN QUERY PLAN lists only the tables a statement reads and how; this statement reads none (an INSERT … VALUES writes without reading), so there is no plan to show.');
+  }
   return {
-    dialect: target.dialect, plan: outcome.plan, text: planText(outcome.nodes), nodes: toPlanNodes(outcome.nodes),
-    suggestions, analyzed: analyze,
+    dialect: target.dialect, plan: outcome.plan, text: planText(toPlanNodes(outcome.nodes)), nodes: toPlanNodes(outcome.nodes),
+    suggestions, notes, analyzed: analyze, whatIf: whatIfAvailability(query, target, suggestions),
   };
 }
 

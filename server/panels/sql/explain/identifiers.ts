@@ -1,4 +1,5 @@
 import type { Dialect } from '../../../types.js';
+import { PG_NON_UNRESERVED_KEYWORDS } from './pg-keywords.js';
 
 /** Words that cannot stand as bare identifiers in at least one of the dialects: quote them everywhere. */
 const RESERVED = new Set([
@@ -14,6 +15,7 @@ const RESERVED = new Set([
 /**
  * An identifier as `dialect` needs it written: bare when it is a plain lower-case (PostgreSQL) or
  * ASCII (MySQL, SQLite) name and not reserved; otherwise quoted, with the quote doubled inside.
+ * For PostgreSQL this is exactly `quote_identifier`, so it also spells names the way plans print them.
  *
  * @example
  * quoteIdent('author_id', 'postgres') // 'author_id'
@@ -21,8 +23,10 @@ const RESERVED = new Set([
  * quoteIdent('order', 'mysql')        // '`order`'
  */
 export function quoteIdent(name: string, dialect: Dialect): string {
-  const plain = dialect === 'postgres' ? /^[a-z_][a-z0-9_$]*$/ : /^[A-Za-z_][A-Za-z0-9_]*$/;
-  if (plain.test(name) && !RESERVED.has(name.toUpperCase())) return name;
+  const bare = dialect === 'postgres'
+    ? /^[a-z_][a-z0-9_]*$/.test(name) && !PG_NON_UNRESERVED_KEYWORDS.has(name)
+    : /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name.toUpperCase());
+  if (bare) return name;
   const quote = dialect === 'mysql' ? '`' : '"';
   return quote + name.split(quote).join(quote + quote) + quote;
 }

@@ -20,6 +20,7 @@ interface PgClientLike {
 
 interface PgExplainClient {
   connect(): Promise<void>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
   query(config: { text: string; values: unknown[]; queryMode: 'extended' }): Promise<{ rows: Record<string, unknown>[] }>;
   end(): Promise<void>;
 }
@@ -47,6 +48,10 @@ function pgTarget(Client: PgClientLike['constructor'], settings: PgConnectionPar
         idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS, connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
         application_name: EXPLAIN_APPLICATION_NAME,
       });
+      // A connection ended from the server side while idle (pg_terminate_backend, a restart) is
+      // emitted as 'error' on the client: without a listener it would be the app's uncaught exception.
+      // The statement in progress, if any, fails with it anyway.
+      client.on('error', () => undefined);
       try {
         await client.connect();
         // The extended protocol even without params: the simple one runs every statement in a

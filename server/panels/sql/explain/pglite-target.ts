@@ -18,8 +18,9 @@ let instances = 0;
  * PGlite is embedded and has one connection, so EXPLAIN cannot have a connection of its own.
  * `transaction()` is the next best thing: it holds PGlite's transaction lock, so no app query runs
  * inside the EXPLAIN's read-only transaction or between its statements. PGlite sends BEGIN itself:
- * the explain runner's `BEGIN READ ONLY` becomes `SET TRANSACTION READ ONLY`, the first statement
- * of that transaction, and its ROLLBACK ends it.
+ * the explain runner's `BEGIN READ ONLY` (the what-if's `BEGIN READ WRITE`) becomes `SET
+ * TRANSACTION READ ONLY` (`READ WRITE`), the first statement of that transaction, and its ROLLBACK
+ * ends it.
  */
 function pgliteTarget(db: PgliteLike): ExplainTarget {
   return {
@@ -29,6 +30,7 @@ function pgliteTarget(db: PgliteLike): ExplainTarget {
         try {
           return await work(async (sql, params) => {
             if (sql === 'BEGIN READ ONLY') sql = 'SET TRANSACTION READ ONLY';
+            else if (sql === 'BEGIN READ WRITE') sql = 'SET TRANSACTION READ WRITE'; // the what-if's CREATE INDEX
             else if (sql === 'ROLLBACK') return tx.closed ? [] : (await tx.rollback(), []);
             return (await tx.query(sql, params ? [...params] : undefined)).rows;
           });

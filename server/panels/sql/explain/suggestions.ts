@@ -1,12 +1,14 @@
 import type { Dialect, PlanSuggestion } from '../../../types.js';
-import { columnConditions, sortColumns, sqlClauses, type ColumnCondition, type SqlClauses } from './conditions.js';
+import type { Catalog } from './catalog.js';
+import { sqlClauses, type SqlClauses } from './conditions.js';
 import { indexName, quoteIdent } from './identifiers.js';
-import { walk, type ReadNode } from './plan-node.js';
+import { planIndexes, rowsVia, type CoveredNeed, type DesignedIndex, type UnselectiveNeed } from './index-design.js';
+import { indexNeeds, type IndexNeed } from './index-needs.js';
+import type { ReadNode } from './plan-node.js';
+import { statisticsAdvice } from './statistics-advice.js';
 
-/** Below this many rows a full scan is cheap, and an index would not pay for its writes. */
-export const BIG_TABLE_ROWS = 2000;
-/** Estimated and actual rows this many times apart mean stale or missing statistics. */
-export const MISESTIMATE_FACTOR = 10;
+export { BIG_TABLE_ROWS } from './index-needs.js';
+export { MISESTIMATE_FACTOR } from './statistics-advice.js';
 
 export interface SuggestionInput {
   dialect: Dialect;
@@ -17,168 +19,139 @@ export interface SuggestionInput {
   sql: string;
   /** Table sizes learnt outside the plan (PostgreSQL: an EXPLAIN of the bare table; SQLite: sqlite_stat1). */
   tableRows?: Record<string, number>;
+  /** The catalog of the tables the plan reads: existing indexes, statistics, columns. */
+  catalog?: Catalog;
 }
 
-interface Context extends SuggestionInput {
-  clauses: SqlClauses;
+/** Suggestions, and what the toolbar noticed without suggesting anything. */
+export interface Advice {
+  suggestions: PlanSuggestion[];
+  notes: string[];
+  /** The indexes behind the index suggestions, in the same order. */
+  indexes: DesignedIndex[];
 }
 
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
 
-/** The real table a node reads (plans of MySQL and SQLite name the alias). */
-function tableOf(node: ReadNode, context: Context): string | null {
-  if (!node.relation) return null;
-  if (context.dialect === 'postgres') return node.relation;
-  return context.clauses.tables.get(node.relation.toLowerCase()) ?? node.relation;
+/**
+ * `CREATE INDEX name ON table (columns)`, every name quoted as the dialect needs; the schema only
+ * when the statement wrote one (the app's search path found the table otherwise).
+ *
+ * @example
+ * createIndexSql({ table: 'Users', schema: null, columns: ['email'], desc: [false] }, 'postgres')
+ * // 'CREATE INDEX users_email_idx ON "Users" (email);'
+ */
+export function createIndexSql(index: Pick<DesignedIndex, 'table' | 'schema' | 'columns' | 'desc'>, dialect: Dialect): string {
+  const list = index.columns.map((column, i) => quoteIdent(column, dialect) + (index.desc[i] ? ' DESC' : '')).join(', ');
+  const table = (index.schema ? `${quoteIdent(index.schema, dialect)}.` : '') + quoteIdent(index.table, dialect);
+  return `CREATE INDEX ${quoteIdent(indexName(index.table, index.columns), dialect)} ON ${table} (${list});`;
 }
 
-/** Lower-cased names that refer to `table` in the statement: itself and its aliases. */
-function namesOf(table: string, node: ReadNode, context: Context): Set<string> {
-  const names = new Set([table.toLowerCase()]);
-  if (node.relation) names.add(node.relation.toLowerCase());
-  if (node.alias) names.add(node.alias.toLowerCase());
-  for (const [alias, name] of context.clauses.tables) if (name === table) names.add(alias);
-  return names;
-}
-
-/** Whether a column reference belongs to the table: qualified by one of its names, or unqualified where that is unambiguous. */
-function belongs(qualifier: string | null, names: Set<string>, unqualifiedOk: boolean): boolean {
-  return qualifier === null ? unqualifiedOk : names.has(qualifier.toLowerCase());
-}
-
-/** Equality columns first (any order serves them), then one range column: the order a B-tree can use. */
-function indexColumns(node: ReadNode, table: string, context: Context): string[] {
-  const names = namesOf(table, node, context);
-  // The node's own condition is about its table; the statement's WHERE (SQLite) only when one table is read.
-  const fromSql = !node.filter && context.dialect === 'sqlite';
-  const conditions: ColumnCondition[] = fromSql ? context.clauses.where : columnConditions(node.filter ?? '', context.dialect);
-  const single = new Set(context.clauses.tables.values()).size <= 1;
-  const mine = conditions.filter((c) => belongs(c.qualifier, names, !fromSql || single));
-  const equal = [...new Set(mine.filter((c) => c.kind === 'eq').map((c) => c.column))];
-  const range = mine.find((c) => c.kind === 'range' && !equal.includes(c.column));
-  return range ? [...equal, range.column] : equal;
-}
-
-function rowsOf(node: ReadNode, table: string, context: Context): number | null {
-  return node.scannedRows ?? context.tableRows?.[table] ?? null;
-}
-
-function createIndex(table: string, columns: string[], context: Context, desc: boolean[] = []): string {
-  const list = columns.map((column, i) => quoteIdent(column, context.dialect) + (desc[i] ? ' DESC' : '')).join(', ');
-  return `CREATE INDEX ${quoteIdent(indexName(table, columns), context.dialect)} ON ${quoteIdent(table, context.dialect)} (${list});`;
-}
-
-function sizeNote(rows: number | null, context: Context): string {
-  if (rows !== null) return `reads ~${count(rows)} rows`;
-  return context.dialect === 'sqlite'
+function sizeNote(need: IndexNeed, dialect: Dialect): string {
+  if (need.rows !== null) return `reads ~${count(need.rows)} rows`;
+  return dialect === 'sqlite'
     ? 'reads the whole table (its size is unknown: there is no sqlite_stat1, run ANALYZE to let the toolbar check)'
     : 'reads the whole table';
 }
 
-function fullScanSuggestions(context: Context): PlanSuggestion[] {
-  const out: PlanSuggestion[] = [];
-  for (const [node] of walk(context.nodes)) {
-    if (!node.fullScan) continue;
-    const table = tableOf(node, context);
-    if (!table) continue;
-    const rows = rowsOf(node, table, context);
-    if (rows !== null && rows < BIG_TABLE_ROWS) continue;
-    const columns = indexColumns(node, table, context);
-    if (columns.length === 0) continue;
-    const kept = node.actualRows ?? node.estimatedRows;
-    out.push({
-      title: `Index ${table} on ${columns.join(', ')}`,
-      code: createIndex(table, columns, context),
-      reason: `${node.operation} on ${table} ${sizeNote(rows, context)}${kept !== null && rows !== null ? ` to keep ~${count(kept)}` : ''}`
-        + ` filtering on ${columns.join(', ')}; an index lets the database go straight to the matching rows.`,
-    });
+function needReason(need: IndexNeed, dialect: Dialect): string {
+  if (need.why === 'sort') {
+    return `${need.node} sorts ${need.rows !== null ? `~${count(need.rows)}` : 'all the'} rows of ${need.table} to return the first few (LIMIT);`
+      + ' an index in that order lets it read just those rows.';
   }
-  return out;
+  const columns = [...need.equal, ...(need.range ? [need.range] : [])];
+  if (need.via) {
+    return `${need.node} reads ~${count(need.rows ?? 0)} rows through ${need.via} to keep ~${count(need.kept ?? 0)} filtering on ${columns.join(', ')};`
+      + ' an index on the columns that find the rows lets the database go straight to them.';
+  }
+  return `${need.node} ${sizeNote(need, dialect)}${need.kept !== null && need.rows !== null ? ` to keep ~${count(need.kept)}` : ''}`
+    + ` filtering on ${columns.join(', ')}; an index lets the database go straight to the matching rows.`;
 }
 
-function sortSuggestions(context: Context): PlanSuggestion[] {
-  if (!context.clauses.limit) return [];
-  const out: PlanSuggestion[] = [];
-  for (const [sort] of walk(context.nodes)) {
-    if (!sort.sorts) continue;
-    // SQLite's temp B-tree sits beside the scan it sorts, not above it.
-    const within = [...walk(sort.children)].map(([n]) => n).filter((n) => n.relation);
-    const readers = within.length > 0 ? within : [...walk(context.nodes)].map(([n]) => n).filter((n) => n.relation);
-    if (readers.length !== 1) continue;
-    const [reader] = readers;
-    const table = tableOf(reader, context);
-    const keys = (sort.sortKey.length > 0 ? sortColumns(sort.sortKey, context.dialect) : null) ?? context.clauses.orderBy;
-    if (!table || !keys) continue;
-    const names = namesOf(table, reader, context);
-    if (!keys.every((key) => belongs(key.qualifier, names, true))) continue;
-    const rows = rowsOf(reader, table, context);
-    if (rows !== null && rows < BIG_TABLE_ROWS) continue;
-    const equal = reader.fullScan ? indexColumns(reader, table, context).filter((c) => !keys.some((k) => k.column === c)) : [];
-    // One direction for all keys: a B-tree is read backwards just as well.
-    const mixed = new Set(keys.map((key) => key.desc)).size > 1;
-    const columns = [...equal.slice(0, equal.length), ...keys.map((key) => key.column)];
-    const desc = [...equal.map(() => false), ...keys.map((key) => mixed && key.desc)];
-    out.push({
-      title: `Index ${table} on the sort key ${keys.map((key) => key.column).join(', ')}`,
-      code: createIndex(table, columns, context, desc),
-      reason: `The query sorts ${rows !== null ? `~${count(rows)}` : 'all the'} rows of ${table} to return the first few (LIMIT);`
-        + ' an index in that order lets it read just those rows.',
-    });
+/** Why the columns come in this order, from which statistics; which were left out and why. */
+function orderReason(index: DesignedIndex): string {
+  const table = index.catalog;
+  const equal = index.columns.slice(0, index.columns.length - index.tail.length);
+  const parts: string[] = [];
+  const per = (c: string) => (table?.rows && table.distinct[c] ? table.rows / table.distinct[c] : null);
+  if (equal.length > 1 || index.dropped.length > 0) {
+    if (index.orderedBy === 'statistics' && table?.statsSource) {
+      const described = equal.map((c) => {
+        const rows = per(c);
+        return rows === null ? `${c} (no statistics)` : `${c} (~${count(rows)} row${Math.round(rows) === 1 ? '' : 's'} per value)`;
+      });
+      parts.push(`Equality columns ordered by selectivity from ${table.statsSource}: ${described.join(', ')}.`);
+    } else if (equal.length > 1) {
+      parts.push(`The database keeps no statistics on ${equal.join(', ')} yet, so they keep the query's order (an equality lookup uses them in any order).`);
+    }
   }
-  return out;
-}
-
-function statisticsSuggestions(context: Context): PlanSuggestion[] {
-  const out: PlanSuggestion[] = [];
-  const seen = new Set<string>();
-  for (const [node] of walk(context.nodes)) {
-    // MySQL's tree puts the estimate of a filtered scan on the Filter line above the table.
-    const filtered = node.operation === 'Filter' && node.children.length === 1 ? node.children[0] : null;
-    const table = tableOf(filtered ?? node, context);
-    if (!table || seen.has(table) || node.estimatedRows === null || node.actualRows === null) continue;
-    const estimated = Math.max(node.estimatedRows, 1);
-    const actual = Math.max(node.actualRows, 1);
-    if (Math.max(estimated, actual) / Math.min(estimated, actual) < MISESTIMATE_FACTOR) continue;
-    seen.add(table);
-    const name = quoteIdent(table, context.dialect);
-    const code = context.dialect === 'postgres' ? `ANALYZE ${name};`
-      : context.flavor === 'mariadb' ? `ANALYZE TABLE ${name} PERSISTENT FOR ALL;` : `ANALYZE TABLE ${name};`;
-    out.push({
-      title: `Refresh the statistics of ${table}`,
-      code,
-      reason: `The planner expected ~${count(node.estimatedRows)} rows from ${node.operation} on ${table} and got`
-        + ` ${count(node.actualRows)}: with statistics that far off it picks plans for the wrong sizes.`
-        + (context.dialect === 'postgres' ? ' If it stays off after ANALYZE, the filtered columns may be correlated (CREATE STATISTICS).' : ''),
-    });
+  const found = rowsVia(table, equal);
+  if (index.dropped.length > 0 && found !== null) {
+    parts.push(`${index.dropped.join(', ')} left out: ${equal.join(', ')} already ${equal.length > 1 ? 'find' : 'finds'} ~${count(found)} row${found < 1.5 ? '' : 's'} per lookup.`);
   }
-  return out;
-}
-
-/** An index whose columns start another suggested index on the same table is redundant. */
-function withoutPrefixes(suggestions: PlanSuggestion[]): PlanSuggestion[] {
-  const columnsOf = (code: string) => /ON (.+?) \((.*)\);$/.exec(code);
-  const unique = suggestions.filter((s, i) => suggestions.findIndex((other) => other.code === s.code) === i);
-  return unique.filter((s) => {
-    const mine = columnsOf(s.code);
-    if (!mine || !s.code.startsWith('CREATE INDEX')) return true;
-    return !unique.some((other) => {
-      const theirs = columnsOf(other.code);
-      return other !== s && theirs !== null && theirs[1] === mine[1] && theirs[2] !== mine[2]
-        && theirs[2].replace(/ DESC/g, '').startsWith(`${mine[2]}, `);
-    });
-  });
+  if (index.extends) {
+    parts.push(`It starts with the columns of the existing ${index.extends.name} (${index.extends.columns.join(', ')}), which becomes redundant once this one exists.`);
+  }
+  if (index.needs.length > 1) parts.push(`One index for ${index.needs.length} needs of this ${index.table}: ${index.columns.join(', ')} serves each of them.`);
+  return parts.join(' ');
 }
 
 /**
- * What the plan calls for: an index for a filtered full scan of a big table (equality columns
- * first), an index on the sort key of a sort under LIMIT, and fresh statistics where estimated and
- * actual rows are ten times apart. Pure: reads the plan, the statement and known table sizes.
+ * The suggestion for one designed index: its CREATE INDEX, the reason for each scan or sort it
+ * serves, the column order and where it came from, and its table and columns for the what-if.
  *
  * @example
- * suggestFromPlan({ dialect: 'postgres', sql, nodes: readPostgresPlan(plan) })
- * // [{ title: 'Index posts on author_id', code: 'CREATE INDEX posts_author_id_idx ON posts (author_id);', reason: '…' }]
+ * indexSuggestion(designed, 'postgres').code // 'CREATE INDEX posts_author_id_idx ON posts (author_id);'
  */
+export function indexSuggestion(index: DesignedIndex, dialect: Dialect, clauses?: SqlClauses): PlanSuggestion {
+  // The statement's own schema qualifier, if any, decides whether the DDL names the schema.
+  const written = clauses?.schemas.get(index.table.toLowerCase()) ?? null;
+  const sortOnly = index.needs.every((need) => need.why === 'sort');
+  const keys = index.tail.map((t) => t.column);
+  const reasons = [...new Set(index.needs.map((need) => needReason(need, dialect)))];
+  return {
+    kind: 'index',
+    title: sortOnly && index.columns.length === keys.length ? `Index ${index.table} on the sort key ${keys.join(', ')}` : `Index ${index.table} on ${index.columns.join(', ')}`,
+    code: createIndexSql({ ...index, schema: written }, dialect),
+    reason: [reasons.join(' '), orderReason(index)].filter(Boolean).join(' '),
+    index: { table: index.table, schema: index.schema, columns: index.columns, ...(index.desc.some(Boolean) ? { desc: index.desc } : {}) },
+  };
+}
+
+function coveredNote(covered: CoveredNeed): string {
+  const { need, by } = covered;
+  const what = need.why === 'sort' ? `the order of ${need.sort.map((s) => s.column).join(', ')}` : `the test on ${[...need.equal, ...(need.range ? [need.range] : [])].join(', ')}`;
+  return `${need.node}: the existing index ${by.name} (${by.columns.join(', ')}) already serves ${what}, so no new index is suggested.`;
+}
+
+function unselectiveNote({ need, share }: UnselectiveNeed): string {
+  const columns = [...need.equal, ...(need.range ? [need.range] : [])];
+  return `${need.node}: ${columns.join(', ')} ${columns.length > 1 ? 'find' : 'finds'} ~${Math.round(share * 100)}% of ${need.table}`
+    + ' per lookup, so no index is suggested: the database reads that share faster with the full scan it does.';
+}
+
+/**
+ * What the plan calls for: indexes for filtered full scans and for sorts under LIMIT (columns
+ * resolved to their tables, existing indexes respected, ordered by the database's statistics,
+ * merged per table), and statistics advice where statistics are the cause. Pure: reads the plan,
+ * the statement, the catalog and known table sizes.
+ *
+ * @example
+ * adviseFromPlan({ dialect: 'postgres', sql, nodes: readPostgresPlan(plan), catalog })
+ * // { suggestions: [{ title: 'Index posts on author_id', code: 'CREATE INDEX posts_author_id_idx ON posts (author_id);', … }], notes: [], … }
+ */
+export function adviseFromPlan(input: SuggestionInput): Advice {
+  const clauses = sqlClauses(input.sql, input.dialect);
+  const { indexes, covered, unselective } = planIndexes(indexNeeds({ ...input, clauses }));
+  const statistics = statisticsAdvice({ ...input, clauses });
+  const notes = [...covered.map(coveredNote), ...unselective.map(unselectiveNote), ...statistics.notes];
+  if (input.catalog?.error && indexes.length > 0) {
+    notes.push(`The toolbar could not read the catalog (${input.catalog.error}): existing indexes and statistics were not checked.`);
+  }
+  return { suggestions: [...indexes.map((index) => indexSuggestion(index, input.dialect, clauses)), ...statistics.suggestions], notes, indexes };
+}
+
+/** {@link adviseFromPlan}'s suggestions alone. */
 export function suggestFromPlan(input: SuggestionInput): PlanSuggestion[] {
-  const context: Context = { ...input, clauses: sqlClauses(input.sql, input.dialect) };
-  return withoutPrefixes([...fullScanSuggestions(context), ...sortSuggestions(context), ...statisticsSuggestions(context)]);
+  return adviseFromPlan(input).suggestions;
 }

@@ -10,6 +10,7 @@ import { explainViewId, useExplainContext } from './context.js';
 import { isReadStatement, readPlan } from './plan.js';
 import { PlanTree } from './PlanTree.js';
 import { useExplain } from './useExplain.js';
+import { WhatIf } from './WhatIf.js';
 
 export const ANALYZE_NOTE = 'Runs the query for real, inside a read-only transaction that is rolled back.';
 export const ANALYZE_DISABLED = 'ANALYZE is offered for SELECT statements only: it would run this statement for real.';
@@ -71,20 +72,31 @@ export function ExplainView({ query }: { query: QueryRecord }) {
           {state.message}
         </p>
       )}
-      {state.status === 'ready' && <PlanResult result={state.result} dialect={query.db.dialect} />}
+      {state.status === 'ready' && <PlanResult result={state.result} dialect={query.db.dialect} query={query} />}
     </div>
   );
 }
 
-function PlanResult({ result, dialect }: { result: ExplainResponse; dialect: QueryRecord['db']['dialect'] }) {
+function PlanResult({ result, dialect, query }: { result: ExplainResponse; dialect: QueryRecord['db']['dialect']; query: QueryRecord }) {
+  const { requestId, mountPath } = useExplainContext();
   const view = readPlan(result.nodes ?? []);
+  const indexes = (result.suggestions ?? []).filter((s) => s.kind === 'index');
   return (
     <div className="plan">
       <p className="muted plan-meta">
-        {result.analyzed ? 'Analyzed: actual rows and times' : 'Estimated plan'} · {result.dialect}
+        {result.analyzed ? 'Analyzed: actual rows per loop, time over all loops' : 'Estimated plan'} · {result.dialect}
         {view.measure && ` · bars show ${view.measure === 'time' ? 'time' : 'cost'}`}
       </p>
       {view.rows.length > 0 ? <PlanTree view={view} analyzed={result.analyzed} /> : <p className="muted">The database returned no plan nodes.</p>}
+      {(result.notes ?? []).length > 0 && (
+        <ul className="plan-notes" aria-label="Plan notes">
+          {(result.notes ?? []).map((note, i) => (
+            <li key={i} role="note">
+              {note}
+            </li>
+          ))}
+        </ul>
+      )}
       {result.suggestions?.length > 0 && (
         <section className="plan-suggestions" aria-label="Plan suggestions">
           {result.suggestions.map((s, i) => (
@@ -94,6 +106,12 @@ function PlanResult({ result, dialect }: { result: ExplainResponse; dialect: Que
               <CodeBlock code={s.code} language={{ sql: dialect }} copyLabel="Copy" announcement="Copied the suggestion" />
             </div>
           ))}
+          {indexes.length > 0 && result.whatIf?.available === true && (
+            <WhatIf mountPath={mountPath} requestId={requestId} queryId={query.id} count={indexes.length} />
+          )}
+          {indexes.length > 0 && result.whatIf?.available === false && (
+            <p className="muted explain-note what-if-unavailable">Not tried before you run it: {result.whatIf.reason}</p>
+          )}
         </section>
       )}
       {result.text && (

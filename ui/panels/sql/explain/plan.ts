@@ -1,15 +1,16 @@
 /**
  * Reading a plan for display: nodes flattened depth first with their depth, a measure for the
- * bars (time when the plan was analyzed, else cost), and the hot node: the largest self share.
+ * bars (time over all loops when the plan was analyzed, else cost), and the hot node the server
+ * marked (the largest own time, else own cost).
  */
 import type { PlanNode } from '../../../../server/types.js';
 
 export interface PlanRow {
   node: PlanNode;
   depth: number;
-  /** Inclusive time or cost: what the bar shows. */
+  /** Inclusive time (all loops) or cost: what the bar shows. */
   value: number | null;
-  /** `value` minus the children's: the node's own work. */
+  /** The node's own work: its own time from the server, else its cost minus its children's. */
   self: number | null;
   /** 0–1, `value` relative to the largest in the plan. */
   share: number;
@@ -21,9 +22,11 @@ export interface PlanView {
   measure: 'time' | 'cost' | null;
 }
 
+const finite = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
 /**
  * @example
- * readPlan([{ operation: 'Sort', cost: 10, children: [{ operation: 'Seq Scan', cost: 8, … }], … }])
+ * readPlan([{ operation: 'Sort', cost: 10, children: [{ operation: 'Seq Scan', cost: 8, hot: true, … }], … }])
  * // → { measure: 'cost', rows: [{ depth: 0, self: 2, … }, { depth: 1, self: 8, hot: true, … }] }
  */
 export function readPlan(nodes: readonly PlanNode[]): PlanView {
@@ -35,24 +38,15 @@ export function readPlan(nodes: readonly PlanNode[]): PlanView {
     }
   };
   walk(nodes, 0);
-  const measure = flat.some(({ node }) => node.timeMs !== null && node.timeMs !== undefined)
-    ? 'time'
-    : flat.some(({ node }) => node.cost !== null && node.cost !== undefined)
-      ? 'cost'
-      : null;
-  const valueOf = (node: PlanNode): number | null => {
-    const v = measure === 'time' ? node.timeMs : measure === 'cost' ? node.cost : null;
-    return typeof v === 'number' && Number.isFinite(v) ? v : null;
-  };
+  const measure = flat.some(({ node }) => finite(node.timeMs) !== null) ? 'time' : flat.some(({ node }) => finite(node.cost) !== null) ? 'cost' : null;
+  const valueOf = (node: PlanNode): number | null => finite(measure === 'time' ? node.timeMs : measure === 'cost' ? node.cost : null);
   const max = Math.max(0, ...flat.map(({ node }) => valueOf(node) ?? 0));
-  const rows: PlanRow[] = flat.map(({ node, depth }) => {
+  const rows = flat.map(({ node, depth }): PlanRow => {
     const value = valueOf(node);
-    const childSum = (node.children ?? []).reduce((sum, child) => sum + (valueOf(child) ?? 0), 0);
-    return { node, depth, value, self: value === null ? null : Math.max(0, value - childSum), share: max > 0 && value !== null ? value / max : 0, hot: false };
+    const children = (node.children ?? []).reduce((sum, child) => sum + (valueOf(child) ?? 0), 0);
+    const self = measure === 'time' ? finite(node.selfTimeMs) : value === null ? null : Math.max(0, value - children);
+    return { node, depth, value, self, share: max > 0 && value !== null ? value / max : 0, hot: node.hot === true };
   });
-  let hot: PlanRow | null = null;
-  for (const row of rows) if (row.self !== null && row.self > 0 && (!hot || row.self > (hot.self ?? 0))) hot = row;
-  if (hot && rows.length > 1) hot.hot = true;
   return { rows, measure };
 }
 

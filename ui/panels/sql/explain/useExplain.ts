@@ -1,6 +1,7 @@
 /** Calls `POST {mountPath}/api/explain` for one query, again whenever ANALYZE is toggled. */
 import { useEffect, useState } from 'react';
-import type { ApiError, ExplainRequest, ExplainResponse } from '../../../../server/types.js';
+import type { ExplainRequest, ExplainResponse } from '../../../../server/types.js';
+import { readError, TOOLBAR_HEADERS } from './api.js';
 
 export type ExplainState =
   | { status: 'loading' }
@@ -16,20 +17,10 @@ export const explainUrl = (mountPath: string): string => `${mountPath}/api/expla
 export function explainInit(body: ExplainRequest, signal?: AbortSignal): RequestInit {
   return {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Debug-Toolbar': '1', Accept: 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...TOOLBAR_HEADERS },
     body: JSON.stringify({ requestId: body.requestId, queryId: body.queryId, analyze: body.analyze === true }),
     signal,
   };
-}
-
-async function readError(response: Response): Promise<string> {
-  try {
-    const body = (await response.json()) as Partial<ApiError>;
-    if (typeof body.error === 'string' && body.error) return body.error;
-  } catch {
-    // Not JSON.
-  }
-  return `EXPLAIN failed: HTTP ${response.status}`;
 }
 
 export function useExplain(mountPath: string, requestId: string, queryId: number, analyze: boolean): ExplainState {
@@ -39,7 +30,7 @@ export function useExplain(mountPath: string, requestId: string, queryId: number
     setState({ status: 'loading' });
     fetch(explainUrl(mountPath), explainInit({ requestId, queryId, analyze }, controller.signal))
       .then(async (response) => {
-        if (!response.ok) throw new Error(await readError(response));
+        if (!response.ok) throw new Error(await readError(response, 'EXPLAIN'));
         return (await response.json()) as ExplainResponse;
       })
       .then(

@@ -1,0 +1,25 @@
+/**
+ * PostgreSQL's keywords that are not "unreserved" (reserved, type/function-name and column-name
+ * keywords: `pg_get_keywords()` where catcode <> 'U'), as of PostgreSQL 15, plus those PostgreSQL
+ * 16–18 added. `quote_identifier` quotes a name that is one of these, so the plan's text does.
+ */
+export const PG_NON_UNRESERVED_KEYWORDS: ReadonlySet<string> = new Set([
+  'all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'authorization', 'between',
+  'bigint', 'binary', 'bit', 'boolean', 'both', 'case', 'cast', 'char', 'character', 'check', 'coalesce',
+  'collate', 'collation', 'column', 'concurrently', 'constraint', 'create', 'cross', 'current_catalog',
+  'current_date', 'current_role', 'current_schema', 'current_time', 'current_timestamp', 'current_user', 'dec',
+  'decimal', 'default', 'deferrable', 'desc', 'distinct', 'do', 'else', 'end', 'except', 'exists', 'extract',
+  'false', 'fetch', 'float', 'for', 'foreign', 'freeze', 'from', 'full', 'grant', 'greatest', 'group',
+  'grouping', 'having', 'ilike', 'in', 'initially', 'inner', 'inout', 'int', 'integer', 'intersect', 'interval',
+  'into', 'is', 'isnull', 'join', 'lateral', 'leading', 'least', 'left', 'like', 'limit', 'localtime',
+  'localtimestamp', 'national', 'natural', 'nchar', 'none', 'normalize', 'not', 'notnull', 'null', 'nullif',
+  'numeric', 'offset', 'on', 'only', 'or', 'order', 'out', 'outer', 'overlaps', 'overlay', 'placing', 'position',
+  'precision', 'primary', 'real', 'references', 'returning', 'right', 'row', 'select', 'session_user', 'setof',
+  'similar', 'smallint', 'some', 'substring', 'symmetric', 'table', 'tablesample', 'then', 'time', 'timestamp',
+  'to', 'trailing', 'treat', 'trim', 'true', 'union', 'unique', 'user', 'using', 'values', 'varchar', 'variadic',
+  'verbose', 'when', 'where', 'window', 'with', 'xmlattributes', 'xmlconcat', 'xmlelement', 'xmlexists',
+  'xmlforest', 'xmlnamespaces', 'xmlparse', 'xmlpi', 'xmlroot', 'xmlserialize', 'xmltable',
+  // 16–18: SQL/JSON constructors and functions, MERGE_ACTION.
+  'json', 'json_array', 'json_arrayagg', 'json_exists', 'json_object', 'json_objectagg', 'json_query', 'json_scalar',
+  'json_serialize', 'json_table', 'json_value', 'merge_action', 'system_user',
+]);
