@@ -142,6 +142,19 @@ export interface NPlusOneGroup {
   parentQueryId?: number;
   /** Some of the queries overlapped in time (`Promise.all`): still one round trip per row. */
   concurrent?: boolean;
+  /**
+   * The loop in the user's code that ran these queries, the same value for every shape of one
+   * loop (`for (a of articles) { await a.getAuthor(); await a.getTags(); }` is one loop, two
+   * groups); null when the queries have no call site. Absent on records stored before loops.
+   */
+  loop?: LoopSite | null;
+}
+
+/** Where an N+1 loop is: `articles.js:57` in `list`. */
+export interface LoopSite {
+  file: string;
+  line: number;
+  function: string | null;
 }
 
 /** `milestone`: a moment, not a duration (headers sent, response finished); its `durationMs` is 0. */

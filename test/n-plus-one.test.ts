@@ -108,7 +108,7 @@ describe('analyzeSql', () => {
       fingerprint: fingerprint(AUTHOR), sql: AUTHOR, count: 3, queryIds: [2, 3, 4], totalMs: 6, callSite: LOOP,
       // No runner compiled this .ts file here, so its line is marked as not source-mapped.
       stack: [{ ...userFrame, unmapped: true }], suggestion: expect.objectContaining({ orm: 'knex' }), editorUrl: 'vscode://file/app/routes/posts.ts:14',
-      parentQueryId: 1, concurrent: false,
+      parentQueryId: 1, concurrent: false, loop: { file: LOOP.file, line: 14, function: 'list' },
     }]);
     expect(nPlusOne[0].suggestion?.reason).toBe('3 queries of one shape ran from /app/routes/posts.ts:14, one per row; one query '
       + 'instead saves 2 round trips (4.0 ms of the 6.0 ms they took). The loop goes over the rows of query #1 (the posts query at '

@@ -8,6 +8,7 @@ import { analyzeNPlusOne } from './fixes/index.js';
 import { ormNamesIn, ormOfLibrary, schemaFor } from './orm/index.js';
 import { detectLibrary } from './fixes/library.js';
 import { withLoopSites } from './loop-site.js';
+import { loopsOf, withoutLoopMembers } from './loops.js';
 
 /** The options the SQL findings depend on. */
 export interface FindingSettings {
@@ -47,12 +48,10 @@ export function analyzeSql(
 ): SqlFindings {
   const link = (site: CallSite | null) => (site && settings.editorUrl ? { editorUrl: editorUrl(settings.editorUrl, site) } : {});
 
-  // DuplicateGroup keeps its four fields for now (test/pg.test.ts pins them exactly);
-  // suggestDuplicateFix(runs, framesOf(runs[0]), shortWhere(site)) is ready to join them.
-  const duplicates: DuplicateGroup[] = findDuplicates(queries);
-
   const sited = withLoopSites(queries, framesOf);
-  const nPlusOne = findNPlusOne(sited, settings.nPlusOneThreshold ?? N_PLUS_ONE_THRESHOLD, framesOf).map((match): NPlusOneGroup => {
+  const matches = findNPlusOne(sited, settings.nPlusOneThreshold ?? N_PLUS_ONE_THRESHOLD, framesOf);
+  const loops = loopsOf(matches, queries, framesOf);
+  const nPlusOne = matches.map((match, i): NPlusOneGroup => {
     const frames = framesOf(match.queries[0]);
     const stack = frames.filter(isUserFrame).map(mapFrame);
     let suggestion = null;
@@ -79,8 +78,18 @@ export function analyzeSql(
       ...link(match.callSite),
       ...(parent ? { parentQueryId: parent.id } : {}),
       concurrent: match.concurrent,
+      loop: loops[i],
     };
   });
+  // One loop's shapes share one loop value (the same object): their queries together.
+  const loopIds = new Map<object, number[]>();
+  for (const [i, loop] of loops.entries()) {
+    const key = loop ?? matches[i];
+    loopIds.set(key, [...(loopIds.get(key) ?? []), ...matches[i].queries.map((q) => q.id)]);
+  }
+  // DuplicateGroup keeps its four fields for now (test/pg.test.ts pins them exactly);
+  // suggestDuplicateFix(runs, framesOf(runs[0]), shortWhere(site)) is ready to join them.
+  const duplicates: DuplicateGroup[] = withoutLoopMembers(findDuplicates(queries), [...loopIds.values()]);
 
   return { duplicates, similar: findSimilar(queries), nPlusOne };
 }
