@@ -14,9 +14,12 @@ export interface BadgeCounts {
  * work). Duplicates are exact. The N+1 count is the number of query shapes repeated at least
  * `threshold` times with different params; the panel then tells them apart by call site, so in
  * the rare request where one shape repeats from two places the two counts can differ.
+ * Duplicates of an N+1's shape are left out, as the panel folds them into their loop (it keeps
+ * one whose runs are not all inside the loop: then the counts can differ too).
  */
 export function badgeCounts(request: LiveRequest, threshold: number): BadgeCounts {
   const runs = new Map<string, number>();
+  const shapeOfRun = new Map<string, string>();
   const shapes = new Map<string, Set<string>>();
   const shapeCounts = new Map<string, number>();
   for (const query of request.queries) {
@@ -25,16 +28,21 @@ export function badgeCounts(request: LiveRequest, threshold: number): BadgeCount
     // The same statements the panel's N+1 detector considers (cached by SQL text).
     if (sqlShape(query.sql).statement === 'other') continue;
     const shape = fingerprint(query.sql);
+    shapeOfRun.set(run, shape);
     shapeCounts.set(shape, (shapeCounts.get(shape) ?? 0) + 1);
     let distinct = shapes.get(shape);
     if (!distinct) shapes.set(shape, (distinct = new Set()));
     distinct.add(run);
   }
-  let duplicateCount = 0;
-  for (const count of runs.values()) duplicateCount += count - 1;
-  let nPlusOneCount = 0;
+  const loops = new Set<string>();
   for (const [shape, count] of shapeCounts) {
-    if (count >= threshold && (shapes.get(shape)?.size ?? 0) >= 2) nPlusOneCount += 1;
+    if (count >= threshold && (shapes.get(shape)?.size ?? 0) >= 2) loops.add(shape);
   }
+  let duplicateCount = 0;
+  for (const [run, count] of runs) {
+    const shape = shapeOfRun.get(run);
+    if (shape === undefined || !loops.has(shape)) duplicateCount += count - 1;
+  }
+  const nPlusOneCount = loops.size;
   return { queryCount: request.queryCount, duplicateCount, nPlusOneCount };
 }

@@ -18,6 +18,8 @@ describe('badgeCounts', () => {
     ['behind a leading comment', [1, 2, 3, 4].map((id) => ['/* loader */ select * from t where id = ?', [id]] as [string, unknown[]]), 1, 0],
     ['the same params: duplicates only', [1, 1, 1].map((id) => ['SELECT * FROM t WHERE id = $1', [id]] as [string, unknown[]]), 0, 2],
     ['below the threshold', [1, 2].map((id) => ['SELECT * FROM t WHERE id = $1', [id]] as [string, unknown[]]), 0, 0],
+    // Issue 18: the panel folds a duplicate inside an N+1 into it; the badge must count alike.
+    ['a duplicate inside an N+1 is not counted again', [1, 2, 1, 3].map((id) => ['SELECT * FROM t WHERE id = $1', [id]] as [string, unknown[]]), 1, 0],
     ['transaction statements', [['BEGIN', []], ['BEGIN', []], ['BEGIN', []]] as Array<[string, unknown[]]>, 0, 2],
   ])('%s', (_name, queries, nPlusOne, duplicates) => {
     expect(badgeCounts(requestOf(queries), 3)).toEqual({ queryCount: queries.length, duplicateCount: duplicates, nPlusOneCount: nPlusOne });
