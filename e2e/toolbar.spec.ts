@@ -33,6 +33,20 @@ test.describe('on /posts (the N+1 page)', () => {
     await expect(rows.filter({ hasText: `N+1 ×${n}` })).toHaveCount(n);
   });
 
+  // Issue 18: an opened finding (its queries, stack and fix) used to push the query table off the panel.
+  test('findings take at most a third of the panel, scrolling inside, and the query table stays visible', async ({ page }) => {
+    await page.goto('/posts');
+    const { panel, rows } = await openPanel(page);
+    const findings = panel.getByRole('region', { name: 'Findings' });
+    await findings.getByRole('button', { name: /^N\+1 ×/ }).click();
+    await expect(findings.getByRole('heading', { name: 'Fix' })).toBeAttached();
+    const panelBox = (await panel.boundingBox())!;
+    const findingsBox = (await findings.boundingBox())!;
+    expect(findingsBox.height).toBeLessThanOrEqual(panelBox.height / 3 + 1);
+    expect(await findings.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+    await expect(rows.first()).toBeInViewport();
+  });
+
   test('"Filter queries" narrows the rows', async ({ page }) => {
     await page.goto('/posts');
     const n = await postCards(page).count();

@@ -70,7 +70,8 @@ export function App({ requestId, mountPath, panels, onClose, initialSelectedId, 
           className="panel"
           role="region"
           aria-label="Debug toolbar panel"
-          style={{ height: fullPage ? '100vh' : height }}
+          // --panel-height: panels size parts of themselves by it (SQL findings take at most a third).
+          style={{ height: fullPage ? '100vh' : height, ['--panel-height' as string]: fullPage ? '100vh' : `${height}px` }}
           onKeyDown={(event) => {
             // Escape closes, unless something inside used it (the filter box clears itself first).
             if (event.key === 'Escape' && !event.defaultPrevented) onClose?.();

@@ -1,6 +1,7 @@
 /** What to do about a finding: the server's suggested fix for an N+1, advice for the others. */
 import type { ReactNode } from 'react';
-import type { QueryRecord } from '../../../server/types.js';
+import type { Dialect, NPlusOneGroup, QueryRecord } from '../../../server/types.js';
+import { formatCallSite } from './callsite.js';
 import { formatMs, pluralize } from '../../app/format.js';
 import { CodeBlock } from './CodeBlock.js';
 import type { Finding } from './findings.js';
@@ -12,25 +13,14 @@ export function FindingFix({ finding, queries }: { finding: Finding; queries: Re
   const { group } = finding;
   const dialect = queries.get(group.queryIds[0])?.db.dialect ?? 'postgres';
   if (finding.kind === 'nplusone') {
-    const suggestion = finding.group.suggestion;
-    if (!suggestion) {
-      return (
-        <Advice>
-          Load these rows in one query (a join, or <code>WHERE … IN (…)</code> with the ids collected first) instead of one query per
-          row: that saves {pluralize(group.count - 1, 'query', 'queries')}.
-        </Advice>
-      );
-    }
-    const looksLikeSql = SQL_LIBRARIES.has(suggestion.orm) && /^\s*(select|with|insert|update|delete)\b/i.test(suggestion.code);
+    if (finding.shapes.length === 1) return <NPlusOneFix group={finding.group} dialect={dialect} />;
+    // One loop, several shapes: each shape's own fix, in the order the loop body runs them.
     return (
-      <div className="finding-section fix">
-        <h4 className="finding-heading">Fix</h4>
-        <p className="fix-title">
-          {suggestion.title} <span className="orm-tag">{suggestion.orm}</span>
-        </p>
-        {suggestion.reason && <p className="fix-reason">{suggestion.reason}</p>}
-        <CodeBlock code={suggestion.code} language={looksLikeSql ? { sql: dialect } : 'js'} copyLabel="Copy fix" announcement="Copied the fix" />
-      </div>
+      <>
+        {finding.shapes.map((shape, i) => (
+          <NPlusOneFix key={shape.fingerprint} group={shape} dialect={dialect} heading={`Fix ${i + 1} of ${finding.shapes.length}`} shape />
+        ))}
+      </>
     );
   }
   if (finding.kind === 'duplicate') {
@@ -49,11 +39,45 @@ export function FindingFix({ finding, queries }: { finding: Finding; queries: Re
   );
 }
 
-function Advice({ children }: { children: ReactNode }) {
+function NPlusOneFix({ group, dialect, heading = 'Fix', shape = false }: { group: NPlusOneGroup; dialect: Dialect; heading?: string; shape?: boolean }) {
+  const suggestion = group.suggestion;
+  const which = shape && (
+    <p className="fix-shape">
+      <code title={group.sql}>{group.sql.replace(/\s+/g, ' ').slice(0, 120)}</code>{' '}
+      <span className="muted">
+        ×{group.count}
+        {group.callSite && ` at ${formatCallSite(group.callSite)}`}
+      </span>
+    </p>
+  );
+  if (!suggestion) {
+    return (
+      <Advice heading={heading}>
+        {which}
+        Load these rows in one query (a join, or <code>WHERE … IN (…)</code> with the ids collected first) instead of one query per
+        row: that saves {pluralize(group.count - 1, 'query', 'queries')}.
+      </Advice>
+    );
+  }
+  const looksLikeSql = SQL_LIBRARIES.has(suggestion.orm) && /^\s*(select|with|insert|update|delete)\b/i.test(suggestion.code);
   return (
     <div className="finding-section fix">
-      <h4 className="finding-heading">Fix</h4>
-      <p className="advice">{children}</p>
+      <h4 className="finding-heading">{heading}</h4>
+      {which}
+      <p className="fix-title">
+        {suggestion.title} <span className="orm-tag">{suggestion.orm}</span>
+      </p>
+      {suggestion.reason && <p className="fix-reason">{suggestion.reason}</p>}
+      <CodeBlock code={suggestion.code} language={looksLikeSql ? { sql: dialect } : 'js'} copyLabel="Copy fix" announcement="Copied the fix" />
+    </div>
+  );
+}
+
+function Advice({ children, heading = 'Fix' }: { children: ReactNode; heading?: string }) {
+  return (
+    <div className="finding-section fix">
+      <h4 className="finding-heading">{heading}</h4>
+      <div className="advice">{children}</div>
     </div>
   );
 }

@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
-import type { RequestDetail } from '../../../server/types.js';
+import type { NPlusOneGroup, RequestDetail } from '../../../server/types.js';
 import { Announcer } from '../../app/announcer.js';
 import { setupDom } from '../../testing/dom.js';
-import { listFindings } from './findings.js';
+import { listFindings, perRow } from './findings.js';
 import { sampleDetail } from './sample-detail.js';
 import { SqlPanel } from './SqlPanel.js';
 
@@ -115,5 +115,50 @@ describe('SQL findings', () => {
     expect(body.querySelector('.frames a')).toBeNull();
     expect(body.querySelector('.frames .callsite')!.getAttribute('title')).toBe('/home/dev/shop/src/routes/orders.ts:13');
     expect(body.textContent).toContain('saves 2 queries');
+  });
+});
+
+describe('one finding per loop (issue 18)', () => {
+  const SQL = ['SELECT * FROM users WHERE id = $1', 'SELECT name FROM tags WHERE article_id = $1', 'SELECT count(*) FROM comments WHERE article_id = $1'];
+  const at = (line: number) => ({ file: '/home/dev/blog/src/routes/articles.js', line, column: 7, function: 'feed' });
+  const loop = { file: at(57).file, line: 57, function: 'feed' };
+  const queries = [1, 2, 3, 4, 5].flatMap((row) => SQL.map((sql, k) => ({
+    ...sampleDetail.queries[0], id: 1 + (row - 1) * 3 + k + 1, sql, params: [row], fingerprint: `f${k}`, callSite: at(57 + k),
+  })));
+  const shapes = SQL.map((sql, k): NPlusOneGroup => ({
+    fingerprint: `f${k}`, sql, count: 5, queryIds: queries.filter((q) => q.fingerprint === `f${k}`).map((q) => q.id), totalMs: 5,
+    callSite: at(57 + k), stack: [at(57 + k)], loop, concurrent: false,
+    suggestion: k === 1 ? null : { title: `Load ${k === 0 ? 'the users' : 'the counts'} in one query`, code: `fix${k}()`, orm: 'knex', reason: 'r' },
+  }));
+  const detail: RequestDetail = { ...sampleDetail, queries: [sampleDetail.queries[0], ...queries], queryCount: 16, nPlusOne: shapes, duplicates: [], similar: [] };
+
+  it('lists the shapes of one loop as one finding, whatever order the server sent them in', () => {
+    const list = listFindings({ ...detail, nPlusOne: [shapes[2], shapes[0], shapes[1]] });
+    expect(list).toHaveLength(1);
+    expect(list[0].kind === 'nplusone' && list[0].shapes.map((g) => g.fingerprint)).toEqual(['f0', 'f1', 'f2']);
+    expect(list[0].group).toMatchObject({ count: 15, callSite: { line: 57 } });
+    expect(list[0].group.queryIds).toHaveLength(15);
+  });
+
+  it('shows one banner for the loop with its per-row count, and each shape with its fix inside', async () => {
+    await render(detail);
+    expect(toggles()).toHaveLength(1);
+    const toggle = toggles()[0];
+    expect(toggle.querySelector('.finding-title')!.textContent).toBe('N+1 ×15 in the loop at src/routes/articles.js:57');
+    expect(toggle.querySelector('.finding-loop')!.textContent).toBe('the loop runs 3 queries per row × 5 rows = 15');
+    await dom.click(toggle);
+    const body = document.getElementById(toggle.getAttribute('aria-controls')!)!;
+    expect(body.querySelectorAll('.finding-queries .query-chip')).toHaveLength(15);
+    const fixes = [...body.querySelectorAll('.fix')];
+    expect(fixes.map((f) => f.querySelector('.finding-heading')!.textContent)).toEqual(['Fix 1 of 3', 'Fix 2 of 3', 'Fix 3 of 3']);
+    expect(fixes.map((f) => f.querySelector('.fix-shape .muted')!.textContent)).toEqual([
+      '×5 at src/routes/articles.js:57', '×5 at src/routes/articles.js:58', '×5 at src/routes/articles.js:59']);
+    expect(fixes[0].querySelector('pre.code')!.textContent).toBe('fix0()');
+    expect(fixes[1].textContent).toContain('Load these rows in one query');
+    expect(fixes[2].querySelector('pre.code')!.textContent).toBe('fix2()');
+  });
+
+  it('says "over N rows" when the shapes did not all run once per row', () => {
+    expect(perRow([{ count: 5 }, { count: 3 }])).toBe('8 queries over 5 rows');
   });
 });

@@ -9,7 +9,7 @@ import { useNavigation } from '../../app/navigation.js';
 import { formatCallSite } from './callsite.js';
 import { editorLinkFrom, type EditorLink } from './editor-link.js';
 import { FindingFix } from './FindingFix.js';
-import { findingFrames, listFindings, type Finding } from './findings.js';
+import { findingFrames, listFindings, perRow, type Finding } from './findings.js';
 import { Frames } from './Frames.js';
 
 type FindingsDetail = Pick<RequestDetail, 'nPlusOne' | 'duplicates' | 'similar' | 'queries' | 'queryCount' | 'queryBudget' | 'overBudget'>;
@@ -74,6 +74,8 @@ function FindingItem({ finding, queries, editorLink }: ItemProps) {
   const bodyId = useId();
   const { group } = finding;
   const callSite = finding.kind === 'nplusone' ? finding.group.callSite : null;
+  // Several shapes from one loop: one banner for the loop, its shapes and fixes inside.
+  const loop = finding.kind === 'nplusone' && finding.shapes.length > 1;
   const totalMs = finding.kind === 'duplicate' ? sumMs(group.queryIds, queries) : finding.group.totalMs;
   return (
     <li className={`finding ${TONES[finding.kind]}`}>
@@ -85,16 +87,20 @@ function FindingItem({ finding, queries, editorLink }: ItemProps) {
           {TITLES[finding.kind]} ×{group.count}
           {callSite && (
             <>
-              {' at '}
+              {loop ? ' in the loop at ' : ' at '}
               <span className="callsite" title={formatCallSite(callSite, false)}>
                 {formatCallSite(callSite)}
               </span>
             </>
           )}
         </span>
-        <code className="finding-sql" title={group.sql}>
-          {preview(group.sql)}
-        </code>
+        {loop ? (
+          <span className="finding-loop">the loop runs {perRow(finding.shapes)}</span>
+        ) : (
+          <code className="finding-sql" title={group.sql}>
+            {preview(group.sql)}
+          </code>
+        )}
         <span className="muted finding-meta">{formatMs(totalMs)} total</span>
       </button>
       {open && (

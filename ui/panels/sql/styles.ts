@@ -7,7 +7,10 @@ export const SQL_CSS = `
 .filter{all:unset;box-sizing:border-box;width:240px;height:26px;padding:0 8px;border:1px solid var(--border);border-radius:6px;background:var(--surface);color:var(--text);font:inherit}
 .filter::placeholder{color:var(--muted)}
 .filter:focus-visible{border-color:var(--accent);box-shadow:0 0 0 2px rgba(110,168,254,.25)}
-.findings{display:flex;flex-direction:column;gap:6px;padding:8px 12px;border-bottom:1px solid var(--border)}
+.findings{display:flex;flex-direction:column;gap:6px;padding:8px 12px;border-bottom:1px solid var(--border);max-height:calc(var(--panel-height,360px) / 3);overflow:auto;overscroll-behavior:contain;flex:none}
+.finding-loop{flex:1;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;color:var(--muted)}
+.fix-shape{margin:0 0 4px}
+.fix-shape code{font:11.5px var(--mono)}
 .findings ul{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:4px}
 .finding{min-width:0;border-radius:6px;border-left:3px solid var(--warn);background:var(--warn-bg)}
 .finding.danger{border-left-color:var(--danger);background:var(--danger-bg)}
