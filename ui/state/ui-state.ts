@@ -22,3 +22,13 @@ export const writePanelHeight = (height: number): void => writeState('height', h
 /** Whether History lists static assets (stylesheets, scripts, images, fonts); hidden by default. */
 export const readShowStatic = (): boolean => readState('history-static', false, isBoolean);
 export const writeShowStatic = (show: boolean): void => writeState('history-static', show);
+
+/** The module system and test runner "Copy as test" writes for, asked once (null until then). */
+export interface StoredTestFormat {
+  runner: 'vitest' | 'jest' | 'node:test' | 'mocha';
+  module: 'esm' | 'cjs';
+}
+const isTestFormat = (v: unknown): v is StoredTestFormat | null => v === null || (typeof v === 'object'
+  && ['vitest', 'jest', 'node:test', 'mocha'].includes((v as StoredTestFormat).runner) && ['esm', 'cjs'].includes((v as StoredTestFormat).module));
+export const readTestFormat = (): StoredTestFormat | null => readState<StoredTestFormat | null>('test-format', null, isTestFormat);
+export const writeTestFormat = (format: StoredTestFormat): void => writeState('test-format', format);

@@ -231,18 +231,35 @@ describe('export', () => {
     expect(saved).toMatchObject({ id: 'abc-1f', queryCount: 12 });
   });
 
-  it('Copy as test copies a supertest test for the selected route', async () => {
+  it('Copy as test asks for the runner and module system once, remembers them, and copies a test of the route', async () => {
     stubApi([list], details);
     await openHistory();
     const writeText = vi.fn().mockResolvedValue(undefined);
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
     await dom.click(dom.button('Copy as test'));
+    expect(writeText).not.toHaveBeenCalled();
+    const form = dom.container.querySelector<HTMLFormElement>('form[aria-label="Test format"]')!;
+    const [runner, modules] = [...form.querySelectorAll('select')];
+    await act(async () => {
+      for (const [select, value] of [[runner, 'node:test'], [modules, 'cjs']] as const) {
+        Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value')!.set!.call(select, value);
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+      }
+    });
+    await dom.click(dom.button('Copy test'));
     expect(writeText).toHaveBeenCalledTimes(1);
     const code = writeText.mock.calls[0][0] as string;
-    expect(code).toContain('request(app).get("/orders?page=1")');
-    expect(code).toContain('expect(detail.queryCount).toBeLessThanOrEqual(7);');
+    expect(code).toContain('const { describe, it } = require("node:test");');
+    expect(code).toContain('await recorded("GET", "/orders?page=1");');
+    expect(code).toContain('assert.ok(detail.queryCount <= 7,');
     expect(code).toContain('const TOOLBAR = "/dbg";');
     expect(dom.button('Copy as test').textContent).toBe('Copied ✓');
+    expect(JSON.parse(localStorage.getItem('express-debug-toolbar:test-format')!)).toEqual({ runner: 'node:test', module: 'cjs' });
+    // Asked once: the next copy goes straight to the clipboard, in the remembered format.
+    await dom.click(dom.button('Copy as test'));
+    expect(writeText).toHaveBeenCalledTimes(2);
+    expect(dom.container.querySelector('form[aria-label="Test format"]')).toBeNull();
+    expect(dom.button('Test format').textContent).toBe('node:test · CJS');
   });
 });
 

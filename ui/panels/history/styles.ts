@@ -1,4 +1,6 @@
-/** The History tab's CSS (the table reuses the SQL panel's `.queries` and `.toolbar` rules). */
+/** The History tab's CSS (the table reuses the SQL panel's `
+.test-format{display:inline-flex;align-items:center;gap:6px;font-size:12px}
+.test-format select{font:inherit;background:var(--surface);color:var(--text);border:1px solid var(--border);border-radius:4px}.queries` and `.toolbar` rules). */
 export const HISTORY_CSS = `
 .history tbody tr{cursor:pointer}
 .history tbody tr:hover{background:var(--surface-2)}

@@ -1,0 +1,59 @@
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import type { NPlusOneGroup } from '../../../server/types.js';
+import { testSnippet, TEST_RUNNERS, type TestFormat } from './test-snippet.js';
+
+const syntaxErrors = (code: string, module: TestFormat['module']) =>
+  (ts.transpileModule(code, {
+    reportDiagnostics: true,
+    compilerOptions: { module: module === 'esm' ? ts.ModuleKind.ESNext : ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, allowJs: true },
+  }).diagnostics ?? []).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+const loops = (n: number) => Array.from({ length: n }, () => ({}) as NPlusOneGroup);
+const GET = { method: 'GET', url: '/api/posts?page=2', status: 200, queryCount: 12, nPlusOne: loops(2), requestHeaders: [] };
+
+describe('testSnippet', () => {
+  it('sends the request\'s own method, path and query, and asserts its status and counts as ceilings (node:test, ESM)', () => {
+    const code = testSnippet(GET, '/__toolbar', { runner: 'node:test', module: 'esm' });
+    expect(code).toContain("import { describe, it } from \"node:test\";\nimport assert from \"node:assert/strict\";\nimport { app } from \"./app.js\";");
+    expect(code).toContain('const TOOLBAR = "/__toolbar";');
+    expect(code).toContain('await recorded("GET", "/api/posts?page=2");');
+    expect(code).toContain('assert.equal(status, 200);');
+    expect(code).toContain('assert.ok(detail.queryCount <= 12,');
+    expect(code).toContain('assert.ok(detail.nPlusOne.length <= 2,');
+    expect(code).toContain('it("answers 200 with at most 12 queries and 2 N+1"');
+    expect(code).toContain("// authorization: process.env.TEST_AUTHORIZATION ?? 'Bearer <token>',");
+    expect(syntaxErrors(code, 'esm')).toEqual([]);
+  });
+
+  it('requires in CommonJS, and uses expect with vitest and jest', () => {
+    const cjs = testSnippet(GET, '/dbg', { runner: 'mocha', module: 'cjs' });
+    expect(cjs).toContain('const assert = require("node:assert/strict");\nconst { app } = require("./app");');
+    expect(cjs).not.toContain('import ');
+    const vitest = testSnippet(GET, '/dbg', { runner: 'vitest', module: 'esm' });
+    expect(vitest).toContain('import { describe, expect, it } from "vitest";');
+    expect(vitest).toContain("expect(detail.queryCount, 'queries').toBeLessThanOrEqual(12);");
+    const jest = testSnippet(GET, '/dbg', { runner: 'jest', module: 'cjs' });
+    expect(jest).toContain('// jest: describe, expect and it are globals');
+    expect(jest).toContain('expect(detail.nPlusOne.length).toBeLessThanOrEqual(2);');
+    for (const runner of TEST_RUNNERS) {
+      for (const module of ['esm', 'cjs'] as const) expect(syntaxErrors(testSnippet(GET, '/dbg', { runner, module }), module)).toEqual([]);
+    }
+  });
+
+  it('sends placeholders for the auth headers the request had, and leaves a place for a body', () => {
+    const code = testSnippet({ ...GET, method: 'POST', url: '/form', status: 303, queryCount: 1, nPlusOne: [],
+      requestHeaders: [{ name: 'Authorization', value: '[redacted]' }, { name: 'Cookie', value: '[redacted]' }] }, '/dbg', { runner: 'node:test', module: 'esm' });
+    expect(code).toContain("authorization: process.env.TEST_AUTHORIZATION ?? 'Bearer <token>',");
+    expect(code).toContain("cookie: process.env.TEST_COOKIE ?? '<session cookie>',");
+    expect(code).toContain("'content-type': 'application/json',");
+    expect(code).toContain('await recorded("POST", "/form", { body: JSON.stringify({ /* the body this route expects */ }) });');
+    expect(code).toContain('answers 303 with at most 1 query and 0 N+1');
+    expect(code).not.toContain('[redacted]');
+  });
+
+  it('escapes a URL that would break the string', () => {
+    const code = testSnippet({ ...GET, url: '/a"b\\c' }, '/dbg', { runner: 'vitest', module: 'esm' });
+    expect(code).toContain('recorded("GET", "/a\\"b\\\\c")');
+    expect(syntaxErrors(code, 'esm')).toEqual([]);
+  });
+});
