@@ -2,6 +2,7 @@ import { dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RawFrame } from './types.js';
 import { learnFromFramesWithoutUser } from './await-frames.js';
+import { templateFileOf } from './template-lines.js';
 
 /**
  * Stack depth captured per query. knex and sequelize put 10 to 15 frames of their own (async ones
@@ -152,7 +153,8 @@ function keepFrames(sites: V8CallSite[]): RawFrame[] {
   let libraryFrames = 0;
   let userFrames = 0;
   for (const site of sites) {
-    const fileName = site.getFileName();
+    // A compiled template's function is eval'd code: its file is the sourceURL the engine gave it.
+    const fileName = site.getFileName() ?? (site.isEval() ? templateFileOf(site.getScriptNameOrSourceURL()) : null);
     if (!fileName || fileName.startsWith('node:')) continue;
     const file = toPath(fileName);
     if (file.startsWith(TOOLBAR_DIR)) continue;

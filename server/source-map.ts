@@ -5,6 +5,7 @@ import type { CallSite, RawFrame } from './types.js';
 import { isUserFrame } from './callsite.js';
 import { mapThroughRunner } from './runner-source-maps.js';
 import { warnOnce } from './log.js';
+import { templateLine } from './template-lines.js';
 
 function originalPath(source: string, generatedFile: string): string {
   if (source.startsWith('file://')) return fileURLToPath(source);
@@ -48,6 +49,9 @@ const nodeStripsTypes = Boolean((process.features as { typescript?: unknown }).t
  * mapFrame({ file: '/app/users.ts', line: 48, column: 17, function: 'load' }) // { …, line: 31 } under ts-node
  */
 export function mapFrame(frame: RawFrame): CallSite {
+  // A compiled template's frame: the template's own line (its function is the engine's, unnamed).
+  const inTemplate = templateLine(frame.file, frame.line);
+  if (inTemplate !== null) return { file: frame.file, line: inTemplate, column: 1, function: null };
   try {
     const mapped = mapThroughNode(frame);
     if (mapped) return mapped;

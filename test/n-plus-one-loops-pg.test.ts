@@ -17,8 +17,10 @@ import { startChildApp } from './support/child-app.js';
 const up = await postgresAvailable();
 const ROUTES = fileURLToPath(new URL('./fixtures/loops/knex-app.mjs', import.meta.url));
 const SERVER = fileURLToPath(new URL('./fixtures/loops/server.mjs', import.meta.url));
-const SOURCE = readFileSync(ROUTES, 'utf8').split('\n');
-const lineOf = (marker: string) => SOURCE.findIndex((line) => line.includes(`// ${marker}`)) + 1;
+const APP = fileURLToPath(new URL('./fixtures/loops/app.mjs', import.meta.url));
+const VIEW = fileURLToPath(new URL('./fixtures/loops/views/list.ejs', import.meta.url));
+const lineIn = (file: string, marker: string) => readFileSync(file, 'utf8').split('\n').findIndex((line) => line.includes(marker)) + 1;
+const lineOf = (marker: string) => lineIn(ROUTES, `// ${marker}`);
 
 describe.skipIf(!up)('loops on a real knex + pg app', () => {
   let schema: Awaited<ReturnType<typeof createTestSchema>>;
@@ -54,5 +56,16 @@ describe.skipIf(!up)('loops on a real knex + pg app', () => {
     expect(detail.nPlusOne.map((g) => g.callSite?.line).sort()).toEqual([lineOf('ENRICH-AUTHOR'), lineOf('ENRICH-AUTHOR') + 1]);
     for (const group of detail.nPlusOne) expect(group.loop).toEqual({ file: ROUTES, line: lineOf('ENRICHED-LOOP'), function: 'enriched' });
     expect(detail.duplicates).toEqual([]);
+  });
+
+  // Part 7: before, the template's frame (eval'd code) was dropped, and the loop was the helper's line.
+  it('points the loop of an N+1 run from an async EJS template at the template\'s line', async () => {
+    const { detail } = await fetchRecorded(app.url, '/list');
+    expect(detail.nPlusOne).toHaveLength(1);
+    const [group] = detail.nPlusOne;
+    expect(group.count).toBe(5);
+    expect(group.callSite).toMatchObject({ file: APP, line: lineIn(APP, '// TEMPLATE-HELPER') });
+    expect(group.loop).toEqual({ file: VIEW, line: lineIn(VIEW, 'await authorOf'), function: null });
+    expect(group.stack.map((frame) => `${frame.file}:${frame.line}`)).toContain(`${VIEW}:3`);
   });
 });

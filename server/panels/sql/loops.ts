@@ -1,6 +1,7 @@
 import type { DuplicateGroup, LoopSite, QueryRecord, RawFrame } from '../../types.js';
 import { isUserFrame } from '../../callsite.js';
 import { mapFrame } from '../../source-map.js';
+import { isTemplateFile } from '../../template-lines.js';
 
 /** What the loop finder needs of an N+1 match (see NPlusOneMatch in groups.ts). */
 export interface LoopMember {
@@ -37,7 +38,8 @@ const interleaved = (a: readonly QueryRecord[], b: readonly QueryRecord[]) =>
  * The loop of each N+1 match (same order), as `{ file, line, function }`: matches whose queries
  * interleave and come from one invocation of one function share one loop, and one value.
  *
- * Where the loop is: the innermost frame all its shapes' stacks hold at the same line that no
+ * Where the loop is: the innermost line of a template the shapes share (EJS views compiled with
+ * line markers, template-lines.ts), else the innermost frame all its shapes' stacks hold at the same line that no
  * query before or after the loop holds (`for (…) await enrich(a)`: the line calling `enrich`,
  * when `enrich` runs several shapes). When the shapes part inside the function that holds the
  * loop itself, its line is not in any stack (V8 shows the line of the call, not of the `for`), so
@@ -79,6 +81,11 @@ function loopSite(members: readonly LoopMember[], stacks: readonly RawFrame[][],
   }
   let common = 0;
   while (stacks.every((s) => common < s.length && lineKey(s[common]) === lineKey(stacks[0][common]))) common++;
+  // A view that runs a query per item (`<% for %>` around `await authorOf(p)`): the loop is in
+  // the template, whatever helper the template called.
+  for (let i = common - 1; i >= 0; i--) {
+    if (isTemplateFile(stacks[0][i].file)) return toLoop(mapFrame(stacks[0][i]));
+  }
   for (let i = common - 1; i >= 0; i--) {
     const frame = stacks[0][i];
     if (!outside.has(lineKey(frame))) return toLoop(mapFrame(frame));

@@ -1,7 +1,13 @@
 import { patchMethod } from '../../sql/drivers/patch.js';
 import { timeRender, templateName } from '../capture.js';
+import { recordEjsLines } from '../../../template-lines.js';
 
 type AnyFunction = (this: any, ...args: any[]) => any;
+
+interface EjsTemplate {
+  source?: unknown;
+  opts?: { filename?: string; compileDebug?: boolean; strict?: boolean; client?: boolean };
+}
 
 interface EjsOptions {
   filename?: string;
@@ -20,9 +26,22 @@ interface EjsOptions {
  * app.use(debugToolbar({ instrument: { ejs } }));
  */
 export function instrumentEjs(ejs: unknown): void {
-  const module = ejs as { compile?: AnyFunction } | null;
+  const module = ejs as { compile?: AnyFunction; Template?: { prototype: object } } | null;
   if (!module || typeof module.compile !== 'function') {
     throw new TypeError('express-debug-toolbar: `instrument.ejs` must be the ejs module (`import ejs from \'ejs\'`)');
+  }
+  // The lines of the compiled function that hold each template line: a query run from a template
+  // (`<%= (await authorOf(p)).name %>` in a loop) then has the template's file and line in its stack.
+  if (module.Template && typeof (module.Template.prototype as { compile?: unknown }).compile === 'function') {
+    patchMethod(module.Template.prototype, 'compile', (original) => function compileTemplate(this: EjsTemplate, ...args: unknown[]) {
+      const compiled = original.apply(this, args);
+      try {
+        if (this.opts?.filename && typeof this.source === 'string') recordEjsLines(this.opts.filename, this.source, this.opts);
+      } catch {
+        // Template lines are a bonus: the view renders whatever happens here.
+      }
+      return compiled;
+    });
   }
   patchMethod(module, 'compile', (original) => function compile(this: unknown, template: unknown, options?: EjsOptions) {
     const compiled = original.call(this, template, options);
