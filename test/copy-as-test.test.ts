@@ -63,7 +63,7 @@ describe.skipIf(!up)('a copied test runs against the route it was copied from', 
     await schema?.drop();
   });
 
-  it('node:test: passes today, fails when the route gains a query', async () => {
+  it('node:test: passes today, fails when the route gains a query', { timeout: 60_000 }, async () => {
     const file = join(dir, 'feed.test.mjs');
     writeFileSync(file, snippet('node:test'));
     const today = await run(['--import', 'tsx', '--test', file], env);
@@ -74,7 +74,8 @@ describe.skipIf(!up)('a copied test runs against the route it was copied from', 
     expect(worse.output).toContain('17 queries, at most 16 expected');
   });
 
-  it('vitest: passes today, fails when the route gains a query', async () => {
+  // Two vitest runs of their own: slow on a shared machine, so a generous timeout.
+  it('vitest: passes today, fails when the route gains a query', { timeout: 120_000 }, async () => {
     const file = join(dir, 'feed.vitest.test.mjs');
     writeFileSync(file, snippet('vitest'));
     const vitest = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
