@@ -26,6 +26,8 @@ import { openLiveRecord } from './units/record-id.js';
 import { setActiveRecorder } from './units/unit.js';
 import { instrumentSocketIo } from './units/socket-io.js';
 import { nameRequestInHeaders } from './cache-replay.js';
+import { redactRequestQueries, scrubSecrets } from './panels/sql/redact-queries.js';
+import type { HeaderField } from './types.js';
 
 /** Connect-style middleware, as both Express 4 and 5 take it. */
 export type DebugToolbarMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -45,14 +47,19 @@ function openRecord(req: IncomingMessage, options: ResolvedOptions): LiveRequest
   }, options.maxQueriesPerRequest);
 }
 
-function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerResponse, options: ResolvedOptions): StoredRequest {
+function closeRecord(
+  live: LiveRequest, req: IncomingMessage, res: ServerResponse, options: ResolvedOptions, secrets: readonly string[],
+): StoredRequest {
   const contentType = res.getHeader('content-type');
   const status = res.headersSent ? res.statusCode : 0;
   const location = redirectLocation(status, res.getHeader('location'), req.headers.host, options.isSecretName);
+  // Values the queries showed to be secret are hidden wherever else the record has them.
+  const scrub = (text: string) => (secrets.length > 0 ? scrubSecrets(text, secrets) : text);
+  const headers = (fields: HeaderField[]) => (secrets.length > 0 ? fields.map((field) => ({ ...field, value: scrub(field.value) })) : fields);
   return {
     id: live.id,
     method: live.method,
-    url: live.url,
+    url: scrub(live.url),
     // A response closed before its headers went out never reached the client with a status.
     status,
     startedAt: live.startedAt,
@@ -61,13 +68,13 @@ function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerRespons
     queries: snapshotQueries(live.queries),
     queryCount: live.queryCount,
     ...(live.capturedError ? { error: freezeError(live.capturedError.value) } : {}),
-    ...(location ? { location: location.display } : {}),
-    ...(location?.target !== undefined ? { locationTarget: location.target } : {}),
+    ...(location ? { location: scrub(location.display) } : {}),
+    ...(location?.target !== undefined ? { locationTarget: scrub(location.target) } : {}),
     ...(live.replayedFrom !== undefined ? { replayedFrom: live.replayedFrom } : {}),
     ...(live.timeline ? { spans: live.timeline.spans, templates: live.timeline.templates } : {}),
     // Read now that the response is out, credentials redacted: never on the request's hot path.
-    requestHeaders: requestHeaderFields(req, options.isSecretName),
-    responseHeaders: responseHeaderFields(res, options.isSecretName),
+    requestHeaders: headers(requestHeaderFields(req, options.isSecretName)),
+    responseHeaders: headers(responseHeaderFields(res, options.isSecretName)),
   };
 }
 
@@ -142,11 +149,14 @@ function startRecording(
       // The raw stacks captured on the hot path hold every frame's `this` and function alive: turn
       // them into plain frames now that the response is out, or the ring buffer would keep whatever
       // the app had on its stack (request bodies, reports, ORM instances) for up to `capacity` requests.
+      for (const query of live.queries) void query.frames;
       // Secrets bound to password/token/api_key columns go now, before the record reaches the
-      // store: once per query, with the statement's plan cached by SQL text.
-      for (const query of live.queries) prepareQuery(query, options);
+      // store: once per query, with the statement's plan cached by SQL text, then wherever else
+      // the request carries the same values.
+      for (const query of live.queries) void query.frames;
+      const secrets = redactRequestQueries(live.queries, options.redactQuery);
       live.stackSamples = undefined;
-      const record = closeRecord(live, req, res, options);
+      const record = closeRecord(live, req, res, options, secrets);
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
       live.capturedError = undefined;
       // By now the app (or its ORM) has loaded the drivers this request used.

@@ -94,8 +94,8 @@ export interface ResolvedOptions {
   editorUrl: string;
   /** From `redactNames`. */
   isSecretName: NameMatcher;
-  /** Hides a stored query's secret params and literals; cached by SQL text. */
-  redactQuery: (query: RedactableQuery) => void;
+  /** Hides a stored query's secret params and literals (cached by SQL text); returns the values hidden. */
+  redactQuery: (query: RedactableQuery) => unknown[];
   afterResponseMs: number;
 }
 

@@ -46,6 +46,11 @@ export interface CapturedQuery {
   db: DbInfo;
   /** Secret params or literals were replaced by `[redacted]` when the request was stored. */
   redacted?: boolean;
+  /**
+   * On a redacted query: the id of the first query of the request with the same SQL and params
+   * as they really ran, so duplicates and N+1s are found from the real values, not `[redacted]`.
+   */
+  sameRunAs?: number;
   /** Up to a dozen frames, unmapped; the read path picks the user's frame and maps it. */
   frames: RawFrame[];
   /** The span (middleware, handler, render) whose async context ran the query. */
