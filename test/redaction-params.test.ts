@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createQueryRedactor, secretPlan, type RedactableQuery } from '../server/panels/sql/redact-params.js';
-import { DEFAULT_REDACT_NAMES, isSecretName, nameMatcher, redactUrl } from '../server/panels/timeline/redact.js';
+import { DEFAULT_REDACT_NAMES, isSecretColumn, isSecretName, nameMatcher, redactUrl } from '../server/panels/timeline/redact.js';
 import type { Dialect } from '../server/types.js';
 
 const R = '[redacted]';
@@ -46,6 +46,24 @@ describe('names that hold secrets', () => {
 
   it('redactUrl takes the same matcher', () => {
     expect(redactUrl('/x?ssn=1&password=2', nameMatcher(['ssn']))).toBe('/x?ssn=[redacted]&password=2');
+  });
+});
+
+describe('column names that hold secrets (narrower than for URLs and headers)', () => {
+  it.each([
+    ['password', true], ['password_hash', true], ['token', true], ['auth_token', true], ['session_token', true],
+    ['api_key', true], ['apiKey', true], ['x_api_key', true], ['private_key', true], ['privateKey', true],
+    ['client_secret', true], ['access_key', true], ['sid', true], ['otp', true], ['code_verifier', true],
+    // Data, in a table: hiding these hid what the panel is for (issue 18 part 5).
+    ['key', false], ['settings_key', false], ['cache_key', false], ['auth', false], ['auth_provider', false],
+    ['oauth_provider', false], ['session', false], ['session_id', false], ['private', false], ['is_private', false],
+    ['monkey', false], ['keyboard', false],
+  ])('%j → %s', (name, expected) => {
+    expect(isSecretColumn(name)).toBe(expected);
+  });
+
+  it('the URL and header list is unchanged: key, auth, session and private still hide a header or a query key', () => {
+    for (const name of ['key', 'X-Auth', 'session', 'private', 'oauth']) expect(isSecretName(name)).toBe(true);
   });
 });
 
