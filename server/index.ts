@@ -14,6 +14,7 @@ export { recordTask, type TaskName } from './units/task.js';
 export { type DebugToolbarOptions } from './options.js';
 export { isLoopbackRequest } from './allow.js';
 export { DEFAULT_REDACT_COLUMNS, DEFAULT_REDACT_NAMES } from './panels/timeline/redact.js';
+export { DEFAULT_REDACT_PATH_AFTER } from './panels/timeline/redact-url.js';
 export { memoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export { redisStore, type RedisStoreOptions } from './store/redis-store.js';
 export type { Store } from './store/store.js';

@@ -15,7 +15,6 @@ import { launcherTag } from './inject.js';
 import { disableConditionalGet, interceptHtml } from './html-injection.js';
 import { debug, infoOnce, warnOnce } from './log.js';
 import { launcherBlockedBy } from './csp.js';
-import { redactUrl } from './panels/timeline/redact.js';
 import { createLiveEvents, type LiveEvents } from './live-events.js';
 import { redirectLocation } from './redirects.js';
 import { freezeError } from './request-error.js';
@@ -40,11 +39,14 @@ function isUnderMount(url: string, mountPath: string): boolean {
 }
 
 function openRecord(req: IncomingMessage, options: ResolvedOptions): LiveRequest {
-  return openLiveRecord({
+  const live = openLiveRecord({
     method: req.method ?? 'GET',
     // Query strings carry tokens and passwords often enough: never store those.
-    url: redactUrl((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/', options.isSecretName),
+    url: options.redactUrl((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/'),
   }, options.maxQueriesPerRequest);
+  // Outbound calls and mount paths recorded later go through the same options.
+  live.redactUrl = options.redactUrl;
+  return live;
 }
 
 function closeRecord(
@@ -52,7 +54,7 @@ function closeRecord(
 ): StoredRequest {
   const contentType = res.getHeader('content-type');
   const status = res.headersSent ? res.statusCode : 0;
-  const location = redirectLocation(status, res.getHeader('location'), req.headers.host, options.isSecretName);
+  const location = redirectLocation(status, res.getHeader('location'), req.headers.host, options.redactUrl);
   // Values the queries showed to be secret are hidden wherever else the record has them.
   const scrub = (text: string) => (secrets.length > 0 ? scrubSecrets(text, secrets) : text);
   const headers = (fields: HeaderField[]) => (secrets.length > 0 ? fields.map((field) => ({ ...field, value: scrub(field.value) })) : fields);
@@ -73,8 +75,8 @@ function closeRecord(
     ...(live.replayedFrom !== undefined ? { replayedFrom: live.replayedFrom } : {}),
     ...(live.timeline ? { spans: live.timeline.spans, templates: live.timeline.templates } : {}),
     // Read now that the response is out, credentials redacted: never on the request's hot path.
-    requestHeaders: headers(requestHeaderFields(req, options.isSecretName)),
-    responseHeaders: headers(responseHeaderFields(res, options.isSecretName)),
+    requestHeaders: headers(requestHeaderFields(req, options.isSecretName, options.redactUrl)),
+    responseHeaders: headers(responseHeaderFields(res, options.isSecretName, options.redactUrl)),
   };
 }
 

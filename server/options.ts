@@ -10,6 +10,7 @@ import {
   DEFAULT_REDACT_COLUMNS, DEFAULT_REDACT_NAMES, isSecretColumn, isSecretName, nameMatcher, type NameMatcher,
 } from './panels/timeline/redact.js';
 import { createQueryRedactor, type RedactableQuery } from './panels/sql/redact-params.js';
+import { DEFAULT_PATH_REDACTION, redactUrl, type PathRedaction } from './panels/timeline/redact-url.js';
 
 /** Options of {@link debugToolbar}. Every one is optional. */
 export interface DebugToolbarOptions {
@@ -89,6 +90,18 @@ export interface DebugToolbarOptions {
    * debugToolbar({ redactColumns: [...DEFAULT_REDACT_COLUMNS, 'ssn', 'iban'] })
    */
   redactColumns?: readonly (string | RegExp)[];
+  /**
+   * Secrets in URL paths (of the recorded request, Referer, Location, outbound calls, and URLs
+   * nested in query values): the segment after one named like `after` (`/reset/<token>`,
+   * `/api/push/<token>`; matched like `redactNames`), and with `tokenLike` any segment that looks
+   * like a token (a JWT, 16+ random-looking letters and digits; not UUIDs or ObjectIds), are stored
+   * as `[redacted]`. Default `{ after: DEFAULT_REDACT_PATH_AFTER, tokenLike: true }`; `false` turns
+   * it off (query strings are redacted either way).
+   *
+   * @example
+   * debugToolbar({ redactPathSegments: { after: [...DEFAULT_REDACT_PATH_AFTER, 'download'], tokenLike: false } })
+   */
+  redactPathSegments?: { after?: readonly (string | RegExp)[]; tokenLike?: boolean } | false;
 }
 
 export interface ResolvedOptions {
@@ -110,6 +123,8 @@ export interface ResolvedOptions {
   isSecretName: NameMatcher;
   /** From `redactColumns` (and what `redactNames` adds): SQL columns. */
   isSecretColumn: NameMatcher;
+  /** Redacts a URL as stored (`redactNames` for its query, `redactPathSegments` for its path). */
+  redactUrl: (url: string) => string;
   /** Hides a stored query's secret params and literals (cached by SQL text); returns the values hidden. */
   redactQuery: (query: RedactableQuery) => unknown[];
   afterResponseMs: number;
@@ -118,7 +133,8 @@ export interface ResolvedOptions {
 const KNOWN_OPTIONS = new Set([
   'enabled', 'mountPath', 'allow', 'capacity', 'maxQueriesPerRequest', 'instrument', 'nonce', 'store',
   'serverTiming', 'timeline',
-  'maxInjectBytes', 'queryBudget', 'nPlusOneThreshold', 'editorUrl', 'redactNames', 'redactColumns', 'afterResponseMs',
+  'maxInjectBytes', 'queryBudget', 'nPlusOneThreshold', 'editorUrl', 'redactNames', 'redactColumns', 'redactPathSegments',
+  'afterResponseMs',
 ]);
 
 const DEFAULT_EDITOR_URL = 'vscode://file/{file}:{line}';
@@ -206,6 +222,22 @@ function redactionMatchers(names: unknown, columns: unknown): { isSecretName: Na
   };
 }
 
+function pathRedactionOption(value: unknown): PathRedaction | null {
+  if (value === undefined) return DEFAULT_PATH_REDACTION;
+  if (value === false) return null;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    fail(`\`redactPathSegments\` must be false or an object like { after: [...DEFAULT_REDACT_PATH_AFTER], tokenLike: true }, got ${JSON.stringify(value)}`);
+  }
+  const { after, tokenLike, ...rest } = value as { after?: unknown; tokenLike?: unknown };
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) fail(`\`redactPathSegments\` takes \`after\` and \`tokenLike\`, not \`${unknown[0]}\``);
+  const words = nameListOption('redactPathSegments.after', after);
+  return {
+    after: words ? nameMatcher(words) : DEFAULT_PATH_REDACTION.after,
+    tokenLike: optionalBoolean('redactPathSegments.tokenLike', tokenLike, true),
+  };
+}
+
 /** Checks the user's options and fills in defaults; a wrong option throws a TypeError that says why. */
 export function resolveOptions(options: DebugToolbarOptions = {}): ResolvedOptions {
   if (options === null || typeof options !== 'object') fail('options must be an object');
@@ -228,6 +260,7 @@ export function resolveOptions(options: DebugToolbarOptions = {}): ResolvedOptio
     fail('`store` must implement add(), get() and list()');
   }
   const redaction = redactionMatchers(options.redactNames, options.redactColumns);
+  const paths = pathRedactionOption(options.redactPathSegments);
   return {
     enabled: options.enabled ?? process.env.NODE_ENV !== 'production',
     mountPath,
@@ -245,6 +278,7 @@ export function resolveOptions(options: DebugToolbarOptions = {}): ResolvedOptio
     editorUrl: editorUrlOption(options.editorUrl),
     isSecretName: redaction.isSecretName,
     isSecretColumn: redaction.isSecretColumn,
+    redactUrl: (url) => redactUrl(url, redaction.isSecretName, paths),
     redactQuery: createQueryRedactor(redaction.isSecretColumn),
     afterResponseMs: nonNegativeInteger('afterResponseMs', options.afterResponseMs, 3000),
   };

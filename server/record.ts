@@ -132,6 +132,8 @@ export interface LiveRequest extends StoredRequest {
   capturedError?: { value: unknown };
   /** Spans and templates being recorded; absent when the timeline is not recorded. */
   timeline?: LiveTimeline;
+  /** How this request's options redact a URL: outbound calls and mount paths are stored through it. */
+  redactUrl?: (url: string) => string;
   /** Stacks captured so far, by span and SQL text (server/panels/sql/stack-samples.ts). */
   stackSamples?: StackSamples;
 }

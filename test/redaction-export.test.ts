@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REDACT_COLUMNS, DEFAULT_REDACT_NAMES, debugToolbar } from '../server/index.js';
+import { DEFAULT_REDACT_COLUMNS, DEFAULT_REDACT_NAMES, DEFAULT_REDACT_PATH_AFTER, debugToolbar } from '../server/index.js';
 
 describe('the public API exports the default secret names', () => {
   it('so redactNames can extend them, as the README shows', () => {
@@ -11,5 +11,10 @@ describe('the public API exports the default secret names', () => {
     expect(DEFAULT_REDACT_COLUMNS).toContain('password');
     expect(DEFAULT_REDACT_COLUMNS).not.toContain('key');
     expect(() => debugToolbar({ enabled: true, redactColumns: [...DEFAULT_REDACT_COLUMNS, 'ssn'] })).not.toThrow();
+  });
+
+  it('and the default path words, for redactPathSegments', () => {
+    expect(DEFAULT_REDACT_PATH_AFTER).toContain('reset');
+    expect(() => debugToolbar({ enabled: true, redactPathSegments: { after: [...DEFAULT_REDACT_PATH_AFTER, 'download'] } })).not.toThrow();
   });
 });

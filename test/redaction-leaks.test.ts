@@ -161,3 +161,62 @@ describe.skipIf(!mysqlUp)('mysql2 on MariaDB', () => {
     expect(detail.queries.map((q) => q.params)).toEqual([['a@b.test', '[redacted]'], ['[redacted]'], ['issued [redacted]']]);
   });
 });
+
+const RESET = 'r3set-T0ken-value';
+const PUSH = 'pUsh-T0ken-value';
+const NESTED = 'nested-T0ken-value';
+const RANDOM = 'Zk9xQm2LpR7tWv3Y8sA1';
+
+describe.each([
+  ['Express 5', express],
+  ['Express 4', express4 as unknown as typeof express],
+])('secrets in URL paths and nested URLs on %s', (_name, makeApp) => {
+  let server: Server;
+
+  beforeAll(async () => {
+    const app = makeApp();
+    app.use(debugToolbar({}));
+    app.get('/reset/:token', (_req, res) => res.send('<!doctype html><html><body>reset</body></html>'));
+    app.get('/api/push/:token', (_req, res) => res.json({ ok: true }));
+    app.get('/notify', async (_req, res) => {
+      // An outbound call with the token in its path and in a URL nested in its query.
+      const answer = await fetch(`${server.url}/api/push/${PUSH}?next=${encodeURIComponent(`/done?token=${NESTED}`)}`);
+      res.json(await answer.json());
+    });
+    app.get('/go', (req, res) => res.redirect(String(req.query.to)));
+    const router = express.Router();
+    router.get('/', (_req, res) => res.json({}));
+    app.use('/t/:token', router);
+    server = await listen(app);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it.each([
+    [`/reset/${RESET}`, `/reset/[redacted]`],
+    [`/api/push/${PUSH}`, `/api/push/[redacted]`],
+    [`/go?to=/done?token=${NESTED}`, `/go?to=/done?token=[redacted]`],
+    [`/go?to=${encodeURIComponent(`/reset/${RESET}`)}`, `/go?to=%2Freset%2F[redacted]`],
+    [`/t/${RANDOM}`, `/t/[redacted]`],
+    ['/notify', '/notify'],
+  ])('%s is stored as %s; no record, History line, live event, span or header holds a token', async (path, url) => {
+    const { raw, list, event, detail } = await served(server, path);
+    for (const text of [raw, list, event]) {
+      for (const token of [RESET, PUSH, NESTED, RANDOM]) expect(text).not.toContain(token);
+    }
+    expect(detail.url).toBe(url);
+    const spans = detail.timeline.map((span) => `${span.kind} ${span.name} ${span.detail ?? ''}`);
+    if (path === '/notify') expect(spans).toContain(`http GET ${server.url}/api/push/[redacted]?next=%2Fdone%3Ftoken%3D[redacted] 200`);
+    if (path.startsWith('/t/')) expect(spans.some((span) => span.includes('mounted at /t/[redacted]'))).toBe(true);
+  });
+
+  it('a Referer with a reset link and a redirect to one are redacted like the URL', async () => {
+    const response = await fetch(`${server.url}/go?to=/reset/${RESET}`, { redirect: 'manual', headers: { referer: `http://localhost/reset/${RESET}?from=mail` } });
+    await response.text();
+    const detail = await waitForRecord(server.url, response.headers.get('x-debug-toolbar-id')!);
+    expect(JSON.stringify(detail)).not.toContain(RESET);
+    expect(detail.location).toBe('/reset/[redacted]');
+    expect(detail.requestHeaders?.find((h) => h.name.toLowerCase() === 'referer')?.value).toBe('http://localhost/reset/[redacted]?from=mail');
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createQueryRedactor, secretPlan, type RedactableQuery } from '../server/panels/sql/redact-params.js';
-import { DEFAULT_REDACT_NAMES, isSecretColumn, isSecretName, nameMatcher, redactUrl } from '../server/panels/timeline/redact.js';
+import { DEFAULT_REDACT_NAMES, isSecretColumn, isSecretName, nameMatcher } from '../server/panels/timeline/redact.js';
+import { redactUrl } from '../server/panels/timeline/redact-url.js';
 import type { Dialect } from '../server/types.js';
 
 const R = '[redacted]';

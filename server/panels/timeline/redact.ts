@@ -87,32 +87,3 @@ export const isSecretName: NameMatcher = nameMatcher(DEFAULT_REDACT_NAMES);
 
 /** The default matcher for SQL columns, over {@link DEFAULT_REDACT_COLUMNS}. */
 export const isSecretColumn: NameMatcher = nameMatcher(DEFAULT_REDACT_COLUMNS);
-
-/**
- * A URL with the values of secret-looking query parameters (and any password in it) replaced by
- * `[redacted]`. Everything else is kept as written, so the URL still reads like the original.
- *
- * @example
- * redactUrl('https://api.example.com/v1?q=cats&api_key=abc123')
- * // 'https://api.example.com/v1?q=cats&api_key=[redacted]'
- */
-export function redactUrl(url: string, isSecret: NameMatcher = isSecretName): string {
-  let result = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#:@]*):[^/?#@]*@/i, `$1:${REDACTED}@`);
-  const query = result.indexOf('?');
-  if (query === -1) return result;
-  const hash = result.indexOf('#', query);
-  const end = hash === -1 ? result.length : hash;
-  const params = result.slice(query + 1, end).split('&').map((pair) => {
-    const equals = pair.indexOf('=');
-    const rawKey = equals === -1 ? pair : pair.slice(0, equals);
-    let key = rawKey;
-    try {
-      key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
-    } catch {
-      // A malformed escape: match on the raw key.
-    }
-    return equals !== -1 && isSecret(key) ? `${rawKey}=${REDACTED}` : pair;
-  });
-  result = `${result.slice(0, query + 1)}${params.join('&')}${result.slice(end)}`;
-  return result;
-}
