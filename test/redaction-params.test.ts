@@ -101,6 +101,21 @@ describe('params bound to secret columns', () => {
     ["SELECT id FROM users u WHERE encode(sha256(convert_to($1, 'UTF8')), 'hex') = u.password_digest AND u.id = $2", 'postgres', ['p', 4], [R, 4]],
     ['SELECT id FROM users WHERE lower(email) = lower($1) AND md5($2) = md5(password)', 'postgres', ['e', 'p'], ['e', R]],
     ['SELECT id FROM users WHERE (password) = ($1)', 'postgres', ['p'], [R]],
+    // Other comparisons: BETWEEN, IS [NOT] DISTINCT FROM, regular expressions, null-safe equality.
+    ['SELECT id FROM users WHERE token BETWEEN $1 AND $2 AND id = $3', 'postgres', ['a', 'b', 7], [R, R, 7]],
+    ['SELECT id FROM users WHERE password IS NOT DISTINCT FROM $1 AND id = $2', 'postgres', ['p', 7], [R, 7]],
+    ['SELECT id FROM users WHERE $1 IS DISTINCT FROM password', 'postgres', ['p'], [R]],
+    ['SELECT id FROM users WHERE token SIMILAR TO $1', 'postgres', ['t%'], [R]],
+    ['SELECT id FROM users WHERE token ~* $1 OR token !~ $2', 'postgres', ['a', 'b'], [R, R]],
+    ['SELECT id FROM users WHERE token REGEXP ? OR token RLIKE ?', 'mysql', ['a', 'b'], [R, R]],
+    ['SELECT id FROM users WHERE token GLOB ?', 'sqlite', ['a*'], [R]],
+    ['SELECT id FROM users WHERE password <=> ?', 'mysql', ['p'], [R]],
+    // JSON keys named like a secret, an alias named like one, a function named like one.
+    ["SELECT id FROM users WHERE data->>'password' = $1", 'postgres', ['p'], [R]],
+    ["SELECT id FROM users WHERE JSON_EXTRACT(data, '$.auth.token') = ?", 'mysql', ['t'], [R]],
+    ['INSERT INTO users (email, pw_hash) SELECT $1, crypt($2, gen_salt($3)) AS password', 'postgres', ['e', 'p', 'bf'], ['e', R, R]],
+    ['SELECT set_password($1, $2)', 'postgres', [7, 'p'], [R, R]],
+    ['SELECT id FROM users WHERE pw = PASSWORD(?)', 'mysql', ['p'], [R]],
     // INSERT … SELECT: the select list's positions are the column list's.
     ['INSERT INTO users (email, password) SELECT $1, $2', 'postgres', ['e', 'p'], ['e', R]],
     ["INSERT INTO users (email, password) SELECT $1, crypt($2, gen_salt('bf')) WHERE NOT EXISTS (SELECT 1 FROM users WHERE email = $1)", 'postgres', ['e', 'p'], ['e', R]],

@@ -27,7 +27,8 @@ export interface SecretPlan {
   literals: string[];
 }
 
-const OPERATORS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=', 'LIKE', 'ILIKE', 'IN']);
+/** Comparisons (`<=>`, `~*`, `!~` arrive as one of these and a punctuation mark next to it). */
+const OPERATORS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=', '~', 'LIKE', 'ILIKE', 'IN', 'BETWEEN', 'SIMILAR', 'REGEXP', 'RLIKE', 'GLOB']);
 /** Words that end a value expression at depth 0. */
 const BOUNDARIES = new Set([
   'AND', 'OR', 'WHERE', 'SET', 'FROM', 'ORDER', 'GROUP', 'LIMIT', 'OFFSET', 'RETURNING', 'HAVING', 'ON', 'JOIN',
@@ -79,15 +80,25 @@ export function secretPlan(sql: string, dialect: Dialect, isSecret: NameMatcher)
   /** A secret column named here: not a function (`password(…)`), a qualifier (`tokens.id`) or a type. */
   const isSecretColumn = (i: number) => {
     const t = tokens[i];
-    // MySQL reads `"password"` as a string unless ANSI_QUOTES is on: a column either way here.
-    if (dialect === 'mysql' && t.type === 'string' && sql[t.start] === '"') return isSecret(t.value.slice(1, -1));
+    if (t.type === 'string') {
+      // MySQL reads `"password"` as a string unless ANSI_QUOTES is on: a column either way here.
+      if (dialect === 'mysql' && sql[t.start] === '"') return isSecret(t.value.slice(1, -1));
+      const text = literalValue(t.value, dialect);
+      // A JSON key: `data->>'password'`, `data #>> '{auth,token}'`, MySQL's `'$.auth.token'` path.
+      if (isPunct(tokens[i - 1], '>') && (isPunct(tokens[i - 2], '-') || isPunct(tokens[i - 2], '>'))) return isSecret(text);
+      if (/^\$[.[]/.test(text)) return isSecret(text.split(/[$.[\]"' ]+/).filter(Boolean).pop() ?? '');
+      return false;
+    }
     if (!isName(t) || (t.type === 'word' && (isBoundary(t) || OPERATORS.has(t.value)))) return false;
     if (isPunct(tokens[i + 1], '(') || isPunct(tokens[i + 1], '.') || isPunct(tokens[i - 1], '::') || isWord(tokens[i - 1], 'AS')) return false;
     return isSecret(columnName(sql, t));
   };
   const secretColumnsByScope = new Map<number, number[]>();
+  // A JSON key named like a secret is a column here, never a value to hide.
+  const isReference = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     if (!isSecretColumn(i)) continue;
+    isReference[i] = 1;
     const list = secretColumnsByScope.get(scope[i]);
     if (list) list.push(i);
     else secretColumnsByScope.set(scope[i], [i]);
@@ -191,10 +202,23 @@ export function secretPlan(sql: string, dialect: Dialect, isSecret: NameMatcher)
     // mysql2 `SET ?`: an object whose keys are the columns.
     if (t.type === 'param' && isWord(tokens[k - 1], 'SET')) objectKeys = true;
 
-    if (isOperator(t)) {
-      const leftEnd = isWord(tokens[k - 1], 'NOT') ? k - 1 : k;
+    // `crypt($2, gen_salt('bf')) AS password`: a value named like a secret column.
+    if (isWord(t, 'AS') && isName(tokens[k + 1]) && !isPunct(tokens[k + 2], '(') && isSecret(columnName(sql, tokens[k + 1]))) {
+      markRange(operandStart(k), k);
+    }
+    // `set_password($1, $2)`, MySQL's `PASSWORD(?)`: a function named like a secret takes secrets.
+    if (isName(t) && !isBoundary(t) && isPunct(tokens[k + 1], '(') && match[k + 1] > 0 && isSecret(columnName(sql, t))) {
+      markRange(k + 2, match[k + 1]);
+    }
+    // `a IS [NOT] DISTINCT FROM b`: one comparison of four words.
+    const distinctFrom = isWord(t, 'DISTINCT') && isWord(tokens[k + 1], 'FROM')
+      && (isWord(tokens[k - 1], 'IS') || (isWord(tokens[k - 1], 'NOT') && isWord(tokens[k - 2], 'IS')));
+    if (isOperator(t) || distinctFrom) {
+      const leftEnd = distinctFrom ? (isWord(tokens[k - 1], 'IS') ? k - 1 : k - 2) : isWord(tokens[k - 1], 'NOT') ? k - 1 : k;
       const leftStart = operandStart(leftEnd);
-      const rightEnd = valueEnd(k + 1);
+      let rightEnd = valueEnd(distinctFrom ? k + 2 : k + 1);
+      // `BETWEEN a AND b`: both bounds.
+      if (isWord(t, 'BETWEEN') && isWord(tokens[rightEnd], 'AND')) rightEnd = valueEnd(rightEnd + 1);
       // `(a, b) = ($1, $2)`: pair by position.
       const columns = t.value === '=' && leftEnd - 1 > leftStart && match[leftEnd - 1] === leftStart ? columnList(sql, tokens, leftStart) : null;
       const tuple = columns && match[k + 1] === rightEnd - 1 ? tupleElements(k + 1) : null;
@@ -242,7 +266,7 @@ export function secretPlan(sql: string, dialect: Dialect, isSecret: NameMatcher)
   };
   for (let i = 0, depth = 0; i < n; i++) {
     depth += cover[i];
-    if ((depth > 0 && isValue(tokens[i])) || namedSecrets.has(tokens[i])) hide(tokens[i]);
+    if ((depth > 0 && isValue(tokens[i]) && !isReference[i]) || namedSecrets.has(tokens[i])) hide(tokens[i]);
   }
   if (positions.size === 0 && names.size === 0 && literals.length === 0 && rowColumns.length === 0 && !objectKeys) return null;
   let redactedSql: string | null = null;
