@@ -17,7 +17,7 @@ import { debug, infoOnce, warnOnce } from './log.js';
 import { launcherBlockedBy } from './csp.js';
 import { createLiveEvents, type LiveEvents } from './live-events.js';
 import { redirectLocation } from './redirects.js';
-import { freezeError } from './request-error.js';
+import { freezeError, type StoredError } from './request-error.js';
 import { requestHeaderFields, responseHeaderFields } from './request-headers.js';
 import { settleAfterResponse, snapshotQueries } from './after-response.js';
 import { addRecord, prepareQuery, replaceRecord } from './units/store-record.js';
@@ -69,7 +69,7 @@ function closeRecord(
     contentType: typeof contentType === 'string' ? contentType : null,
     queries: snapshotQueries(live.queries),
     queryCount: live.queryCount,
-    ...(live.capturedError ? { error: freezeError(live.capturedError.value) } : {}),
+    ...(live.capturedError ? { error: scrubError(freezeError(live.capturedError.value), scrub) } : {}),
     ...(location ? { location: scrub(location.display) } : {}),
     ...(location?.target !== undefined ? { locationTarget: scrub(location.target) } : {}),
     ...(live.replayedFrom !== undefined ? { replayedFrom: live.replayedFrom } : {}),
@@ -78,6 +78,12 @@ function closeRecord(
     requestHeaders: headers(requestHeaderFields(req, options.isSecretName, options.redactUrl)),
     responseHeaders: headers(responseHeaderFields(res, options.isSecretName, options.redactUrl)),
   };
+}
+
+/** The error's message with the request's secrets hidden (a driver error passed to `next(err)` may quote the value). */
+function scrubError(error: StoredError, scrub: (text: string) => string): StoredError {
+  const message = scrub(error.message);
+  return message === error.message ? error : { ...error, message };
 }
 
 const BUILT_IN_PAGE_POLICY = "default-src 'none'";

@@ -84,6 +84,17 @@ describe.skipIf(!pgUp).each([
       await pool.query('INSERT INTO audit (what) SELECT $1', [`login ${rows.length ? 'ok' : 'failed'} with ${password}`]);
       res.json({ found: rows.length });
     });
+    app.get('/login-error', async (req, res, next) => {
+      try {
+        const password = String(req.query.p);
+        await pool.query('SELECT id FROM users WHERE md5($1) = md5(password)', [password]);
+        // A driver error that quotes the value, passed on to the app's error handler.
+        await pool.query('SELECT $1::int', [password]);
+        res.json({});
+      } catch (error) {
+        next(error);
+      }
+    });
     app.get('/signup', async (req, res) => {
       await pool.query('INSERT INTO users (email, password) SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM users WHERE email = $1)',
         [String(req.query.e), String(req.query.p)]);
@@ -103,6 +114,18 @@ describe.skipIf(!pgUp).each([
     expect(detail.queries[0].params).toEqual(['a@b.test', '[redacted]']);
     // The app's data is untouched: only the record is redacted.
     expect((await pool.query('SELECT password FROM users WHERE email = $1', ['a@b.test'])).rows).toEqual([{ password: SECRET }]);
+  });
+
+  it('a driver error that quotes the password is stored without it, on the query and as the request error', async () => {
+    const response = await fetch(`${server.url}/login-error?p=${SECRET}`);
+    expect(response.status).toBe(500);
+    await response.text();
+    const id = response.headers.get('x-debug-toolbar-id')!;
+    const detail = await waitForRecord(server.url, id);
+    const raw = await (await fetch(`${server.url}/__toolbar/api/requests/${id}`)).text();
+    expect(raw).not.toContain(SECRET);
+    expect(detail.queries[1].error).toBe('invalid input syntax for type integer: "[redacted]"');
+    expect(detail.error?.message).toBe('invalid input syntax for type integer: "[redacted]"');
   });
 
   it('md5($1) = md5(password), casts, and the same value written to an audit table are all hidden', async () => {

@@ -22,6 +22,11 @@ describe('secrets in URL paths', () => {
     ['/services/T0AB12CD3/B0CDE45FG/aBcD3fGh1JkL2mNo3PqR4sTu', `/services/T0AB12CD3/B0CDE45FG/${R}`],
     ['https://api.example.com/v1/reset/abc?q=1', `https://api.example.com/v1/reset/${R}?q=1`],
     ['/reset/a%2Fb', `/reset/${R}`],
+    ['/reset//abc', `/reset//${R}`],
+    ['/reset/./abc', `/reset/./${R}`],
+    ['/RESET/abc', `/RESET/${R}`],
+    ['/reset%2Fabc', `/reset%2F${R}`],
+    ['/api/push%2Fabc/x', `/api/push%2F${R}/${R}`],
     // Ids and slugs stay readable.
     ['/posts/my-first-blog-post-2024', '/posts/my-first-blog-post-2024'],
     ['/users/550e8400-e29b-41d4-a716-446655440000', '/users/550e8400-e29b-41d4-a716-446655440000'],

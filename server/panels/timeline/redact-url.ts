@@ -76,18 +76,34 @@ function decode(text: string): string | null {
   }
 }
 
-/** `/reset/abc/x` → `/reset/[redacted]/x`. */
-function redactPath(path: string, paths: PathRedaction | null): string {
+/**
+ * `/reset/abc/x` → `/reset/[redacted]/x`. Empty and dot segments are looked through
+ * (`/reset//abc`, `/reset/./abc`), and a segment whose decoded text holds a `/` (`reset%2Fabc`) is
+ * read as the path it spells.
+ */
+function redactPath(path: string, paths: PathRedaction | null, nested = false): string {
   if (!paths || path === '') return path;
   const segments = path.split('/');
-  const words = segments.map((segment) => decode(segment) ?? segment);
-  const isKeyword = words.map((word) => word !== '' && paths.after(word));
+  let afterKeyword = false;
   let changed = false;
-  const out = segments.map((segment, i) => {
-    const afterKeyword = i > 0 && isKeyword[i - 1] && !isKeyword[i];
-    if (segment === '' || !(afterKeyword || (paths.tokenLike && looksLikeToken(words[i])))) return segment;
-    changed = true;
-    return REDACTED;
+  const out = segments.map((segment) => {
+    const word = decode(segment) ?? segment;
+    if (word === '' || word === '.' || word === '..') return segment;
+    const keyword = paths.after(word);
+    const hide = (afterKeyword && !keyword) || (paths.tokenLike && looksLikeToken(word));
+    afterKeyword = keyword;
+    if (hide) {
+      changed = true;
+      return REDACTED;
+    }
+    if (!nested && word.includes('/') && word !== segment) {
+      const inner = redactPath(word, paths, true);
+      if (inner !== word) {
+        changed = true;
+        return encodeURIComponent(inner).split(encodeURIComponent(REDACTED)).join(REDACTED);
+      }
+    }
+    return segment;
   });
   return changed ? out.join('/') : path;
 }
