@@ -17,16 +17,16 @@ import { debug, infoOnce, warnOnce } from './log.js';
 import { launcherBlockedBy } from './csp.js';
 import { createLiveEvents, type LiveEvents } from './live-events.js';
 import { redirectLocation } from './redirects.js';
-import { freezeError, type StoredError } from './request-error.js';
+import { freezeError } from './request-error.js';
 import { requestHeaderFields, responseHeaderFields } from './request-headers.js';
 import { settleAfterResponse, snapshotQueries } from './after-response.js';
-import { addRecord, prepareQuery, replaceRecord } from './units/store-record.js';
+import { addRecord, replaceRecord } from './units/store-record.js';
 import { openLiveRecord } from './units/record-id.js';
 import { setActiveRecorder } from './units/unit.js';
 import { instrumentSocketIo } from './units/socket-io.js';
 import { nameRequestInHeaders } from './cache-replay.js';
-import { redactRequestQueries, scrubSecrets } from './panels/sql/redact-queries.js';
-import type { HeaderField } from './types.js';
+import { createRequestRedaction, redactRequestQueries } from './panels/sql/redact-queries.js';
+import { scrubRecord } from './record-secrets.js';
 
 /** Connect-style middleware, as both Express 4 and 5 take it. */
 export type DebugToolbarMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -49,19 +49,14 @@ function openRecord(req: IncomingMessage, options: ResolvedOptions): LiveRequest
   return live;
 }
 
-function closeRecord(
-  live: LiveRequest, req: IncomingMessage, res: ServerResponse, options: ResolvedOptions, secrets: readonly string[],
-): StoredRequest {
+function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerResponse, options: ResolvedOptions): StoredRequest {
   const contentType = res.getHeader('content-type');
   const status = res.headersSent ? res.statusCode : 0;
   const location = redirectLocation(status, res.getHeader('location'), req.headers.host, options.redactUrl);
-  // Values the queries showed to be secret are hidden wherever else the record has them.
-  const scrub = (text: string) => (secrets.length > 0 ? scrubSecrets(text, secrets) : text);
-  const headers = (fields: HeaderField[]) => (secrets.length > 0 ? fields.map((field) => ({ ...field, value: scrub(field.value) })) : fields);
   return {
     id: live.id,
     method: live.method,
-    url: scrub(live.url),
+    url: live.url,
     // A response closed before its headers went out never reached the client with a status.
     status,
     startedAt: live.startedAt,
@@ -69,21 +64,15 @@ function closeRecord(
     contentType: typeof contentType === 'string' ? contentType : null,
     queries: snapshotQueries(live.queries),
     queryCount: live.queryCount,
-    ...(live.capturedError ? { error: scrubError(freezeError(live.capturedError.value), scrub) } : {}),
-    ...(location ? { location: scrub(location.display) } : {}),
-    ...(location?.target !== undefined ? { locationTarget: scrub(location.target) } : {}),
+    ...(live.capturedError ? { error: freezeError(live.capturedError.value) } : {}),
+    ...(location ? { location: location.display } : {}),
+    ...(location?.target !== undefined ? { locationTarget: location.target } : {}),
     ...(live.replayedFrom !== undefined ? { replayedFrom: live.replayedFrom } : {}),
     ...(live.timeline ? { spans: live.timeline.spans, templates: live.timeline.templates } : {}),
     // Read now that the response is out, credentials redacted: never on the request's hot path.
-    requestHeaders: headers(requestHeaderFields(req, options.isSecretName, options.redactUrl)),
-    responseHeaders: headers(responseHeaderFields(res, options.isSecretName, options.redactUrl)),
+    requestHeaders: requestHeaderFields(req, options.isSecretName, options.redactUrl),
+    responseHeaders: responseHeaderFields(res, options.isSecretName, options.redactUrl),
   };
-}
-
-/** The error's message with the request's secrets hidden (a driver error passed to `next(err)` may quote the value). */
-function scrubError(error: StoredError, scrub: (text: string) => string): StoredError {
-  const message = scrub(error.message);
-  return message === error.message ? error : { ...error, message };
 }
 
 const BUILT_IN_PAGE_POLICY = "default-src 'none'";
@@ -161,10 +150,10 @@ function startRecording(
       // Secrets bound to password/token/api_key columns go now, before the record reaches the
       // store: once per query, with the statement's plan cached by SQL text, then wherever else
       // the request carries the same values.
-      for (const query of live.queries) void query.frames;
-      const secrets = redactRequestQueries(live.queries, options.redactQuery);
+      const redaction = createRequestRedaction();
+      const secrets = redactRequestQueries(live.queries, options.redactQuery, redaction);
       live.stackSamples = undefined;
-      const record = closeRecord(live, req, res, options, secrets);
+      const record = scrubRecord(closeRecord(live, req, res, options), secrets);
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
       live.capturedError = undefined;
       // By now the app (or its ORM) has loaded the drivers this request used.
@@ -173,8 +162,19 @@ function startRecording(
       addRecord(recorder, record);
       settleAfterResponse(live, record, {
         graceMs: options.afterResponseMs,
-        prepare: (query) => prepareQuery(query, options),
-        replace(final) {
+        prepare(query) {
+          void query.frames;
+        },
+        replace(settled) {
+          let final: StoredRequest;
+          try {
+            // Late queries are redacted with the rest: what they show secret is hidden in the
+            // earlier ones too, and the findings keep their real runs.
+            final = scrubRecord(settled, redactRequestQueries(settled.queries, options.redactQuery, redaction));
+          } catch (error) {
+            // Runs from a timer: a throw here would be the app's uncaught exception.
+            return warnOnce('store', 'could not redact a request settling after its response:', error);
+          }
           if (!replaceRecord(recorder, final)) debug('the store has no update(): %s keeps its record as of the response', live.id);
         },
       });

@@ -73,7 +73,16 @@ describe.skipIf(!pgUp).each([
     await pool.query(`CREATE TABLE users (id serial PRIMARY KEY, email text UNIQUE, password text);
       CREATE TABLE audit (id serial PRIMARY KEY, what text)`);
     const app = makeApp();
-    app.use(debugToolbar({ instrument: { pg } }));
+    app.use(debugToolbar({ instrument: { pg }, afterResponseMs: 300 }));
+    app.get('/login-late', async (req, res) => {
+      const password = String(req.query.p);
+      await pool.query('INSERT INTO audit (what) VALUES ($1)', [`attempt with ${password}`]);
+      res.json({});
+      // After the response (still recorded): the comparison that shows the value is a password,
+      // and the same value written again.
+      await pool.query('SELECT id FROM users WHERE md5($1) = md5(password)', [password]);
+      await pool.query('INSERT INTO audit (what) VALUES ($1)', [password]);
+    });
     app.get('/login', async (req, res) => {
       const password = String(req.query.p);
       // Compared through a function on both sides, then written to an audit table whose column
@@ -128,16 +137,35 @@ describe.skipIf(!pgUp).each([
     expect(detail.error?.message).toBe('invalid input syntax for type integer: "[redacted]"');
   });
 
+  it('queries run after the response are redacted with the rest, and what they show secret is hidden in the earlier ones', async () => {
+    const response = await fetch(`${server.url}/login-late?p=${SECRET}`);
+    await response.text();
+    const id = response.headers.get('x-debug-toolbar-id')!;
+    let detail = await waitForRecord(server.url, id);
+    for (let i = 0; i < 200 && !(detail.afterResponseCount === 2 && detail.queries.every((q) => q.durationMs !== null)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      detail = await waitForRecord(server.url, id);
+    }
+    const raw = await (await fetch(`${server.url}/__toolbar/api/requests/${id}`)).text();
+    const list = await (await fetch(`${server.url}/__toolbar/api/requests`)).text();
+    for (const text of [raw, list]) expect(text).not.toContain(SECRET);
+    expect(detail.queries.map((q) => [q.params, q.afterResponse ?? false])).toEqual([
+      [['attempt with [redacted]'], false], [['[redacted]'], true], [['[redacted]'], true],
+    ]);
+    expect(detail.url).toBe('/login-late?p=[redacted]');
+  });
+
   it('md5($1) = md5(password), casts, and the same value written to an audit table are all hidden', async () => {
     const { raw, list, event, detail } = await served(server, `/login?p=${SECRET}`);
     for (const text of [raw, list, event]) expect(text).not.toContain(SECRET);
     expect(detail.queries.map((q) => q.params)).toEqual([
-      ['a@b.test', '[redacted]'], ['[redacted]'], ['[redacted]'], ['login ok with [redacted]'],
+      ['a@b.test', '[redacted]'], ['[redacted]'], ['[redacted]'], [expect.stringMatching(/^login (ok|failed) with \[redacted\]$/)],
     ]);
     expect(detail.queries.every((q) => q.redacted)).toBe(true);
     // `p` is no secret name; the value was shown secret by the query, so the URL hides it too.
     expect(detail.url).toBe('/login?p=[redacted]');
-    expect((await pool.query('SELECT what FROM audit ORDER BY id')).rows.map((r) => r.what)).toEqual([SECRET, `login ok with ${SECRET}`]);
+    const audit = (await pool.query('SELECT what FROM audit ORDER BY id DESC LIMIT 2')).rows.map((r) => r.what);
+    expect(audit).toEqual([expect.stringMatching(new RegExp(`^login (ok|failed) with ${SECRET}$`)), SECRET]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createQueryRedactor } from '../server/panels/sql/redact-params.js';
-import { redactRequestQueries, scrubSecrets, type RedactedQuery } from '../server/panels/sql/redact-queries.js';
+import { createRequestRedaction, redactRequestQueries, scrubSecrets, type RedactedQuery } from '../server/panels/sql/redact-queries.js';
 import { isSecretName } from '../server/panels/timeline/redact.js';
 import type { Dialect } from '../server/types.js';
 
@@ -85,5 +85,26 @@ describe('sameRunAs: which run a redacted query really was', () => {
     const request = queries([['SELECT 1', []], ['SELECT 1', []]]);
     expect(redactRequestQueries(request, createQueryRedactor(isSecretName))).toEqual([]);
     expect(request.every((q) => q.sameRunAs === undefined && q.redacted === undefined)).toBe(true);
+  });
+});
+
+describe('a second pass, when queries run after the response settle', () => {
+  it('reads only the new queries by their plan, hides what they show secret in the earlier ones, keeps real runs', () => {
+    const redactQuery = createQueryRedactor(isSecretName);
+    const state = createRequestRedaction();
+    const early = queries([
+      ['INSERT INTO audit (what) VALUES ($1)', ['tok-aaaa']],
+      ['SELECT * FROM sessions WHERE token = $1', ['tok-bbbb']],
+    ]);
+    redactRequestQueries(early, redactQuery, state);
+    expect(early.map((q) => q.params)).toEqual([['tok-aaaa'], [R]]);
+    const late = queries([
+      ['SELECT * FROM sessions WHERE token = $1', ['tok-aaaa']],
+      ['SELECT * FROM sessions WHERE token = $1', ['tok-bbbb']],
+    ]).map((q) => ({ ...q, id: q.id + 2 }));
+    const all = [...early, ...late];
+    const secrets = redactRequestQueries(all, redactQuery, state);
+    expect(all.map((q) => [q.params, q.sameRunAs])).toEqual([[[R], 1], [[R], 2], [[R], 3], [[R], 2]]);
+    expect(secrets).toContain('tok-aaaa');
   });
 });

@@ -99,44 +99,80 @@ function scrubSql(sql: string, dialect: Dialect, secrets: readonly string[]): st
 const runKey = (sql: string, params: unknown[]) => `${sql}\u0000${JSON.stringify(params, (_key, value: unknown) =>
   (typeof value === 'bigint' ? `${value}n` : value))}`;
 
+/** What the redaction of one request keeps between its passes (at the response, and when late queries settle). */
+export interface RequestRedaction {
+  /** Queries already read by their statement's plan. */
+  read: WeakSet<object>;
+  /** The secrets found so far, as they were. */
+  found: Set<string>;
+  /** A redacted query's run key from before anything was hidden. */
+  realRuns: WeakMap<object, string>;
+}
+
 /**
- * Redacts a request's queries in place: each by its statement's plan (`redactQuery`), then every
- * other occurrence of the values hidden. Every query that was changed gets `redacted: true` and
- * `sameRunAs`, the id of the first query with the same SQL and params as they really were.
- * Returns the secrets found, in the spellings to look for elsewhere (URL, headers).
+ * An empty redaction state for one request.
+ *
+ * @example
+ * const redaction = createRequestRedaction();
+ * redactRequestQueries(live.queries, options.redactQuery, redaction); // at the response
+ * redactRequestQueries(final.queries, options.redactQuery, redaction); // once late queries settle
+ */
+export function createRequestRedaction(): RequestRedaction {
+  return { read: new WeakSet(), found: new Set(), realRuns: new WeakMap() };
+}
+
+/**
+ * Redacts a request's queries in place: each one not read yet by its statement's plan
+ * (`redactQuery`), then every occurrence of the values found secret so far, in every query. Every
+ * query that was changed gets `redacted: true` and `sameRunAs`, the id of the first query with
+ * the same SQL and params as they really were. Call it again with the same state when more
+ * queries arrive: what they show secret is hidden in the earlier ones too. Returns the secrets,
+ * in the spellings to look for elsewhere in the record (URL, headers, error).
  *
  * @example
  * const secrets = redactRequestQueries(live.queries, options.redactQuery);
  * record.url = scrubSecrets(record.url, secrets);
  */
-export function redactRequestQueries(queries: RedactedQuery[], redactQuery: (query: RedactedQuery) => unknown[]): string[] {
-  // The values as run: the redactor replaces `sql` and `params`, never changes them in place.
-  const real = queries.map((query) => ({ sql: query.sql, params: query.params }));
-  const found = new Set<string>();
-  for (const query of queries) for (const value of redactQuery(query)) collect(found, value);
+export function redactRequestQueries(
+  queries: RedactedQuery[], redactQuery: (query: RedactedQuery) => unknown[], state: RequestRedaction = createRequestRedaction(),
+): string[] {
+  // The redactor replaces `sql` and `params`, never changes them in place: what they were is kept
+  // by reference, and turned into a run key only for a query that ends up redacted.
+  const remember = (query: RedactedQuery, sql: string, params: unknown[]) => {
+    if (query.redacted && !state.realRuns.has(query)) state.realRuns.set(query, runKey(sql, params));
+  };
+  for (const query of queries) {
+    if (state.read.has(query)) continue;
+    state.read.add(query);
+    const { sql, params } = query;
+    for (const value of redactQuery(query)) collect(state.found, value);
+    remember(query, sql, params);
+  }
 
-  const secrets = spellings(found);
+  const secrets = spellings(state.found);
   if (secrets.length > 0) {
     for (const query of queries) {
-      const params = query.params.map((value) => scrubValue(value, secrets, found));
+      const params = query.params.map((value) => scrubValue(value, secrets, state.found));
       const sql = scrubSql(query.sql, query.db.dialect, secrets);
       const error = query.error === undefined ? undefined : scrubSecrets(query.error, secrets);
       if (error !== query.error) query.error = error;
       if (sql === query.sql && params.every((value, i) => value === query.params[i])) continue;
+      const before = { sql: query.sql, params: query.params };
       query.sql = sql;
       query.params = params;
       query.redacted = true;
+      remember(query, before.sql, before.params);
     }
   }
 
   if (queries.some((query) => query.redacted)) {
     const firstOfRun = new Map<string, number>();
-    queries.forEach((query, i) => {
-      const key = runKey(real[i].sql, real[i].params);
+    for (const query of queries) {
+      const key = state.realRuns.get(query) ?? runKey(query.sql, query.params);
       const first = firstOfRun.get(key) ?? query.id;
       firstOfRun.set(key, first);
       if (query.redacted) query.sameRunAs = first;
-    });
+    }
   }
   return secrets;
 }
