@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { createQueryRedactor, secretPlan, type RedactableQuery } from '../server/panels/sql/redact-params.js';
 import { DEFAULT_REDACT_NAMES, isSecretColumn, isSecretName, nameMatcher } from '../server/panels/timeline/redact.js';
 import { redactUrl } from '../server/panels/timeline/redact-url.js';
@@ -215,5 +216,40 @@ describe('the plan of pathological SQL', () => {
     secretPlan(sql, 'postgres', isSecretName);
     // Quadratic, this took over 2 s here; linear, under 0.1 s. The bound leaves room for a slow CI.
     expect(performance.now() - started).toBeLessThan(800);
+  });
+});
+
+describe('property: a value compared to a secret column is hidden however the comparison is written', () => {
+  const wrap = fc.array(fc.constantFrom(
+    (x: string) => `md5(${x})`, (x: string) => `lower(${x})`, (x: string) => `(${x})`, (x: string) => `trim(${x})`,
+    (x: string) => `coalesce(${x}, '')`, (x: string) => `CAST(${x} AS text)`, (x: string) => `${x} || ''`,
+  ), { maxLength: 3 });
+  const dialect = fc.constantFrom<Dialect>('postgres', 'mysql', 'sqlite');
+  const column = (d: Dialect) => fc.constantFrom('password', 'u.password_hash', 'api_key', 'users.token',
+    d === 'postgres' ? '"apiKey"' : d === 'mysql' ? '`password`' : '[password]');
+  const operator = fc.constantFrom('=', '<>', '!=', 'LIKE', 'NOT LIKE', 'IS NOT DISTINCT FROM');
+  const statement = dialect.chain((d) => fc.record({
+    d: fc.constant(d), column: column(d), operator, wrapColumn: wrap, wrapValue: wrap, swap: fc.boolean(),
+    before: fc.boolean(), after: fc.boolean(), upper: fc.boolean(),
+  }));
+
+  it('with the other params left as they are', () => {
+    fc.assert(fc.property(statement, ({ d, column, operator, wrapColumn, wrapValue, swap, before, after, upper }) => {
+      const placeholders = d === 'postgres' ? ['$1', '$2', '$3'] : ['?', '?', '?'];
+      const parts: string[] = [];
+      const params: unknown[] = [];
+      let secretAt = -1;
+      const next = () => placeholders[params.length];
+      if (before) { parts.push(`id = ${next()}`); params.push(7); }
+      const value = wrapValue.reduce<string>((x, f) => f(x), next());
+      secretAt = params.length;
+      params.push('hunter2');
+      const col = wrapColumn.reduce<string>((x, f) => f(x), column);
+      parts.push(swap ? `${value} ${operator} ${col}` : `${col} ${operator} ${value}`);
+      if (after) { parts.push(`email = ${next()}`); params.push('a@b'); }
+      const sql = `${upper ? 'SELECT' : 'select'} id FROM users u WHERE ${parts.join(upper ? ' AND ' : ' and ')}`;
+      const expected = params.map((p, i) => (i === secretAt ? R : p));
+      expect({ sql, params: redact(sql, params, d).params }).toEqual({ sql, params: expected });
+    }), { numRuns: 2000 });
   });
 });

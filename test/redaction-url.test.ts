@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import express from 'express';
 import { debugToolbar } from '../server/index.js';
 import { fetchRecorded, listen } from './support/http.js';
@@ -116,5 +117,44 @@ describe('the redactPathSegments option, on a real app', () => {
     [{ tokenLike: 1 }, /redactPathSegments.tokenLike.*boolean/],
   ])('%j is rejected with a clear TypeError', (redactPathSegments, message) => {
     expect(() => debugToolbar({ enabled: true, redactPathSegments: redactPathSegments as never })).toThrow(message);
+  });
+});
+
+describe('property: a secret placed where a URL carries one never survives', () => {
+  const word = fc.constantFrom('users', 'posts', 'api', 'v1', 'done', 'home', 'a-b', 'x_y', '42', 'search');
+  const key = fc.constantFrom('q', 'page', 'to', 'next', 'redirect', 'state', 'ref');
+  const secretKey = fc.constantFrom('token', 'access_token', 'apiKey', 'password', 'X-Signature', 'client_secret', 'sessionId');
+  const keyword = fc.constantFrom('reset', 'verify', 'push', 'token', 'invite', 'password-reset', 'confirm');
+  const secret = fc.stringMatching(/^[A-Za-z0-9_-]{4,12}$/).map((tail) => `S3cr3t${tail}`);
+  const path = fc.array(word, { maxLength: 3 }).map((words) => words.map((w) => `/${w}`).join(''));
+  const extra = fc.array(fc.tuple(key, word), { maxLength: 2 }).map((pairs) => pairs.map(([k, v]) => `&${k}=${v}`).join(''));
+  /** Where the secret goes: the URL that carries it. */
+  const placed = fc.tuple(path, keyword, secretKey, key, secret, extra, fc.nat({ max: 6 }), fc.nat({ max: 5 })).map(
+    ([base, kw, sk, k, value, more, where, encodings]) => {
+      const nestedQuery = `/${kw}?${sk}=${value}`;
+      let nested = where % 2 === 0 ? `/done?${sk}=${value}` : `/${kw}/${value}`;
+      for (let i = 0; i < encodings; i++) nested = encodeURIComponent(nested);
+      switch (where) {
+        case 0: return `${base}/${kw}/${value}?x=1${more}`;
+        case 1: return `${base}?${sk}=${value}${more}`;
+        case 2: return `${base}?${k}=${nested}${more}`;
+        case 3: return `${base}?${k}=${nested}`;
+        case 4: return `${base}#${sk}=${value}${more}`;
+        case 5: return `https://user:${value}@example.com${base}?q=1`;
+        default: return `${base}?${k}=${encodeURIComponent(nestedQuery)}${more}`;
+      }
+    });
+
+  it('in paths, query keys, nested URLs (raw or encoded), fragments and userinfo', () => {
+    fc.assert(fc.property(placed, (url) => {
+      const value = /S3cr3t[A-Za-z0-9_-]+/.exec(url)![0];
+      expect(redactUrl(url)).not.toContain(value);
+    }), { numRuns: 3000 });
+  });
+
+  it('never throws, on any text', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (text) => {
+      expect(typeof redactUrl(text)).toBe('string');
+    }), { numRuns: 3000 });
   });
 });

@@ -116,18 +116,31 @@ interface Rules {
 /**
  * A query value: a path or URL written raw has its segments read, a query string written raw
  * (`state=token=abc`) its pairs; an encoded one is decoded and read again. Past `MAX_DEPTH`
- * levels, a value that still holds a pair is hidden whole rather than trusted.
+ * levels, a value that still holds a path or a pair is hidden whole rather than trusted.
  */
 function redactValue(value: string, rules: Rules, depth: number): string {
   const decoded = /%[0-9a-f]{2}|\+/i.test(value) ? decode(value) : null;
-  if (depth >= MAX_DEPTH) return value.includes('=') || decoded?.includes('=') ? REDACTED : value;
+  // Past the levels read: anything still shaped like a URL or a query is hidden whole, not trusted.
+  if (depth >= MAX_DEPTH) return /[=/?#]/.test(fullyDecoded(value)) ? REDACTED : value;
   const isUrl = (text: string) => /^(?:\/|[a-z][a-z0-9+.-]*:\/\/)/i.test(text);
   const read = (text: string) => (isUrl(text) ? redactUrlAt(text, rules, depth + 1)
     : text.includes('=') ? redactQuery(text, rules, depth + 1) : text);
   const out = read(value);
-  if (out !== value || decoded === null || decoded === value || !/[?=#/]/.test(decoded)) return out;
-  const inner = read(decoded);
+  if (out !== value || decoded === null || decoded === value) return out;
+  // Encoded once more (`%252F…`): decode again, as the app will.
+  const inner = /[?=#/]/.test(decoded) ? read(decoded) : redactValue(decoded, rules, depth + 1);
   return inner === decoded ? value : encodeURIComponent(inner).split(encodeURIComponent(REDACTED)).join(REDACTED);
+}
+
+/** `text` decoded until it no longer changes (a few times at most). */
+function fullyDecoded(text: string): string {
+  let out = text;
+  for (let i = 0; i < 8; i++) {
+    const next = /%[0-9a-f]{2}|\+/i.test(out) ? decode(out) : null;
+    if (next === null || next === out) break;
+    out = next;
+  }
+  return out;
 }
 
 /**
