@@ -20,12 +20,12 @@ import { redirectLocation } from './redirects.js';
 import { freezeError } from './request-error.js';
 import { requestHeaderFields, responseHeaderFields } from './request-headers.js';
 import { settleAfterResponse, snapshotQueries } from './after-response.js';
-import { addRecord, replaceRecord } from './units/store-record.js';
+import { addRecord, prepareQueries, replaceRecord } from './units/store-record.js';
 import { openLiveRecord } from './units/record-id.js';
 import { setActiveRecorder } from './units/unit.js';
 import { instrumentSocketIo } from './units/socket-io.js';
 import { nameRequestInHeaders } from './cache-replay.js';
-import { createRequestRedaction, redactRequestQueries } from './panels/sql/redact-queries.js';
+import { createRequestRedaction } from './panels/sql/redact-queries.js';
 import { scrubRecord } from './record-secrets.js';
 
 /** Connect-style middleware, as both Express 4 and 5 take it. */
@@ -146,12 +146,11 @@ function startRecording(
       // The raw stacks captured on the hot path hold every frame's `this` and function alive: turn
       // them into plain frames now that the response is out, or the ring buffer would keep whatever
       // the app had on its stack (request bodies, reports, ORM instances) for up to `capacity` requests.
-      for (const query of live.queries) void query.frames;
       // Secrets bound to password/token/api_key columns go now, before the record reaches the
       // store: once per query, with the statement's plan cached by SQL text, then wherever else
       // the request carries the same values.
       const redaction = createRequestRedaction();
-      const secrets = redactRequestQueries(live.queries, options.redactQuery, redaction);
+      const secrets = prepareQueries(live.queries, options, redaction);
       live.stackSamples = undefined;
       const record = scrubRecord(closeRecord(live, req, res, options), secrets);
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
@@ -162,15 +161,14 @@ function startRecording(
       addRecord(recorder, record);
       settleAfterResponse(live, record, {
         graceMs: options.afterResponseMs,
-        prepare(query) {
-          void query.frames;
-        },
+        // Frames and secrets of late queries are handled with the whole record, in replace().
+        prepare: () => {},
         replace(settled) {
           let final: StoredRequest;
           try {
             // Late queries are redacted with the rest: what they show secret is hidden in the
             // earlier ones too, and the findings keep their real runs.
-            final = scrubRecord(settled, redactRequestQueries(settled.queries, options.redactQuery, redaction));
+            final = scrubRecord(settled, prepareQueries(settled.queries, options, redaction));
           } catch (error) {
             // Runs from a timer: a throw here would be the app's uncaught exception.
             return warnOnce('store', 'could not redact a request settling after its response:', error);
