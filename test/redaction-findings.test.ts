@@ -24,7 +24,7 @@ describe.skipIf(!pgUp)('findings of a redacted request, pg', () => {
     pool = new pg.Pool({ ...schema.connection, max: 2 });
     await pool.query(`CREATE TABLE settings (key text PRIMARY KEY, value text);
       INSERT INTO settings VALUES ('theme', 'dark'), ('lang', 'en'), ('tz', 'UTC'), ('currency', 'EUR');
-      CREATE TABLE api_tokens (token text PRIMARY KEY, user_id int);
+      CREATE TABLE api_tokens (token text PRIMARY KEY, user_id int, tenant_id int DEFAULT 1);
       INSERT INTO api_tokens VALUES ${TOKENS.map((token, i) => `('${token}', ${i + 1})`).join(', ')};`);
     const app = express();
     app.use(debugToolbar({ instrument: { pg } }));
@@ -46,6 +46,15 @@ describe.skipIf(!pgUp)('findings of a redacted request, pg', () => {
       // The same token twice: a real duplicate, still found though its value is hidden.
       await pool.query('SELECT user_id FROM api_tokens WHERE token = $1', [TOKENS[0]]);
       res.send(page(users.join(' ')));
+    });
+    app.get('/tenant-tokens', async (_req, res) => {
+      const users: number[] = [];
+      // Two comparisons, one of them secret: the one that changes per row is hidden.
+      for (const token of TOKENS) {
+        const { rows } = await pool.query('SELECT user_id FROM api_tokens WHERE tenant_id = $1 AND token = $2', [1, token]);
+        users.push(rows[0].user_id);
+      }
+      res.json(users);
     });
     server = await listen(app);
   });
@@ -79,5 +88,14 @@ describe.skipIf(!pgUp)('findings of a redacted request, pg', () => {
     expect(detail.nPlusOne.map((group) => group.count)).toEqual([3]);
     expect(body).toContain('data-duplicate-count="1"');
     expect([detail.duplicateCount, detail.nPlusOneCount]).toEqual([1, 1]);
+  });
+
+  it('the fix batches the comparison that varies, though its values are hidden', async () => {
+    const { detail } = await fetchRecorded(server.url, '/tenant-tokens');
+    expect(detail.queries.map((q) => q.params)).toEqual([[1, '[redacted]'], [1, '[redacted]'], [1, '[redacted]']]);
+    const [group] = detail.nPlusOne;
+    expect(group.count).toBe(3);
+    expect(group.suggestion?.code).toMatch(/token = ANY\(\$2\)/);
+    expect(JSON.stringify(group)).not.toMatch(/tok-/);
   });
 });
