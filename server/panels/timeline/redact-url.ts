@@ -68,6 +68,9 @@ export function looksLikeToken(segment: string): boolean {
   return longest.length >= 16 && /\d/.test(longest) && /[A-Za-z]/.test(longest) && bitsPerChar(longest) >= 3;
 }
 
+/** Characters without which a query value is plain text: no escape, path, pair or URL in it. */
+const STRUCTURED = /[%+/=?#:]/;
+
 function decode(text: string): string | null {
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
@@ -87,7 +90,15 @@ function redactPath(path: string, paths: PathRedaction | null, nested = false): 
   let afterKeyword = false;
   let changed = false;
   const out = segments.map((segment) => {
-    const word = decode(segment) ?? segment;
+    // Runs for every recorded request: decode only what is encoded (`+` is literal in a path).
+    let word = segment;
+    if (segment.includes('%')) {
+      try {
+        word = decodeURIComponent(segment);
+      } catch {
+        // A malformed escape: read it as written.
+      }
+    }
     if (word === '' || word === '.' || word === '..') return segment;
     const keyword = paths.after(word);
     const hide = (afterKeyword && !keyword) || (paths.tokenLike && looksLikeToken(word));
@@ -119,6 +130,8 @@ interface Rules {
  * levels, a value that still holds a path or a pair is hidden whole rather than trusted.
  */
 function redactValue(value: string, rules: Rules, depth: number): string {
+  // Most values are words and numbers (`page=2`): nothing in them can hold a URL or a pair.
+  if (!STRUCTURED.test(value)) return value;
   const decoded = /%[0-9a-f]{2}|\+/i.test(value) ? decode(value) : null;
   // Past the levels read: anything still shaped like a URL or a query is hidden whole, not trusted.
   if (depth >= MAX_DEPTH) return /[=/?#]/.test(fullyDecoded(value)) ? REDACTED : value;
@@ -153,7 +166,8 @@ function redactQuery(query: string, rules: Rules, depth: number): string {
     const equals = piece.indexOf('=');
     if (equals === -1) return piece;
     const rawKey = piece.slice(0, equals);
-    if (rules.isSecret(decode(rawKey) ?? rawKey)) return `${rawKey}=${REDACTED}`;
+    const key = /[%+]/.test(rawKey) ? decode(rawKey) ?? rawKey : rawKey;
+    if (rules.isSecret(key)) return `${rawKey}=${REDACTED}`;
     return `${rawKey}=${redactValue(piece.slice(equals + 1), rules, depth)}`;
   }).join('?')).join('&');
 }
