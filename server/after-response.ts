@@ -14,7 +14,7 @@ export function snapshotQueries(queries: readonly CapturedQuery[]): CapturedQuer
 export interface SettleHooks {
   /** `afterResponseMs`. */
   graceMs: number;
-  /** Gets each late query ready to be stored (frames materialised, secrets redacted). */
+  /** Gets each late query ready to be stored (frames materialised; secrets are redacted with the whole record in `replace`). */
   prepare(query: CapturedQuery): void;
   /** Stores the final version of the record. */
   replace(record: StoredRequest): void;

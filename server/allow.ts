@@ -1,34 +1,45 @@
 import type { IncomingMessage } from 'node:http';
+import { parseForwarded } from './forwarded-header.js';
+import { isLoopbackAddress, isLoopbackHost, isLoopbackNode } from './loopback.js';
 
-/** A loopback IP literal, exactly: `127.x.y.z`, `::1`, `::ffff:127.x.y.z`. */
-const LOOPBACK_IP = /^(?:127(?:\.\d{1,3}){3}|::1|::ffff:127(?:\.\d{1,3}){3})$/i;
-
-const isLoopbackAddress = (address: string) => LOOPBACK_IP.test(address);
-
-/**
- * `localhost`, `app.localhost`, `127.0.0.1`, `[::1]`, with or without a port. Never a name that
- * merely starts like a loopback address (`127.attacker.example`): its DNS can point anywhere.
- */
-function isLoopbackHost(host: string): boolean {
-  const hostname = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
-  const name = hostname.toLowerCase();
-  return name === 'localhost' || name.endsWith('.localhost') || isLoopbackAddress(name);
+/** A header's values: Node joins repeated headers with `, ` for most names, and gives arrays for a few. */
+function headerValues(req: IncomingMessage, name: string): string[] {
+  const value = req.headers?.[name];
+  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
 }
 
-/** Addresses a proxy says it forwarded for: `X-Forwarded-For`, `X-Real-IP` and `Forwarded: for=…`. */
-function forwardedAddresses(req: IncomingMessage): string[] {
-  const addresses: string[] = [];
-  const xff = req.headers?.['x-forwarded-for'];
-  for (const value of Array.isArray(xff) ? xff : xff ? [xff] : []) {
-    addresses.push(...value.split(',').map((part) => part.trim()).filter(Boolean));
+/** The comma-separated entries of a list header (`X-Forwarded-For`, `X-Forwarded-Host`, `X-Real-IP`), trimmed. */
+function listEntries(req: IncomingMessage, name: string): string[] {
+  return headerValues(req, name).flatMap((value) => value.split(',')).map((entry) => entry.trim());
+}
+
+/** How many `Host` lines the request had: Node keeps the first, a proxy in front may have used another. */
+function hostLineCount(req: IncomingMessage): number {
+  const raw = Array.isArray(req.rawHeaders) ? req.rawHeaders : [];
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === 'host') count++;
+  return count;
+}
+
+/**
+ * Whether every forwarding header says "this machine, to this machine": each address forwarded
+ * for (`X-Forwarded-For`, `X-Real-IP`, `Forwarded: for=`) is loopback, each forwarded host
+ * (`X-Forwarded-Host`, `Forwarded: host=`) is a loopback host, and `Forwarded` parses (RFC 7239).
+ */
+function forwardingIsLocal(req: IncomingMessage): boolean {
+  for (const name of ['x-forwarded-for', 'x-real-ip']) {
+    if (!listEntries(req, name).every((entry) => entry === '' || isLoopbackNode(entry))) return false;
   }
-  const realIp = req.headers?.['x-real-ip'];
-  if (typeof realIp === 'string' && realIp.trim()) addresses.push(realIp.trim());
-  const forwarded = req.headers?.forwarded;
-  if (forwarded) {
-    for (const match of forwarded.matchAll(/for="?\[?([^\]";,]+)/gi)) addresses.push(match[1]);
+  if (!listEntries(req, 'x-forwarded-host').every(isLoopbackHost)) return false;
+  for (const value of headerValues(req, 'forwarded')) {
+    const elements = parseForwarded(value);
+    if (!elements) return false;
+    for (const element of elements) {
+      if (element.for !== undefined && !isLoopbackNode(element.for)) return false;
+      if (element.host !== undefined && !isLoopbackHost(element.host)) return false;
+    }
   }
-  return addresses;
+  return true;
 }
 
 /**
@@ -46,11 +57,13 @@ function trustedClientAddress(req: IncomingMessage): string | undefined {
 /**
  * The default `allow`: a request from this machine, to this machine.
  * - Its socket comes from a loopback address (127.0.0.0/8, ::1).
- * - Its `Host` names loopback too, so a page on another origin that rebinds its DNS name to
- *   127.0.0.1 cannot read the toolbar (DNS rebinding).
+ * - Its one `Host` names loopback too, exactly (RFC 7230: `localhost`, `*.localhost`, a loopback
+ *   literal, with an optional port), so a page on another origin that rebinds its DNS name to
+ *   127.0.0.1 cannot read the toolbar (DNS rebinding), nor can `[::1]evil.example`.
  * - When a proxy on this machine forwarded it, every address it forwarded for (`X-Forwarded-For`,
- *   `X-Real-IP`, `Forwarded`) is loopback too, and so is `X-Forwarded-Host`: behind nginx or a
- *   tunnel every request comes from 127.0.0.1, and those are other people.
+ *   `X-Real-IP`, `Forwarded: for=`) is loopback too, and so is every forwarded host
+ *   (`X-Forwarded-Host`, `Forwarded: host=`); a `Forwarded` header that does not parse refuses.
+ *   Behind nginx or a tunnel every request comes from 127.0.0.1, and those are other people.
  * - When the app sets `trust proxy`, the client address Express computes (`req.ip`) is loopback.
  * Forwarding headers can only refuse, never grant: a request whose socket is not loopback is
  * refused whatever they say.
@@ -62,9 +75,8 @@ export function isLoopbackRequest(req: IncomingMessage): boolean {
   if (!isLoopbackAddress(req.socket?.remoteAddress ?? '')) return false;
   const host = req.headers?.host;
   if (host !== undefined && !isLoopbackHost(host)) return false;
-  const forwardedHost = req.headers?.['x-forwarded-host'];
-  if (typeof forwardedHost === 'string' && !forwardedHost.split(',').every((one) => isLoopbackHost(one.trim()))) return false;
-  if (!forwardedAddresses(req).every(isLoopbackAddress)) return false;
+  if (hostLineCount(req) > 1) return false;
+  if (!forwardingIsLocal(req)) return false;
   const client = trustedClientAddress(req);
   return client === undefined || isLoopbackAddress(client);
 }

@@ -15,17 +15,18 @@ import { launcherTag } from './inject.js';
 import { disableConditionalGet, interceptHtml } from './html-injection.js';
 import { debug, infoOnce, warnOnce } from './log.js';
 import { launcherBlockedBy } from './csp.js';
-import { redactUrl } from './panels/timeline/redact.js';
 import { createLiveEvents, type LiveEvents } from './live-events.js';
 import { redirectLocation } from './redirects.js';
 import { freezeError } from './request-error.js';
 import { requestHeaderFields, responseHeaderFields } from './request-headers.js';
 import { settleAfterResponse, snapshotQueries } from './after-response.js';
-import { addRecord, prepareQuery, replaceRecord } from './units/store-record.js';
+import { addRecord, prepareQueries, replaceRecord } from './units/store-record.js';
 import { openLiveRecord } from './units/record-id.js';
 import { setActiveRecorder } from './units/unit.js';
 import { instrumentSocketIo } from './units/socket-io.js';
 import { nameRequestInHeaders } from './cache-replay.js';
+import { createRequestRedaction } from './panels/sql/redact-queries.js';
+import { scrubRecord } from './record-secrets.js';
 
 /** Connect-style middleware, as both Express 4 and 5 take it. */
 export type DebugToolbarMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -38,17 +39,20 @@ function isUnderMount(url: string, mountPath: string): boolean {
 }
 
 function openRecord(req: IncomingMessage, options: ResolvedOptions): LiveRequest {
-  return openLiveRecord({
+  const live = openLiveRecord({
     method: req.method ?? 'GET',
     // Query strings carry tokens and passwords often enough: never store those.
-    url: redactUrl((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/', options.isSecretName),
+    url: options.redactUrl((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/'),
   }, options.maxQueriesPerRequest);
+  // Outbound calls and mount paths recorded later go through the same options.
+  live.redactUrl = options.redactUrl;
+  return live;
 }
 
 function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerResponse, options: ResolvedOptions): StoredRequest {
   const contentType = res.getHeader('content-type');
   const status = res.headersSent ? res.statusCode : 0;
-  const location = redirectLocation(status, res.getHeader('location'), req.headers.host, options.isSecretName);
+  const location = redirectLocation(status, res.getHeader('location'), req.headers.host, options.redactUrl);
   return {
     id: live.id,
     method: live.method,
@@ -66,8 +70,8 @@ function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerRespons
     ...(live.replayedFrom !== undefined ? { replayedFrom: live.replayedFrom } : {}),
     ...(live.timeline ? { spans: live.timeline.spans, templates: live.timeline.templates } : {}),
     // Read now that the response is out, credentials redacted: never on the request's hot path.
-    requestHeaders: requestHeaderFields(req, options.isSecretName),
-    responseHeaders: responseHeaderFields(res, options.isSecretName),
+    requestHeaders: requestHeaderFields(req, options.isSecretName, options.redactUrl),
+    responseHeaders: responseHeaderFields(res, options.isSecretName, options.redactUrl),
   };
 }
 
@@ -143,10 +147,12 @@ function startRecording(
       // them into plain frames now that the response is out, or the ring buffer would keep whatever
       // the app had on its stack (request bodies, reports, ORM instances) for up to `capacity` requests.
       // Secrets bound to password/token/api_key columns go now, before the record reaches the
-      // store: once per query, with the statement's plan cached by SQL text.
-      for (const query of live.queries) prepareQuery(query, options);
+      // store: once per query, with the statement's plan cached by SQL text, then wherever else
+      // the request carries the same values.
+      const redaction = createRequestRedaction();
+      const secrets = prepareQueries(live.queries, options, redaction);
       live.stackSamples = undefined;
-      const record = closeRecord(live, req, res, options);
+      const record = scrubRecord(closeRecord(live, req, res, options), secrets);
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
       live.capturedError = undefined;
       // By now the app (or its ORM) has loaded the drivers this request used.
@@ -155,8 +161,18 @@ function startRecording(
       addRecord(recorder, record);
       settleAfterResponse(live, record, {
         graceMs: options.afterResponseMs,
-        prepare: (query) => prepareQuery(query, options),
-        replace(final) {
+        // Frames and secrets of late queries are handled with the whole record, in replace().
+        prepare: () => {},
+        replace(settled) {
+          let final: StoredRequest;
+          try {
+            // Late queries are redacted with the rest: what they show secret is hidden in the
+            // earlier ones too, and the findings keep their real runs.
+            final = scrubRecord(settled, prepareQueries(settled.queries, options, redaction));
+          } catch (error) {
+            // Runs from a timer: a throw here would be the app's uncaught exception.
+            return warnOnce('store', 'could not redact a request settling after its response:', error);
+          }
           if (!replaceRecord(recorder, final)) debug('the store has no update(): %s keeps its record as of the response', live.id);
         },
       });

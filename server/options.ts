@@ -6,8 +6,11 @@ import type { TemplateInstrumentable } from './panels/templates/registry.js';
 import type { OrmInstrumentable } from './panels/sql/orm/index.js';
 import { editorUrlProblem } from './editor-url.js';
 import { isLoopbackRequest } from './allow.js';
-import { isSecretName, nameMatcher, type NameMatcher } from './panels/timeline/redact.js';
+import {
+  DEFAULT_REDACT_COLUMNS, DEFAULT_REDACT_NAMES, isSecretColumn, isSecretName, nameMatcher, type NameMatcher,
+} from './panels/timeline/redact.js';
 import { createQueryRedactor, type RedactableQuery } from './panels/sql/redact-params.js';
+import { DEFAULT_PATH_REDACTION, redactUrl, type PathRedaction } from './panels/timeline/redact-url.js';
 
 /** Options of {@link debugToolbar}. Every one is optional. */
 export interface DebugToolbarOptions {
@@ -58,11 +61,12 @@ export interface DebugToolbarOptions {
    */
   editorUrl?: string;
   /**
-   * Names of secrets: SQL params and literals bound to columns named like these, headers and
-   * query-string keys named like these, are stored as `[redacted]`. A string matches a whole word
-   * of the name (`'password'` matches `password_hash` and `userPassword`, not `passwords`); a
-   * RegExp is tested on the name. Default {@link DEFAULT_REDACT_NAMES}; extend it rather than
-   * replace it.
+   * Names of secrets in URLs and headers: query-string keys (of the recorded URL, Referer,
+   * Location and outbound calls) and headers named like these are stored as `[redacted]`. A
+   * string matches a whole word of the name (`'password'` matches `password_hash` and
+   * `userPassword`, not `passwords`); a RegExp is tested on the name. Default
+   * {@link DEFAULT_REDACT_NAMES}; extend it rather than replace it. Names you add beyond the
+   * defaults apply to SQL columns too, unless `redactColumns` is given.
    *
    * @example
    * debugToolbar({ redactNames: [...DEFAULT_REDACT_NAMES, 'ssn', /^card_/] })
@@ -75,6 +79,29 @@ export interface DebugToolbarOptions {
    * what ran before the response. Default 3000.
    */
   afterResponseMs?: number;
+  /**
+   * Names of secret SQL columns: params and literals bound to columns (and named placeholders,
+   * and keys of objects bound with `SET ?`) named like these are stored as `[redacted]`, matched
+   * like `redactNames`. Default {@link DEFAULT_REDACT_COLUMNS} plus what `redactNames` adds to its
+   * defaults. Narrower than `redactNames` on purpose: `key`, `auth`, `session` name data in a table.
+   * Duplicates and N+1s are found from the real values either way.
+   *
+   * @example
+   * debugToolbar({ redactColumns: [...DEFAULT_REDACT_COLUMNS, 'ssn', 'iban'] })
+   */
+  redactColumns?: readonly (string | RegExp)[];
+  /**
+   * Secrets in URL paths (of the recorded request, Referer, Location, outbound calls, and URLs
+   * nested in query values): the segment after one named like `after` (`/reset/<token>`,
+   * `/api/push/<token>`; matched like `redactNames`), and with `tokenLike` any segment that looks
+   * like a token (a JWT, 16+ random-looking letters and digits; not UUIDs or ObjectIds), are stored
+   * as `[redacted]`. Default `{ after: DEFAULT_REDACT_PATH_AFTER, tokenLike: true }`; `false` turns
+   * it off (query strings are redacted either way).
+   *
+   * @example
+   * debugToolbar({ redactPathSegments: { after: [...DEFAULT_REDACT_PATH_AFTER, 'download'], tokenLike: false } })
+   */
+  redactPathSegments?: { after?: readonly (string | RegExp)[]; tokenLike?: boolean } | false;
 }
 
 export interface ResolvedOptions {
@@ -92,17 +119,22 @@ export interface ResolvedOptions {
   timeline: boolean;
   nPlusOneThreshold: number;
   editorUrl: string;
-  /** From `redactNames`. */
+  /** From `redactNames`: URLs and headers. */
   isSecretName: NameMatcher;
-  /** Hides a stored query's secret params and literals; cached by SQL text. */
-  redactQuery: (query: RedactableQuery) => void;
+  /** From `redactColumns` (and what `redactNames` adds): SQL columns. */
+  isSecretColumn: NameMatcher;
+  /** Redacts a URL as stored (`redactNames` for its query, `redactPathSegments` for its path). */
+  redactUrl: (url: string) => string;
+  /** Hides a stored query's secret params and literals (cached by SQL text); returns the values hidden. */
+  redactQuery: (query: RedactableQuery) => unknown[];
   afterResponseMs: number;
 }
 
 const KNOWN_OPTIONS = new Set([
   'enabled', 'mountPath', 'allow', 'capacity', 'maxQueriesPerRequest', 'instrument', 'nonce', 'store',
   'serverTiming', 'timeline',
-  'maxInjectBytes', 'queryBudget', 'nPlusOneThreshold', 'editorUrl', 'redactNames', 'afterResponseMs',
+  'maxInjectBytes', 'queryBudget', 'nPlusOneThreshold', 'editorUrl', 'redactNames', 'redactColumns', 'redactPathSegments',
+  'afterResponseMs',
 ]);
 
 const DEFAULT_EDITOR_URL = 'vscode://file/{file}:{line}';
@@ -159,16 +191,51 @@ function optionalBoolean(name: string, value: unknown, fallback: boolean): boole
   return value;
 }
 
-function redactNamesOption(value: unknown): NameMatcher {
-  if (value === undefined) return isSecretName;
-  if (!Array.isArray(value)) fail(`\`redactNames\` must be an array of strings and RegExps, got ${typeof value}`);
-  for (const name of value) {
-    if (name instanceof RegExp) continue;
-    if (typeof name !== 'string' || !/[A-Za-z0-9]/.test(name)) {
-      fail(`\`redactNames\` must hold strings with a letter or digit, or RegExps; got ${name instanceof Object ? typeof name : JSON.stringify(name)}`);
+type NameList = readonly (string | RegExp)[];
+
+function nameListOption(name: string, value: unknown): NameList | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) fail(`\`${name}\` must be an array of strings and RegExps, got ${typeof value}`);
+  for (const item of value) {
+    if (item instanceof RegExp) continue;
+    if (typeof item !== 'string' || !/[A-Za-z0-9]/.test(item)) {
+      fail(`\`${name}\` must hold strings with a letter or digit, or RegExps; got ${item instanceof Object ? typeof item : JSON.stringify(item)}`);
     }
   }
-  return nameMatcher(value as (string | RegExp)[]);
+  return value as NameList;
+}
+
+/**
+ * The matchers for URLs/headers and for SQL columns. Without `redactColumns`, the columns' list
+ * is its defaults plus whatever `redactNames` adds to its own (`[...DEFAULT_REDACT_NAMES, 'ssn']`
+ * has always hidden an `ssn` column), so the narrower column defaults cost nobody a custom name.
+ */
+function redactionMatchers(names: unknown, columns: unknown): { isSecretName: NameMatcher; isSecretColumn: NameMatcher } {
+  const nameList = nameListOption('redactNames', names);
+  const columnList = nameListOption('redactColumns', columns);
+  const defaults = new Set<string | RegExp>(DEFAULT_REDACT_NAMES);
+  const added = (nameList ?? []).filter((name) => !defaults.has(name));
+  return {
+    isSecretName: nameList ? nameMatcher(nameList) : isSecretName,
+    isSecretColumn: columnList ? nameMatcher(columnList)
+      : added.length > 0 ? nameMatcher([...DEFAULT_REDACT_COLUMNS, ...added]) : isSecretColumn,
+  };
+}
+
+function pathRedactionOption(value: unknown): PathRedaction | null {
+  if (value === undefined) return DEFAULT_PATH_REDACTION;
+  if (value === false) return null;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    fail(`\`redactPathSegments\` must be false or an object like { after: [...DEFAULT_REDACT_PATH_AFTER], tokenLike: true }, got ${JSON.stringify(value)}`);
+  }
+  const { after, tokenLike, ...rest } = value as { after?: unknown; tokenLike?: unknown };
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) fail(`\`redactPathSegments\` takes \`after\` and \`tokenLike\`, not \`${unknown[0]}\``);
+  const words = nameListOption('redactPathSegments.after', after);
+  return {
+    after: words ? nameMatcher(words) : DEFAULT_PATH_REDACTION.after,
+    tokenLike: optionalBoolean('redactPathSegments.tokenLike', tokenLike, true),
+  };
 }
 
 /** Checks the user's options and fills in defaults; a wrong option throws a TypeError that says why. */
@@ -192,7 +259,8 @@ export function resolveOptions(options: DebugToolbarOptions = {}): ResolvedOptio
   if (typeof store.add !== 'function' || typeof store.get !== 'function' || typeof store.list !== 'function') {
     fail('`store` must implement add(), get() and list()');
   }
-  const secret = redactNamesOption(options.redactNames);
+  const redaction = redactionMatchers(options.redactNames, options.redactColumns);
+  const paths = pathRedactionOption(options.redactPathSegments);
   return {
     enabled: options.enabled ?? process.env.NODE_ENV !== 'production',
     mountPath,
@@ -208,8 +276,10 @@ export function resolveOptions(options: DebugToolbarOptions = {}): ResolvedOptio
     timeline: optionalBoolean('timeline', options.timeline, true),
     nPlusOneThreshold: nPlusOneThreshold(options.nPlusOneThreshold),
     editorUrl: editorUrlOption(options.editorUrl),
-    isSecretName: secret,
-    redactQuery: createQueryRedactor(secret),
+    isSecretName: redaction.isSecretName,
+    isSecretColumn: redaction.isSecretColumn,
+    redactUrl: (url) => redactUrl(url, redaction.isSecretName, paths),
+    redactQuery: createQueryRedactor(redaction.isSecretColumn),
     afterResponseMs: nonNegativeInteger('afterResponseMs', options.afterResponseMs, 3000),
   };
 }

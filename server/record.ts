@@ -46,6 +46,11 @@ export interface CapturedQuery {
   db: DbInfo;
   /** Secret params or literals were replaced by `[redacted]` when the request was stored. */
   redacted?: boolean;
+  /**
+   * On a redacted query: the id of the first query of the request with the same SQL and params
+   * as they really ran, so duplicates and N+1s are found from the real values, not `[redacted]`.
+   */
+  sameRunAs?: number;
   /** Up to a dozen frames, unmapped; the read path picks the user's frame and maps it. */
   frames: RawFrame[];
   /** The span (middleware, handler, render) whose async context ran the query. */
@@ -127,6 +132,8 @@ export interface LiveRequest extends StoredRequest {
   capturedError?: { value: unknown };
   /** Spans and templates being recorded; absent when the timeline is not recorded. */
   timeline?: LiveTimeline;
+  /** How this request's options redact a URL: outbound calls and mount paths are stored through it. */
+  redactUrl?: (url: string) => string;
   /** Stacks captured so far, by span and SQL text (server/panels/sql/stack-samples.ts). */
   stackSamples?: StackSamples;
 }

@@ -1,5 +1,5 @@
 import type { StoredRequest } from './record.js';
-import { isSecretName, redactUrl, type NameMatcher } from './panels/timeline/redact.js';
+import { redactUrl } from './panels/timeline/redact-url.js';
 
 /*
  * Redirect chains (POST /form → 303 → GET /done): a 3xx record keeps where it pointed, and at
@@ -20,16 +20,16 @@ export const REDIRECT_WINDOW_MS = 10_000;
  * // { display: '/done?token=[redacted]', target: '/done?token=[redacted]' }
  */
 export function redirectLocation(
-  status: number, location: unknown, host: string | undefined, isSecret: NameMatcher = isSecretName,
+  status: number, location: unknown, host: string | undefined, redact: (url: string) => string = (url) => redactUrl(url),
 ): { display: string; target?: string } | undefined {
   if (status < 300 || status > 399 || typeof location !== 'string' || location === '') return undefined;
-  const display = redactUrl(location, isSecret);
+  const display = redact(location);
   const origin = `http://${host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? host : 'localhost'}`;
   try {
     const base = new URL(origin);
     const resolved = new URL(location, base);
     if (resolved.host !== base.host) return { display };
-    return { display, target: redactUrl(resolved.pathname + resolved.search, isSecret) };
+    return { display, target: redact(resolved.pathname + resolved.search) };
   } catch {
     return { display };
   }

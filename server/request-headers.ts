@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HeaderField } from './types.js';
-import { REDACTED, redactUrl, type NameMatcher } from './panels/timeline/redact.js';
+import { REDACTED, type NameMatcher } from './panels/timeline/redact.js';
+import { redactUrl } from './panels/timeline/redact-url.js';
 
 /*
  * The headers a stored request keeps, for the Request panel: in order, as written, with the
@@ -52,7 +53,9 @@ function redactAuthorization(value: string): string {
  * redactHeader('Authorization', 'Bearer eyJhbGci…', isSecretName) // 'Bearer [redacted]'
  * redactHeader('Accept', 'text/html', isSecretName)              // 'text/html'
  */
-export function redactHeader(name: string, value: string, isSecret: NameMatcher): string {
+export function redactHeader(
+  name: string, value: string, isSecret: NameMatcher, redactUrlValue: (url: string) => string = (url) => redactUrl(url, isSecret),
+): string {
   switch (name.toLowerCase()) {
     case 'cookie': return redactCookie(value);
     case 'set-cookie': return redactSetCookie(value);
@@ -62,28 +65,28 @@ export function redactHeader(name: string, value: string, isSecret: NameMatcher)
     // Referer, an OAuth callback as Location).
     case 'referer':
     case 'location':
-    case 'content-location': return redactUrl(value, isSecret);
+    case 'content-location': return redactUrlValue(value);
   }
   if (isSecret(name)) return REDACTED;
   return value.length > MAX_VALUE ? `${value.slice(0, MAX_VALUE)}… [${value.length - MAX_VALUE} more characters]` : value;
 }
 
 /** `rawHeaders`-style pairs (`[name, value, name, value…]`) as stored fields. */
-export function headerFields(raw: readonly string[], isSecret: NameMatcher): HeaderField[] {
+export function headerFields(raw: readonly string[], isSecret: NameMatcher, redactUrlValue?: (url: string) => string): HeaderField[] {
   const fields: HeaderField[] = [];
   for (let i = 0; i + 1 < raw.length && fields.length < MAX_HEADERS; i += 2) {
-    fields.push({ name: raw[i], value: redactHeader(raw[i], String(raw[i + 1]), isSecret) });
+    fields.push({ name: raw[i], value: redactHeader(raw[i], String(raw[i + 1]), isSecret, redactUrlValue) });
   }
   return fields;
 }
 
 /** The request's headers as they came in. */
-export function requestHeaderFields(req: IncomingMessage, isSecret: NameMatcher): HeaderField[] {
-  return headerFields(Array.isArray(req.rawHeaders) ? req.rawHeaders : [], isSecret);
+export function requestHeaderFields(req: IncomingMessage, isSecret: NameMatcher, redactUrlValue?: (url: string) => string): HeaderField[] {
+  return headerFields(Array.isArray(req.rawHeaders) ? req.rawHeaders : [], isSecret, redactUrlValue);
 }
 
 /** The response's headers as sent (none when the response ended before sending them). */
-export function responseHeaderFields(res: ServerResponse, isSecret: NameMatcher): HeaderField[] {
+export function responseHeaderFields(res: ServerResponse, isSecret: NameMatcher, redactUrlValue?: (url: string) => string): HeaderField[] {
   if (!res.headersSent) return [];
   const raw: string[] = [];
   // Names as the app wrote them (`X-Request-Id`); getHeaderNames() has them lower-cased.
@@ -94,5 +97,5 @@ export function responseHeaderFields(res: ServerResponse, isSecret: NameMatcher)
     if (value === undefined) continue;
     for (const one of Array.isArray(value) ? value : [value]) raw.push(name, String(one));
   }
-  return headerFields(raw, isSecret);
+  return headerFields(raw, isSecret, redactUrlValue);
 }

@@ -64,6 +64,11 @@ export interface QueryRecord {
    * stored as `[redacted]`: EXPLAIN ANALYZE is refused, since it would run with those values.
    */
   redacted?: boolean;
+  /**
+   * Set on a redacted query: the id of the first query of the request with the same SQL and
+   * params as they really ran (the values are hidden, but whether two runs were the same is kept).
+   */
+  sameRunAs?: number;
   /** A stable id of the query's shape: the same statement with other literals has the same one. */
   fingerprint: string;
   /** The first frame in the user's own code, or null when none was on the stack. */

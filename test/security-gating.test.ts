@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import express5 from 'express';
 import express4 from 'express4';
 import { createServer, request, type IncomingMessage, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { debugToolbar, isLoopbackRequest } from '../server/index.js';
 
@@ -60,6 +60,74 @@ const PROBES: { path: string; method?: string; headers?: Record<string, string>;
   { path: '/__toolbar/api/explain', method: 'POST', headers: { 'content-type': 'application/json', 'x-debug-toolbar': '1' }, body: '{"requestId":"a","queryId":1}' },
   { path: '/__toolbar/api/requests/..%2F..' },
 ];
+
+/** Near-loopback Host and forwarding headers a rebinding page or a proxy could send: all refused. */
+const REFUSED_HEADERS: Record<string, string>[] = [
+  // Only the bracket contents were checked.
+  { host: '[::1]evil.example' },
+  { host: '[::1].evil.example:80' },
+  { host: '[::1]:3000.evil.example' },
+  { host: '[::ffff:127.0.0.1]evil.example' },
+  // Not a host [":" port]: userinfo, two ports, a port too large, a zone id, empty labels.
+  { host: 'localhost:80@evil.example' },
+  { host: 'localhost:3000:80' },
+  { host: 'localhost:99999' },
+  { host: '[fe80::1%25lo]:3000' },
+  { host: '.localhost' },
+  { host: 'evil..localhost' },
+  { host: '127.0.0.1.' },
+  { host: '127.0.0.01' },
+  { host: '[::127.0.0.1]' },
+  { 'x-forwarded-host': '[::1]evil.example' },
+  { 'x-forwarded-host': 'localhost, evil.example' },
+  // Forwarded (RFC 7239): spaces around `=`, `host=`, case, quoting, syntax errors.
+  { forwarded: 'for = 1.2.3.4' },
+  { forwarded: 'for=127.0.0.1 ; for = 1.2.3.4' },
+  { forwarded: 'for=127.0.0.1;host=evil.example' },
+  { forwarded: 'for=127.0.0.1;host="evil.example:80"' },
+  { forwarded: 'host=evil.example' },
+  { forwarded: 'for=127.0.0.1;HOST=evil.example' },
+  { forwarded: 'for=127.0.0.1, for="[2001:db8::1]:4711"' },
+  { forwarded: 'for="127.0.0.1' },
+  { forwarded: 'for=127.0.0.1;for=127.0.0.1' },
+  { forwarded: 'for=127.0.0.1 1.2.3.4' },
+  { forwarded: 'for=unknown' },
+  { forwarded: 'for=_hidden' },
+  { forwarded: 'for="\\1.2.3.4"' },
+  { forwarded: 'for=127.0.0.1;host=[::1]evil.example' },
+  { 'x-forwarded-for': '127.0.0.1:80, 1.2.3.4' },
+  { 'x-real-ip': '1.2.3.4, 127.0.0.1' },
+];
+
+/** Loopback in every form a browser or a local proxy writes it: all allowed. */
+const ALLOWED_HEADERS: Record<string, string>[] = [
+  { host: 'localhost' },
+  { host: 'LOCALHOST:3000' },
+  { host: 'app.localhost:3000' },
+  { host: '127.0.0.2:3000' },
+  { host: '[::1]:3000' },
+  // How browsers write http://[::ffff:127.0.0.1]:3000/ (WHATWG URL serialisation).
+  { host: '[::ffff:7f00:1]:3000' },
+  { 'x-forwarded-host': 'localhost:3000' },
+  { forwarded: 'for=127.0.0.1;host=localhost:3000;proto=http' },
+  { forwarded: 'for="[::1]:4711";host="localhost:3000", for=127.0.0.1' },
+  { forwarded: 'for = "[::1]" ; proto = http' },
+  { 'x-forwarded-for': '127.0.0.1, ::1' },
+];
+
+/** A GET written by hand, for what Node's client will not send (two Host headers). */
+function rawGet(port: number, headerLines: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`GET / HTTP/1.1\r\n${headerLines.join('\r\n')}\r\nConnection: close\r\n\r\n`);
+    });
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
 
 /** The toolbar app refuses: every probe answers like the same app without the toolbar, and the page is byte-identical. */
 async function expectAbsent(withToolbar: string, without: string, headers: Record<string, string>) {
@@ -151,6 +219,39 @@ describe.each([
         await without.close();
       }
     });
+  });
+
+  it('refuses every Host and forwarding header that is not exactly loopback (RFC 7230 Host, RFC 7239 Forwarded)', async () => {
+    const withToolbar = await listenOn(makeApp(express, true, undefined), '127.0.0.1');
+    const without = await listenOn(makeApp(express, false, undefined), '127.0.0.1');
+    try {
+      for (const headers of REFUSED_HEADERS) {
+        const answer = await send(`${withToolbar.url}/`, { headers });
+        expect({ headers, id: answer.headers['x-debug-toolbar-id'] }).toEqual({ headers, id: undefined });
+        await expectAbsent(withToolbar.url, without.url, headers);
+      }
+      for (const headers of ALLOWED_HEADERS) {
+        const answer = await send(`${withToolbar.url}/`, { headers });
+        expect({ headers, id: answer.headers['x-debug-toolbar-id'] }).toEqual({ headers, id: expect.any(String) });
+      }
+    } finally {
+      await withToolbar.close();
+      await without.close();
+    }
+  });
+
+  it('refuses a request with two Host headers (which one a proxy used is unknown)', async () => {
+    const withToolbar = await listenOn(makeApp(express, true, undefined), '127.0.0.1');
+    try {
+      const twice = await rawGet(withToolbar.port, ['Host: localhost', 'Host: evil.example']);
+      expect(twice).toMatch(/^HTTP\/1\.1 200/);
+      expect(twice.toLowerCase()).not.toContain('x-debug-toolbar-id');
+      expect(twice).toContain(PAGE);
+      const once = await rawGet(withToolbar.port, ['Host: localhost']);
+      expect(once.toLowerCase()).toContain('x-debug-toolbar-id');
+    } finally {
+      await withToolbar.close();
+    }
   });
 
   it('with trust proxy, a loopback client forwarded by a loopback proxy gets the toolbar; a remote one in req.ip does not', async () => {

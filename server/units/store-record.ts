@@ -4,6 +4,7 @@ import type { LiveEvents } from '../live-events.js';
 import { toSummary } from '../request-detail.js';
 import { redirectSources } from '../redirects.js';
 import { warnOnce } from '../log.js';
+import { createRequestRedaction, redactRequestQueries, type RequestRedaction } from '../panels/sql/redact-queries.js';
 
 /** What storing needs: the options and the live-update stream of one toolbar. */
 export interface Recorder {
@@ -12,12 +13,19 @@ export interface Recorder {
 }
 
 /**
- * Gets a query ready to leave the hot path: its raw stack turned into plain frames (the raw one
- * holds every frame's `this` alive) and secrets bound to secret columns redacted.
+ * Gets a record's queries ready to leave the hot path: their raw stacks turned into plain frames
+ * (the raw ones hold every frame's `this` alive), and their secrets redacted as one record (values
+ * bound to secret columns, and the same values wherever else the queries carry them; findings keep
+ * the real runs). Returns the secrets, for `scrubRecord` to hide them in the rest of the record.
+ *
+ * @example
+ * const record = scrubRecord({ ...fields, queries: live.queries.slice() }, prepareQueries(live.queries, options));
  */
-export function prepareQuery(query: CapturedQuery, options: ResolvedOptions): void {
-  void query.frames;
-  options.redactQuery(query);
+export function prepareQueries(
+  queries: CapturedQuery[], options: ResolvedOptions, redaction: RequestRedaction = createRequestRedaction(),
+): string[] {
+  for (const query of queries) void query.frames;
+  return redactRequestQueries(queries, options.redactQuery, redaction);
 }
 
 function publisher(recorder: Recorder, record: StoredRequest) {

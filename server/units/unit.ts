@@ -4,7 +4,8 @@ import type { LiveRequest, StoredRequest, UnitKind } from '../record.js';
 import { freezeError } from '../request-error.js';
 import { warnOnce } from '../log.js';
 import { openLiveRecord } from './record-id.js';
-import { addRecord, prepareQuery, type Recorder } from './store-record.js';
+import { addRecord, prepareQueries, type Recorder } from './store-record.js';
+import { scrubRecord } from '../record-secrets.js';
 
 /** Names are labels in History, not data: cut long ones. */
 const MAX_NAME = 200;
@@ -31,8 +32,8 @@ export function openUnit(kind: UnitKind, name: string, recorder: Recorder): Live
 export function closeUnit(live: LiveRequest, recorder: Recorder, failure?: { value: unknown }): StoredRequest {
   live.finished = true;
   live.settled = true;
-  for (const query of live.queries) prepareQuery(query, recorder.options);
-  const record: StoredRequest = {
+  const secrets = prepareQueries(live.queries, recorder.options);
+  const record: StoredRequest = scrubRecord({
     id: live.id,
     kind: live.kind,
     method: live.method,
@@ -44,7 +45,7 @@ export function closeUnit(live: LiveRequest, recorder: Recorder, failure?: { val
     queries: live.queries.slice(),
     queryCount: live.queryCount,
     ...(failure ? { error: freezeError(failure.value) } : {}),
-  };
+  }, secrets);
   addRecord(recorder, record);
   return record;
 }

@@ -18,7 +18,8 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 
 const paramsKey = (query: QueryRecord) => JSON.stringify(query.params, (_key, value) =>
   (typeof value === 'bigint' ? `${value}n` : value));
-const runKey = (query: QueryRecord) => `${query.sql}\u0000${paramsKey(query)}`;
+/** Which run a query is; a redacted one says which it really was (`sameRunAs`), since its stored values are hidden. */
+const runKey = (query: QueryRecord) => (query.sameRunAs !== undefined ? `\u0001${query.sameRunAs}` : `${query.sql}\u0000${paramsKey(query)}`);
 const totalMs = (queries: readonly QueryRecord[]) => queries.reduce((sum, q) => sum + (q.durationMs ?? 0), 0);
 
 /**

@@ -4,6 +4,7 @@ import type { CapturedSpan, LiveRequest } from '../../record.js';
 import { patchMethod, reportHookError } from '../sql/drivers/patch.js';
 import { functionLabel } from './function-location.js';
 import { closeSpan, innermostOpenLayer, openSpan, type LiveTimeline } from './spans.js';
+import { redactUrl } from './redact-url.js';
 import { noteRequestError } from '../../request-error.js';
 
 /*
@@ -76,15 +77,17 @@ function routerOf(app: unknown): { stack?: unknown[] } | undefined {
   }
 }
 
-function describe(layer: LayerLike, req: ExpressRequest, errorHandler: boolean) {
+function describe(layer: LayerLike, req: ExpressRequest, errorHandler: boolean, redact: (url: string) => string) {
   const route = req.route;
   const isHandler = Boolean(route && Array.isArray(route.stack) && route.stack.includes(layer));
   const name = functionLabel(layer.handle);
+  // baseUrl is the path as requested (`app.use('/t/:token', router)` puts the token in it).
+  const baseUrl = req.baseUrl ? redact(req.baseUrl) : '';
   if (isHandler) {
     const method = req.method ?? '';
-    return { kind: 'handler' as const, name, detail: `${method} ${req.baseUrl ?? ''}${String(route!.path ?? '')}` };
+    return { kind: 'handler' as const, name, detail: `${method} ${baseUrl}${String(route!.path ?? '')}` };
   }
-  const mount = req.baseUrl ? `mounted at ${req.baseUrl}` : undefined;
+  const mount = baseUrl ? `mounted at ${baseUrl}` : undefined;
   const detail = errorHandler ? ['error handler', mount].filter(Boolean).join(', ') : mount;
   return { kind: 'middleware' as const, name, detail };
 }
@@ -156,7 +159,7 @@ function layerStarting(layer: LayerLike, errorHandler: boolean): void {
   // The layers the router skips for their arity.
   const length = layer.handle.length;
   if (errorHandler ? length !== 4 : length > 3) return;
-  const { kind, name, detail } = describe(layer, req, errorHandler);
+  const { kind, name, detail } = describe(layer, req, errorHandler, request.redactUrl ?? ((url) => redactUrl(url)));
   const span = openSpan(request, kind, name, innermostOpenLayer(timeline)?.id ?? null, detail);
   if (!span) return;
   timeline.openLayers.push(span);

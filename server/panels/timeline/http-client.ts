@@ -2,7 +2,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { currentContext } from '../../context.js';
 import type { CapturedSpan, LiveRequest } from '../../record.js';
 import { reportHookError } from '../sql/drivers/patch.js';
-import { redactUrl } from './redact.js';
+import { redactUrl } from './redact-url.js';
 import { closeSpan, openSpan } from './spans.js';
 
 /*
@@ -34,7 +34,9 @@ function guarded<T>(fn: (message: T) => void): (message: unknown) => void {
 function open(key: object, method: string, url: string): void {
   const context = currentContext();
   if (!context || context.request.finished || !context.request.timeline) return;
-  const span = openSpan(context.request, 'http', `${method.toUpperCase()} ${redactUrl(url)}`, context.span?.id ?? null);
+  // Through the app's options (redactNames, redactPathSegments) when the request has them.
+  const redact = context.request.redactUrl ?? ((raw: string) => redactUrl(raw));
+  const span = openSpan(context.request, 'http', `${method.toUpperCase()} ${redact(url)}`, context.span?.id ?? null);
   if (span) calls.set(key, { request: context.request, span });
 }
 

@@ -1,7 +1,8 @@
 /**
- * Words that make a name secret (a query-string key, a SQL column, a header, a JSON key),
- * matched word by word (`api_key`, `apiKey`, `X-Amz-Signature`, `password_hash`), so `monkey`,
- * `author` or `tokens_count` stay readable. Run-together names are listed whole.
+ * Words that make a name secret in URLs and headers (a query-string key, a header, a JSON key in
+ * them), matched word by word (`api_key`, `apiKey`, `X-Amz-Signature`, `password_hash`), so
+ * `monkey`, `author` or `tokens_count` stay readable. Run-together names are listed whole. SQL
+ * columns have their own, narrower list: {@link DEFAULT_REDACT_COLUMNS}.
  *
  * @example
  * debugToolbar({ redactNames: [...DEFAULT_REDACT_NAMES, 'ssn', 'iban', /^card_/] })
@@ -11,6 +12,25 @@ export const DEFAULT_REDACT_NAMES: readonly string[] = Object.freeze([
   'signature', 'sig', 'credential', 'credentials', 'session', 'sid', 'cookie', 'jwt', 'bearer', 'otp', 'verifier',
   'private', 'apikey', 'accesstoken', 'refreshtoken', 'authtoken', 'idtoken', 'apitoken', 'clientsecret', 'sessionid',
   'csrf', 'xsrf',
+]);
+
+/**
+ * Words that make a SQL column secret (its bound params and literals are stored as `[redacted]`).
+ * Narrower than {@link DEFAULT_REDACT_NAMES}: as column words `key`, `auth`, `oauth`, `session`
+ * and `private` name data (`settings.key`, `auth_provider`, `session_id`, `is_private`), and
+ * hiding them hid what the panel is for. The secrets among those names are listed as phrases
+ * (`api_key`, `private_key`, `session_key`…); `token`, `secret` and `password` cover the rest
+ * (`auth_token`, `session_token`, `client_secret`).
+ *
+ * @example
+ * debugToolbar({ redactColumns: [...DEFAULT_REDACT_COLUMNS, 'ssn'] })
+ */
+export const DEFAULT_REDACT_COLUMNS: readonly string[] = Object.freeze([
+  'token', 'secret', 'password', 'passwd', 'pwd', 'pass', 'passphrase', 'authorization', 'signature', 'sig',
+  'credential', 'credentials', 'sid', 'cookie', 'jwt', 'bearer', 'otp', 'verifier', 'csrf', 'xsrf',
+  'apikey', 'accesstoken', 'refreshtoken', 'authtoken', 'idtoken', 'apitoken', 'clientsecret', 'sessionid', 'privatekey',
+  'api_key', 'access_key', 'auth_key', 'private_key', 'signing_key', 'encryption_key', 'master_key', 'session_key',
+  'hmac_key', 'license_key',
 ]);
 
 export const REDACTED = '[redacted]';
@@ -62,34 +82,8 @@ export function nameMatcher(names: readonly (string | RegExp)[]): NameMatcher {
   };
 }
 
-/** The default matcher, over {@link DEFAULT_REDACT_NAMES}. */
+/** The default matcher for URLs and headers, over {@link DEFAULT_REDACT_NAMES}. */
 export const isSecretName: NameMatcher = nameMatcher(DEFAULT_REDACT_NAMES);
 
-/**
- * A URL with the values of secret-looking query parameters (and any password in it) replaced by
- * `[redacted]`. Everything else is kept as written, so the URL still reads like the original.
- *
- * @example
- * redactUrl('https://api.example.com/v1?q=cats&api_key=abc123')
- * // 'https://api.example.com/v1?q=cats&api_key=[redacted]'
- */
-export function redactUrl(url: string, isSecret: NameMatcher = isSecretName): string {
-  let result = url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#:@]*):[^/?#@]*@/i, `$1:${REDACTED}@`);
-  const query = result.indexOf('?');
-  if (query === -1) return result;
-  const hash = result.indexOf('#', query);
-  const end = hash === -1 ? result.length : hash;
-  const params = result.slice(query + 1, end).split('&').map((pair) => {
-    const equals = pair.indexOf('=');
-    const rawKey = equals === -1 ? pair : pair.slice(0, equals);
-    let key = rawKey;
-    try {
-      key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
-    } catch {
-      // A malformed escape: match on the raw key.
-    }
-    return equals !== -1 && isSecret(key) ? `${rawKey}=${REDACTED}` : pair;
-  });
-  result = `${result.slice(0, query + 1)}${params.join('&')}${result.slice(end)}`;
-  return result;
-}
+/** The default matcher for SQL columns, over {@link DEFAULT_REDACT_COLUMNS}. */
+export const isSecretColumn: NameMatcher = nameMatcher(DEFAULT_REDACT_COLUMNS);

@@ -9,6 +9,7 @@ import { hasColumn, modelByTable, relationsFor } from '../orm/lookup.js';
 import { detectLibrary } from './library.js';
 import { inferRelation, type FixInput, type OrmLink, type ParentQuery } from './fix-input.js';
 import { modelName } from './naming.js';
+import { REDACTED } from '../../timeline/redact.js';
 
 /** What the dispatcher needs to know about one N+1 group. */
 export interface NPlusOneFixRequest {
@@ -72,6 +73,12 @@ function varyingFilters(queries: readonly QueryRecord[], shapes: readonly SqlSha
     if (distinct.size > 1) varying.push({ filter, values: [...distinct.values()] });
   }
   if (varying.length > 0) return varying;
+  // Redaction hides the values that changed; the real runs differed (`sameRunAs`, read from the
+  // real values when the request was stored), so the change is in a comparison whose values are hidden.
+  if (new Set(queries.map((q) => q.sameRunAs ?? q.id)).size > 1 && queries.every((q) => q.sameRunAs !== undefined)) {
+    const hidden = first.filters.filter((filter, k) => queries.some((_q, i) => valueOf(filter, k, i) === REDACTED));
+    if (hidden.length > 0) return hidden.map((filter) => ({ filter, values: [REDACTED] }));
+  }
   if (first.filters.length === 1) return [{ filter: first.filters[0], values: [valueOf(first.filters[0], 0, 0)] }];
   return [];
 }
