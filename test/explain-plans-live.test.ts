@@ -38,7 +38,10 @@ describe.skipIf(!pgUp)('PostgreSQL (live): each node as EXPLAIN (FORMAT TEXT) pr
     await schema?.drop();
   });
 
-  it.each(Object.keys(casesFor('postgres')))('%s', async (name) => {
+  // A parallel plan's workers depend on the server's free background workers, which other test
+  // files running at the same time take: the JSON and text runs can launch different numbers. The
+  // captured fixture (explain-plans.test.ts) and PGlite below cover reading it.
+  it.each(Object.keys(casesFor('postgres')).filter((name) => name !== 'parallel'))('%s', async (name) => {
     const captured = await explainPostgres(exec, casesFor('postgres')[name]);
     expect(postgresMismatches(toPlanNodes(readPostgresPlan(captured.plan)), String(captured.text))).toEqual([]);
   });
