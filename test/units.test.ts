@@ -59,6 +59,7 @@ describe.skipIf(!available)('tasks, socket events and background queries', () =>
       const removed = () => pool.query('SELECT 1 AS never');
       socket.on('removed', removed);
       socket.off('removed', removed);
+      socket.once('hello', async (ack: (n: number) => void) => ack((await pool.query('SELECT count(*)::int AS n FROM users')).rows[0].n));
     });
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(httpServer.address() as { port: number }).port}`;
@@ -107,6 +108,11 @@ describe.skipIf(!available)('tasks, socket events and background queries', () =>
       const names2 = await new Promise<string[]>((resolve) => client.emit('dashboard', [6], resolve));
       expect(names2).toEqual(['user 6']);
       expect((await list('?kind=socket')).requests.some((r) => r.url === 'removed')).toBe(false);
+      // A once() listener is one entry, with its query, not one per wrapper.
+      expect(await new Promise<number>((resolve) => client.emit('hello', resolve))).toBe(10);
+      const hello = await entry('?kind=socket', 'hello');
+      expect(hello.queries).toHaveLength(1);
+      expect((await list('?kind=socket')).requests.filter((r) => r.url === 'hello')).toHaveLength(1);
     } finally {
       client.close();
     }

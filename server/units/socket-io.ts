@@ -60,7 +60,9 @@ function recorded(event: string, namespace: string, listener: Listener): Listene
 function patchSocketPrototype(prototype: Record<string, unknown>): void {
   if (patched.has(prototype)) return;
   patched.add(prototype);
-  for (const method of ['on', 'addListener', 'once', 'prependListener', 'prependOnceListener']) {
+  // Node's once() and prependOnceListener() add their own wrapper through on()/prependListener():
+  // patching them too would record each such event twice.
+  for (const method of ['on', 'addListener', 'prependListener']) {
     const original = prototype[method];
     if (typeof original !== 'function') continue;
     prototype[method] = function onRecorded(this: { nsp?: { name?: string } }, event: unknown, listener: unknown) {
