@@ -31,7 +31,6 @@ import { scrubRecord } from './record-secrets.js';
 /** Connect-style middleware, as both Express 4 and 5 take it. */
 export type DebugToolbarMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
-
 function isUnderMount(url: string, mountPath: string): boolean {
   if (!url.startsWith(mountPath)) return false;
   const after = url.charAt(mountPath.length);
