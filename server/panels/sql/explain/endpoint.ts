@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from '../../../store/store.js';
+import type { CapturedQuery } from '../../../record.js';
 import type { ExplainRequest, ExplainResponse } from '../../../types.js';
 import { toPlanNodes, planText } from './plan-node.js';
 import { runExplain, StatementRefused, TransactionEscaped } from './run.js';
@@ -90,10 +91,8 @@ export function parseExplainRequest(body: unknown): ExplainRequest {
   return { requestId, queryId, analyze: analyze === true };
 }
 
-async function explain(req: IncomingMessage, store: Store): Promise<ExplainResponse> {
-  checkOrigin(req);
-  checkContentType(req);
-  const { requestId, queryId, analyze = false } = parseExplainRequest(await readBody(req));
+/** The stored query the ids name: 404 when the request or the query is not kept, 503 when the store fails. */
+export async function storedQuery(store: Store, requestId: string, queryId: number): Promise<CapturedQuery> {
   let request;
   try {
     request = await store.get(requestId);
@@ -103,6 +102,14 @@ async function explain(req: IncomingMessage, store: Store): Promise<ExplainRespo
   if (!request) throw new Refusal(404, `no recorded request with id ${JSON.stringify(requestId)}`);
   const query = request.queries.find((q) => q.id === queryId);
   if (!query) throw new Refusal(404, `request ${requestId} has no stored query ${queryId}`);
+  return query;
+}
+
+async function explain(req: IncomingMessage, store: Store): Promise<ExplainResponse> {
+  checkOrigin(req);
+  checkContentType(req);
+  const { requestId, queryId, analyze = false } = parseExplainRequest(await readBody(req));
+  const query = await storedQuery(store, requestId, queryId);
   const target = explainTarget(query.db.explainKey);
   if (!target) {
     throw new Refusal(422, `EXPLAIN is not available for this query: the ${query.db.driver} driver registered no connection to explain it with`);
@@ -148,13 +155,21 @@ async function explain(req: IncomingMessage, store: Store): Promise<ExplainRespo
  * database already has its EXPLAIN connections busy (Retry-After), 502 the database failed the
  * EXPLAIN, 503 the store failed.
  */
-export async function serveExplain(req: IncomingMessage, res: ServerResponse, store: Store, send: Send): Promise<void> {
+export function serveExplain(req: IncomingMessage, res: ServerResponse, store: Store, send: Send): Promise<void> {
+  return answerPost(req, res, send, '{ requestId, queryId, analyze? }', () => explain(req, store));
+}
+
+/**
+ * A POST-only JSON endpoint: 405 with `Allow` for other methods, 200 with what `answer` returns,
+ * and a {@link Refusal}'s status, headers and message as a JSON error. Other errors are the caller's.
+ */
+export async function answerPost(req: IncomingMessage, res: ServerResponse, send: Send, usage: string, answer: () => Promise<unknown>): Promise<void> {
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
-    return send(res, 405, { error: `${req.method} is not allowed here; POST { requestId, queryId, analyze? }` });
+    return send(res, 405, { error: `${req.method} is not allowed here; POST ${usage}` });
   }
   try {
-    send(res, 200, await explain(req, store));
+    send(res, 200, await answer());
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     if (!req.complete) {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from '../../../store/store.js';
-import type { QueryRecord, WhatIfRequest, WhatIfResponse } from '../../../types.js';
-import { checkContentType, checkOrigin, readBody, Refusal, type Send } from './endpoint.js';
+import type { WhatIfRequest, WhatIfResponse } from '../../../types.js';
+import { answerPost, checkContentType, checkOrigin, readBody, Refusal, storedQuery, type Send } from './endpoint.js';
 import { ExplainBusy } from './limiter.js';
 import { StatementRefused, TransactionEscaped } from './run.js';
 import { checkStatement } from './statement.js';
@@ -24,23 +24,11 @@ export function parseWhatIfRequest(body: unknown): WhatIfRequest {
   return { requestId, queryId };
 }
 
-async function storedQuery(store: Store, { requestId, queryId }: WhatIfRequest): Promise<Pick<QueryRecord, 'sql' | 'params' | 'db'>> {
-  let request;
-  try {
-    request = await store.get(requestId);
-  } catch (error) {
-    throw new Refusal(503, `the request store failed to answer: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (!request) throw new Refusal(404, `no recorded request with id ${JSON.stringify(requestId)}`);
-  const query = request.queries.find((q) => q.id === queryId);
-  if (!query) throw new Refusal(404, `request ${requestId} has no stored query ${queryId}`);
-  return query;
-}
-
 async function whatIf(req: IncomingMessage, store: Store): Promise<WhatIfResponse> {
   checkOrigin(req);
   checkContentType(req);
-  const query = await storedQuery(store, parseWhatIfRequest(await readBody(req)));
+  const { requestId, queryId } = parseWhatIfRequest(await readBody(req));
+  const query = await storedQuery(store, requestId, queryId);
   const target = explainTarget(query.db.explainKey);
   if (!target) throw new Refusal(422, `the what-if is not available for this query: the ${query.db.driver} driver registered no connection to explain it with`);
   const check = checkStatement(query.sql, target.dialect, false);
@@ -65,20 +53,6 @@ async function whatIf(req: IncomingMessage, store: Store): Promise<WhatIfRespons
  * offered (MySQL/MariaDB, SQLite, no index to try, a table above the size limit); 429 busy;
  * 502 the database failed (nothing kept); 500 only if an index outlived the rollback.
  */
-export async function serveWhatIf(req: IncomingMessage, res: ServerResponse, store: Store, send: Send): Promise<void> {
-  if (req.method !== 'POST') {
-    res.setHeader('Allow', 'POST');
-    return send(res, 405, { error: `${req.method} is not allowed here; POST { requestId, queryId }` });
-  }
-  try {
-    send(res, 200, await whatIf(req, store));
-  } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    if (!req.complete) {
-      res.setHeader('Connection', 'close');
-      req.resume();
-    }
-    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-    send(res, error.status, { error: error.message });
-  }
+export function serveWhatIf(req: IncomingMessage, res: ServerResponse, store: Store, send: Send): Promise<void> {
+  return answerPost(req, res, send, '{ requestId, queryId }', () => whatIf(req, store));
 }
