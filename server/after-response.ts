@@ -14,8 +14,6 @@ export function snapshotQueries(queries: readonly CapturedQuery[]): CapturedQuer
 export interface SettleHooks {
   /** `afterResponseMs`. */
   graceMs: number;
-  /** Gets each late query ready to be stored (frames materialised; secrets are redacted with the whole record in `replace`). */
-  prepare(query: CapturedQuery): void;
   /** Stores the final version of the record. */
   replace(record: StoredRequest): void;
 }
@@ -26,7 +24,7 @@ export interface SettleHooks {
  * Nothing is scheduled for a request that leaves no work behind.
  *
  * @example
- * settleAfterResponse(live, record, { graceMs: 3000, prepare, replace: (r) => store.update?.(r) });
+ * settleAfterResponse(live, record, { graceMs: 3000, replace: (r) => store.update?.(r) });
  */
 export function settleAfterResponse(live: LiveRequest, record: StoredRequest, hooks: SettleHooks): void {
   if (hooks.graceMs <= 0) {
@@ -39,9 +37,8 @@ export function settleAfterResponse(live: LiveRequest, record: StoredRequest, ho
     live.settled = true;
     live.onLateChange = undefined;
     for (const query of live.queries) {
-      if (query.afterResponse) hooks.prepare(query);
       // Still running when the record became final: nobody awaited it before the response.
-      else if (query.durationMs === null) query.unawaited = true;
+      if (!query.afterResponse && query.durationMs === null) query.unawaited = true;
     }
     hooks.replace({
       ...record,

@@ -160,8 +160,6 @@ function startRecording(
       addRecord(recorder, record);
       settleAfterResponse(live, record, {
         graceMs: options.afterResponseMs,
-        // Frames and secrets of late queries are handled with the whole record, in replace().
-        prepare: () => {},
         replace(settled) {
           let final: StoredRequest;
           try {
