@@ -66,6 +66,8 @@ export interface LauncherTagOptions {
   nPlusOneCount: number;
   /** The request whose headers a response cache replayed for this page (see server/cache-replay.ts). */
   replayedFrom?: string;
+  /** What the panels add to the badge (server/panels/panel.ts `badge`): `[{ id: 'logs', text: '2 warnings', tone: 'warn' }]`. */
+  badges?: readonly { id: string; text: string; tone?: 'warn' }[];
 }
 
 /**
@@ -91,6 +93,7 @@ export function launcherTag(opts: LauncherTagOptions): string {
     `data-n-plus-one-count="${escapeAttribute(String(opts.nPlusOneCount))}"`,
   ];
   if (opts.replayedFrom !== undefined) attrs.push(`data-replayed-from="${escapeAttribute(opts.replayedFrom)}"`);
+  if (opts.badges && opts.badges.length > 0) attrs.push(`data-badges="${escapeAttribute(JSON.stringify(opts.badges))}"`);
   if (opts.nonce !== undefined) attrs.push(`nonce="${escapeAttribute(opts.nonce)}"`);
   return `<script ${attrs.join(' ')}></script>`;
 }

@@ -27,6 +27,8 @@ import { instrumentSocketIo } from './units/socket-io.js';
 import { nameRequestInHeaders } from './cache-replay.js';
 import { createRequestRedaction } from './panels/sql/redact-queries.js';
 import { scrubRecord } from './record-secrets.js';
+import { scrubSecrets } from './panels/sql/redact-queries.js';
+import { finishPanels, panelBadges, setUpPanels, startPanels } from './panels/lifecycle.js';
 
 /** Connect-style middleware, as both Express 4 and 5 take it. */
 export type DebugToolbarMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -102,6 +104,7 @@ function launcherSnippet(live: LiveRequest, req: IncomingMessage, res: ServerRes
     duplicateCount: counts.duplicateCount,
     nPlusOneCount: counts.nPlusOneCount,
     replayedFrom: live.replayedFrom,
+    badges: panelBadges(live),
   });
 }
 
@@ -126,6 +129,8 @@ function startRecording(
     live.replayedFrom = from;
   }, (error) => warnOnce('headers', 'could not set the toolbar headers:', error));
   markResponded(live, res);
+  const panelRequest = { live, req, res };
+  startPanels(panelRequest);
   startTimeline(live, req, res, options);
   disableConditionalGet(req);
   interceptHtml(req, res, {
@@ -152,6 +157,13 @@ function startRecording(
       const secrets = prepareQueries(live.queries, options, redaction);
       live.stackSamples = undefined;
       const record = scrubRecord(closeRecord(live, req, res, options), secrets);
+      const panels = finishPanels(panelRequest, {
+        isSecretName: options.isSecretName,
+        redactUrl: options.redactUrl,
+        scrubText: (text) => scrubSecrets(text, secrets),
+      });
+      live.panelState = undefined;
+      if (panels) record.panels = panels;
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
       live.capturedError = undefined;
       // By now the app (or its ORM) has loaded the drivers this request used.
@@ -210,6 +222,7 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
   }
   instrumentDrivers(options.instrument);
   instrumentTemplateEngines(options.instrument);
+  setUpPanels(options.instrument as Record<string, unknown>);
   if (options.instrument.socketIo) instrumentSocketIo(options.instrument.socketIo);
   if (options.timeline) subscribeHttpChannels();
   const events = createLiveEvents((error) => warnOnce('live', 'a live update stream failed:', error));

@@ -4,6 +4,8 @@ import { memoryStore } from './store/memory-store.js';
 import { validateInstrument, type Instrumentable } from './panels/sql/drivers/registry.js';
 import type { TemplateInstrumentable } from './panels/templates/registry.js';
 import type { OrmInstrumentable } from './panels/sql/orm/index.js';
+import type { PanelInstrumentable } from './panels/registry.js';
+import { panelInstrumentKeys } from './panels/lifecycle.js';
 import { editorUrlProblem } from './editor-url.js';
 import { isLoopbackRequest } from './allow.js';
 import {
@@ -29,9 +31,10 @@ export interface DebugToolbarOptions {
    * relations N+1 fixes then name exactly: `{ pg, sequelize }` (the instance), `{ pg, prisma }`
    * (the PrismaClient), `{ mysql2, typeorm }` (the DataSource), `{ pg, drizzle }` (the db with its
    * schema); and template engines whose includes and partials to time: `{ ejs, pug, nunjucks,
-   * handlebars }` (views are timed without this).
+   * handlebars }` (views are timed without this); loggers for the Logs panel: `{ pino, winston,
+   * debug }` (the modules; `console` is always recorded).
    */
-  instrument?: Instrumentable & OrmInstrumentable & TemplateInstrumentable;
+  instrument?: Instrumentable & OrmInstrumentable & TemplateInstrumentable & PanelInstrumentable;
   /** The CSP nonce for the injected tag. Default: `res.locals.cspNonce`. */
   nonce?: (req: IncomingMessage, res: ServerResponse) => string | undefined;
   /** Where requests are kept. Default: an in-memory ring buffer of `capacity` requests. */
@@ -110,7 +113,7 @@ export interface ResolvedOptions {
   allow: (req: IncomingMessage) => boolean;
   capacity: number;
   maxQueriesPerRequest: number;
-  instrument: Instrumentable & OrmInstrumentable & TemplateInstrumentable;
+  instrument: Instrumentable & OrmInstrumentable & TemplateInstrumentable & PanelInstrumentable;
   nonce: (req: IncomingMessage, res: ServerResponse) => string | undefined;
   store: Store;
   maxInjectBytes: number;
@@ -253,7 +256,7 @@ export function resolveOptions(options: DebugToolbarOptions = {}): ResolvedOptio
   }
   const instrument = options.instrument ?? {};
   if (instrument === null || typeof instrument !== 'object') fail('`instrument` must be an object like { pg }');
-  validateInstrument(instrument);
+  validateInstrument(instrument, panelInstrumentKeys());
   const capacity = positiveInteger('capacity', options.capacity, 100);
   const store = options.store ?? memoryStore({ capacity });
   if (typeof store.add !== 'function' || typeof store.get !== 'function' || typeof store.list !== 'function') {

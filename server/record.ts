@@ -102,6 +102,8 @@ export interface StoredRequest {
   /** Secrets redacted; absent on records from an older version (a shared store). */
   requestHeaders?: HeaderField[];
   responseHeaders?: HeaderField[];
+  /** The parts of the panels on the contract (server/panels/panel.ts), by panel id: plain JSON, redacted. */
+  panels?: Record<string, unknown>;
 }
 
 /** A request being served: its record grows as queries run. */
@@ -136,4 +138,6 @@ export interface LiveRequest extends StoredRequest {
   redactUrl?: (url: string) => string;
   /** Stacks captured so far, by span and SQL text (server/panels/sql/stack-samples.ts). */
   stackSamples?: StackSamples;
+  /** Each panel's state while the request runs, by panel id (server/panels/lifecycle.ts). */
+  panelState?: Record<string, unknown>;
 }

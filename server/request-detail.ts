@@ -5,6 +5,7 @@ import { analyzeSql } from './panels/sql/findings.js';
 import { toCallSite } from './source-map.js';
 import { toRequestError } from './request-error.js';
 import { buildTemplates, buildTimeline, queryOwners } from './panels/timeline/timeline-tree.js';
+import { panelDetails } from './panels/lifecycle.js';
 
 /*
  * The read path. Recording stays cheap by deriving everything here, when somebody looks:
@@ -77,6 +78,7 @@ function derive(request: StoredRequest, settings: DetailSettings): RequestDetail
     overBudget: request.queryCount - (request.afterResponseCount ?? 0) > settings.queryBudget,
     timeline: buildTimeline(request, queries, owners),
     templates: buildTemplates(request, queries, owners),
+    panels: panelDetails(request),
   };
   // A query still running when the response ended will finish later: derive again until then.
   if (request.queries.every((q) => q.durationMs !== null)) details.set(request, detail);

@@ -13,6 +13,7 @@ import { openEventStream, type LiveEvents } from './live-events.js';
 import { warnOnce } from './log.js';
 import type { Store } from './store/store.js';
 import { backgroundStore } from './units/background.js';
+import { panelRoute } from './panels/lifecycle.js';
 
 /** Request ids are made by the toolbar: anything else cannot name a record. */
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -161,6 +162,14 @@ export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
     if (path.startsWith('/static/')) return serveAsset(req, res, path.slice('/static/'.length));
     // A HEAD would hold a stream open with nothing ever to send.
     if (path === '/api/events' && req.method === 'HEAD') return sendError(res, 405, 'use GET for /api/events');
+    const ownRoute = panelRoute(path);
+    if (ownRoute) {
+      return ownRoute({
+        req, res, query: new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1)),
+        sendJson: (status, body) => sendJson(res, status, body),
+        getRequest: async (id) => (REQUEST_ID.test(id) ? store.get(id) : undefined),
+      });
+    }
     if (path.startsWith('/api/')) {
       try {
         return await serveApi(res, path, new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1)));

@@ -266,6 +266,12 @@ export interface RequestDetail extends RequestSummary {
   overBudget: boolean;
   timeline: TimelineSpan[];
   templates: TemplateRender[];
+  /**
+   * The parts of the panels on the server's panel contract, by panel id: `panels.logs`
+   * (server/panels/logs/types.ts), `panels.request`, `panels.cache`. A panel with nothing to
+   * show for the request is absent.
+   */
+  panels: Record<string, unknown>;
 }
 
 /** A condition or key a plan node prints, under the database's own name for it. */

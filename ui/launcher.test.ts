@@ -8,7 +8,13 @@ describe('readConfig', () => {
   it('reads the injected dataset', () => {
     expect(
       readConfig({ requestId: 'abc-12', mountPath: '/dbg/', queryCount: '7', duplicateCount: '2', nPlusOneCount: '0' }, 'n0nce'),
-    ).toEqual({ requestId: 'abc-12', mountPath: '/dbg', queryCount: 7, duplicateCount: 2, nPlusOneCount: 0, nonce: 'n0nce' });
+    ).toEqual({ requestId: 'abc-12', mountPath: '/dbg', queryCount: 7, duplicateCount: 2, nPlusOneCount: 0, nonce: 'n0nce', badges: [] });
+  });
+  it('reads the panels\' badges, and ignores a malformed list rather than failing the page', () => {
+    const badges = '[{"id":"logs","text":"2 warnings","tone":"warn"},{"id":"x"},7]';
+    expect(readConfig({ requestId: 'r', badges }, undefined)?.badges).toEqual([{ id: 'logs', text: '2 warnings', tone: 'warn' }]);
+    expect(readConfig({ requestId: 'r', badges: '{not json' }, undefined)?.badges).toEqual([]);
+    expect(readConfig({ requestId: 'r', badges: '{"id":"logs"}' }, undefined)?.badges).toEqual([]);
   });
   it('defaults the mount path and bad counts, and needs a request id', () => {
     expect(readConfig({ requestId: 'r', queryCount: 'x' }, undefined)).toMatchObject({ mountPath: '/__toolbar', queryCount: 0 });

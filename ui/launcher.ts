@@ -101,7 +101,9 @@ function install(first: LauncherConfig, loadApp: () => Promise<AppModule>): Laun
   button.setAttribute('aria-describedby', description.id);
   const badge = el('span', 'l-badge');
   const more = el('span', 'l-badge l-more');
-  button.append(el('span', 'l-label', 'SQL'), badge, more, description);
+  // What the other panels add (server/panels/panel.ts `badge`): `2 warnings` from the Logs panel.
+  const extra = el('span', 'l-extra');
+  button.append(el('span', 'l-label', 'SQL'), badge, more, extra, description);
   const panel = el('div', 'l-slot');
   panel.hidden = true;
   dock.append(button, panel);
@@ -132,7 +134,9 @@ function install(first: LauncherConfig, loadApp: () => Promise<AppModule>): Laun
     badge.className = needsAttention(config) ? 'l-badge l-warn' : 'l-badge';
     more.hidden = !fired.length;
     more.className = warn ? 'l-badge l-more l-warn' : 'l-badge l-more';
-    const text = describeCounts(config) + (fired.length ? `; ${(more.textContent = describeFetches(fired.length, known, queries))}` : '');
+    extra.replaceChildren(...config.badges.map((b) => el('span', b.tone ? 'l-badge l-warn' : 'l-badge', b.text)));
+    const text = [describeCounts(config), ...config.badges.map((b) => b.text)].join(', ')
+      + (fired.length ? `; ${(more.textContent = describeFetches(fired.length, known, queries))}` : '');
     description.textContent = text;
     button.title = `${text} (Alt+Shift+D)`;
   }

@@ -9,10 +9,31 @@ export interface Counts {
   replayedFrom?: string;
 }
 
+/** A panel's part of the badge, as the server's panels contribute it (server/panels/panel.ts). */
+export interface PanelBadge {
+  id: string;
+  text: string;
+  tone?: 'warn';
+}
+
 export interface LauncherConfig extends Counts {
   requestId: string;
   mountPath: string;
   nonce?: string;
+  /** The panels' badges (`data-badges`): `2 warnings` from the Logs panel. */
+  badges: PanelBadge[];
+}
+
+/** The tag's `data-badges` JSON, keeping only well-formed entries: an app page can hold anything. */
+export function readBadges(raw: string | undefined): PanelBadge[] {
+  try {
+    const list: unknown = JSON.parse(raw || '[]');
+    return Array.isArray(list)
+      ? list.filter((b): b is PanelBadge => typeof b?.id == 'string' && typeof b.text == 'string').slice(0, 8)
+      : [];
+  } catch {
+    return [];
+  }
 }
 
 /** More queries than this on one page is worth a warning even without duplicates. */
@@ -42,6 +63,7 @@ export function readConfig(data: DOMStringMap, nonce: string | undefined): Launc
     duplicateCount: count(data.duplicateCount),
     nPlusOneCount: count(data.nPlusOneCount),
     nonce: nonce || undefined,
+    badges: readBadges(data.badges),
   };
   if (data.replayedFrom) config.replayedFrom = data.replayedFrom;
   return config;

@@ -6,6 +6,7 @@ import { instrumentAppViews } from '../templates/view-render.js';
 import { instrumentExpressApp } from './express-layers.js';
 import { figuresOf, mergeServerTiming, serverTimingValue } from './server-timing.js';
 import { closeOpenSpans, milestone, openTimeline } from './spans.js';
+import { panelServerTiming } from '../lifecycle.js';
 
 /** What the timeline needs from the options. */
 export interface TimelineSettings {
@@ -32,7 +33,7 @@ export function startTimeline(live: LiveRequest, req: IncomingMessage, res: Serv
     try {
       milestone(live, 'headers sent');
       if (settings.serverTiming) {
-        res.setHeader('Server-Timing', mergeServerTiming(res.getHeader('Server-Timing'), serverTimingValue(figuresOf(live))));
+        res.setHeader('Server-Timing', mergeServerTiming(res.getHeader('Server-Timing'), serverTimingValue(figuresOf(live), panelServerTiming(live))));
       }
     } catch (error) {
       reportHookError(error);

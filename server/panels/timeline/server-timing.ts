@@ -1,5 +1,6 @@
 import type { LiveRequest } from '../../record.js';
 import { sinceStart } from './spans.js';
+import type { ServerTimingEntry } from '../panel.js';
 
 /** The figures of the `Server-Timing` header. */
 export interface ServerTimingFigures {
@@ -21,11 +22,13 @@ function ms(value: number): string {
  * serverTimingValue({ dbMs: 12.34, queryCount: 3, renderMs: 4, totalMs: 20 })
  * // 'db;dur=12.3;desc="3 queries", render;dur=4, total;dur=20'
  */
-export function serverTimingValue(figures: ServerTimingFigures): string {
+export function serverTimingValue(figures: ServerTimingFigures, more: readonly ServerTimingEntry[] = []): string {
   const noun = figures.queryCount === 1 ? 'query' : 'queries';
   return [
     `db;dur=${ms(figures.dbMs)};desc="${figures.queryCount} ${noun}"`,
     `render;dur=${ms(figures.renderMs)}`,
+    // The panels' figures (a cache's time): names and descriptions are the panels' own constants and counts.
+    ...more.map((entry) => `${entry.name};dur=${ms(entry.durationMs)}${entry.description ? `;desc="${entry.description.replace(/["\\]/g, '')}"` : ''}`),
     `total;dur=${ms(figures.totalMs)}`,
   ].join(', ');
 }

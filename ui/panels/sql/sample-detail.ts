@@ -63,4 +63,5 @@ export const sampleDetail: RequestDetail = {
   overBudget: false,
   timeline: [],
   templates: [],
+  panels: {},
 };

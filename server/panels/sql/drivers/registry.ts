@@ -39,12 +39,13 @@ const DRIVERS: Record<Exclude<keyof Instrumentable, 'socketIo'>, (module: unknow
 };
 
 /** Throws a TypeError naming the supported drivers when `instrument` has a key we do not know. */
-export function validateInstrument(instrument: object): void {
+export function validateInstrument(instrument: object, panelKeys: readonly string[] = []): void {
   for (const key of Object.keys(instrument)) {
-    // Template engines, ORM objects and socket.io share the option (templates/registry.ts, orm/index.ts).
-    if (!(key in DRIVERS) && !isTemplateEngineKey(key) && !isOrmKey(key) && key !== 'socketIo') {
+    // Template engines, ORM objects, socket.io and the panels' loggers and clients share the option
+    // (templates/registry.ts, orm/index.ts, panels/registry.ts).
+    if (!(key in DRIVERS) && !isTemplateEngineKey(key) && !isOrmKey(key) && key !== 'socketIo' && !panelKeys.includes(key)) {
       throw new TypeError(
-        `express-debug-toolbar: unknown driver \`instrument.${key}\`; supported: ${[...Object.keys(DRIVERS), ...ORM_KEYS, ...TEMPLATE_ENGINE_KEYS, 'socketIo'].join(', ')}`,
+        `express-debug-toolbar: unknown driver \`instrument.${key}\`; supported: ${[...Object.keys(DRIVERS), ...ORM_KEYS, ...TEMPLATE_ENGINE_KEYS, 'socketIo', ...panelKeys].join(', ')}`,
       );
     }
   }
@@ -65,7 +66,6 @@ function driverInside(value: unknown): unknown {
  * Sequelize instance in place of the driver stands for the driver it loaded.
  */
 export function instrumentDrivers(instrument: Instrumentable): void {
-  validateInstrument(instrument);
   for (const [key, module] of Object.entries(instrument)) {
     if (module === undefined || module === null) continue;
     // The ORM objects: their schema is read lazily (orm/index.ts); Prisma, TypeORM and drizzle also

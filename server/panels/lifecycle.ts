@@ -1,0 +1,105 @@
+import type { LiveRequest, StoredRequest } from '../record.js';
+import { warnOnce } from '../log.js';
+import type { AnyServerPanel, LauncherBadge, PanelRedaction, PanelRequest, PanelRouteContext, ServerTimingEntry } from './panel.js';
+import { PANELS } from './registry.js';
+
+/*
+ * How the core calls the panels of server/panels/registry.ts, each hook behind its own try/catch:
+ * a panel that throws is logged once and left out of that request, and the app is served unchanged.
+ */
+
+function guarded<T>(panel: AnyServerPanel, hook: string, run: () => T): T | undefined {
+  try {
+    return run();
+  } catch (error) {
+    warnOnce(`panel-${panel.id}-${hook}`, `the ${panel.title} panel failed in ${hook}(); it is left out:`, error);
+    return undefined;
+  }
+}
+
+/** The `instrument` keys the panels take, for the option's validation. */
+export function panelInstrumentKeys(panels: readonly AnyServerPanel[] = PANELS): string[] {
+  return panels.flatMap((panel) => Object.keys(panel.instrument ?? {}));
+}
+
+/** Sets up every panel and patches the modules the app passed under their keys. */
+export function setUpPanels(instrument: Readonly<Record<string, unknown>>, panels: readonly AnyServerPanel[] = PANELS): void {
+  for (const panel of panels) {
+    guarded(panel, 'setup', () => panel.setup?.({ instrument }));
+    for (const [key, patch] of Object.entries(panel.instrument ?? {})) {
+      const module = instrument[key];
+      // A wrong value is the user's mistake, said at start-up like any bad option: let it throw.
+      if (module !== undefined && module !== null) patch(module);
+    }
+  }
+}
+
+/** Opens each panel's state for a request, on `live.panelState`. */
+export function startPanels(request: PanelRequest, panels: readonly AnyServerPanel[] = PANELS): void {
+  const state: Record<string, unknown> = {};
+  for (const panel of panels) {
+    if (!panel.start) continue;
+    const value = guarded(panel, 'start', () => panel.start!(request));
+    if (value !== undefined) state[panel.id] = value;
+  }
+  request.live.panelState = state;
+}
+
+/** The panels' parts of the stored record, redacted; undefined when no panel stored anything. */
+export function finishPanels(
+  request: PanelRequest, redaction: PanelRedaction, panels: readonly AnyServerPanel[] = PANELS,
+): Record<string, unknown> | undefined {
+  const state = request.live.panelState;
+  if (!state) return undefined;
+  let stored: Record<string, unknown> | undefined;
+  for (const panel of panels) {
+    if (!(panel.id in state) || !panel.finish) continue;
+    const part = guarded(panel, 'finish', () => panel.finish!(state[panel.id], request, redaction));
+    if (part !== undefined) (stored ??= {})[panel.id] = part;
+  }
+  return stored;
+}
+
+/** `detail.panels`: each panel's part of a stored record as the API serves it. */
+export function panelDetails(record: StoredRequest, panels: readonly AnyServerPanel[] = PANELS): Record<string, unknown> {
+  const details: Record<string, unknown> = {};
+  for (const panel of panels) {
+    const stored = record.panels?.[panel.id];
+    if (stored === undefined) continue;
+    const detail = panel.detail ? guarded(panel, 'detail', () => panel.detail!(stored, record)) : stored;
+    if (detail !== undefined) details[panel.id] = detail;
+  }
+  return details;
+}
+
+/** The panels' parts of the launcher's badge for a page being sent. */
+export function panelBadges(live: LiveRequest, panels: readonly AnyServerPanel[] = PANELS): (LauncherBadge & { id: string })[] {
+  const badges: (LauncherBadge & { id: string })[] = [];
+  const state = live.panelState;
+  if (!state) return badges;
+  for (const panel of panels) {
+    if (!(panel.id in state) || !panel.badge) continue;
+    const badge = guarded(panel, 'badge', () => panel.badge!(state[panel.id]));
+    if (badge) badges.push({ id: panel.id, ...badge });
+  }
+  return badges;
+}
+
+/** The panels' `Server-Timing` figures. */
+export function panelServerTiming(live: LiveRequest, panels: readonly AnyServerPanel[] = PANELS): ServerTimingEntry[] {
+  const state = live.panelState;
+  if (!state) return [];
+  return panels.flatMap((panel) => (panel.id in state && panel.serverTiming
+    ? guarded(panel, 'serverTiming', () => panel.serverTiming!(state[panel.id])) ?? []
+    : []));
+}
+
+/** The handler of `{mountPath}/api/{panel}/{rest}`, or null when no panel has that route. */
+export function panelRoute(
+  path: string, panels: readonly AnyServerPanel[] = PANELS,
+): ((context: PanelRouteContext) => Promise<void> | void) | null {
+  const match = /^\/api\/([a-z][a-z0-9-]*)(\/.*)?$/.exec(path);
+  if (!match) return null;
+  const panel = panels.find((candidate) => candidate.id === match[1]);
+  return panel?.routes?.[match[2] ?? '/'] ?? null;
+}

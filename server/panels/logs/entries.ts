@@ -1,0 +1,98 @@
+import { performance } from 'node:perf_hooks';
+import { currentContext } from '../../context.js';
+import { captureFrames } from '../../callsite.js';
+import type { RawFrame } from '../../types.js';
+import { redactValue } from '../../security/redact-value.js';
+import type { LogLevel, LogSource } from './types.js';
+
+/** Lines kept per request; more are counted. django-debug-toolbar's logging panel grew without bound. */
+export const MAX_LOGS_PER_REQUEST = 200;
+/** Longest message kept. */
+export const MAX_MESSAGE = 2000;
+
+/** A line as captured: plain data, no reference to the app's objects. */
+export interface CapturedLog {
+  level: LogLevel;
+  message: string;
+  timeMs: number;
+  source: LogSource;
+  frames: RawFrame[];
+  fields?: Record<string, unknown>;
+  namespace?: string;
+}
+
+/** The logs panel's state for one request. */
+export interface LogState {
+  entries: CapturedLog[];
+  dropped: number;
+  /** Warnings and errors (and fatals), for the badge. */
+  problems: number;
+}
+
+export const newLogState = (): LogState => ({ entries: [], dropped: 0, problems: 0 });
+
+const keepAll = () => false;
+
+/** What a logger hook hands over. */
+export interface LogLine {
+  level: LogLevel;
+  message: string;
+  source: LogSource;
+  fields?: unknown;
+  namespace?: string;
+}
+
+let insideLogger = 0;
+
+/**
+ * Runs a logger's own write: anything it prints through `console` is that line, not a second one
+ * (winston's Console transport, a pino transport that falls back to console).
+ */
+export function asLoggerWrite<T>(run: () => T): T {
+  insideLogger++;
+  try {
+    return run();
+  } finally {
+    insideLogger--;
+  }
+}
+
+/** Whether a console call is a logger's own output, already recorded. */
+export const writingForLogger = (): boolean => insideLogger > 0;
+
+/**
+ * Records a line in the current request's Logs panel, if a request is being recorded and the panel
+ * is on. Cheap outside requests: one AsyncLocalStorage lookup. Never throws.
+ */
+export function recordLog(line: LogLine, skipAbove: (...args: any[]) => unknown): void {
+  try {
+    const live = currentContext()?.request;
+    if (!live || live.finished) return;
+    const state = live.panelState?.logs as LogState | undefined;
+    if (!state) return;
+    if (line.level === 'warn' || line.level === 'error' || line.level === 'fatal') state.problems++;
+    if (state.entries.length >= MAX_LOGS_PER_REQUEST) {
+      state.dropped++;
+      return;
+    }
+    const message = line.message.length > MAX_MESSAGE
+      ? `${line.message.slice(0, MAX_MESSAGE)}… [${line.message.length - MAX_MESSAGE} more characters]`
+      : line.message;
+    const entry: CapturedLog = {
+      level: line.level,
+      message,
+      timeMs: performance.now() - live.startTime,
+      source: line.source,
+      frames: captureFrames(skipAbove),
+    };
+    // Copied now: the app may change or reuse the object after logging it. Redacted at finish.
+    const fields = line.fields === undefined ? undefined : redactValue(line.fields, keepAll);
+    if (fields && typeof fields === 'object' && !Array.isArray(fields) && Object.keys(fields).length > 0) {
+      entry.fields = fields as Record<string, unknown>;
+    }
+    if (line.namespace) entry.namespace = line.namespace;
+    state.entries.push(entry);
+  } catch {
+    // A log line the toolbar could not read is the app's line all the same: never fail the app's logging.
+  }
+}

@@ -1,0 +1,59 @@
+import type { ServerPanel } from '../panel.js';
+import { toCallSite } from '../../source-map.js';
+import { redactNamedValues, redactValue } from '../../security/redact-value.js';
+import { instrumentConsole } from './console.js';
+import { newLogState, type CapturedLog, type LogState } from './entries.js';
+import { instrumentDebug, instrumentPino, instrumentWinston } from './loggers.js';
+import type { LogsDetail } from './types.js';
+
+/** The loggers the Logs panel records besides `console`, in the `instrument` option. */
+export interface LogsInstrumentable {
+  /** `import pino from 'pino'`: every logger and child the app makes. */
+  pino?: unknown;
+  /** `import winston from 'winston'`: every logger `createLogger` makes, children included. */
+  winston?: unknown;
+  /** `import createDebug from 'debug'`: the namespaces `DEBUG` enables. */
+  debug?: unknown;
+}
+
+/** What the store keeps: the lines with their raw frames, mapped when somebody reads them. */
+export interface StoredLogs {
+  entries: CapturedLog[];
+  dropped: number;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The Logs panel: what the app logged while serving the request, through `console` (always) and
+ * the loggers passed in `instrument` (`{ pino }`, `{ winston }`, `{ debug }`), in order, with the
+ * line that logged it. Bounded per request; outside a request nothing is kept.
+ */
+export const logsPanel: ServerPanel<LogState, StoredLogs, LogsDetail> = {
+  id: 'logs',
+  title: 'Logs',
+  instrument: { pino: instrumentPino, winston: instrumentWinston, debug: instrumentDebug },
+  setup() {
+    instrumentConsole();
+  },
+  start: newLogState,
+  finish(state, _request, redaction) {
+    if (state.entries.length === 0 && state.dropped === 0) return undefined;
+    const entries = state.entries.map((entry) => {
+      const message = redaction.scrubText(redactNamedValues(entry.message, redaction.isSecretName));
+      const redacted: CapturedLog = { ...entry, message };
+      if (entry.fields) redacted.fields = redactValue(entry.fields, redaction.isSecretName) as Record<string, unknown>;
+      return redacted;
+    });
+    return { entries, dropped: state.dropped };
+  },
+  detail(stored) {
+    return {
+      entries: stored.entries.map(({ frames, ...entry }) => ({ ...entry, callSite: toCallSite(frames) })),
+      dropped: stored.dropped,
+    };
+  },
+  badge(state) {
+    return state.problems > 0 ? { text: plural(state.problems, 'warning', 'warnings'), tone: 'warn' } : null;
+  },
+};

@@ -1,0 +1,123 @@
+import { format } from 'node:util';
+import { asLoggerWrite, recordLog } from './entries.js';
+import type { LogLevel } from './types.js';
+
+/*
+ * The loggers the Logs panel records besides `console`, one patch each, applied once per copy of
+ * the module the app passed in `instrument`: `{ pino }`, `{ winston }`, `{ debug }`.
+ */
+
+const patched = new WeakSet<object>();
+
+function fail(key: string, expected: string, value: unknown): never {
+  throw new TypeError(`express-debug-toolbar: \`instrument.${key}\` must be ${expected}, got ${value === null ? 'null' : typeof value}`);
+}
+
+const PINO_LEVELS: Record<string, LogLevel> = { trace: 'trace', debug: 'debug', info: 'info', warn: 'warn', error: 'error', fatal: 'fatal' };
+
+interface PinoModule {
+  (options?: object, stream?: object): object;
+  symbols: { writeSym: symbol };
+}
+
+/**
+ * pino: every level method of every logger (children included) ends in the shared prototype's
+ * write, which gets the merge object, the formatted message and the level number.
+ */
+export function instrumentPino(module: unknown): void {
+  const pino = module as PinoModule;
+  if (typeof pino !== 'function' || typeof pino.symbols?.writeSym !== 'symbol') fail('pino', 'the pino module (`import pino from \'pino\'`)', module);
+  // A logger that writes nowhere, only to reach the prototype all loggers share (two levels up).
+  const probe = pino({ level: 'silent' }, { write() {} });
+  const shared = Object.getPrototypeOf(Object.getPrototypeOf(probe)) as Record<symbol, unknown>;
+  if (patched.has(shared)) return;
+  const write = shared[pino.symbols.writeSym];
+  if (typeof write !== 'function') fail('pino', 'a pino version whose loggers have a write symbol (pino 7 or later)', module);
+  patched.add(shared);
+  shared[pino.symbols.writeSym] = function pinoWrite(this: { levels?: { labels?: Record<number, string> }; bindings?: () => object }, obj: unknown, msg: unknown, num: number) {
+    const label = this.levels?.labels?.[num] ?? 'info';
+    let fields: unknown = obj instanceof Error ? { err: obj } : obj;
+    try {
+      const bindings = this.bindings?.();
+      if (bindings && Object.keys(bindings).length > 0) fields = { ...bindings, ...(fields as object | undefined) };
+    } catch {
+      // A logger without bindings: its own fields only.
+    }
+    const message = typeof msg === 'string' ? msg : obj instanceof Error ? obj.message : msg === undefined ? '' : String(msg);
+    recordLog({ level: PINO_LEVELS[label] ?? 'info', message, source: 'pino', fields }, pinoWrite);
+    return asLoggerWrite(() => (write as (...args: unknown[]) => unknown).call(this, obj, msg, num));
+  };
+}
+
+const WINSTON_LEVELS: Record<string, LogLevel> = {
+  error: 'error', warn: 'warn', info: 'info', http: 'info', verbose: 'debug', debug: 'debug', silly: 'trace',
+  emerg: 'fatal', alert: 'fatal', crit: 'fatal', warning: 'warn', notice: 'info',
+};
+const LEVEL = Symbol.for('level');
+const SPLAT = Symbol.for('splat');
+
+type WinstonInfo = Record<string | symbol, unknown>;
+
+const TOKENS = /%[scdjifoO%]/g;
+
+/**
+ * What winston's `format.splat()` will print: `%s` tokens filled from the splat, the objects left
+ * over merged into the line's meta.
+ */
+function applySplat(message: unknown, splat: unknown): { text: string; extra: object[] } {
+  if (message instanceof Error) return { text: message.message, extra: [] };
+  const text = String(message ?? '');
+  if (!Array.isArray(splat) || splat.length === 0) return { text, extra: [] };
+  const expected = (text.match(TOKENS) ?? []).filter((token) => token !== '%%').length;
+  const extra = splat.slice(expected).filter((item): item is object => item !== null && typeof item === 'object');
+  return { text: expected > 0 ? format(text, ...splat.slice(0, expected)) : text, extra };
+}
+
+/**
+ * winston 3: every level method, `log()` and a child's write end in the Logger's `write(info)`;
+ * lines its level filters out are not recorded, as they are not written.
+ */
+export function instrumentWinston(module: unknown): void {
+  const Logger = (module as { Logger?: unknown } | null)?.Logger as { prototype: Record<string, unknown> } | undefined;
+  if (typeof Logger !== 'function') fail('winston', 'the winston module (`import winston from \'winston\'`)', module);
+  const proto = (Logger as { prototype: Record<string, unknown> }).prototype;
+  if (patched.has(proto)) return;
+  patched.add(proto);
+  const write = proto.write as (...args: unknown[]) => boolean;
+  proto.write = function winstonWrite(this: { isLevelEnabled?: (level: string) => boolean }, info: WinstonInfo, ...rest: unknown[]) {
+    if (info && typeof info === 'object') {
+      const name = String(info[LEVEL] ?? info.level ?? 'info');
+      if (this.isLevelEnabled?.(name) !== false) {
+        const { level: _level, message, ...meta } = info as { level?: unknown; message?: unknown };
+        const { text, extra } = applySplat(message, info[SPLAT]);
+        recordLog({ level: WINSTON_LEVELS[name] ?? 'info', message: text, source: 'winston', fields: Object.assign(meta, ...extra) }, winstonWrite);
+      }
+    }
+    return asLoggerWrite(() => write.call(this, info, ...rest));
+  };
+}
+
+// eslint-disable-next-line no-control-regex -- the escape character is what colour codes start with
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/**
+ * debug: an enabled namespace writes through `createDebug.log` with the instance as `this`;
+ * disabled ones never reach it, so they cost nothing here.
+ */
+export function instrumentDebug(module: unknown): void {
+  const createDebug = module as { log?: (...args: unknown[]) => unknown; enable?: unknown };
+  if (typeof module !== 'function' || typeof createDebug.enable !== 'function') fail('debug', 'the debug module (`import createDebug from \'debug\'`)', module);
+  if (patched.has(createDebug)) return;
+  patched.add(createDebug);
+  const log = createDebug.log;
+  createDebug.log = function debugLog(this: { namespace?: string }, ...args: unknown[]) {
+    const namespace = typeof this?.namespace === 'string' ? this.namespace : undefined;
+    let message = format(...args).replace(ANSI, '').trim();
+    // debug's own decorations: an ISO date or the namespace in front, the time since the last line behind.
+    message = message.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z\s+/, '');
+    if (namespace && message.startsWith(namespace)) message = message.slice(namespace.length).trim();
+    message = message.replace(/\s*\+\d+(ms|s|m|h|d)$/, '');
+    recordLog({ level: 'debug', message, source: 'debug', namespace }, debugLog);
+    return asLoggerWrite(() => (log ?? console.error).apply(this, args));
+  };
+}

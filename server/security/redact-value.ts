@@ -1,0 +1,84 @@
+import { REDACTED, type NameMatcher } from '../panels/timeline/redact.js';
+
+/** Limits of a value copied into a record: a log line's fields, a request or response body. */
+export interface ValueBounds {
+  /** Longest string kept; longer ones are cut with a note of how much was left out. */
+  maxString: number;
+  /** Keys kept per object and items per array. */
+  maxEntries: number;
+  /** Nesting kept; deeper values become `[…]`. */
+  maxDepth: number;
+}
+
+export const DEFAULT_VALUE_BOUNDS: ValueBounds = { maxString: 500, maxEntries: 50, maxDepth: 4 };
+
+function boundString(value: string, bounds: ValueBounds): string {
+  return value.length > bounds.maxString
+    ? `${value.slice(0, bounds.maxString)}… [${value.length - bounds.maxString} more characters]`
+    : value;
+}
+
+function copy(value: unknown, isSecret: NameMatcher, bounds: ValueBounds, depth: number, seen: Set<object>): unknown {
+  switch (typeof value) {
+    case 'string': return boundString(value, bounds);
+    case 'number': return Number.isFinite(value) ? value : String(value);
+    case 'boolean': return value;
+    case 'bigint': return value.toString();
+    case 'undefined': return null;
+    case 'function':
+    case 'symbol': return `[${typeof value}]`;
+  }
+  if (value === null) return null;
+  const object = value as object;
+  if (object instanceof Date) return Number.isNaN(object.getTime()) ? 'Invalid Date' : object.toISOString();
+  if (Buffer.isBuffer(object) || object instanceof Uint8Array) return `[${object.byteLength} bytes]`;
+  if (object instanceof Error) return boundString(`${object.name}: ${object.message}`, bounds);
+  if (seen.has(object)) return '[circular]';
+  if (depth >= bounds.maxDepth) return '[…]';
+  seen.add(object);
+  try {
+    if (Array.isArray(object)) {
+      const items = object.slice(0, bounds.maxEntries).map((item) => copy(item, isSecret, bounds, depth + 1, seen));
+      if (object.length > bounds.maxEntries) items.push(`… ${object.length - bounds.maxEntries} more`);
+      return items;
+    }
+    const out: Record<string, unknown> = {};
+    const keys = Object.keys(object);
+    for (const key of keys.slice(0, bounds.maxEntries)) {
+      let item: unknown;
+      try {
+        item = (object as Record<string, unknown>)[key];
+      } catch {
+        item = '[getter threw]';
+      }
+      out[key] = isSecret(key) ? REDACTED : copy(item, isSecret, bounds, depth + 1, seen);
+    }
+    if (keys.length > bounds.maxEntries) out['…'] = `${keys.length - bounds.maxEntries} more keys`;
+    return out;
+  } finally {
+    seen.delete(object);
+  }
+}
+
+/**
+ * A JSON-safe copy of `value` for a stored record: values under secret-named keys (the
+ * `redactNames` rules, at any depth) are `[redacted]`, strings, objects and nesting are bounded,
+ * getters that throw and cycles are survived. Never holds a reference to the app's objects.
+ *
+ * @example
+ * redactValue({ user: 'ada', password: 'x', nested: { apiKey: 'k' } }, isSecretName)
+ * // → { user: 'ada', password: '[redacted]', nested: { apiKey: '[redacted]' } }
+ */
+export function redactValue(value: unknown, isSecret: NameMatcher, bounds: ValueBounds = DEFAULT_VALUE_BOUNDS): unknown {
+  return copy(value, isSecret, bounds, 0, new Set());
+}
+
+const NAMED_VALUE = /([A-Za-z_][\w.-]*)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&)}\]]+)/g;
+
+/**
+ * A free text (a log message) with the values of `name=value` and `name: value` pairs whose name
+ * is a secret's hidden: `login failed for ada password=hunter2` → `… password=[redacted]`.
+ */
+export function redactNamedValues(text: string, isSecret: NameMatcher): string {
+  return text.replace(NAMED_VALUE, (whole, name: string, separator: string) => (isSecret(name) ? `${name}${separator}${REDACTED}` : whole));
+}
