@@ -94,8 +94,8 @@ function loopSite(members: readonly LoopMember[], stacks: readonly RawFrame[][],
   return earliest.callSite ? toLoop(earliest.callSite) : null;
 }
 
-const toLoop = (site: { file: string; line: number; function: string | null }): LoopSite =>
-  ({ file: site.file, line: site.line, function: site.function });
+const toLoop = (site: { file: string; line: number; function: string | null; lineUnknown?: true }): LoopSite =>
+  ({ file: site.file, line: site.line, function: site.function, ...(site.lineUnknown ? { lineUnknown: true as const } : {}) });
 
 /**
  * Duplicates whose every query belongs to one N+1 loop are that loop's business (the loop's fix
