@@ -1,6 +1,5 @@
-import { FUNCTION_HEADER, recordTemplateMarkers, sourceUrlComment, type TemplateMarker } from '../../../template-lines.js';
-import { positionsIn } from './generated-positions.js';
-import { scopeEnds } from './scopes.js';
+import { recordTemplateMarkers, sourceUrlComment } from '../../../template-lines.js';
+import { scopedMarkers } from './generated-positions.js';
 
 /** `;pug_debug_line = 3;pug_debug_filename = "\u002Fapp\u002Fviews\u002Flist.pug";` before each line's code. */
 const MARKER = /;pug_debug_line = (\d+);pug_debug_filename = ("(?:[^"\\\n]|\\.)*")/g;
@@ -25,17 +24,6 @@ export function withPugLines(file: string, js: string): string {
       // Not a marker Pug wrote.
     }
   }
-  const ends = scopeEnds(js, found.map((m) => m.offset));
-  // Offsets asked in increasing order: the markers, then their ends.
-  const start = positionsIn(js, FUNCTION_HEADER);
-  const markers: TemplateMarker[] = found.map((m) => ({ ...start(m.offset), file: m.file, line: m.line }));
-  const end = positionsIn(js, FUNCTION_HEADER);
-  const order = ends.map((offset, i) => ({ offset, i })).sort((a, b) => a.offset - b.offset);
-  for (const { offset, i } of order) {
-    const { genLine, genColumn } = end(offset);
-    markers[i].endLine = genLine;
-    markers[i].endColumn = genColumn;
-  }
-  recordTemplateMarkers(file, markers);
+  recordTemplateMarkers(file, scopedMarkers(js, found));
   return js + sourceUrlComment(file);
 }
