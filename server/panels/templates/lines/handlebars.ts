@@ -64,7 +64,7 @@ function functionWithLines(node: unknown, name: string, file: string): unknown {
       }
     }
   });
-  const made = new Function(`${RETURN}${code}${sourceUrlComment(name)}`)() as unknown; // eslint-disable-line no-new-func
+  const made = new Function(`${RETURN}${code}${sourceUrlComment(name)}`)() as unknown;
   if (typeof made !== 'function') return null;
   recordTemplateMarkers(name, markers);
   return made;
@@ -127,6 +127,6 @@ export function instrumentHandlebarsLines(handlebars: unknown): void {
     } catch (error) {
       reportHookError(error);
     }
-    return new Function(`${RETURN}${String(node)}`)(); // eslint-disable-line no-new-func
+    return new Function(`${RETURN}${String(node)}`)();
   });
 }
