@@ -167,6 +167,8 @@ export interface LoopSite {
   function: string | null;
   /** In a template whose engine does not say the line: `line` is 0 and means nothing. */
   lineUnknown?: true;
+  /** The loop runs in a template (a helper called per item): its fix loads the data before rendering. */
+  inTemplate?: true;
 }
 
 /** `milestone`: a moment, not a duration (headers sent, response finished); its `durationMs` is 0. */

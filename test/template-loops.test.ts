@@ -77,15 +77,18 @@ describe.each([
     expect(body).toContain('<li>a4 by ann</li>');
     const view = `${VIEWS}list.pug`;
     const group = theLoop(detail);
-    expect(group.loop).toEqual({ file: view, line: lineIn(view, 'authorOf('), function: null });
+    expect(group.loop).toEqual({ file: view, line: lineIn(view, 'authorOf('), function: null, inTemplate: true });
     expect(group.stack.map((f) => `${f.file}:${f.line}`)).toContain(`${view}:3`);
+    // The fix: the same batched query, run in the route before rendering, not from the template.
+    expect(group.suggestion!.title).toMatch(/ in the route, before rendering template-loops\/list\.pug$/);
+    expect(group.suggestion!.reason).toContain('The loop is in the template (template-loops/list.pug:3): load the data before rendering');
   });
 
   it('Nunjucks: the loop is the template\'s line whose filter runs the query', async () => {
     const { body, detail } = await fetchRecorded(server.url, '/njk');
     expect(body).toContain('<li>a4 by ann</li>');
     const view = `${VIEWS}njk/list.njk`;
-    expect(theLoop(detail).loop).toEqual({ file: view, line: lineIn(view, '| authorName'), function: null });
+    expect(theLoop(detail).loop).toEqual({ file: view, line: lineIn(view, '| authorName'), function: null, inTemplate: true });
   });
 
   it('Handlebars: the loop is the partial\'s line the helper is on; the layout and the partial\'s file are listed', async () => {
@@ -93,7 +96,7 @@ describe.each([
     expect(body).toContain('<!doctype html>');
     expect(body).toMatch(/<li>a4\s+by ann<\/li>/);
     const row = `${VIEWS}hbs/partials/row.hbs`;
-    expect(theLoop(detail).loop).toEqual({ file: row, line: lineIn(row, 'authorName'), function: null });
+    expect(theLoop(detail).loop).toEqual({ file: row, line: lineIn(row, 'authorName'), function: null, inTemplate: true });
     const view = detail.templates.find((t) => t.name === 'hbs/list.hbs')!;
     expect(view).toMatchObject({ parentId: null, file: `${VIEWS}hbs/list.hbs` });
     const children = detail.templates.filter((t) => t.parentId === view.id);

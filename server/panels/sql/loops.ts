@@ -84,7 +84,7 @@ function loopSite(members: readonly LoopMember[], stacks: readonly RawFrame[][],
   // A view that runs a query per item (`<% for %>` around `await authorOf(p)`): the loop is in
   // the template, whatever helper the template called.
   for (let i = common - 1; i >= 0; i--) {
-    if (isTemplateFile(stacks[0][i].file)) return toLoop(mapFrame(stacks[0][i]));
+    if (isTemplateFile(stacks[0][i].file)) return { ...toLoop(mapFrame(stacks[0][i])), inTemplate: true };
   }
   for (let i = common - 1; i >= 0; i--) {
     const frame = stacks[0][i];
