@@ -5,7 +5,7 @@ import type { CallSite, RawFrame } from './types.js';
 import { isUserFrame } from './callsite.js';
 import { mapThroughRunner } from './runner-source-maps.js';
 import { warnOnce } from './log.js';
-import { templateLine } from './template-lines.js';
+import { templateSite } from './template-lines.js';
 
 function originalPath(source: string, generatedFile: string): string {
   if (source.startsWith('file://')) return fileURLToPath(source);
@@ -50,8 +50,12 @@ const nodeStripsTypes = Boolean((process.features as { typescript?: unknown }).t
  */
 export function mapFrame(frame: RawFrame): CallSite {
   // A compiled template's frame: the template's own line (its function is the engine's, unnamed).
-  const inTemplate = templateLine(frame.file, frame.line);
-  if (inTemplate !== null) return { file: frame.file, line: inTemplate, column: 1, function: null };
+  const inTemplate = templateSite(frame.file, frame.line, frame.column);
+  if (inTemplate) {
+    return inTemplate.line === null
+      ? { file: inTemplate.file, line: 0, column: 0, function: null, lineUnknown: true }
+      : { file: inTemplate.file, line: inTemplate.line, column: 1, function: null };
+  }
   try {
     const mapped = mapThroughNode(frame);
     if (mapped) return mapped;

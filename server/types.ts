@@ -31,6 +31,11 @@ export interface CallSite {
    * it, the JavaScript a runner compiled, which may not be the lines of the file as written.
    */
   unmapped?: true;
+  /**
+   * A frame of a compiled template whose engine does not say which template line ran it (a
+   * Handlebars or Nunjucks filter's call): `file` is the template's, `line` is 0 and means nothing.
+   */
+  lineUnknown?: true;
 }
 
 /** One stack frame as captured, before source mapping. `file` is a path (never a file:// URL). */
@@ -160,6 +165,10 @@ export interface LoopSite {
   file: string;
   line: number;
   function: string | null;
+  /** In a template whose engine does not say the line: `line` is 0 and means nothing. */
+  lineUnknown?: true;
+  /** The loop runs in a template (a helper called per item): its fix loads the data before rendering. */
+  inTemplate?: true;
 }
 
 /** `milestone`: a moment, not a duration (headers sent, response finished); its `durationMs` is 0. */

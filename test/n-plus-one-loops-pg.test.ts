@@ -65,7 +65,10 @@ describe.skipIf(!up)('loops on a real knex + pg app', () => {
     const [group] = detail.nPlusOne;
     expect(group.count).toBe(5);
     expect(group.callSite).toMatchObject({ file: APP, line: lineIn(APP, '// TEMPLATE-HELPER') });
-    expect(group.loop).toEqual({ file: VIEW, line: lineIn(VIEW, 'await authorOf'), function: null });
+    expect(group.loop).toEqual({ file: VIEW, line: lineIn(VIEW, 'await authorOf'), function: null, inTemplate: true });
+    // knex's words, run in the route before rendering: not a batch from inside the template.
+    expect(group.suggestion!.title).toMatch(/whereIn.* in the route, before rendering views\/list\.ejs$/);
+    expect(group.suggestion!.code).toContain('// In the route, before res.render(…): load what views/list.ejs:3 queried per item');
     expect(group.stack.map((frame) => `${frame.file}:${frame.line}`)).toContain(`${VIEW}:3`);
   });
 });

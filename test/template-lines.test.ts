@@ -41,3 +41,27 @@ describe('frames in compiled EJS templates', () => {
     expect(templateFileOf(undefined)).toBeNull();
   });
 });
+
+/* A marker holds until the block it is in closes: outer frames get their own line, or none. */
+describe('frames in compiled Pug templates', () => {
+  it('map to the line of each frame\'s own block, the included file\'s lines included, and never a neighbour\'s', async () => {
+    const pug = (await import('pug')).default;
+    const { instrumentPug } = await import('../server/panels/templates/engines/pug.js');
+    instrumentPug(pug);
+    const dir = mkdtempSync(join(tmpdir(), 'edt-pug-lines-'));
+    writeFileSync(join(dir, 'row.pug'), 'li\n  = look(a)\n');
+    writeFileSync(join(dir, 'list.pug'), 'ul\n  each a in items\n    li= look(a)\n  each a in items\n    include row.pug\n');
+    const seen: RawFrame[][] = [];
+    const look = (a: number) => {
+      seen.push(captureFrames(look));
+      return `n${a}`;
+    };
+    expect(pug.renderFile(join(dir, 'list.pug'), { items: [1], look })).toBe('<ul><li>n1</li><li>n1</li></ul>');
+    const sites = seen.map((frames) => frames.filter((f) => f.file === join(dir, 'list.pug')).map(mapFrame)
+      .map((s) => (s.lineUnknown ? `${s.file} ?` : `${s.file}:${s.line}`)));
+    expect(sites).toEqual([
+      [`${dir}/list.pug:3`, `${dir}/list.pug:2`, `${dir}/list.pug ?`],
+      [`${dir}/row.pug:2`, `${dir}/list.pug:4`, `${dir}/list.pug ?`],
+    ]);
+  });
+});

@@ -9,6 +9,7 @@ import { ormNamesIn, ormOfLibrary, schemaFor } from './orm/index.js';
 import { detectLibrary } from './fixes/library.js';
 import { withLoopSites } from './loop-site.js';
 import { loopsOf, withoutLoopMembers } from './loops.js';
+import { beforeRendering } from './fixes/template-loop.js';
 
 /** The options the SQL findings depend on. */
 export interface FindingSettings {
@@ -66,6 +67,8 @@ export function analyzeSql(
     } catch {
       // A fix is a bonus; SQL beyond the shape reader must not cost the user the finding.
     }
+    const loop = loops[i];
+    if (suggestion && loop?.inTemplate) suggestion = beforeRendering(suggestion, loop);
     return {
       fingerprint: match.fingerprint,
       sql: match.sql,

@@ -84,7 +84,7 @@ function loopSite(members: readonly LoopMember[], stacks: readonly RawFrame[][],
   // A view that runs a query per item (`<% for %>` around `await authorOf(p)`): the loop is in
   // the template, whatever helper the template called.
   for (let i = common - 1; i >= 0; i--) {
-    if (isTemplateFile(stacks[0][i].file)) return toLoop(mapFrame(stacks[0][i]));
+    if (isTemplateFile(stacks[0][i].file)) return { ...toLoop(mapFrame(stacks[0][i])), inTemplate: true };
   }
   for (let i = common - 1; i >= 0; i--) {
     const frame = stacks[0][i];
@@ -94,8 +94,8 @@ function loopSite(members: readonly LoopMember[], stacks: readonly RawFrame[][],
   return earliest.callSite ? toLoop(earliest.callSite) : null;
 }
 
-const toLoop = (site: { file: string; line: number; function: string | null }): LoopSite =>
-  ({ file: site.file, line: site.line, function: site.function });
+const toLoop = (site: { file: string; line: number; function: string | null; lineUnknown?: true }): LoopSite =>
+  ({ file: site.file, line: site.line, function: site.function, ...(site.lineUnknown ? { lineUnknown: true as const } : {}) });
 
 /**
  * Duplicates whose every query belongs to one N+1 loop are that loop's business (the loop's fix

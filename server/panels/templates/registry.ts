@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { reportHookError } from '../sql/drivers/patch.js';
 import { instrumentEjs } from './engines/ejs.js';
-import { instrumentHandlebars } from './engines/handlebars.js';
+import { instrumentExpressHandlebarsModule, instrumentHandlebars } from './engines/handlebars.js';
 import { instrumentNunjucks } from './engines/nunjucks.js';
 import { instrumentPug } from './engines/pug.js';
 
@@ -45,11 +45,15 @@ export function instrumentTemplateEngines(instrument: object): void {
 }
 
 /* Where each engine's CommonJS entry lives: what Express `require()`s when a view has its extension. */
-const ENTRY_FILES: [RegExp, keyof TemplateInstrumentable][] = [
-  [/[\\/]node_modules[\\/]ejs[\\/]lib[\\/](cjs[\\/])?ejs\.c?js$/, 'ejs'],
-  [/[\\/]node_modules[\\/]pug[\\/]lib[\\/]index\.js$/, 'pug'],
-  [/[\\/]node_modules[\\/]nunjucks[\\/]index\.js$/, 'nunjucks'],
-  [/[\\/]node_modules[\\/]handlebars[\\/]dist[\\/]cjs[\\/]handlebars[\\/]runtime\.js$/, 'handlebars'],
+const ENTRY_FILES: [RegExp, (module: unknown) => void][] = [
+  [/[\\/]node_modules[\\/]ejs[\\/]lib[\\/](cjs[\\/])?ejs\.c?js$/, instrumentEjs],
+  [/[\\/]node_modules[\\/]pug[\\/]lib[\\/]index\.js$/, instrumentPug],
+  [/[\\/]node_modules[\\/]nunjucks[\\/]index\.js$/, instrumentNunjucks],
+  [/[\\/]node_modules[\\/]handlebars[\\/]dist[\\/]cjs[\\/]handlebars[\\/]runtime\.js$/, instrumentHandlebars],
+  // The full Handlebars (`require('handlebars')`): its compiler too, for template lines.
+  [/[\\/]node_modules[\\/]handlebars[\\/]lib[\\/]index\.js$/, instrumentHandlebars],
+  // express-handlebars: its layouts and partial files.
+  [/[\\/]node_modules[\\/]express-handlebars[\\/]dist[\\/]express-handlebars\.js$/, instrumentExpressHandlebarsModule],
 ];
 
 const requireCache = createRequire(import.meta.url).cache;
@@ -63,10 +67,10 @@ export function instrumentLoadedEngines(engine: string): void {
   if (scannedFor.has(engine)) return;
   scannedFor.add(engine);
   for (const path of Object.keys(requireCache)) {
-    for (const [pattern, key] of ENTRY_FILES) {
+    for (const [pattern, instrument] of ENTRY_FILES) {
       if (!pattern.test(path)) continue;
       try {
-        ENGINES[key](requireCache[path]?.exports);
+        instrument(requireCache[path]?.exports);
       } catch (error) {
         reportHookError(error);
       }

@@ -1,6 +1,6 @@
 import { patchMethod } from '../../sql/drivers/patch.js';
 import { timeRender, templateName } from '../capture.js';
-import { recordEjsLines } from '../../../template-lines.js';
+import { recordEjsLines } from '../lines/ejs.js';
 
 type AnyFunction = (this: any, ...args: any[]) => any;
 

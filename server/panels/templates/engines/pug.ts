@@ -1,13 +1,40 @@
 import { currentContext } from '../../../context.js';
 import { patchMethod, reportHookError } from '../../sql/drivers/patch.js';
 import { recordInlined, templateName } from '../capture.js';
+import { withPugLines } from '../lines/pug.js';
 
 type AnyFunction = (this: any, ...args: any[]) => any;
+
+interface PugOptions {
+  basedir?: string;
+  filename?: string;
+  plugins?: unknown[];
+}
+
+/**
+ * The options with a plugin that names the compiled function after its file and records its
+ * template lines: a query run from a helper the view calls per item has `views/list.pug:3` in its
+ * stack. A plugin is Pug's own way in, and the source is the only thing it touches.
+ */
+function withLinesPlugin(options: PugOptions | undefined): PugOptions | undefined {
+  const file = options?.filename;
+  if (!options || typeof file !== 'string') return options;
+  const postCodeGen = (js: unknown) => {
+    if (typeof js !== 'string') return js;
+    try {
+      return withPugLines(file, js);
+    } catch (error) {
+      reportHookError(error);
+      return js;
+    }
+  };
+  return { ...options, plugins: [...(Array.isArray(options.plugins) ? options.plugins : []), { postCodeGen }] };
+}
 
 /**
  * Pug inlines `include`/`extends` at compile time: nothing runs per include, so nothing can be
  * timed. The compiled function lists them in `fn.dependencies`; each render of the view lists them
- * as "inlined" children.
+ * as "inlined" children. Frames of the compiled function map to the template's lines.
  *
  * @example
  * import pug from 'pug';
@@ -18,8 +45,8 @@ export function instrumentPug(pug: unknown): void {
   if (!module || typeof module.compile !== 'function') {
     throw new TypeError('express-debug-toolbar: `instrument.pug` must be the pug module (`import pug from \'pug\'`)');
   }
-  patchMethod(module, 'compile', (original) => function compile(this: unknown, source: unknown, options?: { basedir?: string; filename?: string }) {
-    const compiled = original.call(this, source, options);
+  patchMethod(module, 'compile', (original) => function compile(this: unknown, source: unknown, options?: PugOptions) {
+    const compiled = original.call(this, source, withLinesPlugin(options));
     if (typeof compiled !== 'function') return compiled;
     const dependencies: string[] = Array.isArray(compiled.dependencies) ? compiled.dependencies : [];
     if (dependencies.length === 0) return compiled;
