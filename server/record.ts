@@ -1,4 +1,4 @@
-import type { DbInfo, HeaderField, OrmCall, RawFrame, SpanKind } from './types.js';
+import type { DbInfo, HeaderField, OrmCall, RawFrame, SpanKind, StreamInfo } from './types.js';
 import type { LiveTimeline } from './panels/timeline/spans.js';
 import type { StoredError } from './request-error.js';
 import type { StackSamples } from './panels/sql/stack-samples.js';
@@ -42,6 +42,8 @@ export interface CapturedQuery {
   startMs: number;
   durationMs: number | null;
   rowCount: number | null;
+  /** How a streamed query was read (types.ts StreamInfo). */
+  stream?: StreamInfo;
   error?: string;
   db: DbInfo;
   /** Secret params or literals were replaced by `[redacted]` when the request was stored. */

@@ -56,7 +56,10 @@ export interface QueryRecord {
   afterResponse?: true;
   /** Still running when the response finished: the handler responded without awaiting it. */
   unawaited?: true;
+  /** Rows the database sent: a streamed query's counts every batch fetched. */
   rowCount: number | null;
+  /** Set on a query read as a stream or through a cursor (pg-query-stream, pg-cursor, mysql2 `.stream()`). */
+  stream?: StreamInfo;
   error?: string;
   db: DbInfo;
   /**
@@ -75,6 +78,17 @@ export interface QueryRecord {
   callSite: CallSite | null;
   /** The ORM call that issued it, when the app passed its ORM object in `instrument`. */
   ormCall?: OrmCall;
+}
+
+/**
+ * How a streamed query was read. Its duration runs until the stream ended or was closed, so it
+ * includes the time the application spent between fetches.
+ */
+export interface StreamInfo {
+  /** Batches fetched from a cursor (PostgreSQL portal executions); absent when the driver reads one result set (mysql2). */
+  fetches?: number;
+  /** The consumer closed or destroyed the stream before its last row: `rowCount` counts what was read until then. */
+  closedEarly?: true;
 }
 
 /**
