@@ -77,6 +77,18 @@ describe.skipIf(!available)('streamed queries with pg', () => {
       }
       res.json({ first });
     });
+    app.get('/broken-stream', async (_req, res) => {
+      const client = await pool.connect();
+      let message: string | null = null;
+      try {
+        for await (const _row of client.query(new QueryStream('SELECT nope FROM posts WHERE author_id = $1', [3]))) break;
+      } catch (error) {
+        message = (error as Error).message;
+      } finally {
+        client.release();
+      }
+      res.json({ message });
+    });
     app.get('/knex-stream', async (_req, res) => {
       let count = 0;
       const stream = knex('posts').select('id').where('author_id', 3).stream({ batchSize: 25 });
@@ -124,6 +136,14 @@ describe.skipIf(!available)('streamed queries with pg', () => {
     expect(query.rowCount).toBe(10);
     expect(query.durationMs).toEqual(expect.any(Number));
     expect(query.unawaited).toBeUndefined();
+  });
+
+  it('records a failed stream as failed, not closed early', async () => {
+    const { detail } = await fetchRecorded(server.url, '/broken-stream');
+    const query = streamed(detail.queries);
+    expect(query.error).toMatch(/column "nope" does not exist/);
+    expect(query.stream).toEqual({ fetches: 0 });
+    expect(query.durationMs).toEqual(expect.any(Number));
   });
 
   it("gives knex's .stream() the user's line and its bindings", async () => {
