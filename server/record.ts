@@ -17,6 +17,8 @@ export interface CapturedSpan {
   /** Null while still open. */
   durationMs: number | null;
   detail?: string;
+  /** A middleware's or handler's: the user's frame that registered it (`app.get`, `router.use`), unmapped. */
+  registeredAt?: RawFrame;
 }
 
 /** One template render (or partial/include); its span has the same id. */

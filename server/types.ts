@@ -191,6 +191,12 @@ export interface TimelineSpan {
   startMs: number;
   durationMs: number;
   detail?: string;
+  /**
+   * A middleware's or handler's: the line of the app that registered it (`app.get`, `router.use`),
+   * which tells apart handlers that all carry a wrapper's name (`asyncHandler`) and routers that
+   * all read `router`. Absent when it was registered before the toolbar was imported.
+   */
+  registeredAt?: CallSite;
 }
 
 /** A view rendered by `res.render`/`app.render`, or one of its partials/includes (`parentId`). */
