@@ -96,19 +96,20 @@ export type LazyFrames = () => RawFrame[];
 
 /**
  * Like {@link captureFrames}, but defers the work to the first call of the returned function.
- * The whole depth a stack can need is captured at once, since a second capture is impossible later.
+ * The whole depth a stack can need is captured at once, since a second capture is impossible later
+ * (`depth` frames: fewer where the caller is known to be near).
  *
  * @example
  * const frames = captureFramesLazily(patchedQuery); // cheap
  * frames(); // the frames, computed once
  */
-export function captureFramesLazily(skipAbove: (...args: any[]) => unknown = captureFramesLazily): LazyFrames {
+export function captureFramesLazily(skipAbove: (...args: any[]) => unknown = captureFramesLazily, depth = DEEP_DEPTH): LazyFrames {
   const previousLimit = Error.stackTraceLimit;
   // Dropped once read: V8 keeps the raw stack, with every frame's `this` and function, in a
   // private slot of this object, which deleting `stack` does not free.
   let holder: { stack?: unknown } | null = {};
   try {
-    Error.stackTraceLimit = DEEP_DEPTH;
+    Error.stackTraceLimit = depth;
     Error.captureStackTrace(holder, skipAbove);
   } finally {
     Error.stackTraceLimit = previousLimit;

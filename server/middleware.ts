@@ -8,6 +8,7 @@ import { uninstrumentedDriverWatch } from './panels/sql/drivers/unpatched-copies
 import { instrumentTemplateEngines } from './panels/templates/registry.js';
 import { subscribeHttpChannels } from './panels/timeline/http-client.js';
 import { finishTimeline, startTimeline } from './panels/timeline/recording.js';
+import { followExpressRegistrations } from './panels/timeline/registration-sites.js';
 import { requestRootContext } from './panels/timeline/spans.js';
 import { createRoutes } from './routes.js';
 import { badgeCounts } from './badge.js';
@@ -29,6 +30,11 @@ import { createRequestRedaction } from './panels/sql/redact-queries.js';
 import { scrubRecord } from './record-secrets.js';
 import { scrubSecrets } from './panels/sql/redact-queries.js';
 import { finishPanels, panelBadges, setUpPanels, startPanels } from './panels/lifecycle.js';
+
+// Route modules usually register their handlers before debugToolbar() runs (imports first): the
+// line of each `app.get`/`router.use` is remembered from the moment the toolbar is imported,
+// unless the toolbar will be off by default (registration-sites.ts).
+if (process.env.NODE_ENV !== 'production') followExpressRegistrations();
 
 /** Connect-style middleware, as both Express 4 and 5 take it. */
 export type DebugToolbarMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -220,6 +226,7 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
       next();
     };
   }
+  if (options.timeline) followExpressRegistrations();
   instrumentDrivers(options.instrument);
   instrumentTemplateEngines(options.instrument);
   setUpPanels(options.instrument as Record<string, unknown>);

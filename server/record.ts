@@ -1,4 +1,4 @@
-import type { DbInfo, HeaderField, OrmCall, RawFrame, SpanKind } from './types.js';
+import type { DbInfo, HeaderField, OrmCall, RawFrame, SpanKind, StreamInfo } from './types.js';
 import type { LiveTimeline } from './panels/timeline/spans.js';
 import type { StoredError } from './request-error.js';
 import type { StackSamples } from './panels/sql/stack-samples.js';
@@ -17,6 +17,8 @@ export interface CapturedSpan {
   /** Null while still open. */
   durationMs: number | null;
   detail?: string;
+  /** A middleware's or handler's: the user's frame that registered it (`app.get`, `router.use`), unmapped. */
+  registeredAt?: RawFrame;
 }
 
 /** One template render (or partial/include); its span has the same id. */
@@ -42,6 +44,8 @@ export interface CapturedQuery {
   startMs: number;
   durationMs: number | null;
   rowCount: number | null;
+  /** How a streamed query was read (types.ts StreamInfo). */
+  stream?: StreamInfo;
   error?: string;
   db: DbInfo;
   /** Secret params or literals were replaced by `[redacted]` when the request was stored. */

@@ -61,7 +61,10 @@ export interface QueryRecord {
   afterResponse?: true;
   /** Still running when the response finished: the handler responded without awaiting it. */
   unawaited?: true;
+  /** Rows the database sent: a streamed query's counts every batch fetched. */
   rowCount: number | null;
+  /** Set on a query read as a stream or through a cursor (pg-query-stream, pg-cursor, mysql2 `.stream()`). */
+  stream?: StreamInfo;
   error?: string;
   db: DbInfo;
   /**
@@ -80,6 +83,17 @@ export interface QueryRecord {
   callSite: CallSite | null;
   /** The ORM call that issued it, when the app passed its ORM object in `instrument`. */
   ormCall?: OrmCall;
+}
+
+/**
+ * How a streamed query was read. Its duration runs until the stream ended or was closed, so it
+ * includes the time the application spent between fetches.
+ */
+export interface StreamInfo {
+  /** Batches fetched from a cursor (PostgreSQL portal executions); absent when the driver reads one result set (mysql2). */
+  fetches?: number;
+  /** The consumer closed or destroyed the stream before its last row: `rowCount` counts what was read until then. */
+  closedEarly?: true;
 }
 
 /**
@@ -186,6 +200,12 @@ export interface TimelineSpan {
   startMs: number;
   durationMs: number;
   detail?: string;
+  /**
+   * A middleware's or handler's: the line of the app that registered it (`app.get`, `router.use`),
+   * which tells apart handlers that all carry a wrapper's name (`asyncHandler`) and routers that
+   * all read `router`. Absent when it was registered before the toolbar was imported.
+   */
+  registeredAt?: CallSite;
 }
 
 /** A view rendered by `res.render`/`app.render`, or one of its partials/includes (`parentId`). */

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { currentContext } from '../../context.js';
 import type { LazyFrames } from '../../callsite.js';
 import type { CapturedQuery, LiveRequest } from '../../record.js';
-import type { DbInfo, RawFrame } from '../../types.js';
+import type { DbInfo, RawFrame, StreamInfo } from '../../types.js';
 import { boundParams } from './bounded-params.js';
 import { sampledFrames } from './stack-samples.js';
 import { backgroundContext } from '../../units/background.js';
@@ -11,6 +11,8 @@ import { backgroundContext } from '../../units/background.js';
 export interface QueryHandle {
   succeed(rowCount: number | null | undefined): void;
   fail(error: unknown): void;
+  /** A streamed query's fetches and early close, said before `succeed` or `fail`. */
+  streamed(info: StreamInfo): void;
 }
 
 function errorMessage(error: unknown): string {
@@ -90,6 +92,10 @@ export function startQuery(
       if (!open || request.settled) return;
       query.error = errorMessage(error);
       complete();
+    },
+    streamed(info) {
+      if (!open || request.settled) return;
+      query.stream = info;
     },
   };
 }

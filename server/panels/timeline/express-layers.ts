@@ -3,6 +3,7 @@ import { currentContext } from '../../context.js';
 import type { CapturedSpan, LiveRequest } from '../../record.js';
 import { patchMethod, reportHookError } from '../sql/drivers/patch.js';
 import { functionLabel } from './function-location.js';
+import { registrationSite } from './registration-sites.js';
 import { closeSpan, innermostOpenLayer, openSpan, type LiveTimeline } from './spans.js';
 import { redactUrl } from './redact-url.js';
 import { noteRequestError } from '../../request-error.js';
@@ -162,6 +163,8 @@ function layerStarting(layer: LayerLike, errorHandler: boolean): void {
   const { kind, name, detail } = describe(layer, req, errorHandler, request.redactUrl ?? ((url) => redactUrl(url)));
   const span = openSpan(request, kind, name, innermostOpenLayer(timeline)?.id ?? null, detail);
   if (!span) return;
+  const registeredAt = registrationSite(layer);
+  if (registeredAt) span.registeredAt = registeredAt;
   timeline.openLayers.push(span);
   if (!stack) inUnknownStack.add(span);
   const inner = (layer.handle as { stack?: unknown }).stack;

@@ -1,4 +1,5 @@
 import type { CapturedSpan, StoredRequest } from '../../record.js';
+import { mapFrame } from '../../source-map.js';
 import type { QueryRecord, TemplateRender, TimelineSpan } from '../../types.js';
 
 /*
@@ -43,6 +44,7 @@ export function buildTimeline(request: StoredRequest, queries: QueryRecord[], ow
       durationMs: span.durationMs ?? Math.max(0, total - span.startMs),
     };
     if (span.detail !== undefined) out.detail = span.detail;
+    if (span.registeredAt) out.registeredAt = mapFrame(span.registeredAt);
     return out;
   });
   for (const query of queries) {

@@ -157,3 +157,14 @@ describe('work after the response', () => {
     expect(flags[1]).toContain('after the response');
   });
 });
+
+describe('streamed queries', () => {
+  it('flags a streamed query with its fetches, and one the consumer closed early', async () => {
+    const [first, second, ...rest] = sampleDetail.queries;
+    await render({ ...sampleDetail, queries: [{ ...first, stream: { fetches: 11 } }, { ...second, stream: { fetches: 1, closedEarly: true } }, ...rest] });
+    const flags = bodyRows().map((row) => [...row.querySelectorAll('.flag')].map((flag) => flag.textContent));
+    expect(flags[0]).toContain('streamed · 11 fetches');
+    expect(flags[1]).toEqual(expect.arrayContaining(['streamed · 1 fetch', 'closed early']));
+    expect(flags[2]).not.toContain('closed early');
+  });
+});

@@ -1,6 +1,6 @@
 /** Cell contents of the SQL table that need more than a value. */
 import { useMemo, useState } from 'react';
-import type { CallSite, Dialect, QueryRecord } from '../../../server/types.js';
+import type { CallSite, Dialect, QueryRecord, StreamInfo } from '../../../server/types.js';
 import { formatCallSite } from './callsite.js';
 import { compactSql } from './compact.js';
 import { useSqlRowContext } from './context.js';
@@ -38,8 +38,9 @@ export function SqlCell({ query }: { query: QueryRecord }) {
           </pre>
         )}
       </div>
-      {(duplicateCount || nPlusOneCount || query.error || query.afterResponse || query.unawaited || query.params.length > 0) && (
+      {(duplicateCount || nPlusOneCount || query.error || query.afterResponse || query.unawaited || query.stream || query.params.length > 0) && (
         <div className="sql-meta">
+          {query.stream ? <StreamFlags stream={query.stream} /> : null}
           {query.afterResponse ? <span className="flag" title="Started after the response was sent, in this request's async context">after the response</span> : null}
           {query.unawaited ? (
             <span className="flag warn" title="Still running when the response was sent: its promise was not awaited before responding">not awaited</span>
@@ -52,6 +53,21 @@ export function SqlCell({ query }: { query: QueryRecord }) {
       )}
       {query.error && <div className="query-error">{query.error}</div>}
     </div>
+  );
+}
+
+/** How a streamed query was read: its fetches, and whether the consumer stopped before the last row. */
+function StreamFlags({ stream }: { stream: StreamInfo }) {
+  const fetches = stream.fetches === undefined ? '' : ` · ${stream.fetches} ${stream.fetches === 1 ? 'fetch' : 'fetches'}`;
+  return (
+    <>
+      <span className="flag" title="Read as a stream or through a cursor: rows counts every batch read, duration runs until the stream ended or was closed">
+        streamed{fetches}
+      </span>
+      {stream.closedEarly ? (
+        <span className="flag warn" title="The consumer closed the stream before its last row: rows counts what was read until then">closed early</span>
+      ) : null}
+    </>
   );
 }
 

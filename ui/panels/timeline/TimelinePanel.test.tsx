@@ -50,10 +50,19 @@ describe('TimelinePanel', () => {
     expect(bar.getAttribute('aria-label')).toBe('listOrders (handler), starts 3.1 ms, takes 38.50 ms');
   });
 
+  it('labels a handler with its route and the line that registered it, also in its details', async () => {
+    const registeredAt = { file: '/srv/app/routes/articles.js', line: 14, column: 8, function: null };
+    await render({ ...detail, timeline: sampleTimeline.map((s) => (s.kind === 'handler' ? { ...s, name: 'asyncHandler', detail: 'GET /articles/:slug', registeredAt } : s)) });
+    const name = [...dom.container.querySelectorAll('.tl-row.kind-handler .tl-name')].map((n) => n.textContent);
+    expect(name).toEqual(['asyncHandler · GET /articles/:slug (app/routes/articles.js:14)']);
+    await act(async () => dom.button(/^asyncHandler \(handler\)/).focus());
+    expect(dom.container.querySelector('.tl-details')!.textContent).toContain('registered at app/routes/articles.js:14');
+  });
+
   it('colours rows by kind, unknown kinds neutral, with a legend of the kinds present', async () => {
     await render();
     const row = (name: string) => [...dom.container.querySelectorAll('.tl-row')].find((r) => r.querySelector('.tl-name')!.textContent === name)!;
-    expect(row('jsonParser').className).toBe('tl-row kind-middleware');
+    expect(row('jsonParser · body-parser').className).toBe('tl-row kind-middleware');
     expect(row('SELECT * FROM users WHERE id = $1').className).toBe('tl-row kind-query');
     expect(row('cache lookup').className).toBe('tl-row kind-other');
     const legend = dom.container.querySelector('[aria-label="Span kinds"]')!;

@@ -4,6 +4,8 @@
  * opens it in the SQL tab. Rows are memoised, so hovering re-renders only the details line.
  */
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { spanLabel } from './span-label.js';
+import { formatCallSite } from '../sql/callsite.js';
 import type { TimelineSpan } from '../../../server/types.js';
 import { formatMs } from '../../app/format.js';
 import { useNavigation } from '../../app/navigation.js';
@@ -188,8 +190,8 @@ const SpanRowView = memo(function SpanRowView({ row, index, setSize, axis, expan
           <span className="tl-toggle-space" />
         )}
         <span className="tl-dot" aria-hidden="true" />
-        <span className="tl-name" title={span.name}>
-          {span.name}
+        <span className="tl-name" title={span.registeredAt ? `${span.name}\nregistered at ${span.registeredAt.file}:${span.registeredAt.line}` : span.name}>
+          {spanLabel(span)}
         </span>
       </span>
       <span className="tl-track">
@@ -224,6 +226,7 @@ function SpanDetails({ span }: { span: TimelineSpan | null }) {
           <span>start {formatMs(span.startMs, 2)}</span>
           <span>duration {formatMs(span.durationMs, 2)}</span>
           {span.detail && <span className="tl-detail-text">{span.detail}</span>}
+          {span.registeredAt && <span className="tl-detail-text">registered at {formatCallSite(span.registeredAt)}</span>}
         </>
       ) : (
         <span className="muted">Hover or focus a bar for its details (↑/↓ move, ←/→ fold); a query's bar opens it in the SQL tab.</span>

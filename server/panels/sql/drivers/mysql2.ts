@@ -6,6 +6,8 @@ import { startQuery, type QueryHandle } from '../capture.js';
 import { registerExplainTarget } from '../explain/targets.js';
 import { mysql2Target, type Mysql2Connect } from '../explain/mysql2-target.js';
 import { ownerOf, patchMethod, reportHookError } from './patch.js';
+import { watchCommand } from './mysql2-command.js';
+import { followKnexStreams } from './knex-streams.js';
 import type { DbInfo } from '../../../types.js';
 
 type Callback = (this: unknown, ...args: any[]) => unknown;
@@ -91,23 +93,6 @@ function settle(handle: QueryHandle, callback: Callback): Callback {
  */
 function bindToCaller<T extends Callback>(callback: T): T {
   return AsyncResource.bind(callback) as T;
-}
-
-/** Emitter mode (no callback: `.stream()`, `on('result')`): observe the events without listening to 'error'. */
-function watchCommand(command: any, handle: QueryHandle): void {
-  if (!command || typeof command.emit !== 'function') return;
-  const emit = command.emit;
-  let rows = 0;
-  command.emit = function recordEvent(this: unknown, event: string | symbol, ...args: unknown[]) {
-    try {
-      if (event === 'result') rows += isHeader(args[0]) ? args[0].affectedRows : 1;
-      else if (event === 'error') handle.fail(args[0]);
-      else if (event === 'end') handle.succeed(rows);
-    } catch (hookError) {
-      reportHookError(hookError);
-    }
-    return emit.call(this, event, ...args);
-  };
 }
 
 /** SQL as written (before mysql2 substitutes `?` for query()) and the params as given. */
@@ -287,6 +272,7 @@ export function instrumentMysql2(mysql2: unknown): void {
   }
   const dbInfo = dbInfoFactory(core);
   patchConnection(connectionPrototype, dbInfo);
+  followKnexStreams();
   patchPrepare(connectionPrototype, dbInfo);
   const poolPrototype = ownerOf(core.Pool.prototype, 'getConnection');
   if (poolPrototype) patchPool(poolPrototype);

@@ -6,6 +6,8 @@ import { backgroundContext } from '../../../units/background.js';
 import { ownerOf, patchMethod, reportHookError } from './patch.js';
 import { observeSettled } from '../../../settled.js';
 import { pgDbInfo } from '../explain/pg-target.js';
+import { emitInCallerContext, submittableQuery, watchSubmittable } from './pg-submittable.js';
+import { followKnexStreams } from './knex-streams.js';
 
 type Callback = (error: unknown, result?: unknown) => void;
 
@@ -44,31 +46,6 @@ function bindToCaller<T extends (...args: any[]) => any>(callback: T): T {
   return AsyncResource.bind(callback);
 }
 
-/**
- * A submittable's events ('row', 'end', 'error', a stream's 'data') are emitted from the socket,
- * in the context of whoever opened the connection: a listener that runs a query would file it
- * under that request. Emit them in the caller's context instead.
- */
-function emitInCallerContext(submittable: any): void {
-  if (typeof submittable.emit !== 'function') return;
-  submittable.emit = AsyncResource.bind(submittable.emit);
-}
-
-function watchSubmittable(submittable: any, handle: QueryHandle): void {
-  // 'error' is emitted only when nobody passed a callback, and listening to it would swallow the
-  // application's unhandled error: wrap handleError instead, which every submittable implements.
-  const handleError = submittable.handleError;
-  if (typeof handleError === 'function') {
-    submittable.handleError = function recordError(this: unknown, error: unknown, ...rest: unknown[]) {
-      handle.fail(error);
-      return handleError.call(this, error, ...rest);
-    };
-  }
-  if (typeof submittable.once === 'function') {
-    submittable.once('end', (result: unknown) => handle.succeed(rowCountOf(result)));
-  }
-}
-
 function patchClientQuery(clientPrototype: object): void {
   patchMethod(clientPrototype, 'query', (original) =>
     function query(this: object, config: any, values?: any, callback?: any) {
@@ -76,9 +53,16 @@ function patchClientQuery(clientPrototype: object): void {
       try {
         if (config != null) {
           const submittable = typeof config.submit === 'function';
-          const text = typeof config === 'string' ? config : submittable ? (config.text ?? config.cursor?.text) : config.text;
-          const params = typeof config === 'object' && config.values !== undefined ? config.values : typeof values === 'function' ? undefined : values;
-          handle = typeof text === 'string' ? startQuery(text, params, pgDbInfo(this), query) : null;
+          if (submittable) {
+            const { text, values: params } = submittableQuery(config);
+            // A knex stream loaded after the toolbar: its next streams will carry the user's line.
+            if (!currentContext()?.frames) followKnexStreams();
+            if (typeof text === 'string') handle = startQuery(text, params, pgDbInfo(this), query);
+          } else {
+            const text = typeof config === 'string' ? config : config.text;
+            const params = typeof config === 'object' && config.values !== undefined ? config.values : typeof values === 'function' ? undefined : values;
+            handle = typeof text === 'string' ? startQuery(text, params, pgDbInfo(this), query) : null;
+          }
         }
       } catch (hookError) {
         reportHookError(hookError);
@@ -148,6 +132,7 @@ export function instrumentPg(pg: unknown): void {
     throw new TypeError('express-debug-toolbar: `instrument.pg` must be the pg module (import pg from "pg")');
   }
   patchClientQuery(clientPrototype);
+  followKnexStreams();
   const poolPrototype = module.Pool?.prototype ? ownerOf(module.Pool.prototype, 'connect') : null;
   if (poolPrototype) patchPool(poolPrototype);
 }

@@ -1,0 +1,102 @@
+import { createRequire } from 'node:module';
+import { METHODS } from 'node:http';
+import { sep } from 'node:path';
+import { captureFramesLazily, isUserFrame, type LazyFrames } from '../../callsite.js';
+import { ownerOf, patchMethod, reportHookError } from '../sql/drivers/patch.js';
+import type { RawFrame } from '../../types.js';
+
+/*
+ * Where each Express layer was registered: the user's line of `app.get`, `router.use`,
+ * `router.route().post`… An app that wraps every handler (`asyncHandler(fn)`, `catchAsync`)
+ * gives them all the wrapper's name, and every router is `router`; the line that registered
+ * them tells them apart. Captured once per registration, at start-up, by patching the methods
+ * that push layers (Express 4's router `proto.use/route` and `Route`; Express 5's pillarjs
+ * `Router.prototype.use/route` and `Route`): nothing per request but a WeakMap lookup.
+ *
+ * Registrations before the patch cannot be seen again, so the patch goes in as early as possible:
+ * when the toolbar is imported (the `express` it resolves as its peer, and every copy already
+ * loaded), and again when `debugToolbar()` runs. Import the toolbar before your route modules.
+ */
+
+/** Frames kept per registration: the user's line is within the first few (app.get → route.get). */
+const REGISTRATION_DEPTH = 12;
+
+const nodeRequire = createRequire(import.meta.url);
+const EXPRESS_MAIN = `${sep}lib${sep}express.js`;
+const followed = new WeakSet<object>();
+/** Each layer's registration stack, until first read; then its user frame (or null). */
+const sites = new WeakMap<object, LazyFrames | RawFrame | null>();
+
+interface ExpressExports {
+  Router?: (...args: unknown[]) => unknown;
+  Route?: { prototype: object };
+}
+
+/** Tags the layers a registration pushed onto `stack` with the stack that registered them. */
+function tagNewLayers(stack: unknown, before: number, frames: LazyFrames): void {
+  if (!Array.isArray(stack)) return;
+  for (let i = before; i < stack.length; i++) {
+    const layer = stack[i];
+    if (layer && typeof layer === 'object' && !sites.has(layer)) sites.set(layer, frames);
+  }
+}
+
+function recordRegistrations(prototype: object, method: string): void {
+  patchMethod(prototype, method, (original) =>
+    function registered(this: { stack?: unknown[] }, ...args: unknown[]) {
+      const before = Array.isArray(this?.stack) ? this.stack.length : 0;
+      const result = original.apply(this, args);
+      try {
+        tagNewLayers(this?.stack, before, captureFramesLazily(registered, REGISTRATION_DEPTH));
+      } catch (hookError) {
+        reportHookError(hookError);
+      }
+      return result;
+    });
+}
+
+function patchExpress(express: ExpressExports | null | undefined): void {
+  if (!express || typeof express.Router !== 'function' || !express.Route?.prototype || followed.has(express)) return;
+  followed.add(express);
+  // Express 4's Router() is a function whose prototype is `proto`; Express 5's is an instance of Router.
+  const router = ownerOf(express.Router() as object, 'use');
+  if (router) for (const method of ['use', 'route']) recordRegistrations(router, method);
+  const route = express.Route.prototype as Record<string, unknown>;
+  for (const method of ['all', ...METHODS.map((name) => name.toLowerCase())]) {
+    if (typeof route[method] === 'function') recordRegistrations(route, method);
+  }
+}
+
+/**
+ * Patches every Express copy loaded so far, and the one the toolbar resolves as its peer. Cheap
+ * to call again: copies already patched are skipped.
+ *
+ * @example
+ * followExpressRegistrations(); // app.get('/a', asyncHandler(fn)) now remembers its line
+ */
+export function followExpressRegistrations(): void {
+  try {
+    try {
+      patchExpress(nodeRequire('express') as ExpressExports);
+    } catch {
+      // No `express` next to the toolbar (a nested copy, an alias): the loaded copies below.
+    }
+    for (const [file, entry] of Object.entries(nodeRequire.cache)) {
+      if (file.endsWith(EXPRESS_MAIN)) patchExpress(entry?.exports as ExpressExports);
+    }
+  } catch (hookError) {
+    reportHookError(hookError);
+  }
+}
+
+/**
+ * The user's frame that registered `layer` (unmapped), or null when it was registered before the
+ * toolbar was loaded, or by a library. Resolved on the first request that runs the layer.
+ */
+export function registrationSite(layer: object): RawFrame | null {
+  const site = sites.get(layer);
+  if (typeof site !== 'function') return site ?? null;
+  const frame = site().find(isUserFrame) ?? null;
+  sites.set(layer, frame);
+  return frame;
+}
