@@ -114,9 +114,11 @@ export function matchUpLines(list: string, key: string, onePerValue: boolean, in
   const names = parentNames(input);
   const parentKeyName = parentKey(input, ormRows);
   const read = names && parentKeyName ? `${map}.get(${access(names.row, parentKeyName)})` : `${map}.get(id)`;
-  if (count && onePerValue) {
-    // PostgreSQL's COUNT is a bigint, which pg hands over as a string: the loop's count was a number.
-    return [`const ${map} = new Map(${list}.map((${one}) => [${access(one, key)}, Number(${access(one, count)})]));`,
+  if (count) {
+    // PostgreSQL's COUNT is a bigint, which pg hands over as a string: the loop's count was a
+    // number. A value with no rows has no group (GROUP BY), and its count is 0.
+    return [`const ${map} = new Map(ids.map((id) => [id, 0]));`,
+      `for (const ${one} of ${list}) ${map}.set(${access(one, key)}, Number(${access(one, count)}));`,
       `// in the loop: ${read} instead of a query per row`];
   }
   if (onePerValue) {

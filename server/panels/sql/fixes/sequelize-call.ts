@@ -17,6 +17,10 @@ import { rowName } from './naming.js';
 const KINDS: Record<string, OrmRelation['kind']> = {
   HasMany: 'has-many', HasOne: 'has-one', BelongsTo: 'belongs-to', BelongsToMany: 'many-to-many',
 };
+/** V8 names a class method by its own name only (`get`): the association's file says which class. */
+const FILES: Record<string, OrmRelation['kind']> = {
+  'has-many': 'has-many', 'has-one': 'has-one', 'belongs-to': 'belongs-to', 'belongs-to-many': 'many-to-many',
+};
 
 const same = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
 
@@ -25,8 +29,12 @@ export function associationFrame(frames: readonly RawFrame[]): { kind: OrmRelati
   const firstUser = frames.findIndex(isUserFrame);
   const library = (firstUser < 0 ? frames : frames.slice(0, firstUser)).filter((f) => !isUserFrame(f));
   for (let i = library.length - 1; i >= 0; i--) {
-    const match = /(?:^|\s)(HasMany|HasOne|BelongsTo|BelongsToMany)\.(\w+)/.exec(library[i].function ?? '');
-    if (match) return { kind: KINDS[match[1]], method: match[2] };
+    const { file, function: name } = library[i];
+    const typed = /(?:^|\s)(HasMany|HasOne|BelongsTo|BelongsToMany)\.(\w+)/.exec(name ?? '');
+    if (typed) return { kind: KINDS[typed[1]], method: typed[2] };
+    const inFile = /[\\/]sequelize[\\/]lib[\\/]associations[\\/](has-many|has-one|belongs-to|belongs-to-many)\.js$/.exec(file);
+    const method = name ? /(?:^|\.)(\w+)$/.exec(name)?.[1] : undefined;
+    if (inFile && method) return { kind: FILES[inFile[1]], method };
   }
   return null;
 }
