@@ -162,6 +162,8 @@ export function fixInputFor(request: NPlusOneFixRequest): FixInput | null {
     : 'no value compared in its WHERE or ON changes from run to run, so there is no list of values to load at once';
   const filterTable = filter ? tableOfColumn(shape, filter, schema) : null;
 
+  // A loop over a query's rows runs at most once per row: more runs than rows is another loop.
+  const tooFewRows = (candidate: QueryRecord) => typeof candidate.rowCount === 'number' && request.queries.length > candidate.rowCount;
   let parent: ParentQuery | null = null;
   let link: OrmLink | null = null;
   let ambiguous: FixInput['ambiguous'] = [];
@@ -169,6 +171,7 @@ export function fixInputFor(request: NPlusOneFixRequest): FixInput | null {
   for (const candidate of filter && filterTable ? candidates : []) {
     const parentShape = sqlShape(candidate.sql);
     if (!parentShape.table) continue;
+    if (tooFewRows(candidate)) continue;
     const table = parentShape.table;
     const relations = schema ? relationsFor(schema, table, filterTable!, filter!.column, shape.table) : [];
     const byNames = !schema || !modelByTable(schema, table) ? inferRelation({ table: filterTable!, filter }, { id: candidate.id, shape: parentShape }) : null;
@@ -188,7 +191,7 @@ export function fixInputFor(request: NPlusOneFixRequest): FixInput | null {
   }
   let joined: FixInput['joined'] = null;
   for (const candidate of filter && filterTable && !link ? candidates : []) {
-    if (parent && candidate !== parent.query) continue;
+    if ((parent && candidate !== parent.query) || tooFewRows(candidate)) continue;
     const parentShape = sqlShape(candidate.sql);
     joined = parentShape.table ? joinedIn(parentShape, filterTable!, filter!.column) : null;
     if (joined) {

@@ -100,13 +100,15 @@ function parentCall(input: FixInput): string {
   if (!parent) return 'the parent query';
   const receiver = parent.receiver ?? link?.parent.name ?? (parent.shape.alias && parent.shape.alias !== parent.shape.table ? parent.shape.alias : null);
   if (!parent.call) return `query #${parent.query.id}`;
-  return receiver ? `${receiver}.${parent.call}` : parent.call;
+  // Several associations could have run it: the call already names each (`article.getComments or user.getComments`).
+  return receiver && !parent.call.includes('.') ? `${receiver}.${parent.call}` : parent.call;
 }
 
 /** Columns the loop's query read that the parent's include (`"author"."x" AS "author.x"`) did not. */
 function columnsNotLoaded(input: FixInput, alias: string): string[] {
   const loaded = input.parent?.shape.selectItems?.filter((i) => i.qualifier === alias);
-  const wanted = input.shape.selectItems;
+  // The loop's own table's columns: a join table's (`"TagList"."tagName"`) are Sequelize's bookkeeping.
+  const wanted = input.shape.selectItems?.filter((i) => !i.qualifier || i.qualifier === input.shape.alias || i.qualifier === input.shape.table);
   if (!loaded || loaded.length === 0 || !wanted || loaded.some((i) => i.star) || wanted.some((i) => i.star || !i.column)) return [];
   const have = new Set(loaded.map((i) => i.column?.toLowerCase()));
   return wanted.map((i) => i.column!).filter((c) => !have.has(c.toLowerCase()));
