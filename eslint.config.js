@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   {
     // Fixture apps written as a CommonJS user writes them: require() is the point.
-    files: ['test/fixtures/loading/cjs-js/**/*.js', 'test/fixtures/registration/cjs/**/*.cjs'],
+    files: ['test/fixtures/loading/cjs-js/**/*.js', 'test/fixtures/registration/cjs/**/*.cjs', 'test/fixtures/conduit/**/*.cjs', 'test/fixtures/logs/**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

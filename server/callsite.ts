@@ -23,6 +23,8 @@ const NODE_MODULES = `${sep}node_modules${sep}`;
 type V8CallSite = NodeJS.CallSite;
 
 const paths = new Map<string, string>();
+/** Files a stack named by URL: V8 names ES modules so, CommonJS ones by path. */
+const esModuleFiles = new Set<string>();
 /** ES modules name their file by URL; converting it is costly enough to remember. */
 function toPath(fileName: string): string {
   if (!fileName.startsWith('file://')) return fileName;
@@ -31,8 +33,20 @@ function toPath(fileName: string): string {
     if (paths.size > 10_000) paths.clear();
     path = fileURLToPath(fileName);
     paths.set(fileName, path);
+    if (esModuleFiles.size < 10_000) esModuleFiles.add(path);
   }
   return path;
+}
+
+/**
+ * Whether a stack read by the toolbar named `file` by its `file://` URL, as V8 does for the
+ * files Node loads as ES modules (module-system.ts).
+ *
+ * @example
+ * loadedAsEsModule('/app/routes/articles.mjs') // true once a query's frames went through it
+ */
+export function loadedAsEsModule(file: string): boolean {
+  return esModuleFiles.has(file);
 }
 
 function captureCallSites(skipAbove: (...args: any[]) => unknown, depth: number): V8CallSite[] {

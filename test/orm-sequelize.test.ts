@@ -32,7 +32,7 @@ describe('the Sequelize schema reader', () => {
   });
 
   it('reads associations by their aliases, with the columns that join them', () => {
-    expect(model('Article').relations).toEqual([
+    expect(model('Article').relations.map(({ accessors: _accessors, ...relation }) => relation)).toEqual([
       { name: 'author', kind: 'belongs-to', source: 'Article', target: 'User', sourceColumn: 'author_id', targetColumn: 'id' },
       { name: 'comments', kind: 'has-many', source: 'Article', target: 'Comment', sourceColumn: 'id', targetColumn: 'article_id' },
       {
@@ -43,6 +43,12 @@ describe('the Sequelize schema reader', () => {
     expect(model('User').relations.map((r) => [r.name, r.kind, r.through?.sourceColumn])).toEqual([
       ['articles', 'has-many', undefined], ['followers', 'many-to-many', 'following_id'], ['following', 'many-to-many', 'follower_id'],
     ]);
+  });
+
+  it('reads the methods each association adds to a row, as the app calls them (association.accessors)', () => {
+    expect(model('Article').relations.map((r) => r.accessors?.get)).toEqual(['getAuthor', 'getComments', 'getTagList']);
+    const followers = model('User').relations.find((r) => r.name === 'followers')!;
+    expect(followers.accessors).toMatchObject({ hasSingle: 'hasFollower', hasAll: 'hasFollowers', count: 'countFollowers', get: 'getFollowers' });
   });
 
   it('reads a schema-qualified table and a through table given by name', () => {

@@ -61,5 +61,5 @@ export function fixInputFor(loop: readonly Logged[], options: {
 export function parentQuery(query: QueryRecord, where: string | null): ParentQuery {
   const shape = sqlShape(query.sql);
   // A parent whose SQL names no table (`SELECT 1`) keeps an empty one: the wordings then go by its ORM call.
-  return { query, shape: { ...shape, table: shape.table ?? '' }, where, call: null, model: null };
+  return { query, shape: { ...shape, table: shape.table ?? '' }, where, call: null, receiver: null, rows: false, model: null };
 }

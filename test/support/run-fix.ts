@@ -63,6 +63,11 @@ export function fixRunner(app: express.Express) {
       }
       const declared = declaredNames(code);
       for (const [name, value] of Object.entries(scope)) if (!declared.includes(name)) bound[name] = value;
+      // A CommonJS fix requires what it needs: the same modules, through `require`.
+      bound.require = (module: string) => {
+        if (!(module in modules)) throw new Error(`the fix requires ${module}, which the test did not provide`);
+        return modules[module];
+      };
       const body = code.replace(/^import .*$/gm, '');
       const run = new AsyncFunction(...Object.keys(bound), `${body}\nreturn { ${declared.join(', ')} };`);
       pending = () => run(...Object.values(bound)) as Promise<Record<string, any>>;

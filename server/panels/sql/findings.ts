@@ -62,7 +62,7 @@ export function analyzeSql(
       const schema = schemaFor(settings.instrument, ormOfLibrary(detectLibrary(frames, first.db), first.ormCall));
       ({ suggestion, parent } = analyzeNPlusOne({
         queries: match.queries, frames, parent: match.parent, parents: match.parents, framesOf, totalMs: match.totalMs,
-        where: shortWhere(match.callSite), schema, ormNames: ormNamesIn(settings.instrument),
+        where: shortWhere(match.callSite), schema, ormNames: ormNamesIn(settings.instrument), all: queries,
       }));
     } catch {
       // A fix is a bonus; SQL beyond the shape reader must not cost the user the finding.

@@ -25,10 +25,17 @@ export function parentCandidates(
   const loopFrames = framesOf(first).filter(isUserFrame);
   if (loopFrames.length === 0) return [];
   const shapes = new Set(repeated.map((q) => q.fingerprint));
+  const last = repeated[repeated.length - 1].id;
+  // A shape that runs again while the loop runs is a query per row of the same loop (`getAuthor()`
+  // before `author.hasFollower()`), not the list the loop goes over.
+  const perRow = new Set(queries.filter((q) => q.id > first.id && q.id <= last).map((q) => q.fingerprint));
   const ranked: { query: QueryRecord; depth: number }[] = [];
   for (const query of queries) {
     if (query.id >= first.id) break;
-    if (shapes.has(query.fingerprint) || query.error !== undefined || sqlShape(query.sql).statement !== 'select') continue;
+    if (shapes.has(query.fingerprint) || perRow.has(query.fingerprint) || query.error !== undefined) continue;
+    const shape = sqlShape(query.sql);
+    // One row of counts (findAndCountAll's COUNT) is nothing to loop over.
+    if (shape.statement !== 'select' || (shape.aggregate && !shape.groupBy)) continue;
     const own = framesOf(query).filter(isUserFrame);
     const depth = loopFrames.findIndex((loop) => own.some((frame) => frame.file === loop.file
       && frame.function === loop.function && frame.line <= loop.line));

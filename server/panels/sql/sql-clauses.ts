@@ -4,7 +4,7 @@
  * a query per-row: ORDER BY, LIMIT/OFFSET, DISTINCT, GROUP BY, aggregates. A fix that batches a
  * per-row query must keep these, so they are read, never guessed.
  */
-import { closeParen, isIdentifier, readDotted, type Token } from './sql-tokenize.js';
+import { closeParen, findTopLevel, isIdentifier, readDotted, type Token } from './sql-tokenize.js';
 
 /** A table of the FROM list or a JOIN, as written. */
 export interface SqlTable {
@@ -104,6 +104,25 @@ function tableAt(tokens: Token[], at: number, kind: SqlTable['kind']): SqlTable 
 }
 
 /**
+ * A derived table at `at`: `(SELECT … FROM "Articles" AS "Article" … LIMIT 5) AS "Article"`, which
+ * Sequelize writes for a findAll with a limit and includes, reads the inner query's table under
+ * the outer alias: its rows are that table's.
+ */
+function derivedTableAt(tokens: Token[], at: number): SqlTable | null {
+  if (tokens[at]?.text !== '(' || tokens[at + 1]?.value !== 'select') return null;
+  const close = closeParen(tokens, at);
+  if (close < 0) return null;
+  const innerFrom = findTopLevel(tokens.slice(0, close), at + 2, new Set(['from']));
+  const inner = innerFrom < close ? readFromTables(tokens.slice(0, close), innerFrom, close)[0] : undefined;
+  if (!inner) return null;
+  let i = close + 1;
+  if (tokens[i]?.value === 'as' && tokens[i].kind === 'word') i++;
+  const aliasToken = tokens[i];
+  const alias = isIdentifier(aliasToken) && !(aliasToken.kind === 'word' && TABLE_END.has(aliasToken.value)) ? aliasToken.value : inner.alias;
+  return { ...inner, alias, kind: 'from' };
+}
+
+/**
  * The tables after the keyword at `keyword` (FROM, INTO, UPDATE): the FROM list, its JOINs and
  * the tables of parenthesised join groups (Sequelize's `JOIN ( "a" INNER JOIN "b" ON … ) ON …`),
  * not those of subqueries.
@@ -113,7 +132,7 @@ function tableAt(tokens: Token[], at: number, kind: SqlTable['kind']): SqlTable 
  */
 export function readFromTables(tokens: Token[], keyword: number, end: number): SqlTable[] {
   const tables: SqlTable[] = [];
-  const first = tableAt(tokens, keyword + 1, 'from');
+  const first = tableAt(tokens, keyword + 1, 'from') ?? derivedTableAt(tokens, keyword + 1);
   if (first) tables.push(first);
   let depth = 0;
   let inFrom = true;

@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import type { Instrumentable } from './registry.js';
 import { isPatched, ownerOf } from './patch.js';
 import { warnOnce } from '../../../log.js';
+import { isAbsolute } from 'node:path';
+import { defaultImport, moduleSystemOf, type ModuleSystemAnswer } from '../../../module-system.js';
 
 /*
  * A driver the app (or its ORM) loaded that the toolbar does not instrument records nothing and
@@ -21,8 +23,8 @@ interface DriverEntry {
   entry: RegExp;
   /** A method the driver's patch replaces on this copy. */
   probe: (exports: any) => unknown;
-  /** How `instrument` takes it. */
-  pass: string;
+  /** How `instrument` takes it: the binding, its module, and the option. */
+  pass: { name: string; from: string; instrument: string };
 }
 
 const methodOf = (prototype: object | undefined, name: string): AnyFunction | undefined =>
@@ -31,28 +33,34 @@ const methodOf = (prototype: object | undefined, name: string): AnyFunction | un
 const DRIVERS: DriverEntry[] = [
   {
     key: 'pg', name: 'pg', entry: /([\\/]node_modules[\\/]pg)[\\/]lib[\\/]index\.js$/,
-    probe: (pg) => methodOf(pg?.Client?.prototype, 'query'), pass: "import pg from 'pg'; … instrument: { pg }",
+    probe: (pg) => methodOf(pg?.Client?.prototype, 'query'), pass: { name: 'pg', from: 'pg', instrument: 'instrument: { pg }' },
   },
   {
     key: 'mysql2', name: 'mysql2', entry: /([\\/]node_modules[\\/]mysql2)[\\/]index\.js$/,
-    probe: (mysql) => methodOf(mysql?.Connection?.prototype, 'query'), pass: "import mysql2 from 'mysql2'; … instrument: { mysql2 }",
+    probe: (mysql) => methodOf(mysql?.Connection?.prototype, 'query'), pass: { name: 'mysql2', from: 'mysql2', instrument: 'instrument: { mysql2 }' },
   },
   {
     key: 'betterSqlite3', name: 'better-sqlite3', entry: /([\\/]node_modules[\\/]better-sqlite3)[\\/]lib[\\/]index\.js$/,
     probe: (Database) => methodOf(Database?.prototype, 'exec'),
-    pass: "import Database from 'better-sqlite3'; … instrument: { betterSqlite3: Database }",
+    pass: { name: 'Database', from: 'better-sqlite3', instrument: 'instrument: { betterSqlite3: Database }' },
   },
   {
     key: 'sqlite3', name: 'sqlite3', entry: /([\\/]node_modules[\\/]sqlite3)[\\/]lib[\\/]sqlite3\.js$/,
-    probe: (sqlite3) => methodOf(sqlite3?.Database?.prototype, 'all'), pass: "import sqlite3 from 'sqlite3'; … instrument: { sqlite3 }",
+    probe: (sqlite3) => methodOf(sqlite3?.Database?.prototype, 'all'), pass: { name: 'sqlite3', from: 'sqlite3', instrument: 'instrument: { sqlite3 }' },
   },
   {
     key: 'pglite', name: '@electric-sql/pglite', entry: /([\\/]node_modules[\\/]@electric-sql[\\/]pglite)[\\/]dist[\\/]index\.cjs$/,
-    probe: (pglite) => methodOf(pglite?.PGlite?.prototype, 'query'), pass: "import { PGlite } from '@electric-sql/pglite'; … instrument: { pglite: PGlite }",
+    probe: (pglite) => methodOf(pglite?.PGlite?.prototype, 'query'), pass: { name: '{ PGlite }', from: '@electric-sql/pglite', instrument: 'instrument: { pglite: PGlite }' },
   },
 ];
 
 const requireCache = createRequire(import.meta.url).cache;
+
+/** How the app's entry file loads modules, for the `require` or `import` line a warning shows. */
+function appModuleSystem(): ModuleSystemAnswer | null {
+  const main = process.argv[1];
+  return main && isAbsolute(main) ? moduleSystemOf(main) : null;
+}
 
 interface LoadedCopy {
   driver: DriverEntry;
@@ -86,8 +94,9 @@ function warningFor(copy: LoadedCopy, copies: LoadedCopy[]): string {
   const { driver, folder } = copy;
   const instrumented = copies.filter((other) => other.driver === driver && other.patched).map((other) => other.folder);
   if (instrumented.length === 0) {
+    const { name, from, instrument } = driver.pass;
     return `${driver.name} is loaded (${folder}) but not instrumented: its queries are not recorded. `
-      + `Pass it to the toolbar: ${driver.pass}.`;
+      + `Pass it to the toolbar: ${defaultImport(name, from, appModuleSystem())}; … ${instrument}.`;
   }
   return `two copies of ${driver.name} are loaded: ${instrumented.join(', ')}, which the toolbar instruments, and `
     + `${folder}, which it does not: queries through that one (often an ORM's own copy) are not recorded. Pass that `

@@ -10,6 +10,8 @@ import { detectLibrary } from './library.js';
 import { inferRelation, type FixInput, type OrmLink, type ParentQuery } from './fix-input.js';
 import { modelName } from './naming.js';
 import { REDACTED } from '../../timeline/redact.js';
+import { moduleSystemOf, type ModuleSystemAnswer } from '../../../module-system.js';
+import { accessorName, associationFrame, associationsFor, isFindAndCountAll } from './sequelize-call.js';
 
 /** What the dispatcher needs to know about one N+1 group. */
 export interface NPlusOneFixRequest {
@@ -30,6 +32,8 @@ export interface NPlusOneFixRequest {
   schema?: OrmSchema | null;
   /** The ORM objects passed in `instrument`, read or not. */
   ormNames?: OrmName[];
+  /** Every query of the request: findAndCountAll shows as a COUNT beside its findAll. */
+  all?: readonly QueryRecord[];
 }
 
 /** `routes/posts.ts:14`: relative to the working directory when the file is inside it. */
@@ -115,10 +119,23 @@ function joinedIn(parent: SqlShape, table: string, column: string): FixInput['jo
 }
 
 function parentOf(request: NPlusOneFixRequest, query: QueryRecord, shape: SqlShape & { table: string }, schema: OrmSchema | null): ParentQuery {
-  return {
-    query, shape, where: shortWhere(query.callSite), call: request.framesOf ? ormCallOf(request.framesOf(query)) : null,
-    model: modelByTable(schema, shape.table),
-  };
+  const frames = request.framesOf?.(query) ?? [];
+  const model = modelByTable(schema, shape.table);
+  const base = { query, shape, where: shortWhere(query.callSite), model };
+  if (detectLibrary(frames, query.db) === 'sequelize') {
+    if (isFindAndCountAll(query, request.all, frames)) return { ...base, call: 'findAndCountAll', receiver: model?.name ?? shape.alias, rows: true };
+    const association = associationFrame(frames);
+    const named = association && schema ? accessorName(associationsFor(schema, association.kind, shape), association.method) : null;
+    if (named) return { ...base, call: named.call, receiver: named.receiver || null, rows: false };
+  }
+  const call = request.framesOf ? ormCallOf(frames) : null;
+  return { ...base, call, receiver: model?.name ?? null, rows: false };
+}
+
+/** The loop's file as it runs: the innermost frame of the app's own code, unmapped (source maps name the source, not what Node loaded). */
+function moduleSystemAt(frames: readonly RawFrame[]): ModuleSystemAnswer | null {
+  const file = frames.find(isUserFrame)?.file;
+  return file ? moduleSystemOf(file) : null;
 }
 
 /**
@@ -145,6 +162,8 @@ export function fixInputFor(request: NPlusOneFixRequest): FixInput | null {
     : 'no value compared in its WHERE or ON changes from run to run, so there is no list of values to load at once';
   const filterTable = filter ? tableOfColumn(shape, filter, schema) : null;
 
+  // A loop over a query's rows runs at most once per row: more runs than rows is another loop.
+  const tooFewRows = (candidate: QueryRecord) => typeof candidate.rowCount === 'number' && request.queries.length > candidate.rowCount;
   let parent: ParentQuery | null = null;
   let link: OrmLink | null = null;
   let ambiguous: FixInput['ambiguous'] = [];
@@ -152,6 +171,7 @@ export function fixInputFor(request: NPlusOneFixRequest): FixInput | null {
   for (const candidate of filter && filterTable ? candidates : []) {
     const parentShape = sqlShape(candidate.sql);
     if (!parentShape.table) continue;
+    if (tooFewRows(candidate)) continue;
     const table = parentShape.table;
     const relations = schema ? relationsFor(schema, table, filterTable!, filter!.column, shape.table) : [];
     const byNames = !schema || !modelByTable(schema, table) ? inferRelation({ table: filterTable!, filter }, { id: candidate.id, shape: parentShape }) : null;
@@ -171,7 +191,7 @@ export function fixInputFor(request: NPlusOneFixRequest): FixInput | null {
   }
   let joined: FixInput['joined'] = null;
   for (const candidate of filter && filterTable && !link ? candidates : []) {
-    if (parent && candidate !== parent.query) continue;
+    if ((parent && candidate !== parent.query) || tooFewRows(candidate)) continue;
     const parentShape = sqlShape(candidate.sql);
     joined = parentShape.table ? joinedIn(parentShape, filterTable!, filter!.column) : null;
     if (joined) {
@@ -192,5 +212,6 @@ export function fixInputFor(request: NPlusOneFixRequest): FixInput | null {
     stack: frames.filter(isUserFrame).map(mapFrame),
     where: request.where,
     call: first.ormCall ?? null,
+    moduleSystem: moduleSystemAt(frames),
   };
 }

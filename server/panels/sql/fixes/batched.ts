@@ -20,13 +20,34 @@ export function access(object: string, key: string): string {
   return quoted === key ? `${object}.${key}` : `${object}[${quoted}]`;
 }
 
-/** The variable for the parent's rows (`articles`) and for one of them (`article`). */
-export function parentNames(input: FixInput): { list: string; row: string } | null {
+/**
+ * The variable for the parent's rows (`articles`), for one of them (`article`), and the rows as
+ * the loop goes over them: `articles.rows` when the parent call was findAndCountAll.
+ */
+export function parentNames(input: FixInput): { list: string; row: string; items: string } | null {
   if (!input.parent) return null;
   const table = input.parent.shape.table;
   const list = listName(table);
   const row = rowName(table) === list ? 'row' : rowName(table);
-  return { list, row };
+  return { list, row, items: input.parent.rows ? `${list}.rows` : list };
+}
+
+/** The output of a per-row `SELECT count(…)` with nothing else selected: `count`; null for any other query. */
+export function countOutput(input: FixInput): string | null {
+  const { shape } = input;
+  const items = shape.selectItems;
+  if (!shape.aggregate || shape.groupBy || !items || items.length !== 1 || !items[0].output) return null;
+  return /^\s*select\s+count\s*\(/i.test(input.sql) ? items[0].output : null;
+}
+
+/**
+ * The variable for the batched rows: `users` for a `users` query, `counts` for a per-row count,
+ * and never the parent's own variable (`const users` twice would not run).
+ */
+export function resultName(input: FixInput, table: string, ormRows = false): string {
+  const wanted = ormRows && countOutput(input) ? 'counts' : listName(table);
+  const taken = parentNames(input)?.list;
+  return wanted === taken ? `loaded${pascalCase(wanted)}` : wanted;
 }
 
 /**
@@ -56,7 +77,7 @@ export function parentKey(input: FixInput, ormRows: boolean): string | null {
 export function idsLine(input: FixInput, ormRows: boolean): string {
   const names = parentNames(input);
   const key = parentKey(input, ormRows);
-  if (names && key) return `const ids = [...new Set(${names.list}.map((${names.row}) => ${access(names.row, key)}))];`;
+  if (names && key) return `const ids = [...new Set(${names.items}.map((${names.row}) => ${access(names.row, key)}))];`;
   return sampleComment('ids', input.filter?.column ?? 'key', input.values);
 }
 
@@ -86,11 +107,20 @@ export function batchContext(input: FixInput): BatchContext | null {
  * matchUpLines('authors', 'id', true) // ['const authorById = new Map(authors.map((author) => [author.id, author]));', …]
  */
 export function matchUpLines(list: string, key: string, onePerValue: boolean, input: FixInput, ormRows = false): string[] {
-  const one = rowName(list) === list ? 'row' : rowName(list);
-  const map = `${onePerValue ? one : list}By${pascalCase(key.replace(/^.*\./, '')) || 'Key'}`;
+  // An ORM's count method (`countFollowers()`) answers a number; a driver's row is kept as it came.
+  const count = ormRows ? countOutput(input) : null;
+  const one = count || rowName(list) === list ? 'row' : rowName(list);
+  const map = `${count ? 'count' : onePerValue ? one : list}By${pascalCase(key.replace(/^.*\./, '')) || 'Key'}`;
   const names = parentNames(input);
   const parentKeyName = parentKey(input, ormRows);
   const read = names && parentKeyName ? `${map}.get(${access(names.row, parentKeyName)})` : `${map}.get(id)`;
+  if (count) {
+    // PostgreSQL's COUNT is a bigint, which pg hands over as a string: the loop's count was a
+    // number. A value with no rows has no group (GROUP BY), and its count is 0.
+    return [`const ${map} = new Map(ids.map((id) => [id, 0]));`,
+      `for (const ${one} of ${list}) ${map}.set(${access(one, key)}, Number(${access(one, count)}));`,
+      `// in the loop: ${read} instead of a query per row`];
+  }
   if (onePerValue) {
     return [`const ${map} = new Map(${list}.map((${one}) => [${access(one, key)}, ${one}]));`, `// in the loop: ${read} instead of a query per row`];
   }

@@ -1,3 +1,4 @@
+import { importLines } from '../../../module-system.js';
 import type { Suggestion } from '../../../types.js';
 import type { OrmModel } from '../orm/schema.js';
 import type { FixInput } from './fix-input.js';
@@ -77,7 +78,7 @@ function batched(input: FixInput, plan: OrmFixPlan): Omit<Suggestion, 'reason'> 
   const keyColumn = column(key.model, key.property);
   const conditions = [`inArray(${keyColumn}, ids)`, ...otherConditions(plan, key.model.name)];
   const where = conditions.length === 1 ? conditions[0] : `and(${conditions.join(', ')})`;
-  const helpers = (extra: string[]) => `import { ${[...new Set([...(conditions.length > 1 ? ['and', 'eq'] : []), 'inArray', ...extra])].sort().join(', ')} } from 'drizzle-orm';`;
+  const helpers = (extra: string[]) => importLines([...new Set([...(conditions.length > 1 ? ['and', 'eq'] : []), 'inArray', ...extra])].sort(), 'drizzle-orm', input.moduleSystem ?? null).join('\n');
   const dropped = plan.droppedConditions ? [`// …and the other conditions of the loop's query`] : [];
   if (plan.then) {
     // The ids sit on the join table: load its rows with what they point at.

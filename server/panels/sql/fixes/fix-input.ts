@@ -1,6 +1,7 @@
 import type { CallSite, Dialect, OrmCall, QueryLibrary, QueryRecord } from '../../../types.js';
 import type { ColumnRef, SqlFilter, SqlShape, SqlTable } from '../sql-shape.js';
 import type { OrmModel, OrmName, OrmRelation, OrmSchema } from '../orm/schema.js';
+import type { ModuleSystemAnswer } from '../../../module-system.js';
 import { camelCase, modelName, singular } from './naming.js';
 
 /**
@@ -27,8 +28,12 @@ export interface ParentQuery {
   shape: SqlShape & { table: string };
   /** `routes/articles.js:12`, relative to the project. */
   where: string | null;
-  /** The ORM method that ran it, read from its stack (`findAll`); null when the stack does not say. */
+  /** The ORM method that ran it, as the app wrote it (`findAll`, `findAndCountAll`, `getComments`); null when the stack does not say. */
   call: string | null;
+  /** What the app called it on: the model (`Article`), or a row for an association accessor (`article`); null when not known. */
+  receiver: string | null;
+  /** The call returns `{ rows, count }` (findAndCountAll): the loop goes over `.rows`. */
+  rows: boolean;
   /** Its model in the app's schema, when the ORM object was passed. */
   model: OrmModel | null;
 }
@@ -87,6 +92,8 @@ export interface FixInput {
   where: string | null;
   /** The ORM call of the first repeated query, when the toolbar saw it (instrument: { prisma, typeorm, drizzle }). */
   call?: OrmCall | null;
+  /** Whether the loop's file is CommonJS or an ES module: a fix's imports are written as that file writes them. */
+  moduleSystem?: ModuleSystemAnswer | null;
 }
 
 function keyFor(table: string, parentColumns: readonly string[] | null): string {

@@ -1,8 +1,7 @@
 import type { FixInput } from './fix-input.js';
 import { literal, quoteJs } from './code.js';
-import { listName } from './naming.js';
 import { batchedFor, cannotBatch, driverBatchOptions } from './raw-sql.js';
-import { idsLine, matchUpLines, uniqueLookup, type Wording } from './batched.js';
+import { idsLine, matchUpLines, resultName, uniqueLookup, type Wording } from './batched.js';
 
 /*
  * knex: the query builder's own words where the per-row query is one table (`whereIn`, and
@@ -34,7 +33,7 @@ function limitValue(input: FixInput): number | null {
 function builderFix(input: FixInput): Wording | null {
   const { shape, filter } = input;
   const column = filter!.column;
-  const list = listName(shape.table);
+  const list = resultName(input, shape.table);
   const limit = limitValue(input);
   const unique = uniqueLookup(input);
   const perRowLimit = !!shape.limitClause && !unique;
@@ -99,7 +98,7 @@ export function knexFix(input: FixInput): Wording | null {
   const batched = batchedFor(input, driverBatchOptions(input.dialect, 'positional'));
   if (batched === null) return null;
   if (typeof batched === 'string') return cannotBatch(input, batched);
-  const list = listName(input.shape.table);
+  const list = resultName(input, input.shape.table);
   const result = input.dialect === 'postgres' ? `const { rows: ${list} }` : input.dialect === 'mysql' ? `const [${list}]` : `const ${list}`;
   return {
     title: `Load all ${input.shape.table} in one knex.raw query, the SQL batched over the ${input.filter.column} values`,

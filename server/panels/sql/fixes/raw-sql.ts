@@ -3,7 +3,7 @@ import type { FixInput } from './fix-input.js';
 import { quoteJs, sampleComment } from './code.js';
 import { listName, rowName } from './naming.js';
 import { batchSql, type BatchOptions, type BatchedSql } from './batch-sql.js';
-import { batchContext, idsLine, matchUpLines, type Wording } from './batched.js';
+import { batchContext, idsLine, matchUpLines, resultName, type Wording } from './batched.js';
 
 /** How each driver takes a list of values: an array param (pg), an array `query()` expands (mysql2), JSON text (SQLite). */
 export function driverBatchOptions(dialect: Dialect, placeholders: BatchOptions['placeholders']): BatchOptions {
@@ -63,7 +63,7 @@ export function rawSqlFix(input: FixInput): Wording | null {
   if (batched === null) return null;
   if (typeof batched === 'string') return cannotBatch(input, batched);
   const call = CALLS[input.library] ?? CALLS.pg!;
-  const result = listName(input.shape.table);
+  const result = resultName(input, input.shape.table);
   return {
     title: `Load all ${input.shape.table} in one query with ${HOW[batched.method](input.filter!.column, input.dialect)}`,
     code: [idsLine(input, false), call(quoteJs(batched.sql), batched.params.join(', '), result),

@@ -5,7 +5,9 @@ import type { SqlFilter } from '../sql-shape.js';
 import { literal, quoteJs } from './code.js';
 import { listName } from './naming.js';
 import { batchedFor, cannotBatch } from './raw-sql.js';
-import { access, idsLine, matchUpLines, parentNames, uniqueLookup, type Wording } from './batched.js';
+import { access, idsLine, matchUpLines, parentNames, resultName, uniqueLookup, type Wording } from './batched.js';
+import { importLines } from '../../../module-system.js';
+import { throughHas } from './sequelize-through.js';
 
 /*
  * Sequelize, in the order a fix is really right: the parent query already includes the
@@ -74,17 +76,42 @@ function readLoaded(input: FixInput): Wording | null {
   if (!parent || !name) return null;
   const names = parentNames(input)!;
   const read = access(names.row, name);
-  const model = link?.parent.name ?? parent.model?.name ?? (parent.shape.alias && parent.shape.alias !== parent.shape.table ? parent.shape.alias : null);
-  const call = model && parent.call ? `${model}.${parent.call}` : `query #${parent.query.id}`;
+  const call = parentCall(input);
+  const missing = columnsNotLoaded(input, name);
+  const notes = missing.length > 0
+    ? [`the include selects fewer columns than the loop's query: ${read} has no ${missing.join(', ')}; add ${missing.length > 1 ? 'them' : 'it'} to the include's attributes if the loop used ${missing.length > 1 ? 'them' : 'it'}`]
+    : [];
   return {
     title: `Read ${read}: ${call} already includes it`,
     code: [
       `// ${call}${parent.where ? ` at ${parent.where}` : ''} already loads ${name} with each row (its include):`,
       `// read ${read} instead of a query per row${input.where ? ` at ${input.where}` : ''}`,
-      `const ${listName(name)} = ${names.list}.map((${names.row}) => ${read});`,
+      ...(missing.length > 0 ? [`// (${read} lacks ${missing.join(', ')}: the include's attributes leave ${missing.length > 1 ? 'them' : 'it'} out)`] : []),
+      `const ${listName(name)} = ${names.items}.map((${names.row}) => ${read});`,
     ].join('\n'),
     orm: 'sequelize',
+    notes,
   };
+}
+
+/** `Article.findAndCountAll`, `article.getComments`, or `query #3` when the call is not known. */
+function parentCall(input: FixInput): string {
+  const { parent, link } = input;
+  if (!parent) return 'the parent query';
+  const receiver = parent.receiver ?? link?.parent.name ?? (parent.shape.alias && parent.shape.alias !== parent.shape.table ? parent.shape.alias : null);
+  if (!parent.call) return `query #${parent.query.id}`;
+  // Several associations could have run it: the call already names each (`article.getComments or user.getComments`).
+  return receiver && !parent.call.includes('.') ? `${receiver}.${parent.call}` : parent.call;
+}
+
+/** Columns the loop's query read that the parent's include (`"author"."x" AS "author.x"`) did not. */
+function columnsNotLoaded(input: FixInput, alias: string): string[] {
+  const loaded = input.parent?.shape.selectItems?.filter((i) => i.qualifier === alias);
+  // The loop's own table's columns: a join table's (`"TagList"."tagName"`) are Sequelize's bookkeeping.
+  const wanted = input.shape.selectItems?.filter((i) => !i.qualifier || i.qualifier === input.shape.alias || i.qualifier === input.shape.table);
+  if (!loaded || loaded.length === 0 || !wanted || loaded.some((i) => i.star) || wanted.some((i) => i.star || !i.column)) return [];
+  const have = new Set(loaded.map((i) => i.column?.toLowerCase()));
+  return wanted.map((i) => i.column!).filter((c) => !have.has(c.toLowerCase()));
 }
 
 /** `include: [{ model: User, as: 'author' }]` on the parent query; null when the include cannot keep the per-row query's meaning. */
@@ -127,15 +154,15 @@ function includeOnParent(input: FixInput): Wording | null {
     notes.push(`the include's where holds the values every run of the loop compared with (the same for each row; put your variable there)`);
   }
   const names = parentNames(input)!;
-  const method = parent.call ?? 'findAll';
+  const call = parent.call ? parentCall(input) : `${link.parent.name}.findAll`;
   return {
     title: `Include ${relation.name} in the ${link.parent.name} query`,
     code: [
-      `// ${parent.where ?? `query #${parent.query.id}`}: add the include to that ${link.parent.name}.${method} (its where and order stay as they are):`,
-      `const ${names.list} = await ${link.parent.name}.${method}({`,
+      `// ${parent.where ?? `query #${parent.query.id}`}: add the include to that ${call} (its where and order stay as they are):`,
+      `const ${names.list} = await ${call}({`,
       `  include: [{ ${options.join(', ')} }],`,
       `});`,
-      loopLine(input, access(names.row, relation.name)),
+      loopLine(input, `${access(names.row, relation.name)}${parent.rows ? ` for each ${names.row} of ${names.items}` : ''}`),
     ].join('\n'),
     orm: 'sequelize',
     notes,
@@ -167,7 +194,7 @@ function findAllByIds(input: FixInput): Wording | null {
   const attribute = attributeOf(input, filter!.column);
   const others = shape.filters.filter((f) => f !== filter).map((f) => `${key(attributeOf(input, f.column))}: ${valueOf(input, f)}`);
   const order = shape.orderBy?.items ? `, order: [${shape.orderBy.items.map((i) => `[${quoteJs(attributeOf(input, i.column))}, '${i.descending ? 'DESC' : 'ASC'}']`).join(', ')}]` : '';
-  const list = listName(shape.table);
+  const list = resultName(input, shape.table, true);
   return {
     title: `Load every ${model} in one findAll`,
     code: [
@@ -188,11 +215,11 @@ function queryBatched(input: FixInput): Wording | null {
     : { dialect: input.dialect, placeholders: 'positional', list: 'in', ids: 'ids' });
   if (batched === null) return null;
   if (typeof batched === 'string') return cannotBatch(input, batched);
-  const list = listName(input.shape.table);
+  const list = resultName(input, input.shape.table, true);
   return {
     title: `Load all ${input.shape.table} in one sequelize.query, the SQL batched over the ${input.filter!.column} values`,
     code: [
-      `import { QueryTypes } from 'sequelize';`,
+      ...importLines(['QueryTypes'], 'sequelize', input.moduleSystem ?? null),
       '',
       idsLine(input, true),
       `const ${list} = await sequelize.query(`,
@@ -228,6 +255,6 @@ export function sequelizeFix(input: FixInput): Wording | null {
   const notes = input.ambiguous.length > 0
     ? [`${input.ambiguous[0].source} has ${input.ambiguous.length} associations that could be this loop's (${input.ambiguous.map((r) => r.name).join(', ')}): include the one the loop reads`]
     : [];
-  const fix = findAllByIds(input) ?? queryBatched(input);
+  const fix = throughHas(input) ?? findAllByIds(input) ?? queryBatched(input);
   return fix ? { ...fix, notes: [...(fix.notes ?? []), ...notes] } : null;
 }

@@ -1,3 +1,4 @@
+import { importLines } from '../../../module-system.js';
 import type { Suggestion } from '../../../types.js';
 import type { OrmModel } from '../orm/schema.js';
 import type { FixInput } from './fix-input.js';
@@ -105,7 +106,7 @@ function batched(input: FixInput, plan: OrmFixPlan): Omit<Suggestion, 'reason'> 
   const { child, key, relation, parent } = plan;
   const unknown = plan.parentKnown ? '' : ' (the list the loop went over was not identified)';
   const note = unknownParentNote(plan, relation && parent ? { where: `${aOrAn(parent.name)} find`, how: `relations: ${relationsValue(plan)}` } : null);
-  const head = [`import { In } from 'typeorm';`, '', ...note, idsLine(input, plan)];
+  const head = [...importLines(['In'], 'typeorm', input.moduleSystem ?? null), '', ...note, idsLine(input, plan)];
   if (key.table !== child.table) {
     const parentKey = parent && relation && parent.columns.find((c) => c.column === relation.sourceColumn)?.property;
     if (!parent || !relation || !parentKey) return null;

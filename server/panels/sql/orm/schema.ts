@@ -37,6 +37,11 @@ export interface OrmRelation {
    */
   sourceColumn: string;
   targetColumn: string;
+  /**
+   * The methods the ORM adds to a source row for this relation, by kind, as the app calls them
+   * (Sequelize: `{ get: 'getComments', has: 'hasComment', count: 'countComments', … }`).
+   */
+  accessors?: Record<string, string>;
   through?: {
     table: string;
     /** The join table's model, when the ORM has one (Sequelize `through: ArticleTag`). */

@@ -24,6 +24,8 @@ interface SequelizeAssociation {
   sourceKeyField?: string;
   targetKeyField?: string;
   through?: { model?: SequelizeModel };
+  /** The instance methods the association adds, by kind: `{ get: 'getComments', count: 'countComments', … }`. */
+  accessors?: Record<string, string>;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -52,7 +54,8 @@ function columnsOf(model: SequelizeModel): OrmColumn[] {
 }
 
 function relationOf(source: SequelizeModel, association: SequelizeAssociation): OrmRelation | null {
-  const base = { name: association.as, source: source.name, target: association.target.name };
+  const accessors = isObject(association.accessors) ? { accessors: { ...association.accessors } } : {};
+  const base = { name: association.as, source: source.name, target: association.target.name, ...accessors };
   switch (association.associationType) {
     case 'BelongsTo':
       return { ...base, kind: 'belongs-to', sourceColumn: association.identifierField!, targetColumn: association.targetKeyField! };
