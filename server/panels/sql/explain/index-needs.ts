@@ -44,8 +44,23 @@ export interface NeedsInput extends OwnerInput {
 
 type Parents = Map<ReadNode, ReadNode | null>;
 
-function rowsOf(node: ReadNode, table: string, entry: TableCatalog | undefined, input: NeedsInput): number | null {
-  return node.scannedRows ?? input.tableRows?.[table] ?? input.tableRows?.[node.relation ?? ''] ?? entry?.rows ?? null;
+/**
+ * Whether the run may have stopped reading this node before its end (under a LIMIT, the inner
+ * side of a semi join or of a unique one…): what it read and kept then says when it stopped, not
+ * what the scan costs, and the advice must be the one a plain EXPLAIN gives. MariaDB's JSON has no
+ * Limit node: under a LIMIT, only what a sort read to the end counts.
+ */
+export function mayHaveStoppedEarly(node: ReadNode, input: Pick<NeedsInput, 'dialect' | 'clauses'>, parents: Parents): boolean {
+  if (node.mayStopEarly) return true;
+  if (input.dialect !== 'mysql' || !input.clauses.limit || node.actualRows === null) return false;
+  for (let parent = parents.get(node); parent; parent = parents.get(parent)) if (parent.sorts) return false;
+  return true;
+}
+
+function rowsOf(node: ReadNode, table: string, entry: TableCatalog | undefined, input: NeedsInput, parents: Parents): number | null {
+  const size = node.plannedScannedRows ?? input.tableRows?.[table] ?? input.tableRows?.[node.relation ?? ''] ?? entry?.rows ?? null;
+  if (mayHaveStoppedEarly(node, input, parents) && node.actualRows !== null) return size ?? node.scannedRows;
+  return node.scannedRows ?? size;
 }
 
 /** The equality and range columns of a node's tests on its table, spelt as the catalog spells them. */
@@ -59,8 +74,8 @@ function columnsOf(node: ReadNode, table: string, entry: TableCatalog | undefine
 }
 
 /** What a node keeps per loop, and whether that is a count or an informed estimate. */
-function keptOf(node: ReadNode, input: NeedsInput): { kept: number | null; keptKnown: boolean } {
-  if (node.actualRows !== null && !node.neverExecuted) return { kept: node.actualRows, keptKnown: true };
+function keptOf(node: ReadNode, input: NeedsInput, parents: Parents): { kept: number | null; keptKnown: boolean } {
+  if (node.actualRows !== null && !node.neverExecuted && !mayHaveStoppedEarly(node, input, parents)) return { kept: node.actualRows, keptKnown: true };
   if (input.dialect === 'postgres') return { kept: node.estimatedRows, keptKnown: node.estimatedRows !== null };
   return { kept: node.estimatedRows, keptKnown: false };
 }
@@ -69,25 +84,26 @@ function fullScanNeed(node: ReadNode, input: NeedsInput, parents: Parents): Inde
   const table = tableOfNode(node, input);
   if (!table) return null;
   const entry = catalogTable(input.catalog, table);
-  const rows = rowsOf(node, table, entry, input);
+  const rows = rowsOf(node, table, entry, input, parents);
   if (rows !== null && rows < BIG_TABLE_ROWS) return null;
   const { equal, range, joined } = columnsOf(node, table, entry, input, parents);
   if (equal.length === 0 && range === null) return null;
   return {
     table: entry?.name ?? table, schema: entry?.schema ?? input.clauses.schemas.get(table.toLowerCase()) ?? null, catalog: entry ?? null,
-    equal, range, sort: [], rows, ...keptOf(node, input), joined, node: node.label, via: null, why: 'filter',
+    equal, range, sort: [], rows, ...keptOf(node, input, parents), joined, node: node.label, via: null, why: 'filter',
   };
 }
 
 /** Rows an index read reads through its index per loop, before its filter: counted when analyzed, else estimated. */
-function rowsReadByIndex(node: ReadNode, entry: TableCatalog | undefined, indexColumns: string[], input: NeedsInput): number | null {
+function rowsReadByIndex(node: ReadNode, entry: TableCatalog | undefined, indexColumns: string[], input: NeedsInput, early: boolean): number | null {
   if (input.dialect === 'postgres') {
     const removed = node.counters.filter((c) => c.name === 'Rows Removed by Filter' || c.name === 'Rows Removed by Index Recheck')
       .reduce((sum, c) => sum + c.value, 0);
-    if (node.actualRows !== null) return node.actualRows + removed;
+    // A read that stopped early counted only the rows before it stopped: the statistics tell what the index finds.
+    if (node.actualRows !== null && !early) return node.actualRows + removed;
     if (node.operation === 'Bitmap Heap Scan') return node.children[0]?.estimatedRows ?? null;
   }
-  if (input.dialect === 'mysql') return node.scannedRows;
+  if (input.dialect === 'mysql') return early ? node.plannedScannedRows ?? node.scannedRows : node.scannedRows;
   // An Index Scan (SQLite's SEARCH) prints what it keeps, or nothing: what its index finds comes from the statistics.
   if (!entry || entry.rows === null || indexColumns.length === 0) return null;
   const distinct = entry.distinct[indexColumns[0]];
@@ -108,8 +124,8 @@ function indexReadNeed(node: ReadNode, input: NeedsInput, parents: Parents): Ind
   const entry = catalogTable(input.catalog, table);
   const { equal, range, joined } = columnsOf(node, table, entry, input, parents);
   const indexColumns = (entry?.indexes.find((index) => index.name === via)?.columns ?? []).filter((c): c is string => c !== null);
-  const read = rowsReadByIndex(node, entry, indexColumns, input);
-  const { kept, keptKnown } = keptOf(node, input);
+  const read = rowsReadByIndex(node, entry, indexColumns, input, mayHaveStoppedEarly(node, input, parents));
+  const { kept, keptKnown } = keptOf(node, input, parents);
   const beyondIndex = [...equal, ...(range ? [range] : [])].filter((c) => !indexColumns.includes(c));
   if (read === null || read < BIG_INDEX_READ_ROWS || beyondIndex.length === 0) return null;
   if (keptKnown && kept !== null && read < FILTERED_FACTOR * Math.max(kept, 1)) return null;
@@ -131,7 +147,7 @@ function sortNeed(sort: ReadNode, input: NeedsInput, parents: Parents): IndexNee
   const names = namesOf(table, reader, input);
   if (!keys.every((key) => isMine(key, table, names, input, true))) return null;
   const entry = catalogTable(input.catalog, table);
-  const rows = rowsOf(reader, table, entry, input);
+  const rows = rowsOf(reader, table, entry, input, parents);
   if (rows !== null && rows < BIG_TABLE_ROWS) return null;
   const sortKeys = keys.map((key) => ({ column: resolveColumn(key.column, entry, input.dialect), desc: key.desc }));
   if (sortKeys.some((key) => key.column === null)) return null;
