@@ -1,5 +1,5 @@
 import { catalogTable, type TableCatalog } from './catalog.js';
-import { resolveColumn, isMine, namesOf, tableOfNode, testsOf, type OwnerInput } from './column-owners.js';
+import { resolveColumn, isMine, namesOf, tableOfNode, testsOf, type ColumnRef, type OwnerInput } from './column-owners.js';
 import { sortColumns } from './conditions.js';
 import { walk, type ReadNode } from './plan-node.js';
 
@@ -135,23 +135,61 @@ function indexReadNeed(node: ReadNode, input: NeedsInput, parents: Parents): Ind
   };
 }
 
-function sortNeed(sort: ReadNode, input: NeedsInput, parents: Parents): IndexNeed | null {
+/**
+ * Whether rows read in `reader`'s order can come out of every join between it and the sort in
+ * that order: it must be a side the join keeps each row of and can drive (an inner join's either
+ * side, a left or semi/anti join's outer side, a right join's inner side), never a full join's.
+ */
+function drivesJoins(reader: ReadNode, sort: ReadNode, parents: Parents): boolean {
+  let child = reader;
+  for (let parent = parents.get(reader) ?? null; parent && child !== sort; child = parent, parent = parents.get(parent) ?? null) {
+    if (parent === sort) break;
+    const side = parent.children.indexOf(child);
+    const kind = parent.joinType ?? 'Inner';
+    if (/Full/.test(kind)) return false;
+    if (/Left|Semi|Anti/.test(kind) && side !== 0) return false;
+    if (/Right/.test(kind) && side !== 1) return false;
+  }
+  return true;
+}
+
+/**
+ * The scan whose table holds every sort key: the only reader under the sort, or, when the sort is
+ * over a join (an ORM's `include` with `ORDER BY "Article"."createdAt" LIMIT 10`), the only reader
+ * of the table the keys name, if the joins let it drive (PostgreSQL, {@link drivesJoins}) or it is
+ * SQLite's outer loop (its first scan).
+ */
+function sortedReader(sort: ReadNode, keys: ColumnRef[], input: NeedsInput, parents: Parents): { reader: ReadNode; table: string } | null {
   // SQLite's temp B-tree sits beside the scan it sorts, not above it.
   const within = [...walk(sort.children)].map(([n]) => n).filter((n) => n.relation);
   const readers = within.length > 0 ? within : [...walk(input.nodes)].map(([n]) => n).filter((n) => n.relation);
-  if (readers.length !== 1) return null;
-  const [reader] = readers;
-  const table = tableOfNode(reader, input);
+  const owners = readers.filter((reader) => {
+    const table = tableOfNode(reader, input);
+    return table !== null && keys.every((key) => isMine(key, table, namesOf(table, reader, input), input, readers.length === 1));
+  });
+  if (owners.length !== 1) return null;
+  const [reader] = owners;
+  if (readers.length > 1) {
+    if (input.dialect === 'postgres' && !drivesJoins(reader, sort, parents)) return null;
+    if (input.dialect === 'sqlite' && readers[0] !== reader) return null;
+  }
+  return { reader, table: tableOfNode(reader, input) as string };
+}
+
+function sortNeed(sort: ReadNode, input: NeedsInput, parents: Parents): IndexNeed | null {
   const keys = (sort.sortKey.length > 0 ? sortColumns(sort.sortKey, input.dialect) : null) ?? input.clauses.orderBy;
-  if (!table || !keys) return null;
-  const names = namesOf(table, reader, input);
-  if (!keys.every((key) => isMine(key, table, names, input, true))) return null;
+  if (!keys) return null;
+  const found = sortedReader(sort, keys, input, parents);
+  if (!found) return null;
+  const { reader, table } = found;
   const entry = catalogTable(input.catalog, table);
   const rows = rowsOf(reader, table, entry, input, parents);
   if (rows !== null && rows < BIG_TABLE_ROWS) return null;
   const sortKeys = keys.map((key) => ({ column: resolveColumn(key.column, entry, input.dialect), desc: key.desc }));
   if (sortKeys.some((key) => key.column === null)) return null;
-  const equal = reader.fullScan ? columnsOf(reader, table, entry, input, parents).equal.filter((c) => !sortKeys.some((k) => k.column === c)) : [];
+  // Only the tests against constants: a join column looked up per outer row says nothing of the order.
+  const tested = reader.fullScan ? columnsOf(reader, table, entry, input, parents) : null;
+  const equal = tested ? tested.equal.filter((c) => !tested.joined.includes(c) && !sortKeys.some((k) => k.column === c)) : [];
   return {
     table: entry?.name ?? table, schema: entry?.schema ?? input.clauses.schemas.get(table.toLowerCase()) ?? null, catalog: entry ?? null,
     equal, range: null, sort: sortKeys as { column: string; desc: boolean }[], rows, kept: null, keptKnown: false, joined: [],
