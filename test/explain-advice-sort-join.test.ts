@@ -53,6 +53,10 @@ describe.skipIf(!available)('PostgreSQL: an index for the sort key of a join und
     // An equality on the driving table comes first.
     ['after an equality column', `SELECT "Article".id, "author".username ${JOIN} WHERE "Article"."authorId" = 3 ORDER BY "Article"."createdAt" DESC LIMIT 10`,
       'CREATE INDEX articles_authorid_createdat_idx ON "Articles" ("authorId", "createdAt");'],
+    // Sequelize's findAndCountAll with limit and an include: the LIMIT is in a subquery, the outer statement has none.
+    ['a LIMIT in a subquery', `SELECT "Article".*, "author".username FROM (SELECT "Article".id, "Article"."createdAt", "Article"."authorId" FROM "Articles" AS "Article"
+      ORDER BY "Article"."createdAt" DESC LIMIT 10 OFFSET 0) AS "Article" LEFT OUTER JOIN "Users" AS "author" ON "Article"."authorId" = "author".id ORDER BY "Article"."createdAt" DESC`,
+    'CREATE INDEX articles_createdat_idx ON "Articles" ("createdAt");'],
   ])('%s', async (_name, sql, expected) => {
     expect(await indexCodes(sql)).toEqual([expected]);
     expect(await indexCodes(sql, true)).toEqual([expected]);

@@ -214,7 +214,8 @@ export function indexNeeds(input: NeedsInput): IndexNeed[] {
   for (const [node] of walk(input.nodes)) {
     const need = node.fullScan ? fullScanNeed(node, input, parents) : indexReadNeed(node, input, parents);
     if (need) needs.push(need);
-    if (node.sorts && input.clauses.limit) {
+    // A LIMIT of the statement, or of a subquery (an ORM's paginated `include`): the plan's Limit right above the sort.
+    if (node.sorts && (input.clauses.limit || parents.get(node)?.operation === 'Limit')) {
       const sorted = sortNeed(node, input, parents);
       if (sorted) needs.push(sorted);
     }
