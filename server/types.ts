@@ -441,8 +441,14 @@ export interface MissingIndex {
   queryCount: number;
   /** The query shapes it serves, with one example each. */
   queries: { fingerprint: string; sql: string; count: number; totalMs: number }[];
-  /** The stored requests those queries came from, newest first. */
+  /** The stored requests those queries came from, newest first: those whose runs are counted. */
   requests: { id: string; method: string; url: string }[];
+  /**
+   * Which runs `totalMs`, `queryCount`, `queries` and `requests` count: those recorded from
+   * `since` (epoch ms; null: all), after the table's indexes or size last changed as far as the
+   * toolbar has seen; `leftOut` runs recorded before are not; `note` says why in a sentence.
+   */
+  counted: { since: number | null; note: string; leftOut: number };
 }
 
 /** `GET {mountPath}/api/indexes[?requestId=…]`. */

@@ -120,13 +120,19 @@ describe.skipIf(!available)('POST /api/explain/what-if with pg', () => {
   });
 
   /** Wraps the target's connections: `after` runs once the CREATE INDEX of the what-if has run. */
+  /** The what-if's connections (all opened under the one slot it holds) fail as `after` makes them, right after the CREATE INDEX. */
   function breakAfterCreateIndex(after: (run: RunStatement) => Promise<void>) {
-    const original = target.withConnection.bind(target);
-    return vi.spyOn(target, 'withConnection').mockImplementation((work) => original((run, format) => work(async (sql, params) => {
-      const rows = await run(sql, params);
-      if (sql.startsWith('CREATE INDEX')) await after(run);
-      return rows;
-    }, format)));
+    const limited = target as Required<ExplainTarget>;
+    const original = limited.hold.bind(limited);
+    const breaking = (own: ExplainTarget): ExplainTarget => ({
+      dialect: own.dialect,
+      withConnection: (work) => own.withConnection((run, format) => work(async (sql, params) => {
+        const rows = await run(sql, params);
+        if (sql.startsWith('CREATE INDEX')) await after(run);
+        return rows;
+      }, format)),
+    });
+    return vi.spyOn(limited, 'hold').mockImplementation((work) => original((own) => work(breaking(own))));
   }
 
   it('rolls back when the EXPLAIN with the index fails: 502, and no index in the catalog', async () => {

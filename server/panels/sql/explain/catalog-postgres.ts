@@ -61,14 +61,15 @@ async function readTable(run: RunStatement, ref: TableRef): Promise<TableCatalog
 /**
  * The catalog entries of `refs` on PostgreSQL (and PGlite): columns, valid indexes with their key
  * columns, reltuples, size, pg_stats' n_distinct, last ANALYZE and rows changed since, extended
- * statistics.
+ * statistics. In a read-only transaction of its own, or `inTransaction`, in the caller's.
  *
  * @example
  * await readPostgresCatalog(run, [{ schema: null, name: 'Users' }]) // { tables: Map { 'users' => { name: 'Users', … } } }
  */
-export async function readPostgresCatalog(run: RunStatement, refs: TableRef[]): Promise<Catalog> {
+export async function readPostgresCatalog(run: RunStatement, refs: TableRef[], inTransaction = false): Promise<Catalog> {
   const catalog: Catalog = { tables: new Map() };
-  await run('BEGIN READ ONLY');
+  // Inside the caller's read-only transaction (the EXPLAIN's), which the caller rolls back.
+  if (!inTransaction) await run('BEGIN READ ONLY');
   try {
     for (const ref of refs) {
       const table = await readTable(run, ref);
@@ -77,7 +78,7 @@ export async function readPostgresCatalog(run: RunStatement, refs: TableRef[]): 
   } catch (error) {
     catalog.error = error instanceof Error ? error.message : String(error);
   } finally {
-    await run('ROLLBACK').catch(() => undefined);
+    if (!inTransaction) await run('ROLLBACK').catch(() => undefined);
   }
   return catalog;
 }

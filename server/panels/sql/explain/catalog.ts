@@ -3,6 +3,8 @@ import type { ExplainTarget, RunStatement } from './targets.js';
 import { readPostgresCatalog } from './catalog-postgres.js';
 import { readMysqlCatalog } from './catalog-mysql.js';
 import { readSqliteCatalog } from './catalog-sqlite.js';
+import { sqlClauses } from './conditions.js';
+import { walk, type ReadNode } from './plan-node.js';
 
 /** An index as the catalog describes it: its key columns in order, null for an expression. */
 export interface CatalogIndex {
@@ -89,12 +91,31 @@ export function knownDistinct(table: TableCatalog, booleans: string[]): TableCat
   return table;
 }
 
-/** Reads the tables' catalog entries on a connection already open (inside the caller's transaction for PostgreSQL). */
-export function readCatalogWith(run: RunStatement, dialect: Dialect, refs: TableRef[]): Promise<Catalog> {
+/**
+ * The tables whose catalog the advice needs: those the plan reads (by their real names), and the
+ * statement's other tables, to tell which of them a bare column belongs to.
+ */
+export function tablesToRead(nodes: ReadNode[], sql: string, dialect: Dialect): TableRef[] {
+  const clauses = sqlClauses(sql, dialect);
+  const names: string[] = [];
+  for (const [node] of walk(nodes)) {
+    if (!node.relation) continue;
+    names.push(dialect === 'postgres' ? node.relation : clauses.tables.get(node.relation.toLowerCase()) ?? node.relation);
+  }
+  names.push(...clauses.tables.values());
+  const unique = names.filter((name, i) => names.findIndex((other) => other.toLowerCase() === name.toLowerCase()) === i);
+  return unique.slice(0, MAX_CATALOG_TABLES).map((name) => ({ schema: clauses.schemas.get(name.toLowerCase()) ?? null, name }));
+}
+
+/**
+ * Reads the tables' catalog entries on a connection already open; with `inTransaction`, inside
+ * the caller's (PostgreSQL: the EXPLAIN's read-only one), else in one of its own.
+ */
+export function readCatalogWith(run: RunStatement, dialect: Dialect, refs: TableRef[], inTransaction = false): Promise<Catalog> {
   const unique = refs.filter((ref, i) => refs.findIndex((other) => other.name.toLowerCase() === ref.name.toLowerCase()) === i)
     .slice(0, MAX_CATALOG_TABLES);
   if (unique.length === 0) return Promise.resolve({ tables: new Map() });
-  if (dialect === 'postgres') return readPostgresCatalog(run, unique);
+  if (dialect === 'postgres') return readPostgresCatalog(run, unique, inTransaction);
   if (dialect === 'mysql') return readMysqlCatalog(run, unique);
   return readSqliteCatalog(run, unique);
 }

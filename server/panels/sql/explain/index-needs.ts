@@ -1,5 +1,5 @@
 import { catalogTable, type TableCatalog } from './catalog.js';
-import { resolveColumn, isMine, namesOf, tableOfNode, testsOf, type OwnerInput } from './column-owners.js';
+import { resolveColumn, isMine, namesOf, tableOfNode, testsOf, type ColumnRef, type OwnerInput } from './column-owners.js';
 import { sortColumns } from './conditions.js';
 import { walk, type ReadNode } from './plan-node.js';
 
@@ -44,8 +44,23 @@ export interface NeedsInput extends OwnerInput {
 
 type Parents = Map<ReadNode, ReadNode | null>;
 
-function rowsOf(node: ReadNode, table: string, entry: TableCatalog | undefined, input: NeedsInput): number | null {
-  return node.scannedRows ?? input.tableRows?.[table] ?? input.tableRows?.[node.relation ?? ''] ?? entry?.rows ?? null;
+/**
+ * Whether the run may have stopped reading this node before its end (under a LIMIT, the inner
+ * side of a semi join or of a unique one…): what it read and kept then says when it stopped, not
+ * what the scan costs, and the advice must be the one a plain EXPLAIN gives. MariaDB's JSON has no
+ * Limit node: under a LIMIT, only what a sort read to the end counts.
+ */
+export function mayHaveStoppedEarly(node: ReadNode, input: Pick<NeedsInput, 'dialect' | 'clauses'>, parents: Parents): boolean {
+  if (node.mayStopEarly) return true;
+  if (input.dialect !== 'mysql' || !input.clauses.limit || node.actualRows === null) return false;
+  for (let parent = parents.get(node); parent; parent = parents.get(parent)) if (parent.sorts) return false;
+  return true;
+}
+
+function rowsOf(node: ReadNode, table: string, entry: TableCatalog | undefined, input: NeedsInput, parents: Parents): number | null {
+  const size = node.plannedScannedRows ?? input.tableRows?.[table] ?? input.tableRows?.[node.relation ?? ''] ?? entry?.rows ?? null;
+  if (mayHaveStoppedEarly(node, input, parents) && node.actualRows !== null) return size ?? node.scannedRows;
+  return node.scannedRows ?? size;
 }
 
 /** The equality and range columns of a node's tests on its table, spelt as the catalog spells them. */
@@ -59,8 +74,8 @@ function columnsOf(node: ReadNode, table: string, entry: TableCatalog | undefine
 }
 
 /** What a node keeps per loop, and whether that is a count or an informed estimate. */
-function keptOf(node: ReadNode, input: NeedsInput): { kept: number | null; keptKnown: boolean } {
-  if (node.actualRows !== null && !node.neverExecuted) return { kept: node.actualRows, keptKnown: true };
+function keptOf(node: ReadNode, input: NeedsInput, parents: Parents): { kept: number | null; keptKnown: boolean } {
+  if (node.actualRows !== null && !node.neverExecuted && !mayHaveStoppedEarly(node, input, parents)) return { kept: node.actualRows, keptKnown: true };
   if (input.dialect === 'postgres') return { kept: node.estimatedRows, keptKnown: node.estimatedRows !== null };
   return { kept: node.estimatedRows, keptKnown: false };
 }
@@ -69,25 +84,26 @@ function fullScanNeed(node: ReadNode, input: NeedsInput, parents: Parents): Inde
   const table = tableOfNode(node, input);
   if (!table) return null;
   const entry = catalogTable(input.catalog, table);
-  const rows = rowsOf(node, table, entry, input);
+  const rows = rowsOf(node, table, entry, input, parents);
   if (rows !== null && rows < BIG_TABLE_ROWS) return null;
   const { equal, range, joined } = columnsOf(node, table, entry, input, parents);
   if (equal.length === 0 && range === null) return null;
   return {
     table: entry?.name ?? table, schema: entry?.schema ?? input.clauses.schemas.get(table.toLowerCase()) ?? null, catalog: entry ?? null,
-    equal, range, sort: [], rows, ...keptOf(node, input), joined, node: node.label, via: null, why: 'filter',
+    equal, range, sort: [], rows, ...keptOf(node, input, parents), joined, node: node.label, via: null, why: 'filter',
   };
 }
 
 /** Rows an index read reads through its index per loop, before its filter: counted when analyzed, else estimated. */
-function rowsReadByIndex(node: ReadNode, entry: TableCatalog | undefined, indexColumns: string[], input: NeedsInput): number | null {
+function rowsReadByIndex(node: ReadNode, entry: TableCatalog | undefined, indexColumns: string[], input: NeedsInput, early: boolean): number | null {
   if (input.dialect === 'postgres') {
     const removed = node.counters.filter((c) => c.name === 'Rows Removed by Filter' || c.name === 'Rows Removed by Index Recheck')
       .reduce((sum, c) => sum + c.value, 0);
-    if (node.actualRows !== null) return node.actualRows + removed;
+    // A read that stopped early counted only the rows before it stopped: the statistics tell what the index finds.
+    if (node.actualRows !== null && !early) return node.actualRows + removed;
     if (node.operation === 'Bitmap Heap Scan') return node.children[0]?.estimatedRows ?? null;
   }
-  if (input.dialect === 'mysql') return node.scannedRows;
+  if (input.dialect === 'mysql') return early ? node.plannedScannedRows ?? node.scannedRows : node.scannedRows;
   // An Index Scan (SQLite's SEARCH) prints what it keeps, or nothing: what its index finds comes from the statistics.
   if (!entry || entry.rows === null || indexColumns.length === 0) return null;
   const distinct = entry.distinct[indexColumns[0]];
@@ -108,8 +124,8 @@ function indexReadNeed(node: ReadNode, input: NeedsInput, parents: Parents): Ind
   const entry = catalogTable(input.catalog, table);
   const { equal, range, joined } = columnsOf(node, table, entry, input, parents);
   const indexColumns = (entry?.indexes.find((index) => index.name === via)?.columns ?? []).filter((c): c is string => c !== null);
-  const read = rowsReadByIndex(node, entry, indexColumns, input);
-  const { kept, keptKnown } = keptOf(node, input);
+  const read = rowsReadByIndex(node, entry, indexColumns, input, mayHaveStoppedEarly(node, input, parents));
+  const { kept, keptKnown } = keptOf(node, input, parents);
   const beyondIndex = [...equal, ...(range ? [range] : [])].filter((c) => !indexColumns.includes(c));
   if (read === null || read < BIG_INDEX_READ_ROWS || beyondIndex.length === 0) return null;
   if (keptKnown && kept !== null && read < FILTERED_FACTOR * Math.max(kept, 1)) return null;
@@ -119,23 +135,61 @@ function indexReadNeed(node: ReadNode, input: NeedsInput, parents: Parents): Ind
   };
 }
 
-function sortNeed(sort: ReadNode, input: NeedsInput, parents: Parents): IndexNeed | null {
+/**
+ * Whether rows read in `reader`'s order can come out of every join between it and the sort in
+ * that order: it must be a side the join keeps each row of and can drive (an inner join's either
+ * side, a left or semi/anti join's outer side, a right join's inner side), never a full join's.
+ */
+function drivesJoins(reader: ReadNode, sort: ReadNode, parents: Parents): boolean {
+  let child = reader;
+  for (let parent = parents.get(reader) ?? null; parent && child !== sort; child = parent, parent = parents.get(parent) ?? null) {
+    if (parent === sort) break;
+    const side = parent.children.indexOf(child);
+    const kind = parent.joinType ?? 'Inner';
+    if (/Full/.test(kind)) return false;
+    if (/Left|Semi|Anti/.test(kind) && side !== 0) return false;
+    if (/Right/.test(kind) && side !== 1) return false;
+  }
+  return true;
+}
+
+/**
+ * The scan whose table holds every sort key: the only reader under the sort, or, when the sort is
+ * over a join (an ORM's `include` with `ORDER BY "Article"."createdAt" LIMIT 10`), the only reader
+ * of the table the keys name, if the joins let it drive (PostgreSQL, {@link drivesJoins}) or it is
+ * SQLite's outer loop (its first scan).
+ */
+function sortedReader(sort: ReadNode, keys: ColumnRef[], input: NeedsInput, parents: Parents): { reader: ReadNode; table: string } | null {
   // SQLite's temp B-tree sits beside the scan it sorts, not above it.
   const within = [...walk(sort.children)].map(([n]) => n).filter((n) => n.relation);
   const readers = within.length > 0 ? within : [...walk(input.nodes)].map(([n]) => n).filter((n) => n.relation);
-  if (readers.length !== 1) return null;
-  const [reader] = readers;
-  const table = tableOfNode(reader, input);
+  const owners = readers.filter((reader) => {
+    const table = tableOfNode(reader, input);
+    return table !== null && keys.every((key) => isMine(key, table, namesOf(table, reader, input), input, readers.length === 1));
+  });
+  if (owners.length !== 1) return null;
+  const [reader] = owners;
+  if (readers.length > 1) {
+    if (input.dialect === 'postgres' && !drivesJoins(reader, sort, parents)) return null;
+    if (input.dialect === 'sqlite' && readers[0] !== reader) return null;
+  }
+  return { reader, table: tableOfNode(reader, input) as string };
+}
+
+function sortNeed(sort: ReadNode, input: NeedsInput, parents: Parents): IndexNeed | null {
   const keys = (sort.sortKey.length > 0 ? sortColumns(sort.sortKey, input.dialect) : null) ?? input.clauses.orderBy;
-  if (!table || !keys) return null;
-  const names = namesOf(table, reader, input);
-  if (!keys.every((key) => isMine(key, table, names, input, true))) return null;
+  if (!keys) return null;
+  const found = sortedReader(sort, keys, input, parents);
+  if (!found) return null;
+  const { reader, table } = found;
   const entry = catalogTable(input.catalog, table);
-  const rows = rowsOf(reader, table, entry, input);
+  const rows = rowsOf(reader, table, entry, input, parents);
   if (rows !== null && rows < BIG_TABLE_ROWS) return null;
   const sortKeys = keys.map((key) => ({ column: resolveColumn(key.column, entry, input.dialect), desc: key.desc }));
   if (sortKeys.some((key) => key.column === null)) return null;
-  const equal = reader.fullScan ? columnsOf(reader, table, entry, input, parents).equal.filter((c) => !sortKeys.some((k) => k.column === c)) : [];
+  // Only the tests against constants: a join column looked up per outer row says nothing of the order.
+  const tested = reader.fullScan ? columnsOf(reader, table, entry, input, parents) : null;
+  const equal = tested ? tested.equal.filter((c) => !tested.joined.includes(c) && !sortKeys.some((k) => k.column === c)) : [];
   return {
     table: entry?.name ?? table, schema: entry?.schema ?? input.clauses.schemas.get(table.toLowerCase()) ?? null, catalog: entry ?? null,
     equal, range: null, sort: sortKeys as { column: string; desc: boolean }[], rows, kept: null, keptKnown: false, joined: [],
@@ -160,7 +214,8 @@ export function indexNeeds(input: NeedsInput): IndexNeed[] {
   for (const [node] of walk(input.nodes)) {
     const need = node.fullScan ? fullScanNeed(node, input, parents) : indexReadNeed(node, input, parents);
     if (need) needs.push(need);
-    if (node.sorts && input.clauses.limit) {
+    // A LIMIT of the statement, or of a subquery (an ORM's paginated `include`): the plan's Limit right above the sort.
+    if (node.sorts && (input.clauses.limit || parents.get(node)?.operation === 'Limit')) {
       const sorted = sortNeed(node, input, parents);
       if (sorted) needs.push(sorted);
     }

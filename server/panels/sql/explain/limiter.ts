@@ -41,16 +41,31 @@ export function limitConnections(target: ExplainTarget, concurrent = EXPLAIN_CON
     if (waiting.length >= queue) return Promise.reject(new ExplainBusy(running, waiting.length));
     return new Promise((resolve) => waiting.push(resolve));
   };
+  const held = async <T>(work: () => Promise<T>): Promise<T> => {
+    await acquire();
+    try {
+      // The toolbar's own statements are in no record, not even the background stream.
+      return await runInternal(work);
+    } finally {
+      release();
+    }
+  };
   return {
     dialect: target.dialect,
-    async withConnection(work) {
-      await acquire();
-      try {
-        // The toolbar's own statements are in no record, not even the background stream.
-        return await runInternal(() => target.withConnection(work));
-      } finally {
-        release();
-      }
-    },
+    withConnection: (work) => held(() => target.withConnection(work)),
+    hold: (work) => held(() => work(target)),
   };
+}
+
+/**
+ * Runs `work` with one of the target's slots held throughout, so that an action made of several
+ * connections in turn (the what-if: the plan before, the plan with the index, the catalog read
+ * again afterwards on a fresh connection) takes one slot, and is never refused as busy halfway.
+ * A target without a limit is handed over as it is.
+ *
+ * @example
+ * await holdSlot(target, async (own) => { await own.withConnection(first); await own.withConnection(second); });
+ */
+export function holdSlot<T>(target: ExplainTarget, work: (target: ExplainTarget) => Promise<T>): Promise<T> {
+  return target.hold ? target.hold(work) : work(target);
 }

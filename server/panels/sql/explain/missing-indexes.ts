@@ -1,5 +1,7 @@
 import type { IndexesResponse, MissingIndex, QueryRecord, RequestDetail } from '../../../types.js';
 import { adviseExplain } from './advise.js';
+import type { TableCatalog } from './catalog.js';
+import { freshness, type Freshness } from './catalog-watch.js';
 import { sqlClauses } from './conditions.js';
 import { planIndexes } from './index-design.js';
 import type { IndexNeed } from './index-needs.js';
@@ -26,6 +28,8 @@ interface Shape {
   totalMs: number;
   /** Requests it ran in, newest first. */
   requests: Map<string, { id: string; method: string; url: string }>;
+  /** Each run: its request, when it started (epoch ms) and how long it took. */
+  runs: { requestId: string; at: number; ms: number }[];
 }
 
 /** Groups the stored queries by database and fingerprint; `details` come newest first, as the store lists them. */
@@ -38,11 +42,12 @@ function shapesOf(details: readonly RequestDetail[]): Shape[] {
       const key = `${explainKey}\u0000${query.fingerprint}`;
       let shape = shapes.get(key);
       if (!shape) {
-        shape = { key, explainKey, fingerprint: query.fingerprint, example: query, count: 0, totalMs: 0, requests: new Map() };
+        shape = { key, explainKey, fingerprint: query.fingerprint, example: query, count: 0, totalMs: 0, requests: new Map(), runs: [] };
         shapes.set(key, shape);
       }
       shape.count += 1;
       shape.totalMs += query.durationMs ?? 0;
+      shape.runs.push({ requestId: detail.id, at: detail.startedAt + (query.startMs ?? 0), ms: query.durationMs ?? 0 });
       // Prefer a run that failed less and hid nothing: its plan is the one the app got.
       if ((shape.example.redacted || shape.example.error) && !query.redacted && !query.error) shape.example = query;
       if (!shape.requests.has(detail.id)) shape.requests.set(detail.id, { id: detail.id, method: detail.method, url: detail.url });
@@ -72,7 +77,10 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
  * explained once (plain EXPLAIN, through the same checks and connection limit as the endpoint),
  * its index needs are resolved against the catalog, and the needs of all shapes on a table are
  * merged into the fewest indexes that serve them. Ranked by the total time of the stored queries
- * each index would serve, with its CREATE INDEX and the requests it came from.
+ * each index would serve, with its CREATE INDEX and the requests it came from. Suggestions are
+ * today's plans against today's catalog (an index created since is seen, and what it covers is
+ * not suggested); the time counts only the runs recorded since the table's indexes or size last
+ * changed as far as the toolbar has seen ({@link freshness}), and `counted` says which.
  *
  * @example
  * const { indexes } = await findMissingIndexes(store.list().map((r) => toDetail(r, options)));
@@ -80,6 +88,7 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
  */
 export async function findMissingIndexes(details: readonly RequestDetail[], limit = MAX_INDEX_SHAPES): Promise<IndexesResponse> {
   const shapes = shapesOf(details);
+  const now = Date.now();
   const position = new Map(details.map((detail, i) => [detail.id, i]));
   const skipped: IndexesResponse['skipped'] = [];
   const needsByKey = new Map<string, IndexNeed[]>();
@@ -113,18 +122,27 @@ export async function findMissingIndexes(details: readonly RequestDetail[], limi
   const indexes: MissingIndex[] = [];
   for (const [explainKey, needs] of needsByKey) {
     const dialect = explainTarget(explainKey)?.dialect ?? 'postgres';
+    const fresh = new Map<TableCatalog, Freshness>();
     for (const designed of planIndexes(needs).indexes) {
       const served = [...new Set(designed.needs.map((need) => shapeOf.get(need)).filter((s): s is Shape => s !== undefined))];
       const suggestion = indexSuggestion(designed, dialect, sqlClauses(served[0]?.example.sql ?? '', dialect));
+      // The suggestion is today's plan against today's catalog; the time it would save is the time of the runs timed since the table last changed.
+      const table = designed.catalog;
+      if (table && !fresh.has(table)) fresh.set(table, freshness(explainKey, table, now));
+      const { since, note } = table ? fresh.get(table) as Freshness
+        : { since: null, note: 'Every stored run counts: the toolbar could not read the table\'s catalog to tell whether it changed.' };
+      const counted = served.map((shape) => ({ shape, runs: shape.runs.filter((run) => since === null || run.at >= since) }));
       const requests = new Map<string, { id: string; method: string; url: string }>();
-      for (const shape of served) for (const [id, request] of shape.requests) requests.set(id, request);
+      for (const { shape, runs } of counted) for (const run of runs) requests.set(run.requestId, shape.requests.get(run.requestId) as { id: string; method: string; url: string });
+      const ms = (runs: Shape['runs']) => runs.reduce((sum, run) => sum + run.ms, 0);
       indexes.push({
         explainKey, dialect, index: suggestion.index ?? { table: designed.table, columns: designed.columns }, code: suggestion.code,
-        reason: suggestion.reason, totalMs: round(served.reduce((sum, s) => sum + s.totalMs, 0)),
-        queryCount: served.reduce((sum, s) => sum + s.count, 0),
-        queries: served.map((s) => ({ fingerprint: s.fingerprint, sql: s.example.sql, count: s.count, totalMs: round(s.totalMs) })),
+        reason: suggestion.reason, totalMs: round(counted.reduce((sum, c) => sum + ms(c.runs), 0)),
+        queryCount: counted.reduce((sum, c) => sum + c.runs.length, 0),
+        queries: counted.map(({ shape, runs }) => ({ fingerprint: shape.fingerprint, sql: shape.example.sql, count: runs.length, totalMs: round(ms(runs)) })),
         // Newest first, as the store lists them.
         requests: [...requests.values()].sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0)).slice(0, MAX_REQUESTS),
+        counted: { since, note, leftOut: served.reduce((sum, s) => sum + s.runs.length, 0) - counted.reduce((sum, c) => sum + c.runs.length, 0) },
       });
     }
   }

@@ -67,6 +67,7 @@ function readTable(table: Json, buffer: JoinBuffer | null): ReadNode {
     counters: counters([['rows', examined], ['filtered', filtered], ['r_loops', loops], ['r_rows', actualExamined],
       ['r_filtered', actualFiltered]]),
     scannedRows: actualExamined ?? examined,
+    plannedScannedRows: examined,
     fullScan: access === 'ALL',
     children: childrenOf(table, new Set(['attached_condition', 'message'])),
   });

@@ -8,6 +8,11 @@ export interface ReadNode extends PlanNode {
   children: ReadNode[];
   /** Rows the node reads from its table per loop: examined before any filter (estimate, or actual when analyzed). */
   scannedRows: number | null;
+  /**
+   * The planner's estimate of the same, when the plan prints one (MariaDB's `rows`): what a scan
+   * reads when it runs to the end, whether or not this run stopped early.
+   */
+  plannedScannedRows: number | null;
   /** ORDER BY keys of a sort node, as the database printed them (`created_at DESC`). */
   sortKey: string[];
   /** True for a node that reads a whole table without an index (Seq Scan, access type ALL, SQLite SCAN). */
@@ -29,7 +34,7 @@ export function readNode(fields: Partial<ReadNode> & { operation: string }): Rea
   return {
     label: fields.operation, subplan: null, relation: null, alias: null, index: null, estimatedRows: null,
     actualRows: null, loops: null, neverExecuted: false, cost: null, startupCost: null, timeMs: null, selfTimeMs: null,
-    hot: false, filter: null, details: [], counters: [], children: [], scannedRows: null, sortKey: [], fullScan: false,
+    hot: false, filter: null, details: [], counters: [], children: [], scannedRows: null, plannedScannedRows: null, sortKey: [], fullScan: false,
     sorts: false, mayStopEarly: false, joinType: null, ...fields,
   };
 }

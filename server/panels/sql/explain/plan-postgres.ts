@@ -91,8 +91,10 @@ function readPlan(plan: PgPlan, analyzed: boolean, stopsEarly: boolean): ReadNod
   const blocking = BLOCKING.has(operation.replace(/^(Partial|Finalize) /, ''));
   const children = (Array.isArray(plan.Plans) ? plan.Plans : []).map((child, i) => {
     // Which inputs the node may stop reading before they end: a Limit's, both sides of a Merge
-    // Join (it stops when either runs out), the inner side of a semi or anti nested loop.
-    const early = type === 'Limit' || type === 'Merge Join' || (type === 'Nested Loop' && i === 1 && /Semi|Anti/.test(joinType ?? ''))
+    // Join (it stops when either runs out), the inner side of a semi or anti nested loop, and of
+    // one whose inner side is unique (it stops at the first match of each outer row).
+    const early = type === 'Limit' || type === 'Merge Join'
+      || (type === 'Nested Loop' && i === 1 && (/Semi|Anti/.test(joinType ?? '') || plan['Inner Unique'] === true))
       || (mayStopEarly && !blocking);
     return readPlan(child, analyzed, early);
   });

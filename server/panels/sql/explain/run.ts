@@ -1,4 +1,5 @@
 import type { Dialect } from '../../../types.js';
+import { readCatalogWith, tablesToRead, type Catalog } from './catalog.js';
 import { sqlClauses } from './conditions.js';
 import { quoteIdent } from './identifiers.js';
 import { walk, type ReadNode } from './plan-node.js';
@@ -17,6 +18,8 @@ export interface ExplainOutcome {
   nodes: ReadNode[];
   tableRows: Record<string, number>;
   flavor?: 'mysql' | 'mariadb';
+  /** The catalog of the tables the plan reads, read on the EXPLAIN's own connection and transaction. */
+  catalog?: Catalog;
 }
 
 /** The stored statement, read as the explain connection's server reads it, may not be explained: the endpoint answers 400. */
@@ -40,9 +43,13 @@ async function rolledBack<T>(run: RunStatement, begin: string, work: () => Promi
   }
 }
 
-/** Full scans whose size the plan does not tell, by table name as the plan prints it. */
+/**
+ * Full scans whose size the plan does not tell, by table name as the plan prints it: those that
+ * print no size, and those that may have stopped early (what they read is not the table).
+ */
 function unsizedScans(nodes: ReadNode[]): ReadNode[] {
-  return [...walk(nodes)].map(([node]) => node).filter((node) => node.fullScan && node.relation && node.scannedRows === null);
+  return [...walk(nodes)].map(([node]) => node)
+    .filter((node) => node.fullScan && node.relation && (node.scannedRows === null || node.mayStopEarly));
 }
 
 /**
@@ -83,8 +90,9 @@ async function explainPostgres(run: RunStatement, statement: string, params: unk
         break; // the transaction is aborted now; the suggestions do without the size
       }
     }
+    const catalog = await catalogOf(run, 'postgres', nodes, statement);
     await assertStillReadOnlyPostgres(run);
-    return { plan, nodes, tableRows };
+    return { plan, nodes, tableRows, catalog };
   });
 }
 
@@ -93,12 +101,13 @@ async function explainMysql(run: RunStatement, statement: string, params: unknow
     const prefix = !analyze ? 'EXPLAIN FORMAT=JSON' : flavor === 'mariadb' ? 'ANALYZE FORMAT=JSON' : 'EXPLAIN ANALYZE';
     const plan = firstValue((await run(`${prefix} ${statement}`, params))[0]);
     const nodes = analyze && flavor === 'mysql' ? readMysqlTree(String(plan)) : readMysqlJsonPlan(plan);
+    const catalog = await catalogOf(run, 'mysql', nodes, statement);
     // MariaDB tells whether a transaction is open; MySQL has no such variable, and its protocol
     // (execute, no multi-statements) is what keeps a second statement out.
     if (flavor === 'mariadb' && Number(firstValue((await run('SELECT @@in_transaction AS open'))[0])) !== 1) {
       throw new TransactionEscaped('the EXPLAIN no longer ran in its read-only transaction; the toolbar refuses this query');
     }
-    return { plan, nodes, tableRows: {}, flavor };
+    return { plan, nodes, tableRows: {}, flavor, catalog };
   });
 }
 
@@ -119,7 +128,20 @@ async function explainSqlite(run: RunStatement, statement: string, params: unkno
       break; // no sqlite_stat1
     }
   }
-  return { plan, nodes, tableRows };
+  return { plan, nodes, tableRows, catalog: await catalogOf(run, 'sqlite', nodes, statement) };
+}
+
+/**
+ * The catalog the advice needs, read on the EXPLAIN's connection, inside its transaction (one
+ * connection and one limiter slot per EXPLAIN; a second one could be refused as busy between
+ * the two). A failure leaves the catalog empty with the reason, as a refusal to read it would.
+ */
+async function catalogOf(run: RunStatement, dialect: Dialect, nodes: ReadNode[], statement: string): Promise<Catalog> {
+  try {
+    return await readCatalogWith(run, dialect, tablesToRead(nodes, statement, dialect), true);
+  } catch (error) {
+    return { tables: new Map(), error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /** How the connection's server reads strings, asked of the server itself. */

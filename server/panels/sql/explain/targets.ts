@@ -27,6 +27,11 @@ export interface ExplainTarget {
    * text that is checked is the text that runs.
    */
   withConnection<T>(work: (run: RunStatement, format?: FormatStatement) => Promise<T>): Promise<T>;
+  /**
+   * Set by the connection limit ({@link limitConnections}): holds one slot while `work` opens
+   * connections in turn through the unlimited target it is handed.
+   */
+  hold?<T>(work: (target: ExplainTarget) => Promise<T>): Promise<T>;
 }
 
 const targets = new Map<string, ExplainTarget>();

@@ -10,6 +10,7 @@ import { runExplain, StatementRefused, TransactionEscaped } from './run.js';
 import type { LexSettings } from './sql-tokens.js';
 import { sqlClauses } from './conditions.js';
 import { checkStatement } from './statement.js';
+import { holdSlot } from './limiter.js';
 import { createIndexSql } from './suggestions.js';
 import type { ExplainTarget, RunStatement } from './targets.js';
 
@@ -125,9 +126,14 @@ async function survivors(run: RunStatement, tag: string): Promise<string[]> {
  * const result = await runWhatIf(target, query);
  * result.used // true: the planner chose the index
  */
-export async function runWhatIf(target: ExplainTarget, query: Pick<QueryRecord, 'sql' | 'params'>,
+export function runWhatIf(target: ExplainTarget, query: Pick<QueryRecord, 'sql' | 'params'>,
   options: { maxTableBytes?: number } = {}): Promise<WhatIfResponse> {
-  if (target.dialect !== 'postgres') throw new WhatIfRefused(target.dialect === 'mysql' ? MYSQL_REASON : SQLITE_REASON);
+  if (target.dialect !== 'postgres') return Promise.reject(new WhatIfRefused(target.dialect === 'mysql' ? MYSQL_REASON : SQLITE_REASON));
+  // One slot for the whole what-if: its connections follow one another, and none may be refused as busy halfway.
+  return holdSlot(target, (own) => whatIfOn(own, query, options));
+}
+
+async function whatIfOn(target: ExplainTarget, query: Pick<QueryRecord, 'sql' | 'params'>, options: { maxTableBytes?: number }): Promise<WhatIfResponse> {
   const before = await runExplain(target, query.sql, query.params, false);
   const advice = await adviseExplain(target, before);
   if (advice.catalog.error) throw new WhatIfRefused(`the toolbar could not read the catalog, which the index must be built from: ${advice.catalog.error}`);

@@ -218,6 +218,7 @@ describe('Missing indexes', () => {
       code: 'CREATE INDEX orders_shop_id_status_idx ON orders (shop_id, status);', reason: 'Seq Scan on orders reads ~100,000 rows.',
       totalMs: 412.5, queryCount: 7, queries: [{ fingerprint: 'a', sql: 'SELECT …', count: 7, totalMs: 412.5 }],
       requests: Array.from({ length: 7 }, (_, i) => ({ id: `r${i}`, method: 'GET', url: `/orders/${i}` })),
+      counted: { since: null, note: 'Every stored run counts.', leftOut: 0 },
     }],
   };
 

@@ -95,6 +95,12 @@ function MissingIndexItem({ index }: { index: MissingIndex }) {
       </p>
       <CodeBlock code={index.code} language={{ sql: index.dialect as Dialect }} copyLabel="Copy" announcement="Copied the index" />
       <p className="fix-reason">{index.reason}</p>
+      {index.counted.since !== null && (
+        <p className="muted missing-counted">
+          {index.counted.note}
+          {index.counted.leftOut > 0 && ` ${pluralize(index.counted.leftOut, 'earlier run')} left out.`}
+        </p>
+      )}
       <ul className="missing-requests" aria-label="Requests it came from">
         {index.requests.slice(0, REQUESTS_SHOWN).map((request) => (
           <li key={request.id}>
