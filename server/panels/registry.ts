@@ -1,5 +1,6 @@
 import type { AnyServerPanel } from './panel.js';
 import { logsPanel, type LogsInstrumentable } from './logs/index.js';
+import { requestPanel } from './request/index.js';
 
 /** The `instrument` keys the panels take, for the option's type. */
 export type PanelInstrumentable = LogsInstrumentable;
@@ -10,4 +11,5 @@ export type PanelInstrumentable = LogsInstrumentable;
  */
 export const PANELS: readonly AnyServerPanel[] = [
   logsPanel,
+  requestPanel,
 ];

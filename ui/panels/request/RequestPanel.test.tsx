@@ -32,4 +32,21 @@ describe('RequestPanel', () => {
     expect([...dom.container.querySelectorAll('p.state')].map((p) => p.textContent)).toEqual([NO_HEADERS, NO_HEADERS]);
     expect(dom.container.querySelector('.request-line')!.textContent).toMatch(/no status/);
   });
+
+  it('shows the route, params, query, bodies, cookie names and session keys the server recorded', async () => {
+    const request = {
+      route: '/api/users/:userId/orders', params: { userId: '42' }, query: { tag: ['a', 'b'], token: '[redacted]' },
+      body: { value: { items: [1, 2], password: '[redacted]' } }, responseBody: { omitted: '80 KB, over the 64 KB the toolbar keeps' },
+      cookies: ['theme', 'sid'], session: ['cart'],
+    };
+    await dom.render(<RequestPanel detail={{ ...detail, panels: { request } }} mountPath="/__toolbar" />);
+    expect(table('Route params')).toEqual([['userId', '42']]);
+    expect(table('Query')).toEqual([['tag', '["a","b"]'], ['token', '[redacted]']]);
+    expect(dom.container.querySelector('pre[aria-label="Request body"]')!.textContent).toContain('"password": "[redacted]"');
+    const text = dom.container.textContent!;
+    expect(text).toContain('/api/users/:userId/orders');
+    expect(text).toContain('Not kept: 80 KB, over the 64 KB the toolbar keeps.');
+    expect(text).toContain('theme, sid');
+    expect(text).toContain('cart');
+  });
 });

@@ -7,4 +7,5 @@ export const REQUEST_CSS = `
 .headers th,.headers td{padding:3px 8px;border-bottom:1px solid var(--border);text-align:left;vertical-align:top;font:12px var(--mono)}
 .headers th{width:1%;white-space:nowrap;color:var(--muted);font-weight:600}
 .headers td{word-break:break-all}
+.request-panel pre.body{margin:0;max-height:240px;overflow:auto;font:12px var(--mono);white-space:pre-wrap;word-break:break-all}
 `;
