@@ -29,6 +29,7 @@ import { nameRequestInHeaders } from './cache-replay.js';
 import { createRequestRedaction } from './panels/sql/redact-queries.js';
 import { scrubRecord } from './record-secrets.js';
 import { scrubSecrets } from './panels/sql/redact-queries.js';
+import { captureExpressErrors } from './express-errors.js';
 import { finishPanels, panelBadges, setUpPanels, startPanels } from './panels/lifecycle.js';
 
 // Route modules usually register their handlers before debugToolbar() runs (imports first): the
@@ -137,6 +138,8 @@ function startRecording(
   markResponded(live, res);
   const panelRequest = { live, req, res };
   startPanels(panelRequest);
+  // The error a request fails with is kept whether or not the timeline is recorded.
+  captureExpressErrors((req as IncomingMessage & { app?: unknown }).app);
   startTimeline(live, req, res, options);
   disableConditionalGet(req);
   interceptHtml(req, res, {

@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { currentContext } from '../../context.js';
 import type { CapturedSpan, LiveRequest } from '../../record.js';
-import { patchMethod, reportHookError } from '../sql/drivers/patch.js';
+import { reportHookError } from '../sql/drivers/patch.js';
 import { functionLabel } from './function-location.js';
 import { registrationSite } from './registration-sites.js';
 import { closeSpan, innermostOpenLayer, openSpan, type LiveTimeline } from './spans.js';
 import { redactUrl } from './redact-url.js';
-import { noteRequestError } from '../../request-error.js';
+import { ERROR_RECORDER, onErrorLayer, routerOf } from '../../express-errors.js';
 
 /*
  * One span per Express layer that runs: app-level middleware, routers (their layers nest inside),
@@ -23,9 +23,8 @@ import { noteRequestError } from '../../request-error.js';
  * it has called `next()`), or when the response ends. Queries, renders and HTTP calls go under
  * the innermost layer still open (`requestRootContext` in spans.ts), with no context per layer.
  *
- * Errors reach `handleError` (a plain wrapper: it runs only once the error exists, so the error's
- * stack has none of its frames), and for errors no layer of the app handles, an error handler
- * the toolbar appends to the app's stack, which passes them on untouched.
+ * Errors reach `handleError`, which the core wraps to keep the request's error
+ * (server/express-errors.ts); the error handler's span opens from there.
  */
 
 type Next = (error?: unknown) => void;
@@ -48,7 +47,6 @@ interface ExpressRequest extends IncomingMessage {
 }
 
 const GETTER_INSTALLED = Symbol.for('express-debug-toolbar.layer-getters');
-const ERROR_RECORDER = Symbol.for('express-debug-toolbar.error-recorder');
 
 const seenApps = new WeakSet<object>();
 /** The stack (router, route or app) each layer is in. */
@@ -65,18 +63,6 @@ const inUnknownStack = new WeakSet<CapturedSpan>();
 const routeParents = new WeakMap<unknown[], unknown[]>();
 /** The stack the toolbar itself is mounted in: layers of it close every open span. */
 const rootStacks = new WeakMap<LiveTimeline, unknown[]>();
-
-function routerOf(app: unknown): { stack?: unknown[] } | undefined {
-  if (!app || (typeof app !== 'function' && typeof app !== 'object')) return undefined;
-  const record = app as Record<string, unknown>;
-  // Express 4 keeps it in `_router` (and its `router` getter throws); Express 5 in `router`.
-  if (record._router) return record._router as { stack?: unknown[] };
-  try {
-    return record.router as { stack?: unknown[] } | undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function describe(layer: LayerLike, req: ExpressRequest, errorHandler: boolean, redact: (url: string) => string) {
   const route = req.route;
@@ -195,19 +181,6 @@ function installStartGetter(proto: Record<string, unknown>, method: string): boo
   return true;
 }
 
-function wrapHandleError(original: AnyFunction): AnyFunction {
-  return function handleError(this: LayerLike, error: unknown, ...rest: unknown[]) {
-    try {
-      const context = currentContext();
-      if (context && !context.request.finished) noteRequestError(context.request, error);
-      layerStarting(this, true);
-    } catch (hookError) {
-      reportHookError(hookError);
-    }
-    return original.call(this, error, ...rest);
-  };
-}
-
 /** Patches the `Layer` class an Express app's router is built from; once per class. */
 export function instrumentLayerClass(Layer: { prototype: object }): boolean {
   const proto = Layer.prototype as Record<string | symbol, unknown>;
@@ -216,20 +189,7 @@ export function instrumentLayerClass(Layer: { prototype: object }): boolean {
     for (const method of ['handle_request', 'handleRequest']) patched = installStartGetter(proto, method) || patched;
     Object.defineProperty(proto, GETTER_INSTALLED, { value: true });
   }
-  for (const method of ['handle_error', 'handleError']) {
-    if (typeof proto[method] === 'function') patched = patchMethod(proto, method, wrapHandleError) || patched;
-  }
   return patched;
-}
-
-/** Last in the app's stack: sees the errors no layer of the app handled, and passes them on. */
-function appendErrorRecorder(app: { use?: (handler: AnyFunction) => unknown }): void {
-  if (typeof app.use !== 'function') return;
-  const recorder = function debugToolbarUnhandledErrors(error: unknown, _req: unknown, _res: unknown, next: Next) {
-    next(error);
-  };
-  Object.defineProperty(recorder, ERROR_RECORDER, { value: true });
-  app.use(recorder);
 }
 
 /**
@@ -245,10 +205,11 @@ export function instrumentExpressApp(app: unknown, timeline: LiveTimeline): void
   seenApps.add(app);
   try {
     const layer = stack?.[0] as { constructor?: { prototype: object } } | undefined;
-    if (layer?.constructor && layer.constructor !== Object && instrumentLayerClass(layer.constructor)) {
-      appendErrorRecorder(app as { use?: (handler: AnyFunction) => unknown });
-    }
+    if (layer?.constructor && layer.constructor !== Object) instrumentLayerClass(layer.constructor);
   } catch (error) {
     reportHookError(error);
   }
 }
+
+// An error handler's span opens when the error reaches its layer.
+onErrorLayer((layer) => layerStarting(layer as LayerLike, true));
