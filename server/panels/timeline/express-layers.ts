@@ -27,7 +27,6 @@ import { ERROR_RECORDER, onErrorLayer, routerOf } from '../../express-errors.js'
  * (server/express-errors.ts); the error handler's span opens from there.
  */
 
-type Next = (error?: unknown) => void;
 type AnyFunction = (this: any, ...args: any[]) => any;
 
 interface LayerLike {
