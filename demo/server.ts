@@ -5,6 +5,7 @@ import { debugToolbar } from 'express-debug-toolbar';
 import { createDb } from './db.js';
 import { demoRoutes } from './routes.js';
 import { STRESS_MAX, stressAndCspRoutes } from './stress-and-csp.js';
+import { logsAndRequestRoutes } from './logs-and-request.js';
 
 /**
  * The demo blog `npm start` runs: every page shows off one thing the toolbar finds.
@@ -31,8 +32,10 @@ app.locals.formatDate = (date: Date | string | null): string =>
   date ? new Date(date).toLocaleDateString('en-GB', { dateStyle: 'medium' }) : '—';
 
 app.use(express.static(path.join(here, 'public')));
+app.use(express.json());
 app.use(demoRoutes(db));
 app.use(stressAndCspRoutes(db));
+app.use(logsAndRequestRoutes(db));
 
 app.listen(port, host, (error?: Error) => {
   if (error) {
@@ -51,6 +54,7 @@ app.listen(port, host, (error?: Error) => {
     ${url}/posts/1        a post with comments and tags; "Like" runs a transaction
     ${url}/swap           links that swap the whole <body> as Turbo/htmx do; fetch/XHR partials
     ${url}/api/posts      JSON: recorded, not injected (see the X-Debug-Toolbar-Id header)
+    ${url}/logs           console lines around a query: the Logs tab (and the Request tab)
     ${url}/stress?n=10000 10,000 queries in one request (the panel renders only the rows in view)
     ${url}/csp/nonce-only a strict CSP that lets the launcher run but blocks the panel it loads
     ${url}/__toolbar/api/requests   the toolbar's own API
