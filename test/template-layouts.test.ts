@@ -52,7 +52,7 @@ describe.each([
     if (instance) app.engine('hbs', instance.__express);
     const engine = instance ?? hbs;
     engine.registerHelper('touch', touch);
-    await new Promise((done) => engine.registerPartials(`${hbsDir}partials`, done));
+    await new Promise<void>((done) => engine.registerPartials(`${hbsDir}partials`, done));
     app.get('/authors', function authorsPage(_req, res) {
       res.render('page', { title: 'Authors', authors: AUTHORS });
     });
@@ -92,7 +92,7 @@ describe.each([
     expect(tree(detail)).toEqual(expected);
     // The view cache is off outside production: hbs compiles the view and layout again, not the partials.
     expect(compiled(detail.templates)).toEqual(['page', 'layout']);
-    expect(detail.nPlusOne[0].loop.file).toBe(partial('author'));
+    expect(detail.nPlusOne[0].loop?.file).toBe(partial('author'));
     expectWellNested(detail.timeline);
   });
 });
