@@ -73,8 +73,9 @@ function instrumentExpressHandlebars(instance: unknown): void {
  * Handlebars (and express-handlebars, hbs and express-hbs, which render with it): every partial
  * goes through `handlebars.VM.invokePartial(partial, context, { name })`, one runtime object shared
  * by every `Handlebars.create()` environment. Takes the handlebars module or a wrapper that exposes
- * it as `.handlebars`: the hbs module, an express-handlebars instance (its layouts are listed and
- * its partials have their file). Frames of compiled templates map to their template's line
+ * it as `.handlebars`: the hbs module or an `hbs.create()` instance (its layout is listed, its
+ * string partials are recorded from their first render and have their file: engines/hbs.ts), an
+ * express-handlebars instance (its layouts are listed and its partials have their file). Frames of compiled templates map to their template's line
  * (lines/handlebars.ts).
  *
  * @example
