@@ -34,6 +34,8 @@ export interface CapturedTemplate {
   localKeys: string[];
   /** Compiled into its parent (Pug includes): listed, never timed. */
   inlined?: boolean;
+  /** Time spent compiling (a first render, or the view cache off): inside `durationMs`, not self time. */
+  compileMs?: number;
 }
 
 /** A query as captured on the hot path: nothing derived (fingerprint, call site) is computed yet. */

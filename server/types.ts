@@ -222,6 +222,12 @@ export interface TemplateRender {
   localKeys: string[];
   /** Compiled into its parent (Pug includes): listed but never timed, `durationMs` is 0. */
   inlined?: boolean;
+  /**
+   * Time this render spent compiling rather than rendering: on the first render after start-up,
+   * or every render with the view cache off (Express' default outside production). Part of
+   * `durationMs`, never of the self time. Absent when nothing was compiled.
+   */
+  compileMs?: number;
 }
 
 /** Why a request failed: an error passed to `next(err)` or thrown by a handler. */

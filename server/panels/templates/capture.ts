@@ -1,6 +1,6 @@
 import { currentContext, type RequestContext } from '../../context.js';
 import { reportHookError } from '../sql/drivers/patch.js';
-import type { CapturedSpan, CapturedTemplate } from '../../record.js';
+import type { CapturedSpan, CapturedTemplate, LiveRequest } from '../../record.js';
 import { closeSpan, openSpan, runInSpan } from '../timeline/spans.js';
 import { observeSettled } from '../../settled.js';
 
@@ -11,6 +11,34 @@ export interface RenderStart {
   file: string | null;
   /** The locals passed; only their names are kept. */
   locals?: unknown;
+  /** The compile that made the function now called, measured just before (EJS includes): the render starts with it. */
+  compiled?: CompileTime | null;
+}
+
+/** An engine's compile, measured in a recorded request. */
+export interface CompileTime {
+  request: LiveRequest;
+  /** Since the request's start, as every `startMs`. */
+  startMs: number;
+  ms: number;
+}
+
+/**
+ * Runs an engine's compile and measures it when a request is being recorded. The render that
+ * calls what it made takes the time as compile time ({@link beginRender}), so the template that
+ * happened to trigger the compile is not charged with it as self time.
+ */
+export function measureCompile<T>(compile: () => T): { result: T; time: CompileTime | null } {
+  const request = currentContext()?.request;
+  if (!request || request.finished || !request.timeline) return { result: compile(), time: null };
+  const start = performance.now();
+  const result = compile();
+  return { result, time: { request, startMs: start - request.startTime, ms: performance.now() - start } };
+}
+
+/** Adds compile time to a render: part of its duration, never of its self time. */
+export function chargeCompile(template: CapturedTemplate, ms: number): void {
+  if (ms > 0) template.compileMs = (template.compileMs ?? 0) + ms;
 }
 
 /** A render being recorded: `end()` once it is over (extra calls are ignored). */
@@ -83,6 +111,19 @@ export function recordInlined(context: RequestContext, name: string, engine: str
 }
 
 const claimed = new WeakSet<CapturedTemplate>();
+const viewRoots = new WeakMap<LiveRequest, string[]>();
+
+/** Remembers the views folders (`app.get('views')`) a request rendered from: where partial files are looked for. */
+export function noteViewRoots(request: LiveRequest, roots: unknown): void {
+  const list = [roots].flat().filter((r): r is string => typeof r === 'string' && r !== '');
+  if (list.length === 0) return;
+  viewRoots.set(request, [...new Set([...(viewRoots.get(request) ?? []), ...list])]);
+}
+
+/** The views folders a request rendered from, as {@link noteViewRoots} saw them. */
+export function viewRootsOf(request: LiveRequest | undefined): string[] {
+  return (request && viewRoots.get(request)) || [];
+}
 
 /**
  * Whether an engine's own render of `file` is the view `res.render` just opened (EJS, Pug and
@@ -123,7 +164,18 @@ export function beginRender(start: RenderStart): RenderHandle | null {
   const context = currentContext();
   if (!context || context.request.finished || !context.request.timeline) return null;
   try {
-    return isTheViewItself(context, start.file) ? null : startRender(context, start);
+    const compiled = start.compiled?.request === context.request ? start.compiled : null;
+    if (isTheViewItself(context, start.file)) {
+      if (compiled) chargeCompile(context.template!, compiled.ms);
+      return null;
+    }
+    const render = startRender(context, start);
+    if (render && compiled) {
+      // The include was compiled just before this call: its render starts with its compile.
+      render.span.startMs = render.template.startMs = Math.min(render.span.startMs, compiled.startMs);
+      chargeCompile(render.template, compiled.ms);
+    }
+    return render;
   } catch (error) {
     reportHookError(error);
     return null;

@@ -52,6 +52,8 @@ const ENTRY_FILES: [RegExp, (module: unknown) => void][] = [
   [/[\\/]node_modules[\\/]handlebars[\\/]dist[\\/]cjs[\\/]handlebars[\\/]runtime\.js$/, instrumentHandlebars],
   // The full Handlebars (`require('handlebars')`): its compiler too, for template lines.
   [/[\\/]node_modules[\\/]handlebars[\\/]lib[\\/]index\.js$/, instrumentHandlebars],
+  // hbs: its layout and the files of its partials.
+  [/[\\/]node_modules[\\/]hbs[\\/]lib[\\/]hbs\.js$/, instrumentHandlebars],
   // express-handlebars: its layouts and partial files.
   [/[\\/]node_modules[\\/]express-handlebars[\\/]dist[\\/]express-handlebars\.js$/, instrumentExpressHandlebarsModule],
 ];

@@ -1,6 +1,6 @@
 import { currentContext, requestContext, type RequestContext } from '../../context.js';
 import { patchMethod, reportHookError } from '../sql/drivers/patch.js';
-import { startRender, type RenderHandle } from './capture.js';
+import { noteViewRoots, startRender, type RenderHandle } from './capture.js';
 import { instrumentLoadedEngines } from './registry.js';
 import { observeSettled } from '../../settled.js';
 
@@ -35,6 +35,7 @@ export function engineOf(view: ViewLike): string {
 
 function startViewRender(context: RequestContext, view: ViewLike, options: unknown): RenderHandle | null {
   try {
+    noteViewRoots(context.request, (options as { settings?: { views?: unknown } } | null)?.settings?.views);
     return startRender(context, {
       name: view.name ?? 'view', engine: engineOf(view), file: view.path ?? null, locals: options,
     });

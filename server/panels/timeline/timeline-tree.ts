@@ -85,6 +85,7 @@ export function buildTemplates(request: StoredRequest, queries: QueryRecord[], o
       queryIds: queryIds.get(template.id) ?? [], localKeys: template.localKeys,
     };
     if (template.inlined) out.inlined = true;
+    if (template.compileMs !== undefined) out.compileMs = template.compileMs;
     return out;
   });
 }

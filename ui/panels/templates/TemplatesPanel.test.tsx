@@ -27,6 +27,14 @@ describe('template tree', () => {
     expect(slowestTemplate(sampleTemplates)).toBe('t2');
     expect(slowestTemplate([])).toBeNull();
   });
+
+  it('leaves compile time out of self time: an include compiled on the first render is not the slowest for it', () => {
+    const [view, row] = sampleTemplates;
+    const compiledView = { ...view, durationMs: 30, compileMs: 20 };
+    const rowsOf = templateRows([compiledView, row]);
+    expect(rowsOf.map((r) => Number(r.selfMs.toFixed(2)))).toEqual([3.8, 6.2]);
+    expect(slowestTemplate([compiledView, row])).toBe(row.id);
+  });
 });
 
 describe('TemplatesPanel', () => {
@@ -45,6 +53,13 @@ describe('TemplatesPanel', () => {
     expect([...list.cells[6].querySelectorAll('code')].map((c) => c.textContent)).toEqual(['orders', 'user', 'page']);
     expect(footer.cells[2].textContent).toBe('—');
     expect(footer.cells[5].querySelector('button')).toBeNull();
+  });
+
+  it('says when a render compiled, and how long that took', async () => {
+    await render({ ...detail, templates: sampleTemplates.map((t) => (t.id === 't3' ? { ...t, compileMs: 1.5 } : t)) });
+    const flags = rows().map((r) => [...r.querySelectorAll('.flag')].map((f) => f.textContent));
+    expect(flags[2]).toEqual(['compiled 1.50 ms']);
+    expect(rows()[2].querySelector('.flag')!.getAttribute('title')).toContain('not in its self time');
   });
 
   it('marks the template with the largest self time as the slowest', async () => {

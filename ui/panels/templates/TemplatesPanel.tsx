@@ -93,6 +93,11 @@ function TemplateRowView({ row, slowest, expanded, onToggle, onQueries }: RowPro
             slowest
           </span>
         )}
+        {t.compileMs !== undefined && t.compileMs > 0 && (
+          <span className="flag muted-flag" title={`Compiled during this render (first render, or the view cache off): ${formatMs(t.compileMs)}, counted in its time but not in its self time`}>
+            compiled {formatMs(t.compileMs)}
+          </span>
+        )}
         {t.inlined && (
           <span className="flag muted-flag" title="Compiled into its parent: listed, not timed">
             inlined

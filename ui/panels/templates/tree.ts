@@ -1,6 +1,6 @@
 /**
  * The render tree: templates nested by `parentId` (partials and includes under their view), with
- * each one's self time (its duration minus its children's) to find the slowest.
+ * each one's self time (its duration minus its children's and its compile time) to find the slowest.
  */
 import type { TemplateRender } from '../../../server/types.js';
 
@@ -8,7 +8,7 @@ export interface TemplateRow {
   template: TemplateRender;
   depth: number;
   childCount: number;
-  /** Own time: `durationMs` minus the children's, never below zero. */
+  /** Own time: `durationMs` minus the children's and the compile's (`compileMs`), never below zero. */
   selfMs: number;
 }
 
@@ -36,7 +36,7 @@ export function templateRows(templates: readonly TemplateRender[], collapsed: Re
       seen.add(template.id);
       const kids = children.get(template.id) ?? [];
       const childMs = kids.reduce((sum, k) => sum + (k.durationMs || 0), 0);
-      rows.push({ template, depth, childCount: kids.length, selfMs: Math.max(0, (template.durationMs || 0) - childMs) });
+      rows.push({ template, depth, childCount: kids.length, selfMs: Math.max(0, (template.durationMs || 0) - childMs - (template.compileMs || 0)) });
       if (!collapsed.has(template.id)) walk(template.id, depth + 1);
     }
   };

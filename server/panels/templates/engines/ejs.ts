@@ -1,5 +1,5 @@
 import { patchMethod } from '../../sql/drivers/patch.js';
-import { timeRender, templateName } from '../capture.js';
+import { measureCompile, timeRender, templateName } from '../capture.js';
 import { recordEjsLines } from '../lines/ejs.js';
 
 type AnyFunction = (this: any, ...args: any[]) => any;
@@ -44,12 +44,16 @@ export function instrumentEjs(ejs: unknown): void {
     });
   }
   patchMethod(module, 'compile', (original) => function compile(this: unknown, template: unknown, options?: EjsOptions) {
-    const compiled = original.call(this, template, options);
+    const { result: compiled, time } = measureCompile(() => original.call(this, template, options));
     if (typeof compiled !== 'function' || !options?.filename) return compiled;
     const file = options.filename;
     const name = templateName(file, options.views ?? options.root);
+    // An include is compiled (first render, or no cache) then called: its first call owns the compile.
+    let pending = time;
     const timed = function (this: unknown, ...args: unknown[]) {
-      return timeRender({ name, engine: 'ejs', file, locals: args[0] }, () => compiled.apply(this, args));
+      const compileTime = pending;
+      pending = null;
+      return timeRender({ name, engine: 'ejs', file, locals: args[0], compiled: compileTime }, () => compiled.apply(this, args));
     };
     return Object.assign(timed, compiled);
   });

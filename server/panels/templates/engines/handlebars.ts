@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
-import { patchMethod } from '../../sql/drivers/patch.js';
+import { currentContext } from '../../../context.js';
+import { patchMethod, reportHookError } from '../../sql/drivers/patch.js';
 import { timeRender, templateName } from '../capture.js';
 import { instrumentHandlebarsLines } from '../lines/handlebars.js';
+import { instrumentHbs, isHbs, partialFileOf } from './hbs.js';
+import { catchCompiledPartial } from './string-partials.js';
 
 type AnyFunction = (this: any, ...args: any[]) => any;
 
@@ -70,8 +73,9 @@ function instrumentExpressHandlebars(instance: unknown): void {
  * Handlebars (and express-handlebars, hbs and express-hbs, which render with it): every partial
  * goes through `handlebars.VM.invokePartial(partial, context, { name })`, one runtime object shared
  * by every `Handlebars.create()` environment. Takes the handlebars module or a wrapper that exposes
- * it as `.handlebars`: the hbs module, an express-handlebars instance (its layouts are listed and
- * its partials have their file). Frames of compiled templates map to their template's line
+ * it as `.handlebars`: the hbs module or an `hbs.create()` instance (its layout is listed, its
+ * string partials are recorded from their first render and have their file: engines/hbs.ts), an
+ * express-handlebars instance (its layouts are listed and its partials have their file). Frames of compiled templates map to their template's line
  * (lines/handlebars.ts).
  *
  * @example
@@ -91,11 +95,30 @@ export function instrumentHandlebars(handlebars: unknown): void {
   const module = handlebars as HandlebarsLike;
   instrumentHandlebarsLines(module.JavaScriptCompiler ? module : module.handlebars);
   instrumentExpressHandlebars(handlebars);
+  if (isHbs(handlebars)) instrumentHbs(handlebars);
   patchMethod(runtime, 'invokePartial', (original) => function invokePartial(
-    this: unknown, partial: unknown, context: unknown, options?: { name?: string },
+    this: unknown, partial: unknown, context: unknown, options?: { name?: string; partials?: unknown },
   ) {
     const name = typeof options?.name === 'string' ? options.name : 'partial';
-    const file = partial && typeof partial === 'function' ? files.get(partial) ?? null : null;
+    if (typeof partial === 'string') {
+      // Not rendered here: Handlebars compiles it next and renders it outside (string-partials.ts).
+      try {
+        if (currentContext()) {
+          const file = partialFileOf(options?.partials, name, partial);
+          catchCompiledPartial(options?.partials, name, (compiled) => {
+            if (file) files.set(compiled, file);
+            return function renderPartial(this: unknown, ...args: unknown[]) {
+              return timeRender({ name, engine: 'handlebars', file, locals: args[0] }, () => compiled.apply(this, args));
+            };
+          });
+        }
+      } catch (error) {
+        reportHookError(error);
+      }
+      return original.call(this, partial, context, options);
+    }
+    if (typeof partial !== 'function') return original.call(this, partial, context, options);
+    const file = files.get(partial) ?? null;
     return timeRender({ name, engine: 'handlebars', file, locals: context }, () =>
       original.call(this, partial, context, options));
   });

@@ -1,6 +1,6 @@
 import { currentContext } from '../../../context.js';
 import { patchMethod, reportHookError } from '../../sql/drivers/patch.js';
-import { recordInlined, templateName } from '../capture.js';
+import { chargeCompile, measureCompile, recordInlined, templateName } from '../capture.js';
 import { withPugLines } from '../lines/pug.js';
 
 type AnyFunction = (this: any, ...args: any[]) => any;
@@ -34,7 +34,8 @@ function withLinesPlugin(options: PugOptions | undefined): PugOptions | undefine
 /**
  * Pug inlines `include`/`extends` at compile time: nothing runs per include, so nothing can be
  * timed. The compiled function lists them in `fn.dependencies`; each render of the view lists them
- * as "inlined" children. Frames of the compiled function map to the template's lines.
+ * as "inlined" children. Frames of the compiled function map to the template's lines. The
+ * compile (every render with the view cache off) is the view's compile time, not its self time.
  *
  * @example
  * import pug from 'pug';
@@ -46,7 +47,10 @@ export function instrumentPug(pug: unknown): void {
     throw new TypeError('express-debug-toolbar: `instrument.pug` must be the pug module (`import pug from \'pug\'`)');
   }
   patchMethod(module, 'compile', (original) => function compile(this: unknown, source: unknown, options?: PugOptions) {
-    const compiled = original.call(this, source, withLinesPlugin(options));
+    const { result: compiled, time } = measureCompile(() => original.call(this, source, withLinesPlugin(options)));
+    // Pug compiles the view (its includes inlined) inside the view's render: compile time, not self time.
+    const rendering = currentContext()?.template;
+    if (time && rendering && !rendering.inlined) chargeCompile(rendering, time.ms);
     if (typeof compiled !== 'function') return compiled;
     const dependencies: string[] = Array.isArray(compiled.dependencies) ? compiled.dependencies : [];
     if (dependencies.length === 0) return compiled;

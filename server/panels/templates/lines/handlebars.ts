@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { currentContext } from '../../../context.js';
 import { patchMethod, reportHookError } from '../../sql/drivers/patch.js';
+import { chargeCompile } from '../capture.js';
 import { FUNCTION_HEADER, recordTemplateMarkers, sourceUrlComment, type TemplateMarker } from '../../../template-lines.js';
 
 type AnyFunction = (this: any, ...args: any[]) => any;
@@ -19,6 +20,8 @@ let session: { file: string; functions: number } | null = null;
 
 /** The source the last `parse` of an instrumented Handlebars environment read: compiled next. */
 let lastParsed: string | null = null;
+/** When that parse started: a compile runs from there to the end of its JavaScript compile. */
+let parsedAt: number | null = null;
 
 /**
  * Whether the template being compiled is the file of the render being recorded: a template
@@ -74,6 +77,7 @@ function instrumentParse(env: { parse?: AnyFunction }): void {
   if (typeof env.parse !== 'function') return;
   patchMethod(env, 'parse', (original) => function parse(this: unknown, ...args: unknown[]) {
     lastParsed = typeof args[0] === 'string' ? args[0] : null;
+    parsedAt = performance.now();
     return original.apply(this, args);
   });
 }
@@ -104,8 +108,11 @@ export function instrumentHandlebarsLines(handlebars: unknown): void {
   patchMethod(proto, 'compile', (original) => function compile(this: CompilerLike, ...args: unknown[]) {
     const [, options, context, asObject] = args as [unknown, { srcName?: string } | undefined, unknown, boolean];
     if (context || !asObject) return original.apply(this, args);
-    const file = currentContext()?.template?.file;
+    const rendering = currentContext()?.template;
+    const file = rendering?.file;
     const outer = session;
+    const startedAt = parsedAt;
+    parsedAt = null;
     session = file && file.startsWith('/') && isSourceOf(file, lastParsed) ? { file, functions: 0 } : null;
     lastParsed = null;
     try {
@@ -114,6 +121,8 @@ export function instrumentHandlebarsLines(handlebars: unknown): void {
       return original.apply(this, args);
     } finally {
       session = outer;
+      // Handlebars compiles on a template's first call, inside its render: compile time, not self time.
+      if (rendering && startedAt !== null) chargeCompile(rendering, performance.now() - startedAt);
     }
   });
   patchMethod(proto, 'createFunctionContext', (original) => function createFunctionContext(this: CompilerLike, asObject: boolean) {
