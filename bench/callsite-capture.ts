@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import type { RawFrame } from '../server/types.js';
 
 // CALLSITE_MODULE=path/to/old/callsite.ts compares another version under the same load.
-const { captureFrames, isUserFrame } = (await import(process.env.CALLSITE_MODULE ?? '../server/callsite.js')) as {
+const { captureFrames, isUserFrame } = (await import(process.env.CALLSITE_MODULE ?? '../server/stack/callsite.js')) as {
   captureFrames: () => RawFrame[];
   isUserFrame: (frame: RawFrame) => boolean;
 };

@@ -5,10 +5,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { debugToolbar } from '../server/index.js';
-import { requestContext } from '../server/context.js';
-import { captureFramesLazily } from '../server/callsite.js';
+import { requestContext } from '../server/request/context.js';
+import { captureFramesLazily } from '../server/stack/callsite.js';
 import { normalizeSql, fingerprint } from '../server/panels/sql/fingerprint.js';
-import type { LiveRequest } from '../server/record.js';
+import type { LiveRequest } from '../server/request/record.js';
 
 function liveRequest(): LiveRequest {
   return {

@@ -12,13 +12,13 @@
 export { debugToolbar, type DebugToolbarMiddleware } from './middleware.js';
 export { recordTask, type TaskName } from './units/task.js';
 export { type DebugToolbarOptions } from './options.js';
-export { isLoopbackRequest } from './allow.js';
-export { DEFAULT_REDACT_COLUMNS, DEFAULT_REDACT_NAMES } from './panels/timeline/redact.js';
-export { DEFAULT_REDACT_PATH_AFTER } from './panels/timeline/redact-url.js';
+export { isLoopbackRequest } from './security/allow.js';
+export { DEFAULT_REDACT_COLUMNS, DEFAULT_REDACT_NAMES } from './security/redact.js';
+export { DEFAULT_REDACT_PATH_AFTER } from './security/redact-url.js';
 export { memoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export { redisStore, type RedisStoreOptions } from './store/redis-store.js';
 export type { Store } from './store/store.js';
-export type { StoredRequest, CapturedQuery, UnitKind } from './record.js';
+export type { StoredRequest, CapturedQuery, UnitKind } from './request/record.js';
 export type { Instrumentable } from './panels/sql/drivers/registry.js';
 export type { OrmInstrumentable, OrmSchema, OrmModel, OrmRelation } from './panels/sql/orm/index.js';
 export type * from './types.js';

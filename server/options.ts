@@ -6,13 +6,13 @@ import type { TemplateInstrumentable } from './panels/templates/registry.js';
 import type { OrmInstrumentable } from './panels/sql/orm/index.js';
 import type { PanelInstrumentable } from './panels/registry.js';
 import { panelInstrumentKeys } from './panels/lifecycle.js';
-import { editorUrlProblem } from './editor-url.js';
-import { isLoopbackRequest } from './allow.js';
+import { editorUrlProblem } from './stack/editor-url.js';
+import { isLoopbackRequest } from './security/allow.js';
 import {
   DEFAULT_REDACT_COLUMNS, DEFAULT_REDACT_NAMES, isSecretColumn, isSecretName, nameMatcher, type NameMatcher,
-} from './panels/timeline/redact.js';
+} from './security/redact.js';
 import { createQueryRedactor, type RedactableQuery } from './panels/sql/redact-params.js';
-import { DEFAULT_PATH_REDACTION, redactUrl, type PathRedaction } from './panels/timeline/redact-url.js';
+import { DEFAULT_PATH_REDACTION, redactUrl, type PathRedaction } from './security/redact-url.js';
 
 /** Options of {@link debugToolbar}. Every one is optional. */
 export interface DebugToolbarOptions {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { debugToolbar } from '../server/index.js';
-import { createAssetReader } from '../server/static-assets.js';
+import { createAssetReader } from '../server/api/static-assets.js';
 import { fetchRecorded, listen } from './support/http.js';
 
 describe('the JSON API', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { badgeCounts } from '../server/badge.js';
-import type { CapturedQuery, LiveRequest } from '../server/record.js';
+import { badgeCounts } from '../server/panels/sql/badge.js';
+import type { CapturedQuery, LiveRequest } from '../server/request/record.js';
 
 function requestOf(queries: Array<[string, unknown[]]>): LiveRequest {
   return {

@@ -4,7 +4,7 @@ import express5 from 'express';
 import express4 from 'express4';
 import Database from 'better-sqlite3';
 import { debugToolbar } from '../server/index.js';
-import { replayedRequestId } from '../server/cache-replay.js';
+import { replayedRequestId } from '../server/request/cache-replay.js';
 import { listen, listRequests, waitForRecord } from './support/http.js';
 
 /*

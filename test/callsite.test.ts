@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { captureFrames, captureFramesLazily, isUserFrame } from '../server/callsite.js';
+import { captureFrames, captureFramesLazily, isUserFrame } from '../server/stack/callsite.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/callsite/app.ts', import.meta.url));
 

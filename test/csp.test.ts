@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import express from 'express';
-import { launcherBlockedBy } from '../server/csp.js';
+import { launcherBlockedBy } from '../server/inject/csp.js';
 import { debugToolbar } from '../server/index.js';
 import { listen } from './support/http.js';
 

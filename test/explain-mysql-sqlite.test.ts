@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { debugToolbar } from '../server/index.js';
 import { registerExplainTarget, type Rows } from '../server/panels/sql/explain/targets.js';
-import type { StoredRequest } from '../server/record.js';
+import type { StoredRequest } from '../server/request/record.js';
 import type { Store } from '../server/store/store.js';
 import type { DbInfo } from '../server/types.js';
 import { listen } from './support/http.js';

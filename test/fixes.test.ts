@@ -3,7 +3,7 @@ import { detectLibrary, suggestDuplicateFix, suggestNPlusOneFix } from '../serve
 import { modelName, singular } from '../server/panels/sql/fixes/naming.js';
 import { sqlShape } from '../server/panels/sql/sql-shape.js';
 import { fingerprint } from '../server/panels/sql/fingerprint.js';
-import { editorUrl } from '../server/editor-url.js';
+import { editorUrl } from '../server/stack/editor-url.js';
 import { resolveOptions } from '../server/options.js';
 import { Sequelize } from 'sequelize';
 import { readSequelizeSchema } from '../server/panels/sql/orm/sequelize.js';

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { debugToolbar, memoryStore } from '../server/index.js';
 import type { Store } from '../server/store/store.js';
 import { BACKGROUND_CAPACITY } from '../server/units/background.js';
-import { standaloneHtml } from '../server/standalone-page.js';
-import { freezeError, parseStack } from '../server/request-error.js';
-import { redirectLocation, redirectSources } from '../server/redirects.js';
-import { liveListenerCount, MAX_STREAMS } from '../server/live-events.js';
+import { standaloneHtml } from '../server/api/standalone-page.js';
+import { freezeError, parseStack } from '../server/request/request-error.js';
+import { redirectLocation, redirectSources } from '../server/request/redirects.js';
+import { liveListenerCount, MAX_STREAMS } from '../server/api/live-events.js';
 import type { HotspotsResponse, RequestListResponse, RequestSummary } from '../server/types.js';
 import { fetchRecorded, listen, waitForRecord } from './support/http.js';
 
@@ -322,7 +322,7 @@ describe('stack parsing', () => {
 
 describe('over budget', () => {
   it('flags summaries over the query budget only', async () => {
-    const { toSummary } = await import('../server/request-detail.js');
+    const { toSummary } = await import('../server/request/request-detail.js');
     const base = { method: 'GET', url: '/', status: 200, startedAt: 0, durationMs: 1, contentType: null, queries: [] };
     expect(toSummary({ ...base, id: 'a', queryCount: 5 }, { queryBudget: 4 }).overBudget).toBe(true);
     expect(toSummary({ ...base, id: 'b', queryCount: 4 }, { queryBudget: 4 })).not.toHaveProperty('overBudget');

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import onHeaders from 'on-headers';
-import { disableConditionalGet, interceptHtml } from '../server/html-injection.js';
+import { disableConditionalGet, interceptHtml } from '../server/inject/html-injection.js';
 
 // The npm alias has no type declarations; its API is the part of Express 5's that these tests use.
 const express4 = createRequire(import.meta.url)('express4') as typeof express;

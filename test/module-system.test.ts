@@ -4,11 +4,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { captureFrames } from '../server/callsite.js';
-import { importLines, moduleSystemOf } from '../server/module-system.js';
+import { captureFrames } from '../server/stack/callsite.js';
+import { importLines, moduleSystemOf } from '../server/stack/module-system.js';
 
 /*
- * Whether the file of a loop runs as CommonJS or as an ES module (server/module-system.ts), from
+ * Whether the file of a loop runs as CommonJS or as an ES module (server/stack/module-system.ts), from
  * real files: the running process first (required, imported), then what the files say.
  */
 

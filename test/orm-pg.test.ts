@@ -132,7 +132,7 @@ describe.skipIf(!available)('N+1 through ORMs on PostgreSQL', () => {
 
   it('drizzle-orm without its db in `instrument`: the SQL-level fix, = ANY($1) on authors', async () => {
     // `await builder` leaves no user frame on the stack; the first drizzle query of the process
-    // teaches the toolbar to follow drizzle's awaits (server/await-frames.ts), which loads
+    // teaches the toolbar to follow drizzle's awaits (server/stack/await-frames.ts), which loads
     // asynchronously: from then on every query has its call site.
     await fetchRecorded(app.url, '/drizzle-loop');
     const { group } = await onlyGroup('/drizzle-loop');

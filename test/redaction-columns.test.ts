@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import express from 'express';
 import Database from 'better-sqlite3';
 import { debugToolbar } from '../server/index.js';
-import { DEFAULT_REDACT_COLUMNS, DEFAULT_REDACT_NAMES } from '../server/panels/timeline/redact.js';
+import { DEFAULT_REDACT_COLUMNS, DEFAULT_REDACT_NAMES } from '../server/security/redact.js';
 import { fetchRecorded, listen } from './support/http.js';
 
 /*

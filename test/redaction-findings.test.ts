@@ -86,7 +86,7 @@ describe.skipIf(!pgUp)('findings of a redacted request, pg', () => {
     expect(detail.queries.map((q) => q.params)).toEqual([['[redacted]'], ['[redacted]'], ['[redacted]'], ['[redacted]']]);
     expect(detail.duplicates.map((group) => group.queryIds)).toEqual([[1, 4]]);
     expect(detail.nPlusOne.map((group) => group.count)).toEqual([3]);
-    // The badge leaves out every duplicate of an N+1's shape (server/badge.ts); the panel keeps this
+    // The badge leaves out every duplicate of an N+1's shape (server/panels/sql/badge.ts); the panel keeps this
     // one, whose runs are not all in the loop's group. A known difference, in the badge's doc.
     expect(body).toContain('data-duplicate-count="0"');
     expect(body).toContain('data-n-plus-one-count="1"');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createQueryRedactor, secretPlan, type RedactableQuery } from '../server/panels/sql/redact-params.js';
-import { DEFAULT_REDACT_NAMES, isSecretColumn, isSecretName, nameMatcher } from '../server/panels/timeline/redact.js';
-import { redactUrl } from '../server/panels/timeline/redact-url.js';
+import { DEFAULT_REDACT_NAMES, isSecretColumn, isSecretName, nameMatcher } from '../server/security/redact.js';
+import { redactUrl } from '../server/security/redact-url.js';
 import type { Dialect } from '../server/types.js';
 
 const R = '[redacted]';

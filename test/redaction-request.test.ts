@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createQueryRedactor } from '../server/panels/sql/redact-params.js';
 import { createRequestRedaction, redactRequestQueries, scrubSecrets, type RedactedQuery } from '../server/panels/sql/redact-queries.js';
-import { isSecretName } from '../server/panels/timeline/redact.js';
+import { isSecretName } from '../server/security/redact.js';
 import type { Dialect } from '../server/types.js';
 
 const R = '[redacted]';

@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import express from 'express';
 import { debugToolbar } from '../server/index.js';
 import { fetchRecorded, listen } from './support/http.js';
-import { DEFAULT_PATH_REDACTION, looksLikeToken, redactUrl } from '../server/panels/timeline/redact-url.js';
-import { isSecretName, nameMatcher } from '../server/panels/timeline/redact.js';
+import { DEFAULT_PATH_REDACTION, looksLikeToken, redactUrl } from '../server/security/redact-url.js';
+import { isSecretName, nameMatcher } from '../server/security/redact.js';
 
 const R = '[redacted]';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { debugToolbar } from '../server/index.js';
-import { DEFAULT_REDACT_NAMES } from '../server/panels/timeline/redact.js';
+import { DEFAULT_REDACT_NAMES } from '../server/security/redact.js';
 import type { RequestDetail } from '../server/types.js';
 import { listen, waitForRecord } from './support/http.js';
 import { postExplain } from './support/explain.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { debugToolbar } from '../server/index.js';
-import { isPatched } from '../server/panels/sql/drivers/patch.js';
+import { isPatched } from '../server/instrument/patch.js';
 import { fetchRecorded, listen } from './support/http.js';
 import { createTestSchema, postgresAvailable } from './support/postgres.js';
 

@@ -3,10 +3,10 @@ import ejs from 'ejs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { captureFrames, isUserFrame } from '../server/callsite.js';
-import { mapFrame } from '../server/source-map.js';
+import { captureFrames, isUserFrame } from '../server/stack/callsite.js';
+import { mapFrame } from '../server/stack/source-map.js';
 import { instrumentEjs } from '../server/panels/templates/engines/ejs.js';
-import { templateFileOf, templateLine } from '../server/template-lines.js';
+import { templateFileOf, templateLine } from '../server/stack/template-lines.js';
 import type { RawFrame } from '../server/types.js';
 
 /*

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from '../server/panels/timeline/redact-url.js';
+import { redactUrl } from '../server/security/redact-url.js';
 import { mergeServerTiming, serverTimingValue } from '../server/panels/timeline/server-timing.js';
 import { hasHttpErrorChannel } from '../server/panels/timeline/http-client.js';
 import { templateName } from '../server/panels/templates/capture.js';

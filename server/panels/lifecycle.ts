@@ -1,4 +1,4 @@
-import type { LiveRequest, StoredRequest } from '../record.js';
+import type { LiveRequest, StoredRequest } from '../request/record.js';
 import { warnOnce } from '../log.js';
 import type { AnyServerPanel, LauncherBadge, PanelRedaction, PanelRequest, PanelRouteContext, ServerTimingEntry } from './panel.js';
 import { PANELS } from './registry.js';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LiveRequest, StoredRequest } from '../record.js';
-import type { NameMatcher } from './timeline/redact.js';
+import type { LiveRequest, StoredRequest } from '../request/record.js';
+import type { NameMatcher } from '../security/redact.js';
 
 /*
  * The server side of a panel. A panel is one folder under server/panels/ exporting one

@@ -1,4 +1,4 @@
-import { REDACTED, type NameMatcher } from '../panels/timeline/redact.js';
+import { REDACTED, type NameMatcher } from './redact.js';
 
 /** Limits of a value copied into a record: a log line's fields, a request or response body. */
 export interface ValueBounds {

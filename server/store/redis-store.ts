@@ -1,4 +1,4 @@
-import type { StoredRequest } from '../record.js';
+import type { StoredRequest } from '../request/record.js';
 import type { Store } from './store.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { StoredRequest } from '../record.js';
+import type { StoredRequest } from '../request/record.js';
 
 /**
  * Where finished requests are kept. Methods may answer synchronously or with a promise, so a

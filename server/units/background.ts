@@ -1,14 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { captureFrames, isUserFrame } from '../callsite.js';
-import { mapFrame } from '../source-map.js';
-import type { RequestContext } from '../context.js';
-import type { LiveRequest } from '../record.js';
+import { captureFrames, isUserFrame } from '../stack/callsite.js';
+import { mapFrame } from '../stack/source-map.js';
+import type { RequestContext } from '../request/context.js';
+import type { LiveRequest } from '../request/record.js';
 import type { RawFrame } from '../types.js';
 import { memoryStore } from '../store/memory-store.js';
 import type { Store } from '../store/store.js';
 import { activeRecorder, closeUnit, openUnit } from './unit.js';
 import type { Recorder } from './store-record.js';
-import type { LiveEvents } from '../live-events.js';
+import type { LiveEvents } from '../api/live-events.js';
 
 /*
  * Queries outside any request, task or socket event (timers, start-up, a queue polled in a loop)

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { LiveRequest } from '../record.js';
+import type { LiveRequest } from '../request/record.js';
 
 /** Unique across processes, so several workers can share one store. */
 const BOOT_ID = randomBytes(4).toString('hex');

@@ -1,6 +1,6 @@
-import { requestContext } from '../context.js';
+import { requestContext } from '../request/context.js';
 import { warnOnce } from '../log.js';
-import { observeSettled } from '../settled.js';
+import { observeSettled } from '../instrument/settled.js';
 import { activeRecorder, closeUnit, openUnit } from './unit.js';
 
 type Listener = ((...args: unknown[]) => unknown) & { listener?: unknown; fn?: unknown };

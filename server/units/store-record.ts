@@ -1,8 +1,8 @@
 import type { ResolvedOptions } from '../options.js';
-import type { CapturedQuery, StoredRequest } from '../record.js';
-import type { LiveEvents } from '../live-events.js';
-import { toSummary } from '../request-detail.js';
-import { redirectSources } from '../redirects.js';
+import type { CapturedQuery, StoredRequest } from '../request/record.js';
+import type { LiveEvents } from '../api/live-events.js';
+import { toSummary } from '../request/request-detail.js';
+import { redirectSources } from '../request/redirects.js';
 import { warnOnce } from '../log.js';
 import { createRequestRedaction, redactRequestQueries, type RequestRedaction } from '../panels/sql/redact-queries.js';
 

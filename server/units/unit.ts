@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { requestContext } from '../context.js';
-import type { LiveRequest, StoredRequest, UnitKind } from '../record.js';
-import { freezeError } from '../request-error.js';
+import { requestContext } from '../request/context.js';
+import type { LiveRequest, StoredRequest, UnitKind } from '../request/record.js';
+import { freezeError } from '../request/request-error.js';
 import { warnOnce } from '../log.js';
 import { openLiveRecord } from './record-id.js';
 import { addRecord, prepareQueries, type Recorder } from './store-record.js';
-import { scrubRecord } from '../record-secrets.js';
+import { scrubRecord } from '../request/record-secrets.js';
 
 /** Names are labels in History, not data: cut long ones. */
 const MAX_NAME = 200;

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { currentContext } from '../../context.js';
-import { captureFrames } from '../../callsite.js';
+import { currentContext } from '../../request/context.js';
+import { captureFrames } from '../../stack/callsite.js';
 import type { RawFrame } from '../../types.js';
 import { redactValue } from '../../security/redact-value.js';
 import type { LogLevel, LogSource } from './types.js';

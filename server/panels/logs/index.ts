@@ -1,5 +1,5 @@
 import type { ServerPanel } from '../panel.js';
-import { toCallSite } from '../../source-map.js';
+import { toCallSite } from '../../stack/source-map.js';
 import { redactNamedValues, redactValue } from '../../security/redact-value.js';
 import { instrumentConsole } from './console.js';
 import { newLogState, type CapturedLog, type LogState } from './entries.js';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { currentContext } from '../../context.js';
-import type { LazyFrames } from '../../callsite.js';
-import type { CapturedQuery, LiveRequest } from '../../record.js';
+import { currentContext } from '../../request/context.js';
+import type { LazyFrames } from '../../stack/callsite.js';
+import type { CapturedQuery, LiveRequest } from '../../request/record.js';
 import type { DbInfo, RawFrame, StreamInfo } from '../../types.js';
 import { boundParams } from './bounded-params.js';
 import { sampledFrames } from './stack-samples.js';

@@ -1,8 +1,8 @@
 import { relative, isAbsolute, sep } from 'node:path';
 import type { CallSite, DuplicateGroup, NPlusOneGroup, QueryRecord, RawFrame, SimilarGroup } from '../../types.js';
-import { isUserFrame } from '../../callsite.js';
-import { mapFrame } from '../../source-map.js';
-import { editorUrl } from '../../editor-url.js';
+import { isUserFrame } from '../../stack/callsite.js';
+import { mapFrame } from '../../stack/source-map.js';
+import { editorUrl } from '../../stack/editor-url.js';
 import { findDuplicates, findNPlusOne, findSimilar, N_PLUS_ONE_THRESHOLD } from './groups.js';
 import { analyzeNPlusOne } from './fixes/index.js';
 import { ormNamesIn, ormOfLibrary, schemaFor } from './orm/index.js';

@@ -1,6 +1,6 @@
 import type { QueryRecord, RawFrame } from '../../types.js';
-import { isUserFrame } from '../../callsite.js';
-import { mapFrame } from '../../source-map.js';
+import { isUserFrame } from '../../stack/callsite.js';
+import { mapFrame } from '../../stack/source-map.js';
 
 // Raw positions: a bundled or transpiled file may hold many source lines on one generated line.
 const frameKey = (frame: RawFrame) => `${frame.file}:${frame.line}:${frame.column}`;

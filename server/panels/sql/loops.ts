@@ -1,7 +1,7 @@
 import type { DuplicateGroup, LoopSite, QueryRecord, RawFrame } from '../../types.js';
-import { isUserFrame } from '../../callsite.js';
-import { mapFrame } from '../../source-map.js';
-import { isTemplateFile } from '../../template-lines.js';
+import { isUserFrame } from '../../stack/callsite.js';
+import { mapFrame } from '../../stack/source-map.js';
+import { isTemplateFile } from '../../stack/template-lines.js';
 
 /** What the loop finder needs of an N+1 match (see NPlusOneMatch in groups.ts). */
 export interface LoopMember {

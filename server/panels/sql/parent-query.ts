@@ -1,5 +1,5 @@
 import type { QueryRecord, RawFrame } from '../../types.js';
-import { isUserFrame } from '../../callsite.js';
+import { isUserFrame } from '../../stack/callsite.js';
 import { sqlShape } from './sql-shape.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Dialect } from '../../types.js';
-import { REDACTED, type NameMatcher } from '../timeline/redact.js';
+import { REDACTED, type NameMatcher } from '../../security/redact.js';
 import { secretPlan, type SecretPlan } from './secret-plan.js';
 
 /*

@@ -1,5 +1,5 @@
 import type { Dialect } from '../../types.js';
-import { REDACTED } from '../timeline/redact.js';
+import { REDACTED } from '../../security/redact.js';
 import { tokenize } from './explain/sql-tokens.js';
 
 /*

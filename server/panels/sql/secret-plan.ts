@@ -1,5 +1,5 @@
 import type { Dialect } from '../../types.js';
-import { REDACTED, type NameMatcher } from '../timeline/redact.js';
+import { REDACTED, type NameMatcher } from '../../security/redact.js';
 import type { Token } from './explain/sql-tokens.js';
 import { bindTokens, columnList, columnName, isName, isPunct, isValue, isWord, literalValue, structure } from './secret-tokens.js';
 

@@ -1,4 +1,4 @@
-import { captureFramesLazily, userCallerPosition, type LazyFrames } from '../../callsite.js';
+import { captureFramesLazily, userCallerPosition, type LazyFrames } from '../../stack/callsite.js';
 
 /**
  * Runs of one statement, in one span, whose stack is captured before reuse starts: the first

@@ -1,8 +1,8 @@
-import { currentContext, type RequestContext } from '../../context.js';
-import { reportHookError } from '../sql/drivers/patch.js';
-import type { CapturedSpan, CapturedTemplate, LiveRequest } from '../../record.js';
+import { currentContext, type RequestContext } from '../../request/context.js';
+import { reportHookError } from '../../instrument/patch.js';
+import type { CapturedSpan, CapturedTemplate, LiveRequest } from '../../request/record.js';
 import { closeSpan, openSpan, runInSpan } from '../timeline/spans.js';
-import { observeSettled } from '../../settled.js';
+import { observeSettled } from '../../instrument/settled.js';
 
 /** What an engine adapter knows about a render as it starts. */
 export interface RenderStart {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { reportHookError } from '../sql/drivers/patch.js';
+import { reportHookError } from '../../instrument/patch.js';
 import { instrumentEjs } from './engines/ejs.js';
 import { instrumentExpressHandlebarsModule, instrumentHandlebars } from './engines/handlebars.js';
 import { instrumentNunjucks } from './engines/nunjucks.js';

@@ -1,8 +1,8 @@
-import { currentContext, requestContext, type RequestContext } from '../../context.js';
-import { patchMethod, reportHookError } from '../sql/drivers/patch.js';
+import { currentContext, requestContext, type RequestContext } from '../../request/context.js';
+import { patchMethod, reportHookError } from '../../instrument/patch.js';
 import { noteViewRoots, startRender, type RenderHandle } from './capture.js';
 import { instrumentLoadedEngines } from './registry.js';
-import { observeSettled } from '../../settled.js';
+import { observeSettled } from '../../instrument/settled.js';
 
 /*
  * Every `res.render`/`app.render`, whatever the engine, goes through `new View(...).render(options,

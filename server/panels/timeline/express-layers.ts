@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
-import { currentContext } from '../../context.js';
-import type { CapturedSpan, LiveRequest } from '../../record.js';
-import { reportHookError } from '../sql/drivers/patch.js';
+import { currentContext } from '../../request/context.js';
+import type { CapturedSpan, LiveRequest } from '../../request/record.js';
+import { reportHookError } from '../../instrument/patch.js';
 import { functionLabel } from './function-location.js';
 import { registrationSite } from './registration-sites.js';
 import { closeSpan, innermostOpenLayer, openSpan, type LiveTimeline } from './spans.js';
-import { redactUrl } from './redact-url.js';
-import { ERROR_RECORDER, onErrorLayer, routerOf } from '../../express-errors.js';
+import { redactUrl } from '../../security/redact-url.js';
+import { ERROR_RECORDER, onErrorLayer, routerOf } from '../../request/express-errors.js';
 
 /*
  * One span per Express layer that runs: app-level middleware, routers (their layers nest inside),
@@ -24,7 +24,7 @@ import { ERROR_RECORDER, onErrorLayer, routerOf } from '../../express-errors.js'
  * the innermost layer still open (`requestRootContext` in spans.ts), with no context per layer.
  *
  * Errors reach `handleError`, which the core wraps to keep the request's error
- * (server/express-errors.ts); the error handler's span opens from there.
+ * (server/request/express-errors.ts); the error handler's span opens from there.
  */
 
 type AnyFunction = (this: any, ...args: any[]) => any;

@@ -1,7 +1,7 @@
 import { Session } from 'node:inspector';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mapFrame } from '../../source-map.js';
+import { mapFrame } from '../../stack/source-map.js';
 
 /*
  * Where an anonymous function was written, so an arrow-function middleware reads

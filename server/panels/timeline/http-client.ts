@@ -1,8 +1,8 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { currentContext } from '../../context.js';
-import type { CapturedSpan, LiveRequest } from '../../record.js';
-import { reportHookError } from '../sql/drivers/patch.js';
-import { redactUrl } from './redact-url.js';
+import { currentContext } from '../../request/context.js';
+import type { CapturedSpan, LiveRequest } from '../../request/record.js';
+import { reportHookError } from '../../instrument/patch.js';
+import { redactUrl } from '../../security/redact-url.js';
 import { closeSpan, openSpan } from './spans.js';
 
 /*

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import onHeaders from 'on-headers';
-import type { LiveRequest } from '../../record.js';
-import { reportHookError } from '../sql/drivers/patch.js';
+import type { LiveRequest } from '../../request/record.js';
+import { reportHookError } from '../../instrument/patch.js';
 import { instrumentAppViews } from '../templates/view-render.js';
 import { instrumentExpressApp } from './express-layers.js';
 import { figuresOf, mergeServerTiming, serverTimingValue } from './server-timing.js';

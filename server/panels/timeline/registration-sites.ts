@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { METHODS } from 'node:http';
 import { sep } from 'node:path';
-import { captureFramesLazily, isUserFrame, type LazyFrames } from '../../callsite.js';
-import { ownerOf, patchMethod, reportHookError } from '../sql/drivers/patch.js';
+import { captureFramesLazily, isUserFrame, type LazyFrames } from '../../stack/callsite.js';
+import { ownerOf, patchMethod, reportHookError } from '../../instrument/patch.js';
 import type { RawFrame } from '../../types.js';
 
 /*

@@ -1,4 +1,4 @@
-import type { LiveRequest } from '../../record.js';
+import type { LiveRequest } from '../../request/record.js';
 import { sinceStart } from './spans.js';
 import type { ServerTimingEntry } from '../panel.js';
 

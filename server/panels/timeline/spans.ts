@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { requestContext, type RequestContext } from '../../context.js';
-import type { CapturedSpan, CapturedTemplate, LiveRequest } from '../../record.js';
+import { requestContext, type RequestContext } from '../../request/context.js';
+import type { CapturedSpan, CapturedTemplate, LiveRequest } from '../../request/record.js';
 import type { SpanKind } from '../../types.js';
 
 /** The timeline being recorded for one request. */

@@ -1,5 +1,5 @@
-import type { CapturedSpan, StoredRequest } from '../../record.js';
-import { mapFrame } from '../../source-map.js';
+import type { CapturedSpan, StoredRequest } from '../../request/record.js';
+import { mapFrame } from '../../stack/source-map.js';
 import type { QueryRecord, TemplateRender, TimelineSpan } from '../../types.js';
 
 /*

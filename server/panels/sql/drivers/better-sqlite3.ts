@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { requestContext } from '../../../context.js';
+import { requestContext } from '../../../request/context.js';
 import { startQuery, type QueryHandle } from '../capture.js';
 import { registerExplainTarget, type ExplainTarget, type Rows } from '../explain/targets.js';
-import { ownerOf, patchMethod, reportHookError } from './patch.js';
+import { ownerOf, patchMethod, reportHookError } from '../../../instrument/patch.js';
 import type { DbInfo } from '../../../types.js';
 
 interface Database {

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { sep } from 'node:path';
-import { currentContext, requestContext } from '../../../context.js';
-import { captureFramesLazily } from '../../../callsite.js';
-import { patchMethod, reportHookError } from './patch.js';
+import { currentContext, requestContext } from '../../../request/context.js';
+import { captureFramesLazily } from '../../../stack/callsite.js';
+import { patchMethod, reportHookError } from '../../../instrument/patch.js';
 
 /*
  * knex's `.stream()` (and `.pipe()`) returns a stream at once and starts the query later, after

@@ -1,5 +1,5 @@
 import type { QueryHandle } from '../capture.js';
-import { reportHookError } from './patch.js';
+import { reportHookError } from '../../../instrument/patch.js';
 
 /*
  * mysql2's emitter mode: `query()`/`execute()` without a callback return the command, which

@@ -1,11 +1,11 @@
 import { AsyncResource } from 'node:async_hooks';
 import { createRequire } from 'node:module';
-import { currentContext, requestContext } from '../../../context.js';
-import { captureFramesLazily } from '../../../callsite.js';
+import { currentContext, requestContext } from '../../../request/context.js';
+import { captureFramesLazily } from '../../../stack/callsite.js';
 import { startQuery, type QueryHandle } from '../capture.js';
 import { registerExplainTarget } from '../explain/targets.js';
 import { mysql2Target, type Mysql2Connect } from '../explain/mysql2-target.js';
-import { ownerOf, patchMethod, reportHookError } from './patch.js';
+import { ownerOf, patchMethod, reportHookError } from '../../../instrument/patch.js';
 import { watchCommand } from './mysql2-command.js';
 import { followKnexStreams } from './knex-streams.js';
 import type { DbInfo } from '../../../types.js';

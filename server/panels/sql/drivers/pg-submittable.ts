@@ -1,6 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { QueryHandle } from '../capture.js';
-import { reportHookError } from './patch.js';
+import { reportHookError } from '../../../instrument/patch.js';
 
 /*
  * Submittables: objects with `submit(connection)` passed to `client.query`, which pg drives by

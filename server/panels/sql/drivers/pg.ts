@@ -1,10 +1,10 @@
 import { AsyncResource } from 'node:async_hooks';
-import { currentContext, requestContext } from '../../../context.js';
-import { captureFramesLazily } from '../../../callsite.js';
+import { currentContext, requestContext } from '../../../request/context.js';
+import { captureFramesLazily } from '../../../stack/callsite.js';
 import { startQuery, type QueryHandle } from '../capture.js';
 import { backgroundContext } from '../../../units/background.js';
-import { ownerOf, patchMethod, reportHookError } from './patch.js';
-import { observeSettled } from '../../../settled.js';
+import { ownerOf, patchMethod, reportHookError } from '../../../instrument/patch.js';
+import { observeSettled } from '../../../instrument/settled.js';
 import { pgDbInfo } from '../explain/pg-target.js';
 import { emitInCallerContext, submittableQuery, watchSubmittable } from './pg-submittable.js';
 import { followKnexStreams } from './knex-streams.js';

@@ -1,5 +1,5 @@
 import { startQuery, type QueryHandle } from '../capture.js';
-import { ownerOf, patchMethod, reportHookError } from './patch.js';
+import { ownerOf, patchMethod, reportHookError } from '../../../instrument/patch.js';
 import { pgliteDbInfo } from '../explain/pglite-target.js';
 
 function rowCountOf(result: unknown): number | null {

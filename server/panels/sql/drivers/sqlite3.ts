@@ -1,10 +1,10 @@
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { resolve } from 'node:path';
-import { currentContext, requestContext } from '../../../context.js';
-import { captureFrames, isUserFrame } from '../../../callsite.js';
+import { currentContext, requestContext } from '../../../request/context.js';
+import { captureFrames, isUserFrame } from '../../../stack/callsite.js';
 import { startQuery, type QueryHandle } from '../capture.js';
 import { registerExplainTarget, type ExplainTarget, type Rows } from '../explain/targets.js';
-import { ownerOf, patchMethod, reportHookError } from './patch.js';
+import { ownerOf, patchMethod, reportHookError } from '../../../instrument/patch.js';
 import type { DbInfo, RawFrame } from '../../../types.js';
 
 type Callback = (this: any, ...args: any[]) => unknown;

@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import type { Instrumentable } from './registry.js';
-import { isPatched, ownerOf } from './patch.js';
+import { isPatched, ownerOf } from '../../../instrument/patch.js';
 import { warnOnce } from '../../../log.js';
 import { isAbsolute } from 'node:path';
-import { defaultImport, moduleSystemOf, type ModuleSystemAnswer } from '../../../module-system.js';
+import { defaultImport, moduleSystemOf, type ModuleSystemAnswer } from '../../../stack/module-system.js';
 
 /*
  * A driver the app (or its ORM) loaded that the toolbar does not instrument records nothing and

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from '../../../store/store.js';
-import type { CapturedQuery } from '../../../record.js';
+import type { CapturedQuery } from '../../../request/record.js';
 import type { ExplainRequest, ExplainResponse } from '../../../types.js';
 import { toPlanNodes, planText } from './plan-node.js';
 import { runExplain, StatementRefused, TransactionEscaped } from './run.js';

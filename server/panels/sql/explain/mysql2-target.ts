@@ -1,4 +1,4 @@
-import { requestContext } from '../../../context.js';
+import { requestContext } from '../../../request/context.js';
 import type { ExplainTarget, Rows } from './targets.js';
 
 /** The parts of mysql2's promise connection EXPLAIN uses. */

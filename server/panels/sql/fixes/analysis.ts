@@ -1,7 +1,7 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import type { CallSite, QueryRecord, RawFrame } from '../../../types.js';
-import { isUserFrame } from '../../../callsite.js';
-import { mapFrame } from '../../../source-map.js';
+import { isUserFrame } from '../../../stack/callsite.js';
+import { mapFrame } from '../../../stack/source-map.js';
 import { sqlShape, type SqlFilter, type SqlShape } from '../sql-shape.js';
 import { ormCallOf } from '../parent-query.js';
 import type { OrmName, OrmSchema } from '../orm/schema.js';
@@ -9,8 +9,8 @@ import { hasColumn, modelByTable, relationsFor } from '../orm/lookup.js';
 import { detectLibrary } from './library.js';
 import { inferRelation, type FixInput, type OrmLink, type ParentQuery } from './fix-input.js';
 import { modelName } from './naming.js';
-import { REDACTED } from '../../timeline/redact.js';
-import { moduleSystemOf, type ModuleSystemAnswer } from '../../../module-system.js';
+import { REDACTED } from '../../../security/redact.js';
+import { moduleSystemOf, type ModuleSystemAnswer } from '../../../stack/module-system.js';
 import { accessorName, associationFrame, associationsFor, isFindAndCountAll } from './sequelize-call.js';
 
 /** What the dispatcher needs to know about one N+1 group. */

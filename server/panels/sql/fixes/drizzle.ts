@@ -1,4 +1,4 @@
-import { importLines } from '../../../module-system.js';
+import { importLines } from '../../../stack/module-system.js';
 import type { Suggestion } from '../../../types.js';
 import type { OrmModel } from '../orm/schema.js';
 import type { FixInput } from './fix-input.js';

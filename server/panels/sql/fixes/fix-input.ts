@@ -1,7 +1,7 @@
 import type { CallSite, Dialect, OrmCall, QueryLibrary, QueryRecord } from '../../../types.js';
 import type { ColumnRef, SqlFilter, SqlShape, SqlTable } from '../sql-shape.js';
 import type { OrmModel, OrmName, OrmRelation, OrmSchema } from '../orm/schema.js';
-import type { ModuleSystemAnswer } from '../../../module-system.js';
+import type { ModuleSystemAnswer } from '../../../stack/module-system.js';
 import { camelCase, modelName, singular } from './naming.js';
 
 /**

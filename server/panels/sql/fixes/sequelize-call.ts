@@ -1,5 +1,5 @@
 import type { QueryRecord, RawFrame } from '../../../types.js';
-import { isUserFrame } from '../../../callsite.js';
+import { isUserFrame } from '../../../stack/callsite.js';
 import type { SqlShape } from '../sql-shape.js';
 import { sqlShape } from '../sql-shape.js';
 import type { OrmRelation, OrmSchema } from '../orm/schema.js';

@@ -6,7 +6,7 @@ import { literal, quoteJs } from './code.js';
 import { listName } from './naming.js';
 import { batchedFor, cannotBatch } from './raw-sql.js';
 import { access, idsLine, matchUpLines, parentNames, resultName, uniqueLookup, type Wording } from './batched.js';
-import { importLines } from '../../../module-system.js';
+import { importLines } from '../../../stack/module-system.js';
 import { throughHas } from './sequelize-through.js';
 
 /*

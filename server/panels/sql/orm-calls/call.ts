@@ -1,6 +1,6 @@
-import { captureFramesLazily } from '../../../callsite.js';
-import { currentContext, requestContext, type RequestContext } from '../../../context.js';
-import type { LiveRequest } from '../../../record.js';
+import { captureFramesLazily } from '../../../stack/callsite.js';
+import { currentContext, requestContext, type RequestContext } from '../../../request/context.js';
+import type { LiveRequest } from '../../../request/record.js';
 import type { OrmCall } from '../../../types.js';
 
 /*

@@ -1,10 +1,10 @@
-import { captureFramesOnAwait } from '../../../await-frames.js';
-import { ownerOf, reportHookError } from '../drivers/patch.js';
+import { captureFramesOnAwait } from '../../../stack/await-frames.js';
+import { ownerOf, reportHookError } from '../../../instrument/patch.js';
 import { setKeys, type OrmCallInfo } from './call.js';
 
 /*
  * drizzle-orm's queries are thenables: the SQL starts from `then`, which `await` calls on a
- * microtask of its own, with none of the user's frames left. server/await-frames.ts captures them
+ * microtask of its own, with none of the user's frames left. server/stack/await-frames.ts captures them
  * where `then` is read (on the user's line); without the db it learns the builders after a first
  * query went without a call site, with the db it patches them up front. The db also says which
  * call each builder is: `db.query.articles.findMany({ with: { author: true } })` loads author,
@@ -50,7 +50,7 @@ function isTable(value: unknown): value is object {
  * Captures the user's call site at `await` of every query builder of a drizzle db (select,
  * relational queries, insert/update/delete) and the call it is, before its first query. Needs
  * a db made with its schema to reach the builders; without one the toolbar learns them from the
- * first query (server/await-frames.ts). Throws a TypeError when `db` is not a drizzle db.
+ * first query (server/stack/await-frames.ts). Throws a TypeError when `db` is not a drizzle db.
  *
  * @example
  * instrumentDrizzleCalls(db); // instrument: { pg, drizzle: db }

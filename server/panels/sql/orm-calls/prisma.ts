@@ -1,5 +1,5 @@
-import type { RequestContext } from '../../../context.js';
-import { reportHookError } from '../drivers/patch.js';
+import type { RequestContext } from '../../../request/context.js';
+import { reportHookError } from '../../../instrument/patch.js';
 import { ormCallContext, runIn, setKeys, type OrmCallInfo } from './call.js';
 
 /*

@@ -1,5 +1,5 @@
-import { ownerOf, patchMethod, reportHookError } from '../drivers/patch.js';
-import type { RequestContext } from '../../../context.js';
+import { ownerOf, patchMethod, reportHookError } from '../../../instrument/patch.js';
+import type { RequestContext } from '../../../request/context.js';
 import { ormCallContext, runIn, setKeys, type OrmCallInfo } from './call.js';
 
 /*

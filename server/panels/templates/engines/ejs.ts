@@ -1,4 +1,4 @@
-import { patchMethod } from '../../sql/drivers/patch.js';
+import { patchMethod } from '../../../instrument/patch.js';
 import { measureCompile, timeRender, templateName } from '../capture.js';
 import { recordEjsLines } from '../lines/ejs.js';
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { currentContext } from '../../../context.js';
-import { patchMethod, reportHookError } from '../../sql/drivers/patch.js';
+import { currentContext } from '../../../request/context.js';
+import { patchMethod, reportHookError } from '../../../instrument/patch.js';
 import { timeRender, templateName } from '../capture.js';
 import { instrumentHandlebarsLines } from '../lines/handlebars.js';
 import { instrumentHbs, isHbs, partialFileOf } from './hbs.js';

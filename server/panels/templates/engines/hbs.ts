@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { currentContext } from '../../../context.js';
-import { patchMethod } from '../../sql/drivers/patch.js';
+import { currentContext } from '../../../request/context.js';
+import { patchMethod } from '../../../instrument/patch.js';
 import { templateName, timeRender, viewRootsOf } from '../capture.js';
 
 type AnyFunction = (this: any, ...args: any[]) => any;

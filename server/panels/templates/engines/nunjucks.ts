@@ -1,5 +1,5 @@
-import { currentContext, requestContext } from '../../../context.js';
-import { patchMethod, reportHookError } from '../../sql/drivers/patch.js';
+import { currentContext, requestContext } from '../../../request/context.js';
+import { patchMethod, reportHookError } from '../../../instrument/patch.js';
 import { withNunjucksLines } from '../lines/nunjucks.js';
 import { beginRender, timeRender, templateName } from '../capture.js';
 

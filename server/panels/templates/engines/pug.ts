@@ -1,5 +1,5 @@
-import { currentContext } from '../../../context.js';
-import { patchMethod, reportHookError } from '../../sql/drivers/patch.js';
+import { currentContext } from '../../../request/context.js';
+import { patchMethod, reportHookError } from '../../../instrument/patch.js';
 import { chargeCompile, measureCompile, recordInlined, templateName } from '../capture.js';
 import { withPugLines } from '../lines/pug.js';
 

@@ -1,4 +1,4 @@
-import { FUNCTION_HEADER, recordTemplateMarkers, type TemplateMarker } from '../../../template-lines.js';
+import { FUNCTION_HEADER, recordTemplateMarkers, type TemplateMarker } from '../../../stack/template-lines.js';
 
 /** EJS's compileDebug wrapper before the generated source: `var __line = 1`, `__lines`, `__filename`, `try {`. */
 const EJS_DEBUG_HEADER = 4;

@@ -1,4 +1,4 @@
-import { FUNCTION_HEADER, type TemplateMarker } from '../../../template-lines.js';
+import { FUNCTION_HEADER, type TemplateMarker } from '../../../stack/template-lines.js';
 import { scopeEnds } from './scopes.js';
 
 /**

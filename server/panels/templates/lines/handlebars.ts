@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { currentContext } from '../../../context.js';
-import { patchMethod, reportHookError } from '../../sql/drivers/patch.js';
+import { currentContext } from '../../../request/context.js';
+import { patchMethod, reportHookError } from '../../../instrument/patch.js';
 import { chargeCompile } from '../capture.js';
-import { FUNCTION_HEADER, recordTemplateMarkers, sourceUrlComment, type TemplateMarker } from '../../../template-lines.js';
+import { FUNCTION_HEADER, recordTemplateMarkers, sourceUrlComment, type TemplateMarker } from '../../../stack/template-lines.js';
 
 type AnyFunction = (this: any, ...args: any[]) => any;
 

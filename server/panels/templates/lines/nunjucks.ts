@@ -1,4 +1,4 @@
-import { recordTemplateMarkers, sourceUrlComment } from '../../../template-lines.js';
+import { recordTemplateMarkers, sourceUrlComment } from '../../../stack/template-lines.js';
 import { scopedMarkers } from './generated-positions.js';
 
 /** `(lineno = 2, colno = 34, runtime.callWrap(…))` around each call the template makes (0-based). */

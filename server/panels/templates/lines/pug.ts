@@ -1,4 +1,4 @@
-import { recordTemplateMarkers, sourceUrlComment } from '../../../template-lines.js';
+import { recordTemplateMarkers, sourceUrlComment } from '../../../stack/template-lines.js';
 import { scopedMarkers } from './generated-positions.js';
 
 /** `;pug_debug_line = 3;pug_debug_filename = "\u002Fapp\u002Fviews\u002Flist.pug";` before each line's code. */

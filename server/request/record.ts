@@ -1,7 +1,7 @@
-import type { DbInfo, HeaderField, OrmCall, RawFrame, SpanKind, StreamInfo } from './types.js';
-import type { LiveTimeline } from './panels/timeline/spans.js';
+import type { DbInfo, HeaderField, OrmCall, RawFrame, SpanKind, StreamInfo } from '../types.js';
+import type { LiveTimeline } from '../panels/timeline/spans.js';
 import type { StoredError } from './request-error.js';
-import type { StackSamples } from './panels/sql/stack-samples.js';
+import type { StackSamples } from '../panels/sql/stack-samples.js';
 
 /**
  * A span as recorded: a middleware, handler, template render, outbound HTTP call or milestone.

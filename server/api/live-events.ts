@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { RequestSummary } from './types.js';
+import type { RequestSummary } from '../types.js';
 
 /*
  * Live updates for the history panel: the middleware publishes each request once it is stored,

@@ -1,5 +1,5 @@
 import type { StoredRequest } from './record.js';
-import { redactUrl } from './panels/timeline/redact-url.js';
+import { redactUrl } from '../security/redact-url.js';
 
 /*
  * Redirect chains (POST /form → 303 → GET /done): a 3xx record keeps where it pointed, and at

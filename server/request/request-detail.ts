@@ -1,11 +1,11 @@
 import type { StoredRequest } from './record.js';
-import type { QueryRecord, RequestDetail, RequestSummary } from './types.js';
-import { fingerprint } from './panels/sql/fingerprint.js';
-import { analyzeSql } from './panels/sql/findings.js';
-import { toCallSite } from './source-map.js';
+import type { QueryRecord, RequestDetail, RequestSummary } from '../types.js';
+import { fingerprint } from '../panels/sql/fingerprint.js';
+import { analyzeSql } from '../panels/sql/findings.js';
+import { toCallSite } from '../stack/source-map.js';
 import { toRequestError } from './request-error.js';
-import { buildTemplates, buildTimeline, queryOwners } from './panels/timeline/timeline-tree.js';
-import { panelDetails } from './panels/lifecycle.js';
+import { buildTemplates, buildTimeline, queryOwners } from '../panels/timeline/timeline-tree.js';
+import { panelDetails } from '../panels/lifecycle.js';
 
 /*
  * The read path. Recording stays cheap by deriving everything here, when somebody looks:

@@ -64,7 +64,7 @@ export interface LauncherTagOptions {
   queryCount: number;
   duplicateCount: number;
   nPlusOneCount: number;
-  /** The request whose headers a response cache replayed for this page (see server/cache-replay.ts). */
+  /** The request whose headers a response cache replayed for this page (see server/request/cache-replay.ts). */
   replayedFrom?: string;
   /** What the panels add to the badge (server/panels/panel.ts `badge`): `[{ id: 'logs', text: '2 warnings', tone: 'warn' }]`. */
   badges?: readonly { id: string; text: string; tone?: 'warn' }[];

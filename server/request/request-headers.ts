@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HeaderField } from './types.js';
-import { REDACTED, type NameMatcher } from './panels/timeline/redact.js';
-import { redactUrl } from './panels/timeline/redact-url.js';
+import type { HeaderField } from '../types.js';
+import { REDACTED, type NameMatcher } from '../security/redact.js';
+import { redactUrl } from '../security/redact-url.js';
 
 /*
  * The headers a stored request keeps, for the Request panel: in order, as written, with the

@@ -1,4 +1,4 @@
-import type { CallSite, Hotspot, RequestDetail } from './types.js';
+import type { CallSite, Hotspot, RequestDetail } from '../../types.js';
 
 /*
  * Where the queries come from, across the stored history: each query is charged to the user's

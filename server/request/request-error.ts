@@ -1,10 +1,10 @@
-import { dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LiveRequest } from './record.js';
-import type { RawFrame, RequestError } from './types.js';
-import { isUserFrame } from './callsite.js';
-import { mapFrame } from './source-map.js';
-import { stacksAreSourceMapped } from './runner-source-maps.js';
+import type { RawFrame, RequestError } from '../types.js';
+import { isUserFrame } from '../stack/callsite.js';
+import { mapFrame } from '../stack/source-map.js';
+import { stacksAreSourceMapped } from '../stack/runner-source-maps.js';
+import { TOOLBAR_DIR } from '../toolbar-dir.js';
 
 /*
  * The error a request failed with: the first one passed to `next(err)` (a handler's sync throw
@@ -25,7 +25,6 @@ export interface StoredError {
 /** User frames kept: the throw and its callers. */
 export const ERROR_FRAMES = 10;
 const MAX_MESSAGE = 2000;
-const TOOLBAR_DIR = dirname(fileURLToPath(import.meta.url)) + sep;
 
 /** Remembers the first error passed to `next()` while `request` runs; `'route'`/`'router'` are not errors. */
 export function noteRequestError(request: LiveRequest, value: unknown): void {

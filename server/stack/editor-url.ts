@@ -1,4 +1,4 @@
-import type { CallSite } from './types.js';
+import type { CallSite } from '../types.js';
 
 /** The placeholders an `editorUrl` template may use. */
 const PLACEHOLDERS = ['{file}', '{line}', '{column}'];

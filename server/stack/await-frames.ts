@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { currentContext, requestContext } from './context.js';
+import { currentContext, requestContext } from '../request/context.js';
 import { captureFramesLazily, type LazyFrames } from './callsite.js';
-import { debug } from './log.js';
-import type { OrmCall, RawFrame } from './types.js';
-import { nextOrmCallId, type OrmCallInfo } from './panels/sql/orm-calls/call.js';
+import { debug } from '../log.js';
+import type { OrmCall, RawFrame } from '../types.js';
+import { nextOrmCallId, type OrmCallInfo } from '../panels/sql/orm-calls/call.js';
 
 /*
  * Query builders that are thenables (drizzle-orm's QueryPromise) start their query from `then`,

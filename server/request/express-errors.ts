@@ -1,6 +1,6 @@
 import { currentContext } from './context.js';
 import { noteRequestError } from './request-error.js';
-import { patchMethod, reportHookError } from './panels/sql/drivers/patch.js';
+import { patchMethod, reportHookError } from '../instrument/patch.js';
 
 /*
  * The error a request failed with, seen where every Express error passes: the Layer's

@@ -1,6 +1,6 @@
-import type { LiveRequest } from './record.js';
-import { fingerprint } from './panels/sql/fingerprint.js';
-import { sqlShape } from './panels/sql/sql-shape.js';
+import type { LiveRequest } from '../../request/record.js';
+import { fingerprint } from './fingerprint.js';
+import { sqlShape } from './sql-shape.js';
 
 export interface BadgeCounts {
   queryCount: number;

@@ -1,5 +1,5 @@
 import type { StoredRequest } from './record.js';
-import { scrubSecrets } from './panels/sql/redact-queries.js';
+import { scrubSecrets } from '../panels/sql/redact-queries.js';
 
 /*
  * The values a request's queries showed to be secret (a password compared in one query) hidden

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CapturedSpan, CapturedTemplate, LiveRequest } from './record.js';
-import type { LazyFrames } from './callsite.js';
-import type { OrmCall } from './types.js';
+import type { LazyFrames } from '../stack/callsite.js';
+import type { OrmCall } from '../types.js';
 
 /**
  * What the toolbar knows while a request is being served. Driver hooks read it synchronously at

@@ -26,7 +26,7 @@ const HASHED_NAME = /[-.][A-Za-z0-9_-]{8,}\.(?:js|css)$/;
 
 /** dist/ui next to dist/server when installed, or ../dist/ui when the sources run (tests, tsx). */
 function findUiFolder(): string | null {
-  const candidates = [new URL('../ui/', import.meta.url), new URL('../dist/ui/', import.meta.url)];
+  const candidates = [new URL('../../ui/', import.meta.url), new URL('../../dist/ui/', import.meta.url)];
   for (const candidate of candidates) {
     const folder = fileURLToPath(candidate);
     if (existsSync(join(folder, 'launcher.js'))) return folder;

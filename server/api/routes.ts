@@ -1,19 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ResolvedOptions } from './options.js';
-import type { ApiError, HotspotsResponse, RequestListResponse } from './types.js';
-import { toDetail, toSummary } from './request-detail.js';
-import { redirectSources } from './redirects.js';
-import { MAX_HOTSPOTS, rankHotspots } from './hotspots.js';
+import type { ResolvedOptions } from '../options.js';
+import type { ApiError, HotspotsResponse, RequestListResponse } from '../types.js';
+import { toDetail, toSummary } from '../request/request-detail.js';
+import { redirectSources } from '../request/redirects.js';
+import { MAX_HOTSPOTS, rankHotspots } from '../panels/sql/hotspots.js';
 import { createAssetReader } from './static-assets.js';
-import { serveExplain } from './panels/sql/explain/endpoint.js';
-import { serveWhatIf } from './panels/sql/explain/what-if-endpoint.js';
-import { serveIndexes } from './panels/sql/explain/indexes-endpoint.js';
+import { serveExplain } from '../panels/sql/explain/endpoint.js';
+import { serveWhatIf } from '../panels/sql/explain/what-if-endpoint.js';
+import { serveIndexes } from '../panels/sql/explain/indexes-endpoint.js';
 import { redirectToSlash, serveStandalonePage } from './standalone-page.js';
 import { openEventStream, type LiveEvents } from './live-events.js';
-import { warnOnce } from './log.js';
-import type { Store } from './store/store.js';
-import { backgroundStore } from './units/background.js';
-import { panelRoute } from './panels/lifecycle.js';
+import { warnOnce } from '../log.js';
+import type { Store } from '../store/store.js';
+import { backgroundStore } from '../units/background.js';
+import { panelRoute } from '../panels/lifecycle.js';
 
 /** Request ids are made by the toolbar: anything else cannot name a record. */
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;

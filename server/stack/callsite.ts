@@ -1,8 +1,9 @@
-import { dirname, sep } from 'node:path';
+import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RawFrame } from './types.js';
+import type { RawFrame } from '../types.js';
 import { learnFromFramesWithoutUser } from './await-frames.js';
 import { templateFileOf } from './template-lines.js';
+import { TOOLBAR_DIR } from '../toolbar-dir.js';
 
 /**
  * Stack depth captured per query. knex and sequelize put 10 to 15 frames of their own (async ones
@@ -17,7 +18,6 @@ const LIBRARY_FRAMES = 6;
 /** User frames kept, wherever they are in the captured depth: the call site and its callers. */
 const USER_FRAMES = 6;
 
-const TOOLBAR_DIR = dirname(fileURLToPath(import.meta.url)) + sep;
 const NODE_MODULES = `${sep}node_modules${sep}`;
 
 type V8CallSite = NodeJS.CallSite;

@@ -1,10 +1,10 @@
 import { findSourceMap } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { CallSite, RawFrame } from './types.js';
+import type { CallSite, RawFrame } from '../types.js';
 import { isUserFrame } from './callsite.js';
 import { mapThroughRunner } from './runner-source-maps.js';
-import { warnOnce } from './log.js';
+import { warnOnce } from '../log.js';
 import { templateSite } from './template-lines.js';
 
 function originalPath(source: string, generatedFile: string): string {
