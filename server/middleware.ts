@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { AsyncResource } from 'node:async_hooks';
 import { requestContext } from './request/context.js';
 import { resolveOptions, type DebugToolbarOptions, type ResolvedOptions } from './options.js';
 import type { LiveRequest, StoredRequest } from './request/record.js';
@@ -271,6 +272,16 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
       warnOnce('record', 'could not record a request; serving it without the toolbar:', error);
       return next();
     }
-    requestContext.run(requestRootContext(live), next);
+    requestContext.run(requestRootContext(live), () => {
+      // The request body's events ('data', 'end') come from the socket, outside the request's
+      // context: a body parser whose callback does not rebind (raw-body before 2.5, Express 4.17's)
+      // would lose every query after it. Emitted in the request's context, they keep it.
+      try {
+        req.emit = AsyncResource.bind(req.emit);
+      } catch (error) {
+        warnOnce('bind-request', 'could not bind the request stream to its context:', error);
+      }
+      next();
+    });
   };
 }

@@ -29,5 +29,16 @@ export function scrubRecord(record: StoredRequest, secrets: readonly string[]): 
     ...(record.error ? { error: { ...record.error, message: scrub(record.error.message) } } : {}),
     ...(record.requestHeaders ? { requestHeaders: fields(record.requestHeaders) } : {}),
     ...(record.responseHeaders ? { responseHeaders: fields(record.responseHeaders) } : {}),
+    // The panels' parts are plain JSON: every string in them, however deep.
+    ...(record.panels ? { panels: scrubStrings(record.panels, scrub) as Record<string, unknown> } : {}),
   };
+}
+
+function scrubStrings(value: unknown, scrub: (text: string) => string): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (Array.isArray(value)) return value.map((item) => scrubStrings(item, scrub));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = scrubStrings(item, scrub);
+  return out;
 }

@@ -18,9 +18,11 @@ function boundString(value: string, bounds: ValueBounds): string {
     : value;
 }
 
-function copy(value: unknown, isSecret: NameMatcher, bounds: ValueBounds, depth: number, seen: Set<object>): unknown {
+type Scrub = (text: string) => string;
+
+function copy(value: unknown, isSecret: NameMatcher, bounds: ValueBounds, depth: number, seen: Set<object>, scrub?: Scrub): unknown {
   switch (typeof value) {
-    case 'string': return boundString(value, bounds);
+    case 'string': return boundString(scrub ? scrub(value) : value, bounds);
     case 'number': return Number.isFinite(value) ? value : String(value);
     case 'boolean': return value;
     case 'bigint': return value.toString();
@@ -32,13 +34,13 @@ function copy(value: unknown, isSecret: NameMatcher, bounds: ValueBounds, depth:
   const object = value as object;
   if (object instanceof Date) return Number.isNaN(object.getTime()) ? 'Invalid Date' : object.toISOString();
   if (Buffer.isBuffer(object) || object instanceof Uint8Array) return `[${object.byteLength} bytes]`;
-  if (object instanceof Error) return boundString(`${object.name}: ${object.message}`, bounds);
+  if (object instanceof Error) return boundString(scrub ? scrub(`${object.name}: ${object.message}`) : `${object.name}: ${object.message}`, bounds);
   if (seen.has(object)) return '[circular]';
   if (depth >= bounds.maxDepth) return '[…]';
   seen.add(object);
   try {
     if (Array.isArray(object)) {
-      const items = object.slice(0, bounds.maxEntries).map((item) => copy(item, isSecret, bounds, depth + 1, seen));
+      const items = object.slice(0, bounds.maxEntries).map((item) => copy(item, isSecret, bounds, depth + 1, seen, scrub));
       if (object.length > bounds.maxEntries) items.push(`… ${object.length - bounds.maxEntries} more`);
       return items;
     }
@@ -51,7 +53,7 @@ function copy(value: unknown, isSecret: NameMatcher, bounds: ValueBounds, depth:
       } catch {
         item = '[getter threw]';
       }
-      out[key] = isSecret(key) ? REDACTED : copy(item, isSecret, bounds, depth + 1, seen);
+      out[key] = isSecret(key) ? REDACTED : copy(item, isSecret, bounds, depth + 1, seen, scrub);
     }
     if (keys.length > bounds.maxEntries) out['…'] = `${keys.length - bounds.maxEntries} more keys`;
     return out;
@@ -63,17 +65,19 @@ function copy(value: unknown, isSecret: NameMatcher, bounds: ValueBounds, depth:
 /**
  * A JSON-safe copy of `value` for a stored record: values under secret-named keys (the
  * `redactNames` rules, at any depth) are `[redacted]`, strings, objects and nesting are bounded,
- * getters that throw and cycles are survived. Never holds a reference to the app's objects.
+ * getters that throw and cycles are survived, and `scrub` (the values the request's queries showed
+ * to be secret) runs on every string. Never holds a reference to the app's objects.
  *
  * @example
  * redactValue({ user: 'ada', password: 'x', nested: { apiKey: 'k' } }, isSecretName)
  * // → { user: 'ada', password: '[redacted]', nested: { apiKey: '[redacted]' } }
  */
-export function redactValue(value: unknown, isSecret: NameMatcher, bounds: ValueBounds = DEFAULT_VALUE_BOUNDS): unknown {
-  return copy(value, isSecret, bounds, 0, new Set());
+export function redactValue(value: unknown, isSecret: NameMatcher, bounds: ValueBounds = DEFAULT_VALUE_BOUNDS, scrub?: Scrub): unknown {
+  return copy(value, isSecret, bounds, 0, new Set(), scrub);
 }
 
-const NAMED_VALUE = /([A-Za-z_][\w.-]*)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&)}\]]+)/g;
+// A value that opens an object or a list (`cookie: {`) is not one value: its own keys are matched inside it.
+const NAMED_VALUE = /([A-Za-z_][\w.-]*)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&)}\]{[][^\s,;&)}\]]*)/g;
 
 /**
  * A free text (a log message) with the values of `name=value` and `name: value` pairs whose name

@@ -51,6 +51,11 @@ describe.each([[5, express], [4, express4 as unknown as typeof express]])('the L
     app.use(debugToolbar({ instrument: { betterSqlite3: Database, pino, winston, debug: createDebug } }));
     addRoutes(app, { db, requestLogger, wlogger, trace });
     app.get('/quiet', (_req, res) => res.json({ ok: true }));
+    app.get('/printed', (_req, res) => {
+      console.log('\x1b[31m%s\x1b[0m', 'in red');
+      console.log({ cookie: { path: '/', token: 'abcd1234' }, user: 'ada' });
+      res.json({ ok: true });
+    });
     app.get('/flood', (_req, res) => {
       for (let i = 0; i < MAX_LOGS_PER_REQUEST + 25; i++) console.log('line', i);
       res.json({ ok: true });
@@ -93,6 +98,15 @@ describe.each([[5, express], [4, express4 as unknown as typeof express]])('the L
     expect(body).toContain('data-badges="[{&quot;id&quot;:&quot;logs&quot;,&quot;text&quot;:&quot;2 warnings&quot;,&quot;tone&quot;:&quot;warn&quot;}]"');
     // The app's console still printed its lines.
     expect(consoleOutput.some((args) => args[0] === 'listing %d orders')).toBe(true);
+  });
+
+  // Found on a real app: colour codes were kept, and `cookie: {` lost its brace to the redaction.
+  it('strips colour codes, and redacts inside a printed object without breaking it', async () => {
+    const { detail } = await fetchRecorded(base, '/printed');
+    const [red, object] = (detail.panels.logs as LogsDetail).entries.map((e) => e.message);
+    expect(red).toBe('in red');
+    expect(object).toContain("cookie: { path: '/', token: [redacted] }");
+    expect(object).not.toContain('abcd1234');
   });
 
   it('stores nothing for a request that logs nothing, and no badge', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import express4 from 'express4';
 import session from 'express-session';
+import type { ErrorRequestHandler } from 'express';
 import { debugToolbar } from '../../server/index.js';
 import type { RequestData } from '../../server/panels/request/types.js';
 import { MAX_BODY_BYTES } from '../../server/panels/request/capture.js';
@@ -28,8 +29,12 @@ describe.each([[5, express], [4, express4 as unknown as typeof express]])('reque
     });
     api.get('/search', (_req, res) => res.send({ results: [] }));
     api.post('/big', (_req, res) => res.json({ ok: true }));
+    api.get('/articles/:slug', (req, _res, next) => next(Object.assign(new Error(`no article ${req.params.slug}`), { status: 404 })));
+    api.get('/me', (_req, res) => res.json({ user: { passwordHash: 'x', toJSON: () => ({ name: 'ada' }) } }));
     app.use('/api', api);
     app.post('/login', (_req, res) => res.redirect(303, '/'));
+    const notFound: ErrorRequestHandler = (error, _req, res, _next) => res.status(error.status ?? 500).json({ message: error.message });
+    app.use(notFound);
     ({ url: base, close } = await listen(app));
   });
   afterAll(() => close());
@@ -71,6 +76,17 @@ describe.each([[5, express], [4, express4 as unknown as typeof express]])('reque
     expect(get.body).toBeUndefined();
     expect(get.responseBody).toEqual({ value: { results: [] } });
     expect(get.query).toEqual({ q: 'x' });
+  });
+
+  // Found on a real app: after an error reached the app's error handler, the route lost its mount
+  // path and its params; a model's toJSON was ignored (its internals and hidden fields shown).
+  it('keeps the route that answered through an error handler, and the JSON as sent', async () => {
+    const failed = await dataOf(await fetch(`${base}/api/articles/hello-world`));
+    expect(failed.route).toBe('/api/articles/:slug');
+    expect(failed.params).toEqual({ slug: 'hello-world' });
+    expect(failed.responseBody).toEqual({ value: { message: 'no article hello-world' } });
+    const me = await dataOf(await fetch(`${base}/api/me`));
+    expect(me.responseBody).toEqual({ value: { user: { name: 'ada' } } });
   });
 
   it('keeps only the size of a body over the limit, and says no route matched a 404', async () => {

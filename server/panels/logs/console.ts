@@ -10,6 +10,13 @@ const METHODS: readonly [keyof Console & string, LogLevel][] = [
 const OWN_PREFIX = '[express-debug-toolbar]';
 
 const PATCHED = Symbol('express-debug-toolbar.console');
+/** Each console method as it was before the patch → the patched one, for loggers that kept a reference. */
+const patchedFor = new WeakMap<object, (...args: unknown[]) => void>();
+
+/** The recording version of a console method a library kept a reference to before the patch, if it is one. */
+export function recordingConsoleMethod(method: unknown): ((...args: unknown[]) => void) | undefined {
+  return typeof method === 'function' ? patchedFor.get(method) : undefined;
+}
 
 /**
  * Records `console.log/info/warn/error/debug/trace` calls made while a request is recorded. The
@@ -30,13 +37,17 @@ export function instrumentConsole(target: Console = console): void {
       },
     }[method]! as typeof original;
     patchedMethod[PATCHED] = true;
+    patchedFor.set(original, patchedMethod);
     (target as unknown as Record<string, unknown>)[method] = patchedMethod;
   }
 }
 
+// eslint-disable-next-line no-control-regex -- the escape character is what colour codes start with
+const ANSI = /\u001b\[[0-9;]*m/g;
+
 function safeFormat(args: unknown[]): string {
   try {
-    return format(...args);
+    return format(...args).replace(ANSI, '');
   } catch {
     return '[a message the toolbar could not format]';
   }

@@ -1,7 +1,7 @@
 import type { ServerPanel } from '../panel.js';
 import { toCallSite } from '../../stack/source-map.js';
 import { redactNamedValues, redactValue } from '../../security/redact-value.js';
-import { instrumentConsole } from './console.js';
+import { instrumentConsole, recordingConsoleMethod } from './console.js';
 import { newLogState, type CapturedLog, type LogState } from './entries.js';
 import { instrumentDebug, instrumentPino, instrumentWinston } from './loggers.js';
 import type { LogsDetail } from './types.js';
@@ -33,8 +33,13 @@ export const logsPanel: ServerPanel<LogState, StoredLogs, LogsDetail> = {
   id: 'logs',
   title: 'Logs',
   instrument: { pino: instrumentPino, winston: instrumentWinston, debug: instrumentDebug },
-  setup() {
+  setup({ instrument }) {
     instrumentConsole();
+    // Sequelize keeps its own reference to console.log (its default `logging`), taken when the
+    // app created it, usually before the toolbar: point it at the recording one.
+    const options = (instrument.sequelize as { options?: { logging?: unknown } } | undefined)?.options;
+    const recording = recordingConsoleMethod(options?.logging);
+    if (options && recording) options.logging = recording;
   },
   start: newLogState,
   finish(state, _request, redaction) {
@@ -42,7 +47,7 @@ export const logsPanel: ServerPanel<LogState, StoredLogs, LogsDetail> = {
     const entries = state.entries.map((entry) => {
       const message = redaction.scrubText(redactNamedValues(entry.message, redaction.isSecretName));
       const redacted: CapturedLog = { ...entry, message };
-      if (entry.fields) redacted.fields = redactValue(entry.fields, redaction.isSecretName) as Record<string, unknown>;
+      if (entry.fields) redacted.fields = redactValue(entry.fields, redaction.isSecretName, undefined, redaction.scrubText) as Record<string, unknown>;
       return redacted;
     });
     return { entries, dropped: state.dropped };

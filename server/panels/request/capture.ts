@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { redactValue, type ValueBounds } from '../../security/redact-value.js';
+import { REDACTED } from '../../security/redact.js';
 import type { PanelRedaction } from '../panel.js';
 import type { RecordedBody, RequestData } from './types.js';
 
@@ -9,7 +10,10 @@ const BODY_BOUNDS: ValueBounds = { maxString: 1000, maxEntries: 100, maxDepth: 6
 
 /** The request panel's state while a request runs: the object the app answered with, if any. */
 export interface RequestState {
-  responseBody?: { value: unknown };
+  /** The JSON text `res.json` sent. */
+  responseJson?: string;
+  /** The last route the router dispatched to, as it was then. */
+  route?: { path: string; params: Record<string, unknown> };
 }
 
 type ExpressRequest = IncomingMessage & {
@@ -21,16 +25,38 @@ type ExpressRequest = IncomingMessage & {
   session?: Record<string, unknown>;
 };
 
-/** Catches the object given to `res.json` (which `res.send(object)` calls too), by reference, for `finish`. */
-export function startRequestData(res: ServerResponse): RequestState {
+/**
+ * Catches the JSON text `res.json` sends (`res.send(object)` goes through it too): exactly what the
+ * client got, with the app's `toJSON`s applied and nothing changed after, at no cost but a
+ * reference. And the route that answers, with its mount path and params, as Express's router sets
+ * `req.route`: after an error or once the router unwinds, `baseUrl` and `params` are reset.
+ */
+export function startRequestData(req: IncomingMessage, res: ServerResponse): RequestState {
   const state: RequestState = {};
   const json = (res as ServerResponse & { json?: unknown }).json;
-  if (typeof json !== 'function') return state;
-  (res as ServerResponse & { json: unknown }).json = function jsonRecorded(this: unknown, ...args: unknown[]) {
-    // Express 4 still takes res.json(status, body).
-    state.responseBody = { value: args.length > 1 && typeof args[0] === 'number' ? args[1] : args[0] };
-    return (json as (...a: unknown[]) => unknown).apply(this, args);
-  };
+  if (typeof json === 'function') {
+    (res as ServerResponse & { json: unknown }).json = function jsonRecorded(this: { send: (...a: unknown[]) => unknown }, ...args: unknown[]) {
+      const send = this.send;
+      this.send = function sendRecorded(this: { send: unknown }, body: unknown, ...rest: unknown[]) {
+        this.send = send;
+        if (typeof body === 'string') state.responseJson = body;
+        return send.call(this, body, ...rest);
+      };
+      return (json as (...a: unknown[]) => unknown).apply(this, args);
+    };
+  }
+  let route: unknown;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set(value: unknown) {
+      route = value;
+      const request = req as ExpressRequest;
+      const path = (value as { path?: unknown } | undefined)?.path;
+      if (typeof path === 'string') state.route = { path: `${request.baseUrl ?? ''}${path}`, params: { ...request.params } };
+    },
+  });
   return state;
 }
 
@@ -43,20 +69,49 @@ function recordBody(value: unknown, bytes: number | null, redaction: PanelRedact
   if (bytes !== null && bytes > MAX_BODY_BYTES) {
     return { omitted: `${Math.round(bytes / 1024)} KB, over the ${MAX_BODY_BYTES / 1024} KB the toolbar keeps` };
   }
-  const copy = redactValue(value, redaction.isSecretName, BODY_BOUNDS);
-  return { value: typeof copy === 'string' ? redaction.scrubText(copy) : copy };
+  return { value: redactValue(value, redaction.isSecretName, BODY_BOUNDS, redaction.scrubText) };
 }
+
+function recordJson(text: string, redaction: PanelRedaction): RecordedBody {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_BODY_BYTES) return recordBody(undefined, bytes, redaction);
+  try {
+    return recordBody(JSON.parse(text), bytes, redaction);
+  } catch {
+    return { omitted: 'not JSON the toolbar could read' };
+  }
+}
+
+/** The URL as the record stores it: secrets by name and by path rule, then the request's secret values. */
+const storedUrl = (url: string, redaction: PanelRedaction): string => redaction.scrubText(redaction.redactUrl(url));
 
 function queryOf(url: string, redaction: PanelRedaction): Record<string, string | string[]> {
   const at = url.indexOf('?');
   const query: Record<string, string | string[]> = {};
   if (at < 0) return query;
   // From the URL as stored (already redacted by the `redactNames` rules), so the two always agree.
-  for (const [name, value] of new URLSearchParams(redaction.redactUrl(url).slice(redaction.redactUrl(url).indexOf('?') + 1))) {
+  const stored = storedUrl(url, redaction);
+  for (const [name, value] of new URLSearchParams(stored.slice(stored.indexOf('?') + 1))) {
     const previous = query[name];
     query[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
   }
   return query;
+}
+
+/**
+ * Route params redacted as the URL they came from is: by name, by the request's secret values,
+ * and where the stored URL hid the segment (`/reset/:code`, a token-like segment).
+ */
+function routeParams(params: Record<string, unknown>, url: string, redaction: PanelRedaction): Record<string, unknown> {
+  const storedPath = storedUrl(url, redaction).split('?')[0];
+  const path = url.split('?')[0];
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(params)) {
+    const segment = typeof value === 'string' && value !== '' ? encodeURIComponent(value) : null;
+    const hiddenInUrl = segment !== null && path.includes(segment) && !storedPath.includes(segment);
+    out[name] = hiddenInUrl || redaction.isSecretName(name) ? REDACTED : redactValue(value, redaction.isSecretName, BODY_BOUNDS, redaction.scrubText);
+  }
+  return out;
 }
 
 function cookieNames(header: string | undefined): string[] {
@@ -66,12 +121,12 @@ function cookieNames(header: string | undefined): string[] {
 }
 
 /** What is stored once the response is out. */
-export function finishRequestData(state: RequestState, req: IncomingMessage, res: ServerResponse, redaction: PanelRedaction): RequestData {
+export function finishRequestData(state: RequestState, req: IncomingMessage, redaction: PanelRedaction): RequestData {
   const request = req as ExpressRequest;
-  const routePath = request.route?.path;
   const data: RequestData = {
-    route: typeof routePath === 'string' ? `${request.baseUrl ?? ''}${routePath}` : null,
-    params: (redactValue(request.params ?? {}, redaction.isSecretName) ?? {}) as Record<string, unknown>,
+    // The mount path is the path as requested (`app.use('/t/:token', router)` puts the token in it).
+    route: state.route ? storedUrl(state.route.path, redaction) : null,
+    params: routeParams(state.route?.params ?? {}, request.originalUrl ?? req.url ?? '/', redaction),
     query: queryOf(request.originalUrl ?? req.url ?? '/', redaction),
     cookies: cookieNames(req.headers.cookie),
     session: request.session && typeof request.session === 'object'
@@ -83,6 +138,6 @@ export function finishRequestData(state: RequestState, req: IncomingMessage, res
   if (body !== undefined && sent !== 0 && (typeof body === 'object' || typeof body === 'string')) {
     data.body = recordBody(body, sent, redaction);
   }
-  if (state.responseBody) data.responseBody = recordBody(state.responseBody.value, sizeOf(res.getHeader('content-length')), redaction);
+  if (state.responseJson !== undefined) data.responseBody = recordJson(state.responseJson, redaction);
   return data;
 }

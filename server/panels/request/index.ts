@@ -10,6 +10,6 @@ import type { RequestData } from './types.js';
 export const requestPanel: ServerPanel<RequestState, RequestData> = {
   id: 'request',
   title: 'Request',
-  start: ({ res }) => startRequestData(res),
-  finish: (state, { req, res }, redaction) => finishRequestData(state, req, res, redaction),
+  start: ({ req, res }) => startRequestData(req, res),
+  finish: (state, { req }, redaction) => finishRequestData(state, req, redaction),
 };

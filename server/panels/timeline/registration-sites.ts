@@ -4,6 +4,7 @@ import { sep } from 'node:path';
 import { captureFramesLazily, isUserFrame, type LazyFrames } from '../../stack/callsite.js';
 import { ownerOf, patchMethod, reportHookError } from '../../instrument/patch.js';
 import type { RawFrame } from '../../types.js';
+import { infoOnce } from '../../log.js';
 
 /*
  * Where each Express layer was registered: the user's line of `app.get`, `router.use`,
@@ -95,7 +96,13 @@ export function followExpressRegistrations(): void {
  */
 export function registrationSite(layer: object): RawFrame | null {
   const site = sites.get(layer);
-  if (typeof site !== 'function') return site ?? null;
+  if (site === undefined) {
+    // Never shown as a guess: the span has no line, and the log says why, once.
+    infoOnce('registered-before', 'some middleware and routes were registered before express-debug-toolbar was loaded, so the '
+      + 'timeline cannot show the line that registered them: require/import it before your route modules.');
+    return null;
+  }
+  if (typeof site !== 'function') return site;
   const frame = site().find(isUserFrame) ?? null;
   sites.set(layer, frame);
   return frame;
