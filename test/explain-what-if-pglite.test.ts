@@ -67,12 +67,18 @@ describe('POST /api/explain/what-if with PGlite', () => {
 
   it('rolls back when the EXPLAIN fails after the CREATE INDEX: 502, no index, and the app writes again', async () => {
     const before = await indexes();
-    const original = target.withConnection.bind(target);
-    vi.spyOn(target, 'withConnection').mockImplementation((work) => original((run, format) => work(async (sql, params) => {
-      const rows = await run(sql, params);
-      if (sql.startsWith('CREATE INDEX')) await run('SELECT 1/0');
-      return rows;
-    }, format)));
+    // The what-if opens its connections under the one limiter slot it holds (limiter.ts `hold`).
+    const limited = target as Required<ExplainTarget>;
+    const original = limited.hold.bind(limited);
+    const breaking = (own: ExplainTarget): ExplainTarget => ({
+      dialect: own.dialect,
+      withConnection: (work) => own.withConnection((run, format) => work(async (sql, params) => {
+        const rows = await run(sql, params);
+        if (sql.startsWith('CREATE INDEX')) await run('SELECT 1/0');
+        return rows;
+      }, format)),
+    });
+    vi.spyOn(limited, 'hold').mockImplementation((work) => original((own) => work(breaking(own))));
     const { status, body } = await postWhatIf(server.url, recorded['/by-author']);
     expect(status).toBe(502);
     expect(body.error).toMatch(/division by zero; it was rolled back, and the catalog read again afterwards holds none of its indexes/);

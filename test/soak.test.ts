@@ -38,5 +38,7 @@ describe('soak', () => {
     // Flat once the buffer is full: under 1 MB over the last 90,000 requests (about 11 bytes a
     // request, where one leaked record would be ~3 KB and one leaked closure ~100 bytes).
     expect(last.heapMB - filled.heapMB).toBeLessThan(1);
-  }, 120_000);
+    // A budget, not a measure: 100,000 requests take about 80 s on an idle 2-core runner, and far
+    // longer when other work shares it (120 s timed out under load); timings belong in the bench.
+  }, 400_000);
 });
