@@ -93,3 +93,15 @@ export function findRepeats<T>(items: readonly T[], rules: RepeatRules<T>): T[][
   }
   return repeats.sort((a, b) => b.length - a.length);
 }
+
+/**
+ * Groups all of whose members belong to one of `within` (a duplicate inside an N+1 loop: the
+ * loop's fix removes it too) left out.
+ *
+ * @example
+ * notInside(duplicates, (d) => d.queryIds, [[3, 4, 5, 6]]) // drops { queryIds: [4, 6] }, keeps { queryIds: [1, 9] }
+ */
+export function notInside<G, M>(groups: readonly G[], membersOf: (group: G) => readonly M[], within: readonly (readonly M[])[]): G[] {
+  const sets = within.map((members) => new Set(members));
+  return groups.filter((group) => !sets.some((set) => membersOf(group).every((member) => set.has(member))));
+}
