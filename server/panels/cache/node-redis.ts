@@ -62,7 +62,8 @@ const flatten = (args: readonly unknown[]): unknown[] => args.flatMap((arg) => (
   : arg !== null && typeof arg === 'object' && !Buffer.isBuffer(arg) ? [] : [arg]));
 
 function patchV4Commands(proto: Record<string, unknown>): void {
-  const names = Object.getOwnPropertyNames(proto).filter((name) => isV4Command(proto[name]));
+  // Descriptors, not reads: the prototype has getters that throw without an instance.
+  const names = Object.getOwnPropertyNames(proto).filter((name) => isV4Command(Object.getOwnPropertyDescriptor(proto, name)?.value));
   const upperNames = names.filter((name) => /^[A-Z0-9_]+$/.test(name));
   for (const name of names) {
     const command = v4Name(name, upperNames);
