@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import * as redis5 from 'redis';
 import * as redis4 from 'redis4';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -28,7 +28,7 @@ interface ClientCase {
   fixCall: string;
 }
 
-const nodeRedis = (module: typeof redis5 | typeof redis4): ClientCase['connect'] => async () => {
+const nodeRedis = (module: { createClient: (options: { url: string }) => any }): ClientCase['connect'] => async () => {
   const client = module.createClient({ url: REDIS_URL });
   await client.connect();
   return { client, quit: () => client.quit() };

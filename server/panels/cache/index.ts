@@ -12,7 +12,7 @@ import type { CacheCommand, CacheDetail } from './types.js';
 export interface CacheInstrumentable {
   /** `import * as redis from 'redis'` (v4 or v5): every client of that copy, pipelines and MULTIs included. */
   redis?: unknown;
-  /** `import Redis from 'ioredis'`: every client, pipelines and MULTIs included. */
+  /** `import { Redis } from 'ioredis'` (the class, or the module): every client, pipelines and MULTIs included. */
   ioredis?: unknown;
 }
 

@@ -23,7 +23,7 @@ interface IoPipeline {
 }
 
 function fail(value: unknown): never {
-  throw new TypeError(`express-debug-toolbar: \`instrument.ioredis\` must be the ioredis module (\`import Redis from 'ioredis'\`), got ${value === null ? 'null' : typeof value}`);
+  throw new TypeError(`express-debug-toolbar: \`instrument.ioredis\` must be the ioredis module (\`import { Redis } from 'ioredis'\`), got ${value === null ? 'null' : typeof value}`);
 }
 
 const seen = new WeakSet<object>();
@@ -52,13 +52,15 @@ function recordPipeline(pipeline: IoPipeline, skipAbove: (...args: any[]) => unk
  * Records the commands of every ioredis client, pipelines and MULTIs as one round trip each.
  *
  * @example
- * import Redis from 'ioredis';
+ * import { Redis } from 'ioredis';
  * app.use(debugToolbar({ instrument: { ioredis: Redis } }));
  */
 export function instrumentIoredis(module: unknown): void {
   type RedisClass = { prototype?: Record<string, unknown>; Pipeline?: { prototype?: Record<string, unknown> } };
   const m = module as (RedisClass & { default?: RedisClass }) | null;
-  const Redis = typeof m === 'function' && typeof (m as RedisClass).prototype?.pipeline === 'function' ? m as RedisClass : m?.default;
+  // The class itself, or the module as `import * as ioredis` gives it.
+  const Redis = typeof m === 'function' && typeof (m as RedisClass).prototype?.pipeline === 'function' ? m as RedisClass
+    : (m as { Redis?: RedisClass } | null)?.Redis ?? m?.default;
   const proto = Redis?.prototype;
   const pipelineProto = Redis?.Pipeline?.prototype;
   if (!proto || typeof proto.sendCommand !== 'function' || typeof pipelineProto?.exec !== 'function') fail(module);
