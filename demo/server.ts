@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { debugToolbar } from 'express-debug-toolbar';
 import { createDb } from './db.js';
+import * as redis from 'redis';
 import { demoRoutes } from './routes.js';
+import { cacheRoutes, demoRedisClient } from './cache.js';
 import { STRESS_MAX, stressAndCspRoutes } from './stress-and-csp.js';
 import { logsAndRequestRoutes } from './logs-and-request.js';
 
@@ -24,7 +26,9 @@ const app = express();
 // First, so it sees every request and every query. `pglite` also accepts the PGlite class or the
 // module namespace, which instruments every instance. /stress runs up to STRESS_MAX queries in one
 // request: all of them are kept (the default keeps 1000 and counts the rest).
-app.use(debugToolbar({ instrument: { pglite: db }, maxQueriesPerRequest: STRESS_MAX }));
+// `redis` records the Redis commands of /cache (the Cache panel); with no Redis running, /cache
+// says how to start one.
+app.use(debugToolbar({ instrument: { pglite: db, redis }, maxQueriesPerRequest: STRESS_MAX }));
 
 app.set('view engine', 'ejs');
 app.set('views', path.join(here, 'views'));
@@ -36,6 +40,7 @@ app.use(express.json());
 app.use(demoRoutes(db));
 app.use(stressAndCspRoutes(db));
 app.use(logsAndRequestRoutes(db));
+app.use(cacheRoutes(demoRedisClient()));
 
 app.listen(port, host, (error?: Error) => {
   if (error) {
@@ -53,6 +58,7 @@ app.listen(port, host, (error?: Error) => {
     ${url}/slow           a sequential scan of 50,000 rows (no index on page_views.path)
     ${url}/posts/1        a post with comments and tags; "Like" runs a transaction
     ${url}/swap           links that swap the whole <body> as Turbo/htmx do; fetch/XHR partials
+    ${url}/cache          a GET per post in a loop against Redis at REDIS_URL (the Cache panel's N+1)
     ${url}/api/posts      JSON: recorded, not injected (see the X-Debug-Toolbar-Id header)
     ${url}/logs           console lines around a query: the Logs tab (and the Request tab)
     ${url}/stress?n=10000 10,000 queries in one request (the panel renders only the rows in view)

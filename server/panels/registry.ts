@@ -1,9 +1,10 @@
 import type { AnyServerPanel } from './panel.js';
 import { logsPanel, type LogsInstrumentable } from './logs/index.js';
 import { requestPanel } from './request/index.js';
+import { cachePanel, type CacheInstrumentable } from './cache/index.js';
 
 /** The `instrument` keys the panels take, for the option's type. */
-export type PanelInstrumentable = LogsInstrumentable;
+export type PanelInstrumentable = LogsInstrumentable & CacheInstrumentable;
 
 /**
  * The panels on the contract of panel.ts, in tab order. Adding a panel is one folder under
@@ -11,5 +12,6 @@ export type PanelInstrumentable = LogsInstrumentable;
  */
 export const PANELS: readonly AnyServerPanel[] = [
   logsPanel,
+  cachePanel,
   requestPanel,
 ];

@@ -53,12 +53,12 @@ describe('App', () => {
     expect(separator.getAttribute('aria-orientation')).toBe('horizontal');
   });
 
-  it('has SQL, Timeline, Templates, Logs, Request and History tabs, and falls back to the first for a stored tab that no longer exists', async () => {
+  it('has SQL, Timeline, Templates, Logs, Cache, Request and History tabs, and falls back to the first for a stored tab that no longer exists', async () => {
     localStorage.setItem('express-debug-toolbar:tab', JSON.stringify('profiler'));
     respond(200, sampleDetail);
     await render();
     const tabs = [...container.querySelectorAll('[role="tab"]')];
-    expect(tabs.map((t) => t.firstChild!.textContent)).toEqual(['SQL', 'Timeline', 'Templates', 'Logs', 'Request', 'History']);
+    expect(tabs.map((t) => t.firstChild!.textContent)).toEqual(['SQL', 'Timeline', 'Templates', 'Logs', 'Cache', 'Request', 'History']);
     expect(tabs[0].getAttribute('aria-selected')).toBe('true');
     await act(async () => (tabs[2] as HTMLElement).click());
     expect(localStorage.getItem('express-debug-toolbar:tab')).toBe('"templates"');

@@ -1,8 +1,8 @@
-import { relative, isAbsolute, sep } from 'node:path';
 import type { CallSite, DuplicateGroup, NPlusOneGroup, QueryRecord, RawFrame, SimilarGroup } from '../../types.js';
 import { isUserFrame } from '../../stack/callsite.js';
 import { mapFrame } from '../../stack/source-map.js';
 import { editorUrl } from '../../stack/editor-url.js';
+import { shortWhere } from '../../findings/repeats.js';
 import { findDuplicates, findNPlusOne, findSimilar, N_PLUS_ONE_THRESHOLD } from './groups.js';
 import { analyzeNPlusOne } from './fixes/index.js';
 import { ormNamesIn, ormOfLibrary, schemaFor } from './orm/index.js';
@@ -23,14 +23,6 @@ export interface SqlFindings {
   duplicates: DuplicateGroup[];
   similar: SimilarGroup[];
   nPlusOne: NPlusOneGroup[];
-}
-
-/** `test/orm-pg.test.ts:42`: relative to the working directory when the file is inside it. */
-function shortWhere(site: CallSite | null): string | null {
-  if (!site) return null;
-  const path = relative(process.cwd(), site.file);
-  const file = path && !path.startsWith(`..${sep}`) && !isAbsolute(path) ? path : site.file;
-  return `${file}:${site.line}`;
 }
 
 /**

@@ -1,35 +1,18 @@
 import type { CallSite, DuplicateGroup, QueryRecord, RawFrame, SimilarGroup } from '../../types.js';
 import { sqlShape } from './sql-shape.js';
 import { parentCandidates } from './parent-query.js';
+import { findRepeats, findSameRuns, groupBy, overlapping, siteKey } from '../../findings/repeats.js';
+
+export { siteKey };
 
 /** Repetitions from one call site before a shape counts as an N+1 (the `nPlusOneThreshold` option). */
 export const N_PLUS_ONE_THRESHOLD = 3;
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
 
 const paramsKey = (query: QueryRecord) => JSON.stringify(query.params, (_key, value) =>
   (typeof value === 'bigint' ? `${value}n` : value));
 /** Which run a query is; a redacted one says which it really was (`sameRunAs`), since its stored values are hidden. */
 const runKey = (query: QueryRecord) => (query.sameRunAs !== undefined ? `\u0001${query.sameRunAs}` : `${query.sql}\u0000${paramsKey(query)}`);
 const totalMs = (queries: readonly QueryRecord[]) => queries.reduce((sum, q) => sum + (q.durationMs ?? 0), 0);
-
-/**
- * Where a query comes from, for grouping: the file and line of its first user frame. The column
- * is left out on purpose: V8 reports a query started synchronously at the call's column and one
- * started after an ORM's own awaits at the `await`'s column, on the same line.
- */
-export function siteKey(site: CallSite | null): string {
-  return site ? `${site.file}:${site.line}` : '?';
-}
 
 /**
  * The same SQL with the same params run two or more times: the second run could reuse the first
@@ -39,12 +22,8 @@ export function siteKey(site: CallSite | null): string {
  * findDuplicates(queries) // [{ fingerprint, sql, queryIds: [2, 5], count: 2 }]
  */
 export function findDuplicates(queries: readonly QueryRecord[]): DuplicateGroup[] {
-  const groups: DuplicateGroup[] = [];
-  for (const same of groupBy(queries, runKey).values()) {
-    if (same.length < 2) continue;
-    groups.push({ fingerprint: same[0].fingerprint, sql: same[0].sql, queryIds: same.map((q) => q.id), count: same.length });
-  }
-  return groups.sort((a, b) => b.count - a.count);
+  return findSameRuns(queries, runKey)
+    .map((same) => ({ fingerprint: same[0].fingerprint, sql: same[0].sql, queryIds: same.map((q) => q.id), count: same.length }));
 }
 
 /** The same shape, whatever the params, two or more times. */
@@ -76,15 +55,7 @@ export interface NPlusOneMatch {
   parents: QueryRecord[];
 }
 
-function overlaps(queries: readonly QueryRecord[]): boolean {
-  const byStart = [...queries].sort((a, b) => a.startMs - b.startMs);
-  let end = -Infinity;
-  for (const q of byStart) {
-    if (q.startMs < end) return true;
-    end = Math.max(end, q.startMs + (q.durationMs ?? Infinity));
-  }
-  return false;
-}
+const overlaps = (queries: readonly QueryRecord[]) => overlapping(queries, (q) => q.startMs, (q) => q.durationMs);
 
 /**
  * The N+1s of a request: one statement shape (fingerprint) run at least `threshold` times from the
@@ -105,9 +76,8 @@ export function findNPlusOne(
 ): NPlusOneMatch[] {
   const matches: NPlusOneMatch[] = [];
   const statements = queries.filter((q) => sqlShape(q.sql).statement !== 'other');
-  for (const same of groupBy(statements, (q) => `${q.fingerprint}\u0000${siteKey(q.callSite)}`).values()) {
-    if (same.length < threshold) continue;
-    if (new Set(same.map(runKey)).size < 2) continue;
+  const repeats = findRepeats(statements, { shapeOf: (q) => q.fingerprint, siteOf: (q) => siteKey(q.callSite), runOf: runKey, threshold });
+  for (const same of repeats) {
     // Statements an ORM issued itself for one call of the user's (a Prisma nested write, a
     // connectOrCreate, a save's cascades) repeat no loop the user wrote: count the calls.
     if (same.every((q) => q.ormCall) && new Set(same.map((q) => q.ormCall!.id)).size < threshold) continue;

@@ -2,6 +2,7 @@ import type { DuplicateGroup, LoopSite, QueryRecord, RawFrame } from '../../type
 import { isUserFrame } from '../../stack/callsite.js';
 import { mapFrame } from '../../stack/source-map.js';
 import { isTemplateFile } from '../../stack/template-lines.js';
+import { notInside } from '../../findings/repeats.js';
 
 /** What the loop finder needs of an N+1 match (see NPlusOneMatch in groups.ts). */
 export interface LoopMember {
@@ -105,6 +106,5 @@ const toLoop = (site: { file: string; line: number; function: string | null; lin
  * withoutLoopMembers(duplicates, [[3, 4, 5, 6]]) // drops { queryIds: [4, 6] }, keeps { queryIds: [1, 9] }
  */
 export function withoutLoopMembers(duplicates: readonly DuplicateGroup[], loops: readonly (readonly number[])[]): DuplicateGroup[] {
-  const sets = loops.map((ids) => new Set(ids));
-  return duplicates.filter((d) => !sets.some((set) => d.queryIds.every((id) => set.has(id))));
+  return notInside(duplicates, (d) => d.queryIds, loops);
 }

@@ -1,0 +1,135 @@
+import { performance } from 'node:perf_hooks';
+import { currentContext } from '../../request/context.js';
+import { captureFrames } from '../../stack/callsite.js';
+import type { RawFrame } from '../../types.js';
+import { commandName, firstKey, keptArgs, readOutcome, runKey } from './command-shape.js';
+import type { CacheClient, CachePipeline } from './types.js';
+
+/** Round trips kept per request; more are counted. */
+export const MAX_COMMANDS_PER_REQUEST = 500;
+
+/** One round trip as captured: plain data, no reference to the app's objects. */
+export interface CapturedCommand {
+  command: string;
+  key: string | null;
+  args: string[];
+  startMs: number;
+  durationMs: number | null;
+  frames: RawFrame[];
+  client: CacheClient;
+  /** The command with its full arguments (values included), until finish turns it into `run`. */
+  runKey?: string;
+  /** Which distinct run this is: equal numbers are the same command with the same arguments. */
+  run?: number;
+  hit?: boolean;
+  misses?: number;
+  error?: string;
+  pipeline?: CachePipeline;
+}
+
+/** The Cache panel's state for one request. */
+export interface CacheState {
+  commands: CapturedCommand[];
+  dropped: number;
+}
+
+export const newCacheState = (): CacheState => ({ commands: [], dropped: 0 });
+
+/** A command as a client hook sees it: the name and the arguments after it. */
+export interface CommandInput {
+  name: unknown;
+  args: readonly unknown[];
+}
+
+/** What a hook calls when the reply (or the error) comes back. */
+export interface OpenCommand {
+  reply(value: unknown): void;
+  fail(error: unknown): void;
+  /** For a batch: each of its commands' replies, in order (node-redis gives them all at once). */
+  replies?(values: readonly unknown[]): void;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
+
+/**
+ * Records a round trip in the current request's Cache panel, with the frames of the call (taken
+ * now, not when the reply arrives) and returns what to call with its reply; null outside a
+ * recorded request. Never throws.
+ */
+export function openCommand(
+  client: CacheClient, input: CommandInput | { batch: 'pipeline' | 'multi'; commands: readonly CommandInput[] },
+  skipAbove: (...args: any[]) => unknown,
+): OpenCommand | null {
+  try {
+    const live = currentContext()?.request;
+    if (!live || live.finished) return null;
+    const state = live.panelState?.cache as CacheState | undefined;
+    if (!state) return null;
+    if (state.commands.length >= MAX_COMMANDS_PER_REQUEST) {
+      state.dropped++;
+      return null;
+    }
+    const startMs = performance.now() - live.startTime;
+    const entry: CapturedCommand = 'batch' in input
+      ? batchEntry(client, input.batch, input.commands, startMs)
+      : singleEntry(client, input, startMs);
+    entry.frames = captureFrames(skipAbove);
+    state.commands.push(entry);
+    const settle = () => {
+      if (entry.durationMs === null) entry.durationMs = performance.now() - live.startTime - startMs;
+    };
+    return {
+      reply(value) {
+        settle();
+        if (!entry.pipeline) Object.assign(entry, readOutcome(entry.command, value));
+      },
+      fail(error) {
+        settle();
+        entry.error = messageOf(error);
+      },
+      replies(values) {
+        entry.pipeline?.commands.forEach((sub, i) => {
+          const { hit } = readOutcome(sub.command, values[i]);
+          if (hit !== undefined) sub.hit = hit;
+        });
+      },
+    };
+  } catch {
+    // A command the toolbar could not read is the app's command all the same.
+    return null;
+  }
+}
+
+function singleEntry(client: CacheClient, input: CommandInput, startMs: number): CapturedCommand {
+  const command = commandName(input.name);
+  return {
+    command, key: firstKey(command, input.args), args: keptArgs(command, input.args), startMs, durationMs: null,
+    frames: [], client, runKey: runKey(command, input.args),
+  };
+}
+
+function batchEntry(client: CacheClient, kind: 'pipeline' | 'multi', inputs: readonly CommandInput[], startMs: number): CapturedCommand {
+  const commands = inputs.map((input) => {
+    const command = commandName(input.name);
+    return { command, key: firstKey(command, input.args), args: keptArgs(command, input.args) };
+  });
+  const runs = inputs.map((input) => runKey(commandName(input.name), input.args));
+  return {
+    command: kind === 'multi' ? 'MULTI' : 'PIPELINE', key: null, args: [], startMs, durationMs: null, frames: [], client,
+    runKey: `${kind}\u0001${runs.join('\u0001')}`, pipeline: { kind, commands },
+  };
+}
+
+/**
+ * Turns the in-memory run keys (which hold the values written) into run numbers, before the
+ * record leaves the request: duplicates are still found, and no value is stored.
+ */
+export function numberRuns(commands: CapturedCommand[]): void {
+  const runs = new Map<string, number>();
+  for (const command of commands) {
+    const key = command.runKey ?? '';
+    if (!runs.has(key)) runs.set(key, runs.size);
+    command.run = runs.get(key);
+    delete command.runKey;
+  }
+}
