@@ -6,7 +6,7 @@ import { explainTarget, type ExplainTarget, type RunStatement } from '../server/
 import { runWhatIf, WhatIfRefused } from '../server/panels/sql/explain/what-if.js';
 import { createTestSchema, postgresAvailable } from './support/postgres.js';
 import { fetchRecorded, listen } from './support/http.js';
-import { postWhatIf } from './support/explain.js';
+import { breakAfterCreateIndex as breakWhatIf, postWhatIf } from './support/explain.js';
 
 /*
  * The what-if on a real PostgreSQL: an index suggestion built inside a transaction that is rolled
@@ -119,21 +119,7 @@ describe.skipIf(!available)('POST /api/explain/what-if with pg', () => {
     expect(await catalog()).toEqual(before);
   });
 
-  /** Wraps the target's connections: `after` runs once the CREATE INDEX of the what-if has run. */
-  /** The what-if's connections (all opened under the one slot it holds) fail as `after` makes them, right after the CREATE INDEX. */
-  function breakAfterCreateIndex(after: (run: RunStatement) => Promise<void>) {
-    const limited = target as Required<ExplainTarget>;
-    const original = limited.hold.bind(limited);
-    const breaking = (own: ExplainTarget): ExplainTarget => ({
-      dialect: own.dialect,
-      withConnection: (work) => own.withConnection((run, format) => work(async (sql, params) => {
-        const rows = await run(sql, params);
-        if (sql.startsWith('CREATE INDEX')) await after(run);
-        return rows;
-      }, format)),
-    });
-    return vi.spyOn(limited, 'hold').mockImplementation((work) => original((own) => work(breaking(own))));
-  }
+  const breakAfterCreateIndex = (after: (run: RunStatement) => Promise<unknown>) => breakWhatIf(target, after);
 
   it('rolls back when the EXPLAIN with the index fails: 502, and no index in the catalog', async () => {
     const before = await catalog();

@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { debugToolbar } from '../server/index.js';
 import { explainTarget, type ExplainTarget } from '../server/panels/sql/explain/targets.js';
 import { fetchRecorded, listen } from './support/http.js';
-import { postWhatIf } from './support/explain.js';
+import { breakAfterCreateIndex, postWhatIf } from './support/explain.js';
 
 /*
  * The what-if on PGlite: its one connection, inside its own transaction (which keeps the app's
@@ -67,18 +67,7 @@ describe('POST /api/explain/what-if with PGlite', () => {
 
   it('rolls back when the EXPLAIN fails after the CREATE INDEX: 502, no index, and the app writes again', async () => {
     const before = await indexes();
-    // The what-if opens its connections under the one limiter slot it holds (limiter.ts `hold`).
-    const limited = target as Required<ExplainTarget>;
-    const original = limited.hold.bind(limited);
-    const breaking = (own: ExplainTarget): ExplainTarget => ({
-      dialect: own.dialect,
-      withConnection: (work) => own.withConnection((run, format) => work(async (sql, params) => {
-        const rows = await run(sql, params);
-        if (sql.startsWith('CREATE INDEX')) await run('SELECT 1/0');
-        return rows;
-      }, format)),
-    });
-    vi.spyOn(limited, 'hold').mockImplementation((work) => original((own) => work(breaking(own))));
+    breakAfterCreateIndex(target, (run) => run('SELECT 1/0'));
     const { status, body } = await postWhatIf(server.url, recorded['/by-author']);
     expect(status).toBe(502);
     expect(body.error).toMatch(/division by zero; it was rolled back, and the catalog read again afterwards holds none of its indexes/);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { captureFrames } from '../server/stack/callsite.js';
-import { importLines, moduleSystemOf } from '../server/stack/module-system.js';
+import { defaultImport, importLines, moduleSystemOf } from '../server/stack/module-system.js';
 
 /*
  * Whether the file of a loop runs as CommonJS or as an ES module (server/stack/module-system.ts), from
@@ -63,5 +63,12 @@ describe('the module system of a file', () => {
     expect(lines[0]).toMatch(/^\/\/ CommonJS or ES module is not known here \(it is TypeScript .*\): in CommonJS, const \{ QueryTypes \} = require\('sequelize'\);$/);
     expect(lines[1]).toBe("import { QueryTypes } from 'sequelize';");
     expect(importLines(['In'], 'typeorm', { system: 'commonjs', why: '' })).toEqual(["const { In } = require('typeorm');"]);
+  });
+
+  // Issue 12: the "loaded but not instrumented" log line showed `import` syntax in CommonJS apps.
+  it('words the log line\'s hint in the entry file\'s module system, or gives both', () => {
+    expect(defaultImport('Database', 'better-sqlite3', { system: 'commonjs', why: '' })).toBe("const Database = require('better-sqlite3')");
+    expect(defaultImport('pg', 'pg', { system: 'esm', why: '' })).toBe("import pg from 'pg'");
+    expect(defaultImport('pg', 'pg', null)).toBe("import pg from 'pg' (CommonJS: const pg = require('pg'))");
   });
 });

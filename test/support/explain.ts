@@ -1,4 +1,6 @@
 import express from 'express';
+import { vi } from 'vitest';
+import type { RunStatement } from '../../server/panels/sql/explain/targets.js';
 import { explainTarget, type ExplainTarget } from '../../server/panels/sql/explain/targets.js';
 import { fetchRecorded, listen } from './http.js';
 
@@ -37,4 +39,22 @@ export async function recordedExplainTarget(setup: (app: express.Express) => voi
   const target = explainTarget(detail.queries[0].db.explainKey);
   if (!target) throw new Error(`no EXPLAIN target for ${detail.queries[0].db.driver}`);
   return target;
+}
+
+/**
+ * Makes a what-if fail where `after` says, right after its CREATE INDEX: the what-if opens its
+ * connections under the one limiter slot it holds (limiter.ts `hold`), so that is where they are wrapped.
+ */
+export function breakAfterCreateIndex(target: ExplainTarget, after: (run: RunStatement) => Promise<unknown>) {
+  const limited = target as Required<ExplainTarget>;
+  const original = limited.hold.bind(limited);
+  const breaking = (own: ExplainTarget): ExplainTarget => ({
+    dialect: own.dialect,
+    withConnection: (work) => own.withConnection((run, format) => work(async (sql, params) => {
+      const rows = await run(sql, params);
+      if (sql.startsWith('CREATE INDEX')) await after(run);
+      return rows;
+    }, format)),
+  });
+  return vi.spyOn(limited, 'hold').mockImplementation((work) => original((own) => work(breaking(own))));
 }
