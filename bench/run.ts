@@ -98,7 +98,7 @@ function printTable(header: string[], rows: string[][]): void {
   for (const row of rows) console.log(line(row));
 }
 
-interface Profiled { summary: ProfileSummary; requests: number }
+interface Profiled { summary: ProfileSummary; cpuMicros: number }
 
 /**
  * Where the enabled toolbar's time goes on one route: µs per request by bucket (toolbar files,
@@ -106,9 +106,11 @@ interface Profiled { summary: ProfileSummary; requests: number }
  * files (garbage collection, promise hooks) show too; then its own files and functions.
  */
 function printProfile(route: Route, none: Profiled, enabled: Profiled): void {
-  const perRequest = (p: Profiled, samples: number) => (samples * p.summary.intervalMicros) / p.requests;
-  const busy = (p: Profiled) => perRequest(p, p.summary.totalSamples - p.summary.idleSamples);
-  console.log(`\n/${route} (${ROUTE_TITLES[route]}): busy CPU µs/request none ${fixed(busy(none), 0)}, enabled ${fixed(busy(enabled), 0)}; `
+  // Shares of the busy samples, scaled to the CPU µs the slice measured: the profile's own clock is
+  // wall time, which a loaded machine stretches.
+  const perRequest = (p: Profiled, samples: number) => (p.cpuMicros * samples) / Math.max(1, p.summary.totalSamples - p.summary.idleSamples);
+  const busy = (p: Profiled) => p.cpuMicros;
+  console.log(`\n/${route} (${ROUTE_TITLES[route]}): CPU µs/request none ${fixed(busy(none), 0)}, enabled ${fixed(busy(enabled), 0)}; `
     + `toolbar files ${fixed(perRequest(enabled, enabled.summary.toolbarSamples), 0)} µs/request`);
   const buckets = new Set([...none.summary.byBucket, ...enabled.summary.byBucket].map((b) => b.bucket));
   const samplesOf = (p: Profiled, bucket: string) => p.summary.byBucket.find((b) => b.bucket === bucket)?.samples ?? 0;
@@ -122,8 +124,8 @@ function printProfile(route: Route, none: Profiled, enabled: Profiled): void {
 
 async function profile(server: Server, route: Route): Promise<Profiled> {
   await ask(server, 'profile-start', 'profiling');
-  const { requests } = await slice(server, route, 2 * SLICE_SECONDS);
-  return { summary: await ask<ProfileSummary>(server, 'profile-stop', 'profile'), requests };
+  const { cpuMicros } = await slice(server, route, 2 * SLICE_SECONDS);
+  return { summary: await ask<ProfileSummary>(server, 'profile-stop', 'profile'), cpuMicros };
 }
 
 async function main() {
