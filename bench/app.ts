@@ -20,9 +20,12 @@ const require = createRequire(import.meta.url);
 const express = require('express') as typeof import('express');
 const pg = require('pg') as typeof import('pg');
 const Database = require('better-sqlite3') as typeof import('better-sqlite3');
-// BENCH_TOOLBAR_DIR: another checkout's toolbar, to compare two versions in one run.
-const toolbarDir = process.env.BENCH_TOOLBAR_DIR ? pathToFileURL(`${process.env.BENCH_TOOLBAR_DIR}/server/`) : new URL('../server/', import.meta.url);
-const { debugToolbar } = (await import(new URL('index.ts', toolbarDir).href)) as typeof import('../server/index.js');
+// The toolbar as users run it, compiled (dist/server, `npm run build:server`); BENCH_SOURCE=1 runs
+// its TypeScript through tsx instead, whose helpers (`__name` on every closure) cost time of their
+// own. BENCH_TOOLBAR_DIR: another checkout's toolbar, built the same way, to compare two versions.
+const checkout = process.env.BENCH_TOOLBAR_DIR ? pathToFileURL(`${process.env.BENCH_TOOLBAR_DIR}/`) : new URL('../', import.meta.url);
+const toolbarDir = new URL(process.env.BENCH_SOURCE === '1' ? 'server/' : 'dist/server/', checkout);
+const { debugToolbar } = (await import(new URL(process.env.BENCH_SOURCE === '1' ? 'index.ts' : 'index.js', toolbarDir).href)) as typeof import('../server/index.js');
 
 const schema = process.env.BENCH_PG_SCHEMA ?? 'public';
 const pool = new pg.Pool({

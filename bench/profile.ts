@@ -24,6 +24,8 @@ export interface ProfileSummary {
   idleSamples: number;
   byFile: { file: string; samples: number }[];
   byFunction: { name: string; samples: number }[];
+  /** Functions without a script (V8 builtins, natives such as the stack capture), by self time. */
+  natives: { name: string; samples: number }[];
   /** Every sample by where it ran: a toolbar file, a package, Node's internals, GC. */
   byBucket: { bucket: string; samples: number }[];
 }
@@ -52,6 +54,7 @@ function summarise({ nodes, startTime, endTime }: Profile, toolbarDir: string): 
   const byFile = new Map<string, number>();
   const byFunction = new Map<string, number>();
   const byBucket = new Map<string, number>();
+  const natives = new Map<string, number>();
   let totalSamples = 0;
   let toolbarSamples = 0;
   let idleSamples = 0;
@@ -63,6 +66,7 @@ function summarise({ nodes, startTime, endTime }: Profile, toolbarDir: string): 
     const file = url.startsWith('file://') ? fileURLToPath(url) : url;
     const bucket = bucketOf(file, node.callFrame.functionName, toolbarDir);
     byBucket.set(bucket, (byBucket.get(bucket) ?? 0) + hits);
+    if (bucket === '(native)') natives.set(node.callFrame.functionName, (natives.get(node.callFrame.functionName) ?? 0) + hits);
     if (!file.startsWith(toolbarDir) || hits === 0) continue;
     toolbarSamples += hits;
     const short = file.slice(toolbarDir.length).split(sep).join('/');
@@ -75,7 +79,8 @@ function summarise({ nodes, startTime, endTime }: Profile, toolbarDir: string): 
     intervalMicros: (endTime - startTime) / Math.max(1, totalSamples),
     totalSamples, toolbarSamples, idleSamples,
     byFile: sorted(byFile).map(([file, samples]) => ({ file, samples })),
-    byFunction: sorted(byFunction).slice(0, 12).map(([name, samples]) => ({ name, samples })),
+    byFunction: sorted(byFunction).slice(0, 30).map(([name, samples]) => ({ name, samples })),
+    natives: sorted(natives).slice(0, 8).map(([name, samples]) => ({ name, samples })),
     byBucket: sorted(byBucket).map(([bucket, samples]) => ({ bucket, samples })),
   };
 }

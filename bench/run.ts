@@ -12,7 +12,8 @@
  * Knobs: BENCH_ROUNDS (5), BENCH_SLICE seconds (1.5), BENCH_CONNECTIONS (10), BENCH_SOAK requests
  * (100000; 0 skips it), BENCH_ROUTES / BENCH_VARIANTS (comma lists, to measure a subset),
  * BENCH_PROFILE=0 skips the profile, BENCH_BASELINE_DIR=<checkout> adds a `baseline` variant: the
- * toolbar of another checkout (its server/ folder), enabled, to compare two versions in one run.
+ * toolbar of another checkout (its dist/server, built), enabled, to compare two versions in one run.
+ * The toolbar runs compiled (dist/server, as users run it); BENCH_SOURCE=1 runs its TypeScript.
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -117,9 +118,10 @@ function printProfile(route: Route, none: Profiled, enabled: Profiled): void {
   const added = [...buckets].filter((b) => b !== '(idle)')
     .map((bucket) => ({ bucket, micros: perRequest(enabled, samplesOf(enabled, bucket)) - perRequest(none, samplesOf(none, bucket)) }))
     .sort((a, b) => b.micros - a.micros);
-  console.log(`  added µs/request by where it runs: ${added.slice(0, 8).map((a) => `${a.bucket} ${fixed(a.micros, 0)}`).join(', ')}`);
+  console.log(`  added µs/request by where it runs: ${added.slice(0, 12).map((a) => `${a.bucket} ${fixed(a.micros, 0)}`).join(', ')}`);
+  console.log(`  natives, enabled (µs/request, self): ${enabled.summary.natives.map((f) => `${f.name} ${fixed(perRequest(enabled, f.samples), 0)}`).join(', ')}`);
   console.log(`  toolbar files (µs/request): ${enabled.summary.byFile.slice(0, 10).map((f) => `${f.file} ${fixed(perRequest(enabled, f.samples), 0)}`).join(', ')}`);
-  console.log(`  toolbar functions (µs/request, self): ${enabled.summary.byFunction.slice(0, 10).map((f) => `${f.name} ${fixed(perRequest(enabled, f.samples), 0)}`).join(', ')}`);
+  console.log(`  toolbar functions (µs/request, self): ${enabled.summary.byFunction.slice(0, 25).map((f) => `${f.name} ${fixed(perRequest(enabled, f.samples), 0)}`).join(', ')}`);
 }
 
 async function profile(server: Server, route: Route): Promise<Profiled> {
