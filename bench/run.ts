@@ -14,6 +14,9 @@
  * BENCH_PROFILE=0 skips the profile, BENCH_BASELINE_DIR=<checkout> adds a `baseline` variant: the
  * toolbar of another checkout (its dist/server, built), enabled, to compare two versions in one run.
  * The toolbar runs compiled (dist/server, as users run it); BENCH_SOURCE=1 runs its TypeScript.
+ * BENCH_TOGETHER=1 loads the variants at the same time instead of in turn (each with
+ * BENCH_CONNECTIONS): for comparing two versions, with BENCH_VARIANTS=enabled,baseline, on a machine
+ * whose load drifts faster than a slice; the ratios are then of CPU shares, not of a lone server.
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -41,6 +44,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const SOAK_REQUESTS = Number(process.env.BENCH_SOAK ?? 100_000);
 const PROFILE = process.env.BENCH_PROFILE !== '0';
 const BASELINE_DIR = process.env.BENCH_BASELINE_DIR;
+const TOGETHER = process.env.BENCH_TOGETHER === '1';
 const routes = (list(process.env.BENCH_ROUTES) ?? Object.keys(ROUTES)) as Route[];
 const variants: Variant[] = ['none', ...((list(process.env.BENCH_VARIANTS) as Variant[] | undefined)
   ?? ALL_VARIANTS.filter((v) => v !== 'baseline' || BASELINE_DIR)).filter((v) => v !== 'none')];
@@ -145,7 +149,14 @@ async function main() {
       for (const route of routes) {
         // Rotate the order so no variant always runs first (or last) in a round.
         const order = variants.map((_, i) => variants[(i + round) % variants.length]);
-        for (const variant of order) samples[route][variant].push(await slice(byVariant[variant], route, SLICE_SECONDS));
+        if (TOGETHER) {
+          // All variants at once: the machine's other load hits them at the same instants, and the
+          // scheduler shares the CPUs between them, so throughput compares their costs directly.
+          const measured = await Promise.all(variants.map((variant) => slice(byVariant[variant], route, SLICE_SECONDS)));
+          variants.forEach((variant, i) => samples[route][variant].push(measured[i]));
+        } else {
+          for (const variant of order) samples[route][variant].push(await slice(byVariant[variant], route, SLICE_SECONDS));
+        }
       }
       process.stderr.write(`round ${round + 1}/${ROUNDS}\r`);
     }
