@@ -93,22 +93,25 @@ function depthKey(site: V8CallSite | undefined): string | null {
 export function captureFrames(skipAbove: (...args: any[]) => unknown = captureFrames): RawFrame[] {
   let sites = captureCallSites(skipAbove, SHALLOW_DEPTH);
   let frames = keepFrames(sites);
-  if (sites.length < SHALLOW_DEPTH || frames.some(isUserFrame)) return frames;
-  const key = depthKey(sites[0]);
-  const learned = key === null ? undefined : depthNeeded.get(key);
-  // A call site that needed a deep capture once starts there; deeper still if this stack needs it.
-  for (const depth of [CAPTURED_DEPTH, DEEP_DEPTH].filter((d) => learned === undefined || d >= learned)) {
-    sites = captureCallSites(skipAbove, depth);
-    frames = keepFrames(sites);
-    if (frames.some(isUserFrame)) {
-      if (key !== null && learned !== depth) {
-        if (depthNeeded.size > 10_000) depthNeeded.clear();
-        depthNeeded.set(key, depth);
+  if (frames.some(isUserFrame)) return frames;
+  if (sites.length === SHALLOW_DEPTH) {
+    const key = depthKey(sites[0]);
+    const learned = key === null ? undefined : depthNeeded.get(key);
+    // A call site that needed a deep capture once starts there; deeper still if this stack needs it.
+    for (const depth of [CAPTURED_DEPTH, DEEP_DEPTH].filter((d) => learned === undefined || d >= learned)) {
+      sites = captureCallSites(skipAbove, depth);
+      frames = keepFrames(sites);
+      if (frames.some(isUserFrame)) {
+        if (key !== null && learned !== depth) {
+          if (depthNeeded.size > 10_000) depthNeeded.clear();
+          depthNeeded.set(key, depth);
+        }
+        return frames;
       }
-      return frames;
+      if (sites.length < depth) break;
     }
-    if (sites.length < depth) break;
   }
+  // No user frame at all: a thenable builder started this query; learn to follow it from now on.
   learnFromFramesWithoutUser(sites.map((site) => toPath(site.getFileName() ?? '')));
   return frames;
 }
