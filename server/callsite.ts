@@ -147,9 +147,18 @@ export function userCallerPosition(skipAbove: (...args: any[]) => unknown): stri
   const [site] = captureCallSites(skipAbove, 1);
   if (!site) return null;
   const frame = resolveSite(site);
-  if (frame === null || !isUserPath(frame.file)) return null;
-  return `${frame.file}:${frame.line}:${frame.column}`;
+  if (frame === null) return null;
+  // Worked out once per frame: this runs for every query.
+  let position = userPositions.get(frame);
+  if (position === undefined) {
+    position = isUserPath(frame.file) ? `${frame.file}:${frame.line}:${frame.column}` : null;
+    userPositions.set(frame, position);
+  }
+  return position;
 }
+
+/** Each resolved frame's `file:line:column` when it is the user's code, else null. */
+const userPositions = new WeakMap<RawFrame, string | null>();
 
 /** What one script position resolves to: its frame, or null when it is Node's or the toolbar's. */
 const resolved = new Map<string, Map<number, RawFrame | null>>();
