@@ -12,6 +12,12 @@ test.describe('a request with 10,000 queries (/stress)', () => {
     const { launcher, panel, table, filter } = toolbar(page);
     await expect(launcher).toContainText('10000');
 
+    // How fast is the bench's business (a loaded machine stretches any bound); here, what is done:
+    // the request's detail is fetched once, and only a window of its rows is drawn.
+    const detailFetches: string[] = [];
+    page.on('request', (request) => {
+      if (/\/api\/requests\/[^/?]+$/.test(new URL(request.url()).pathname)) detailFetches.push(request.url());
+    });
     const start = Date.now();
     await launcher.click();
     const summary = panel.locator('.summary');
@@ -19,9 +25,8 @@ test.describe('a request with 10,000 queries (/stress)', () => {
     await expect(summary).toContainText('10000 queries', { timeout: 15_000 });
     const rows = table.locator(':scope > tbody > tr[data-query-id]');
     await expect(rows.first()).toBeVisible();
-    const shownMs = Date.now() - start;
-    console.info(`[e2e] 10,000 queries: panel open with the count and rows in ${shownMs} ms`);
-    expect(shownMs).toBeLessThan(5_000);
+    console.info(`[e2e] 10,000 queries: panel open with the count and rows in ${Date.now() - start} ms`);
+    expect(detailFetches).toHaveLength(1);
 
     const rendered = await rows.count();
     expect(rendered).toBeGreaterThan(5);
@@ -39,15 +44,16 @@ test.describe('a request with 10,000 queries (/stress)', () => {
       .poll(async () => Number(await rows.first().getAttribute('data-query-id')))
       .toBeGreaterThan(3000);
 
-    // The filter box answers while typing over 10,000 rows.
+    // The filter box filters the 10,000 rows in the page, without asking the server again, and still
+    // draws a window of them.
     const typed = Date.now();
     await filter.fill('no query looks like this');
     await expect(panel.getByText('No queries match the filter.')).toBeVisible();
     await filter.fill('authors');
     await expect(panel.getByText('10000 of 10000 shown')).toBeVisible();
-    const filterMs = Date.now() - typed;
-    console.info(`[e2e] 10,000 queries: two filters applied in ${filterMs} ms`);
-    expect(filterMs).toBeLessThan(5_000);
+    console.info(`[e2e] 10,000 queries: two filters applied in ${Date.now() - typed} ms`);
+    expect(detailFetches).toHaveLength(1);
+    expect(await rows.count()).toBeLessThan(200);
 
     // Keyboard: Tab walks down the rows past the first window; the browser scrolls each focused
     // button into view and the rows below it are rendered in time.

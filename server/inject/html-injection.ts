@@ -46,6 +46,11 @@ function splitArgs(args: unknown[]): { chunk: unknown; encoding: unknown; callba
   return { chunk, encoding, callback: typeof callback === 'function' ? (callback as Callback) : undefined };
 }
 
+/** What write/end take as their first argument, when it is not a chunk Node rejects. */
+function isChunk(value: unknown): boolean {
+  return value === undefined || value === null || typeof value === 'string' || typeof value === 'function' || value instanceof Uint8Array;
+}
+
 /** A Buffer of the chunk, or null when Node itself would reject it (left for Node to throw). */
 function toBuffer(chunk: unknown, encoding: unknown): Buffer | null {
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -157,7 +162,8 @@ export function interceptHtml(req: IncomingMessage, res: ServerResponse, options
   }
 
   function write(this: ServerResponse, ...args: unknown[]): boolean {
-    if (ended) return originalWrite.apply(res, args);
+    // Decided against (JSON, an image...) or done: nothing of ours to do, not even a copy.
+    if (ended || mode === 'pass') return originalWrite.apply(res, args);
     const { chunk, encoding, callback } = splitArgs(args);
     const buffer = toBuffer(chunk, encoding);
     // A chunk Node rejects must fail as it would without us: before any header is written.
@@ -193,6 +199,12 @@ export function interceptHtml(req: IncomingMessage, res: ServerResponse, options
 
   function end(this: ServerResponse, ...args: unknown[]): ServerResponse {
     if (ended) return originalEnd.apply(res, args);
+    // `res.send(json)` sets the type before end(): decide from the headers before copying the body.
+    if (!res.headersSent && isChunk(args[0])) decide();
+    if (mode === 'pass') {
+      ended = true;
+      return originalEnd.apply(res, args);
+    }
     const { chunk, encoding, callback } = splitArgs(args);
     const last = chunk === undefined || chunk === null ? EMPTY : toBuffer(chunk, encoding);
     if (last === null) {

@@ -66,9 +66,8 @@ export function startQuery(
   }
   const source = frames ?? context.frames
     ?? sampledFrames(request.stackSamples ??= new Map(), context.span?.id, sql, hookFunction);
-  if (Array.isArray(source)) query.frames = source;
-  // Read (and serialised) like a plain array; built from the raw stack only when someone looks.
-  else Object.defineProperty(query, 'frames', { get: source, enumerable: true, configurable: true });
+  // A plain property: a getter per query turned every record into a slow dictionary-mode object.
+  query.frames = Array.isArray(source) ? source : source();
   request.queries.push(query);
 
   let open = true;

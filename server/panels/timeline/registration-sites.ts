@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { METHODS } from 'node:http';
 import { sep } from 'node:path';
-import { captureFramesLazily, isUserFrame, type LazyFrames } from '../../stack/callsite.js';
+import { captureStackForLater, isUserFrame, type LazyFrames } from '../../stack/callsite.js';
 import { ownerOf, patchMethod, reportHookError } from '../../instrument/patch.js';
 import type { RawFrame } from '../../types.js';
 import { infoOnce } from '../../log.js';
@@ -48,7 +48,7 @@ function recordRegistrations(prototype: object, method: string): void {
       const before = Array.isArray(this?.stack) ? this.stack.length : 0;
       const result = original.apply(this, args);
       try {
-        tagNewLayers(this?.stack, before, captureFramesLazily(registered, REGISTRATION_DEPTH));
+        tagNewLayers(this?.stack, before, captureStackForLater(registered, REGISTRATION_DEPTH));
       } catch (hookError) {
         reportHookError(hookError);
       }

@@ -104,12 +104,9 @@ describe('TimelinePanel', () => {
     );
   });
 
-  it('renders 500 spans in under 500 ms, drawing only the rows in view', async () => {
-    const spans = manySpans(500);
-    const started = performance.now();
-    await render({ ...detail, timeline: spans });
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(500);
+  // How long it takes is measured by `npm run bench` (bench/timeline-render.tsx), not here.
+  it('renders 500 spans drawing only the rows in view', async () => {
+    await render({ ...detail, timeline: manySpans(500) });
     const items = dom.container.querySelectorAll('.tl-row');
     expect(items.length).toBeGreaterThan(20);
     expect(items.length).toBeLessThan(100);

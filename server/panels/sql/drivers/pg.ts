@@ -1,7 +1,7 @@
-import { AsyncResource } from 'node:async_hooks';
 import { currentContext, requestContext } from '../../../request/context.js';
 import { captureFramesLazily } from '../../../stack/callsite.js';
 import { startQuery, type QueryHandle } from '../capture.js';
+import { sampledFrames } from '../stack-samples.js';
 import { backgroundContext } from '../../../units/background.js';
 import { ownerOf, patchMethod, reportHookError } from '../../../instrument/patch.js';
 import { observeSettled } from '../../../instrument/settled.js';
@@ -38,12 +38,17 @@ function settle(handle: QueryHandle, callback: Callback): Callback {
 }
 
 /**
- * Pins a callback to its caller's context: pg runs callbacks in whatever context the socket (or,
- * with a full pool, the releasing request) had. Outside a request too, or a background job's
- * queries would be filed under the request that freed its client.
+ * Pins a callback to its caller's request context: pg runs callbacks in whatever context the
+ * socket (or, with a full pool, the releasing request) had. Outside a request too, or a background
+ * job's queries would be filed under the request that freed its client. Only the toolbar's own
+ * context is pinned (an AsyncResource per callback cost more than the rest of the hook): the app's
+ * other async contexts behave as they do without the toolbar.
  */
 function bindToCaller<T extends (...args: any[]) => any>(callback: T): T {
-  return AsyncResource.bind(callback);
+  const context = currentContext();
+  return function boundToCaller(this: unknown, ...args: unknown[]) {
+    return context ? requestContext.run(context, () => callback.apply(this, args)) : requestContext.exit(() => callback.apply(this, args));
+  } as T;
 }
 
 function patchClientQuery(clientPrototype: object): void {
@@ -113,8 +118,12 @@ function patchPool(poolPrototype: object): void {
       }
       if (context.frames) return original.apply(this, args);
       const last = args.length - 1;
-      if (typeof args[last] === 'function') args[last] = AsyncResource.bind(args[last]);
-      const frames = captureFramesLazily(query);
+      if (typeof args[last] === 'function') args[last] = bindToCaller(args[last]);
+      const text = typeof args[0] === 'string' ? args[0] : args[0]?.text;
+      // Sampled like a direct query's: an N+1 through the pool is one line's stack again and again.
+      const frames = typeof text === 'string'
+        ? sampledFrames(context.request.stackSamples ??= new Map(), context.span?.id, text, query)
+        : captureFramesLazily(query);
       const calledBeforeResponse = !context.request.responded && !context.request.finished;
       return requestContext.run({ ...context, frames, calledBeforeResponse }, () => original.apply(this, args));
     });

@@ -1,0 +1,107 @@
+/**
+ * Where the toolbar's time goes, from inside the enabled variant's process: the orchestrator sends
+ * 'profile-start', drives load, then 'profile-stop', and gets back the CPU profile's self time per
+ * toolbar file (and its top functions), as a share of all the samples. V8 charges a builtin such as
+ * a stack capture to the JavaScript function that called it, so the files show the full cost.
+ */
+import { Session } from 'node:inspector';
+import { sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+export interface ProfileSummary {
+  /** µs of process time per sample, from the profile's own clock. */
+  intervalMicros: number;
+  totalSamples: number;
+  /** Samples in the toolbar's own files. */
+  toolbarSamples: number;
+  /** Samples in (idle): the process waiting, not working. */
+  idleSamples: number;
+  byFile: { file: string; samples: number }[];
+  byFunction: { name: string; samples: number }[];
+  /** Functions without a script (V8 builtins, natives such as the stack capture), by self time. */
+  natives: { name: string; samples: number }[];
+  /** Every sample by where it ran: a toolbar file, a package, Node's internals, GC. */
+  byBucket: { bucket: string; samples: number }[];
+}
+
+function bucketOf(file: string, functionName: string, toolbarDir: string): string {
+  if (file.startsWith(toolbarDir)) return 'toolbar';
+  if (file === '') return functionName.startsWith('(') ? functionName : '(native)';
+  if (file.startsWith('node:')) return file.split('/').slice(0, 2).join('/');
+  const at = file.lastIndexOf('/node_modules/');
+  if (at >= 0) {
+    const parts = file.slice(at + '/node_modules/'.length).split('/');
+    return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+  }
+  return 'app';
+}
+
+interface Profile { nodes: ProfileNode[]; startTime: number; endTime: number }
+
+function post<T>(session: Session, method: string, params: object = {}): Promise<T> {
+  return new Promise((resolve, reject) => {
+    session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T)));
+  });
+}
+
+function summarise({ nodes, startTime, endTime }: Profile, toolbarDir: string): ProfileSummary {
+  const byFile = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  const byBucket = new Map<string, number>();
+  const natives = new Map<string, number>();
+  let totalSamples = 0;
+  let toolbarSamples = 0;
+  let idleSamples = 0;
+  for (const node of nodes) {
+    const hits = node.hitCount ?? 0;
+    totalSamples += hits;
+    if (node.callFrame.functionName === '(idle)') idleSamples += hits;
+    const url = node.callFrame.url;
+    const file = url.startsWith('file://') ? fileURLToPath(url) : url;
+    const bucket = bucketOf(file, node.callFrame.functionName, toolbarDir);
+    byBucket.set(bucket, (byBucket.get(bucket) ?? 0) + hits);
+    if (bucket === '(native)') natives.set(node.callFrame.functionName, (natives.get(node.callFrame.functionName) ?? 0) + hits);
+    if (!file.startsWith(toolbarDir) || hits === 0) continue;
+    toolbarSamples += hits;
+    const short = file.slice(toolbarDir.length).split(sep).join('/');
+    byFile.set(short, (byFile.get(short) ?? 0) + hits);
+    const name = `${node.callFrame.functionName || "(anonymous)"} ${short}`;
+    byFunction.set(name, (byFunction.get(name) ?? 0) + hits);
+  }
+  const sorted = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]);
+  return {
+    intervalMicros: (endTime - startTime) / Math.max(1, totalSamples),
+    totalSamples, toolbarSamples, idleSamples,
+    byFile: sorted(byFile).map(([file, samples]) => ({ file, samples })),
+    byFunction: sorted(byFunction).slice(0, 30).map(([name, samples]) => ({ name, samples })),
+    natives: sorted(natives).slice(0, 8).map(([name, samples]) => ({ name, samples })),
+    byBucket: sorted(byBucket).map(([bucket, samples]) => ({ bucket, samples })),
+  };
+}
+
+export function listenForProfileRequests(toolbarDir: string): void {
+  let session: Session | null = null;
+  process.on('message', (message) => {
+    if (message === 'profile-start') {
+      session = new Session();
+      session.connect();
+      void post(session, 'Profiler.enable')
+        .then(() => post(session!, 'Profiler.setSamplingInterval', { interval: 100 }))
+        .then(() => post(session!, 'Profiler.start'))
+        .then(() => process.send?.({ profiling: true }));
+    } else if (message === 'profile-stop' && session) {
+      const current = session;
+      session = null;
+      void post<{ profile: Profile }>(current, 'Profiler.stop').then(({ profile }) => {
+        current.disconnect();
+        process.send?.({ profile: summarise(profile, toolbarDir) });
+      });
+    }
+  });
+}
