@@ -2,7 +2,7 @@
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { sampleDetail } from '../panels/sql/sample-detail.js';
+import { sampleDetail } from '../testing/sample-detail.js';
 import { App } from './App.js';
 import { PANELS } from './panels.js';
 

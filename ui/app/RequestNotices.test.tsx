@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { detailOf, stubApi, summary } from '../panels/history/testing.js';
+import { detailOf, stubApi, summary } from '../testing/history.js';
 import { setupDom } from '../testing/dom.js';
 import { App } from './App.js';
 import { PANELS } from './panels.js';

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { detailOf, FakeEventSource, stubApi, summary } from '../panels/history/testing.js';
+import { detailOf, FakeEventSource, stubApi, summary } from '../testing/history.js';
 import { mountStandalone, requestIdFromHash } from './standalone-page.js';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;

@@ -5,14 +5,14 @@ import { Announcer } from './announcer.js';
 import { App } from './App.js';
 import { PANELS } from './panels.js';
 import { setupDom } from '../testing/dom.js';
-import { sampleDetail } from '../panels/sql/sample-detail.js';
-import { sampleTemplates } from '../panels/templates/sample-templates.js';
-import { sampleTimeline } from '../panels/timeline/sample-timeline.js';
+import { sampleDetail } from '../testing/sample-detail.js';
+import { sampleTemplates } from '../testing/sample-templates.js';
+import { sampleTimeline } from '../testing/sample-timeline.js';
 import { SqlPanel } from '../panels/sql/SqlPanel.js';
 import { TimelinePanel } from '../panels/timeline/TimelinePanel.js';
 import { TemplatesPanel } from '../panels/templates/TemplatesPanel.js';
 import { RequestPanel } from '../panels/request/RequestPanel.js';
-import { detailOf, stubApi, summary } from '../panels/history/testing.js';
+import { detailOf, stubApi, summary } from '../testing/history.js';
 
 /*
  * Everything the panels show comes from the app's requests: SQL, params, URLs, template names,

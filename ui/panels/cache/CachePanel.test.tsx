@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RequestDetail } from '../../../server/types.js';
 import type { CacheDetail } from '../../../server/panels/cache/types.js';
 import { setupDom } from '../../testing/dom.js';
-import { sampleDetail } from '../sql/sample-detail.js';
+import { sampleDetail } from '../../testing/sample-detail.js';
 import { cachePanel } from './index.js';
 import { CachePanel, NO_CACHE } from './CachePanel.js';
 

@@ -5,8 +5,8 @@ import { App } from '../../app/App.js';
 import { PANELS } from '../../app/panels.js';
 import { setupDom } from '../../testing/dom.js';
 import { MAX_ROWS, prependRequests } from './useRequestList.js';
-import { sampleDetail } from '../sql/sample-detail.js';
-import { detailOf, FakeEventSource, stubApi, summary } from './testing.js';
+import { sampleDetail } from '../../testing/sample-detail.js';
+import { detailOf, FakeEventSource, stubApi, summary } from '../../testing/history.js';
 
 const dom = setupDom();
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { QueryRecord } from '../../../server/types.js';
-import { sampleDetail } from '../sql/sample-detail.js';
+import { sampleDetail } from '../../testing/sample-detail.js';
 import { diffRequests, earlierRuns, formatDiffSummary, signedMs } from './compare.js';
-import { detailOf, summary } from './testing.js';
+import { detailOf, summary } from '../../testing/history.js';
 
 const q = (id: number, fingerprint: string): QueryRecord => ({ ...sampleDetail.queries[0], id, fingerprint, sql: `SQL ${fingerprint}` });
 

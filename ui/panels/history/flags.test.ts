@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isStaticAsset, requestFlags } from './flags.js';
-import { summary } from './testing.js';
+import { summary } from '../../testing/history.js';
 
 describe('requestFlags', () => {
   it.each([

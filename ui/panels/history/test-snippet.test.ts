@@ -56,4 +56,22 @@ describe('testSnippet', () => {
     expect(code).toContain('recorded("GET", "/a\\"b\\\\c")');
     expect(syntaxErrors(code, 'esm')).toEqual([]);
   });
+
+  // Found on a real Sequelize app: today's count came from a warm server, the copied test started
+  // a cold one, whose first request opened the pool's connections (and ran Sequelize's SET …
+  // statements on them): every copied test failed by 2 or 3 queries. And the app's `Token` scheme
+  // became `Bearer`.
+  it('warms the app up with the same safe request first, and keeps the recorded auth scheme', () => {
+    const withToken = { ...GET, requestHeaders: [{ name: 'Authorization', value: 'Token [redacted]' }] };
+    const code = testSnippet(withToken, '/__toolbar', { runner: 'node:test', module: 'cjs' });
+    const warmUp = code.indexOf("await fetch(base + path, { method, headers: HEADERS, redirect: 'manual' }).then((warm) => warm.arrayBuffer());");
+    expect(warmUp).toBeGreaterThan(0);
+    expect(warmUp).toBeLessThan(code.indexOf('const res = await fetch(base + path'));
+    expect(code).toContain("authorization: process.env.TEST_AUTHORIZATION ?? 'Token <token>',");
+    expect(code).toContain('set TEST_AUTHORIZATION to a valid one');
+    const post = testSnippet({ ...GET, method: 'POST' }, '/__toolbar', { runner: 'node:test', module: 'cjs' });
+    expect(post).not.toContain('.then((warm)');
+    expect(post).toContain('No warm-up for a request that changes data');
+    expect(syntaxErrors(code, 'cjs')).toEqual([]);
+  });
 });

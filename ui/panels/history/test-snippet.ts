@@ -29,11 +29,18 @@ function imports(format: TestFormat, appImport: string): string[] {
   }
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /** The request's headers worth sending again: the auth ones, as placeholders (the toolbar stores them redacted). */
 function headerLines(detail: SnippetDetail, hasBody: boolean): string[] {
   const sent = new Set((detail.requestHeaders ?? []).map((h) => h.name.toLowerCase()));
   const lines: string[] = [];
-  if (sent.has('authorization')) lines.push("  authorization: process.env.TEST_AUTHORIZATION ?? 'Bearer <token>',");
+  if (sent.has('authorization')) {
+    // The scheme the app used (`Token`, `Bearer`…) is kept; only the credential is a placeholder.
+    const scheme = /^([A-Za-z][\w-]*) /.exec(detail.requestHeaders!.find((h) => h.name.toLowerCase() === 'authorization')!.value)?.[1] ?? 'Bearer';
+    lines.push('  // The toolbar stores credentials redacted: set TEST_AUTHORIZATION to a valid one, or the app may answer 401 or 500.');
+    lines.push(`  authorization: process.env.TEST_AUTHORIZATION ?? '${scheme} <token>',`);
+  }
   if (sent.has('cookie')) lines.push("  cookie: process.env.TEST_COOKIE ?? '<session cookie>',");
   if (lines.length === 0) lines.push("  // authorization: process.env.TEST_AUTHORIZATION ?? 'Bearer <token>',");
   if (hasBody) lines.push("  'content-type': 'application/json',");
@@ -70,6 +77,11 @@ export function testSnippet(detail: SnippetDetail, mountPath: string, format: Te
     ];
   if (format.runner === 'jest') checks.splice(1, 2, `expect(detail.queryCount).toBeLessThanOrEqual(${maxQueries});`, `expect(detail.nPlusOne.length).toBeLessThanOrEqual(${maxNPlusOne});`);
   const title = `answers ${detail.status} with at most ${maxQueries} ${maxQueries === 1 ? 'query' : 'queries'} and ${maxNPlusOne} N+1`;
+  // A fresh process opens its database connections on its first request, and an ORM's set-up
+  // statements on them (Sequelize's SET …) would count: today's count came from a warm server.
+  const warmUp = SAFE_METHODS.has(method)
+    ? "await fetch(base + path, { method, headers: HEADERS, redirect: 'manual' }).then((warm) => warm.arrayBuffer()); // warm-up: the first request opens the pool's connections"
+    : '// No warm-up for a request that changes data: if this fails by a few queries, the first request opened the pool\'s connections.';
   return `${imports(format, appImport).join('\n')}
 
 const TOOLBAR = ${q(mountPath)};
@@ -83,6 +95,7 @@ async function recorded(method, path, init = {}) {
   await new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const base = \`http://127.0.0.1:\${server.address().port}\`;
   try {
+    ${warmUp}
     const res = await fetch(base + path, { method, headers: HEADERS, redirect: 'manual', ...init });
     await res.arrayBuffer();
     const id = res.headers.get('x-debug-toolbar-id');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { RequestDetail } from '../../../server/types.js';
 import type { LogsDetail } from '../../../server/panels/logs/types.js';
 import { setupDom } from '../../testing/dom.js';
-import { sampleDetail } from '../sql/sample-detail.js';
+import { sampleDetail } from '../../testing/sample-detail.js';
 import { logsPanel } from './index.js';
 import { LogsPanel, NO_LOGS } from './LogsPanel.js';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestDetail } from '../../../server/types.js';
 import { setupDom } from '../../testing/dom.js';
-import { sampleDetail } from '../sql/sample-detail.js';
+import { sampleDetail } from '../../testing/sample-detail.js';
 import { requestPanel } from './index.js';
 import { NO_HEADERS, RequestPanel } from './RequestPanel.js';
 

@@ -4,7 +4,7 @@ import type { NPlusOneGroup, RequestDetail } from '../../../server/types.js';
 import { Announcer } from '../../app/announcer.js';
 import { setupDom } from '../../testing/dom.js';
 import { listFindings, perRow } from './findings.js';
-import { sampleDetail } from './sample-detail.js';
+import { sampleDetail } from '../../testing/sample-detail.js';
 import { SqlPanel } from './SqlPanel.js';
 
 const dom = setupDom();

@@ -12,7 +12,7 @@ import { Announcer } from '../../app/announcer.js';
 import { FALLBACK_VIEWPORT, VIRTUALIZE_ABOVE } from '../../app/table/useVirtualRows.js';
 import { setupDom } from '../../testing/dom.js';
 import { CHIPS_SHOWN, FINDINGS_SHOWN } from './Findings.js';
-import { sampleDetail } from './sample-detail.js';
+import { sampleDetail } from '../../testing/sample-detail.js';
 import { SqlPanel } from './SqlPanel.js';
 
 const N = 10_000;

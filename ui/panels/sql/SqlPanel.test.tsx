@@ -4,7 +4,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RequestDetail } from '../../../server/types.js';
 import { Announcer } from '../../app/announcer.js';
-import { sampleDetail } from './sample-detail.js';
+import { sampleDetail } from '../../testing/sample-detail.js';
 import { SqlPanel } from './SqlPanel.js';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;

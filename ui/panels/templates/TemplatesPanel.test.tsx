@@ -4,9 +4,9 @@ import type { RequestDetail } from '../../../server/types.js';
 import { App } from '../../app/App.js';
 import { PANELS } from '../../app/panels.js';
 import { setupDom } from '../../testing/dom.js';
-import { sampleDetail } from '../sql/sample-detail.js';
+import { sampleDetail } from '../../testing/sample-detail.js';
 import { templatesPanel } from './index.js';
-import { sampleTemplates } from './sample-templates.js';
+import { sampleTemplates } from '../../testing/sample-templates.js';
 import { EMPTY_TEMPLATES, TemplatesPanel } from './TemplatesPanel.js';
 import { slowestTemplate, templateRows } from './tree.js';
 

@@ -4,10 +4,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { PANELS } from '../../app/panels.js';
 import { App } from '../../app/App.js';
 import type { RequestDetail } from '../../../server/types.js';
-import { sampleDetail } from '../sql/sample-detail.js';
+import { sampleDetail } from '../../testing/sample-detail.js';
 import { setupDom } from '../../testing/dom.js';
 import { timelinePanel } from './index.js';
-import { manySpans, sampleTimeline } from './sample-timeline.js';
+import { manySpans, sampleTimeline } from '../../testing/sample-timeline.js';
 import { EMPTY_TIMELINE, TimelinePanel } from './TimelinePanel.js';
 import { buildSpanTree, niceStep, timeAxis, visibleRows } from './tree.js';
 

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ExplainResponse, IndexesResponse, PlanNode, RequestDetail, WhatIfResponse } from '../../../../server/types.js';
 import { Announcer } from '../../../app/announcer.js';
 import { setupDom } from '../../../testing/dom.js';
-import { sampleDetail } from '../sample-detail.js';
+import { sampleDetail } from '../../../testing/sample-detail.js';
 import { SqlPanel } from '../SqlPanel.js';
 import { isReadStatement, readPlan } from './plan.js';
 

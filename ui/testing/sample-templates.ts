@@ -1,5 +1,5 @@
 /** The sample request's renders: a view with a layout, a partial per order row, a footer. */
-import type { TemplateRender } from '../../../server/types.js';
+import type { TemplateRender } from '../../server/types.js';
 
 export const sampleTemplates: TemplateRender[] = [
   { id: 't1', parentId: null, name: 'orders/list', engine: 'ejs', file: '/home/dev/shop/views/orders/list.ejs', durationMs: 9.8, queryIds: [5, 6, 7], localKeys: ['orders', 'user', 'page'] },

@@ -1,5 +1,5 @@
 /** A realistic RequestDetail for tests (and for eyeballing the panel). */
-import type { QueryRecord, RequestDetail } from '../../../server/types.js';
+import type { QueryRecord, RequestDetail } from '../../server/types.js';
 
 const pg = { dialect: 'postgres', driver: 'pg', database: 'shop', explainKey: 'pg:shop' } as const;
 const site = (line: number) => ({ file: '/home/dev/shop/src/routes/orders.ts', line, column: 5, function: 'listOrders' });

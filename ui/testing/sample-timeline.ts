@@ -1,5 +1,5 @@
 /** Timelines for tests and for eyeballing the panel: the sample request's, and a generated large one. */
-import type { TimelineSpan } from '../../../server/types.js';
+import type { TimelineSpan } from '../../server/types.js';
 
 const span = (id: string, parentId: string | null, kind: string, name: string, startMs: number, durationMs: number, detail?: string): TimelineSpan => ({
   id,

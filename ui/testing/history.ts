@@ -1,7 +1,7 @@
 /** Fakes for the History tests: a routed `fetch` and an `EventSource` the test drives. Import only from tests. */
 import { vi } from 'vitest';
-import type { Hotspot, RequestDetail, RequestSummary } from '../../../server/types.js';
-import { sampleDetail } from '../sql/sample-detail.js';
+import type { Hotspot, RequestDetail, RequestSummary } from '../../server/types.js';
+import { sampleDetail } from './sample-detail.js';
 
 export class FakeEventSource {
   static instances: FakeEventSource[] = [];
