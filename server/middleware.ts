@@ -27,9 +27,8 @@ import { openLiveRecord } from './units/record-id.js';
 import { setActiveRecorder } from './units/unit.js';
 import { instrumentSocketIo } from './units/socket-io.js';
 import { nameRequestInHeaders } from './request/cache-replay.js';
-import { createRequestRedaction } from './panels/sql/redact-queries.js';
+import { createRequestRedaction, scrubSecrets } from './panels/sql/redact-queries.js';
 import { scrubRecord } from './request/record-secrets.js';
-import { scrubSecrets } from './panels/sql/redact-queries.js';
 import { captureExpressErrors } from './request/express-errors.js';
 import { finishPanels, panelBadges, setUpPanels, startPanels } from './panels/lifecycle.js';
 
