@@ -40,7 +40,9 @@ function copy(value: unknown, isSecret: NameMatcher, bounds: ValueBounds, depth:
   seen.add(object);
   try {
     if (Array.isArray(object)) {
-      const items = object.slice(0, bounds.maxEntries).map((item) => copy(item, isSecret, bounds, depth + 1, seen, scrub));
+      // A flat list of names and values (`rawHeaders`: ['authorization', 'Bearer …']): a value after a secret's name is one.
+      const items = object.slice(0, bounds.maxEntries).map((item, i) => (i > 0 && typeof object[i - 1] === 'string' && isSecret(object[i - 1] as string)
+        ? REDACTED : copy(item, isSecret, bounds, depth + 1, seen, scrub)));
       if (object.length > bounds.maxEntries) items.push(`… ${object.length - bounds.maxEntries} more`);
       return items;
     }
@@ -76,13 +78,19 @@ export function redactValue(value: unknown, isSecret: NameMatcher, bounds: Value
   return copy(value, isSecret, bounds, 0, new Set(), scrub);
 }
 
-// A value that opens an object or a list (`cookie: {`) is not one value: its own keys are matched inside it.
-const NAMED_VALUE = /([A-Za-z_][\w.-]*)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&)}\]{[][^\s,;&)}\]]*)/g;
+// The name may be quoted (JSON: `"password":"x"`); an auth scheme's credential is hidden with it
+// (`Authorization: Bearer eyJ…`); a value that opens an object or a list (`cookie: {`) is not one
+// value: its own keys are matched inside it.
+const NAMED_VALUE = /([A-Za-z_][\w.-]*)(["']?\s*[=:]\s*)((?:Bearer|Basic|Token|Digest|Negotiate)\s+[^\s,;"']+|"[^"]*"|'[^']*'|[^\s,;&)}\]{[][^\s,;&)}\]]*)/gi;
 
 /**
  * A free text (a log message) with the values of `name=value` and `name: value` pairs whose name
  * is a secret's hidden: `login failed for ada password=hunter2` → `… password=[redacted]`.
  */
 export function redactNamedValues(text: string, isSecret: NameMatcher): string {
-  return text.replace(NAMED_VALUE, (whole, name: string, separator: string) => (isSecret(name) ? `${name}${separator}${REDACTED}` : whole));
+  return text.replace(NAMED_VALUE, (whole, name: string, separator: string, value: string) => {
+    if (!isSecret(name)) return whole;
+    const quote = value[0] === '"' || value[0] === "'" ? value[0] : '';
+    return `${name}${separator}${quote}${REDACTED}${quote}`;
+  });
 }

@@ -51,6 +51,14 @@ describe.each([[5, express], [4, express4 as unknown as typeof express]])('the L
     app.use(debugToolbar({ instrument: { betterSqlite3: Database, pino, winston, debug: createDebug } }));
     addRoutes(app, { db, requestLogger, wlogger, trace });
     app.get('/quiet', (_req, res) => res.json({ ok: true }));
+    app.get('/review', (_req, res) => {
+      console.trace('traced');
+      console.log(JSON.stringify({ password: 'hunter22', user: 'ada' }));
+      console.log('Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig');
+      logger.error(new Error('login failed password=hunter2'));
+      logger.info({ url: '/reset?token=abc12345', rawHeaders: ['host', 'x', 'authorization', 'Bearer SEKRET-TOKEN-123'] }, 'request');
+      res.json({ ok: true });
+    });
     app.get('/printed', (_req, res) => {
       console.log('\x1b[31m%s\x1b[0m', 'in red');
       console.log({ cookie: { path: '/', token: 'abcd1234' }, user: 'ada' });
@@ -105,8 +113,29 @@ describe.each([[5, express], [4, express4 as unknown as typeof express]])('the L
     const { detail } = await fetchRecorded(base, '/printed');
     const [red, object] = (detail.panels.logs as LogsDetail).entries.map((e) => e.message);
     expect(red).toBe('in red');
-    expect(object).toContain("cookie: { path: '/', token: [redacted] }");
+    expect(object).toContain("cookie: { path: '/', token: '[redacted]' }");
     expect(object).not.toContain('abcd1234');
+  });
+
+  // Found by a review: a trace was a trace and an error (a false warning), and secrets in JSON
+  // text, auth headers, an error's message in fields and raw header lists were stored.
+  it('records a trace once, and redacts JSON names, auth credentials, field texts and header lists', async () => {
+    const { detail } = await fetchRecorded(base, '/review');
+    const entries = (detail.panels.logs as LogsDetail).entries;
+    expect(entries.map((e) => e.level)).toEqual(['trace', 'log', 'log', 'error', 'info']);
+    expect(entries[1].message).toBe('{"password":"[redacted]","user":"ada"}');
+    expect(entries[2].message).toBe('Authorization: [redacted]');
+    const stored = JSON.stringify(detail.panels.logs);
+    for (const secret of ['hunter2', 'abc12345', 'SEKRET-TOKEN-123', 'eyJhbGciOiJIUzI1NiJ9']) expect(stored).not.toContain(secret);
+  });
+
+  it('does not format what is logged outside a request, nor throws on what winston accepts', async () => {
+    let inspected = 0;
+    const custom = { [Symbol.for('nodejs.util.inspect.custom')]: () => `inspected ${++inspected}` };
+    // The app's console.log is mocked here and formats nothing: only the toolbar could have.
+    console.log(custom);
+    expect(inspected).toBe(0);
+    expect(() => wlogger.log({ level: 'info', message: Object.create(null) as string })).not.toThrow();
   });
 
   it('stores nothing for a request that logs nothing, and no badge', async () => {

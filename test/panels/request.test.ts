@@ -31,6 +31,9 @@ describe.each([[5, express], [4, express4 as unknown as typeof express]])('reque
     api.post('/big', (_req, res) => res.json({ ok: true }));
     api.get('/articles/:slug', (req, _res, next) => next(Object.assign(new Error(`no article ${req.params.slug}`), { status: 404 })));
     api.get('/me', (_req, res) => res.json({ user: { passwordHash: 'x', toJSON: () => ({ name: 'ada' }) } }));
+    api.post('/notes', express.text({ type: 'text/plain' }), (req, res) => res.json({ length: String(req.body).length }));
+    api.get('/reset/:code', (req, res) => res.json({ ok: req.params.code.length > 0 }));
+    api.get('/bigint', (_req, res) => res.json({ n: 1n }));
     app.use('/api', api);
     app.post('/login', (_req, res) => res.redirect(303, '/'));
     const notFound: ErrorRequestHandler = (error, _req, res, _next) => res.status(error.status ?? 500).json({ message: error.message });
@@ -87,6 +90,20 @@ describe.each([[5, express], [4, express4 as unknown as typeof express]])('reque
     expect(failed.responseBody).toEqual({ value: { message: 'no article hello-world' } });
     const me = await dataOf(await fetch(`${base}/api/me`));
     expect(me.responseBody).toEqual({ value: { user: { name: 'ada' } } });
+  });
+
+  // Found by a review: a text body, a param the URL hid in its raw form, a res.json that threw,
+  // and query names of Object.prototype.
+  it('redacts text bodies and params as the URL does, survives a failed res.json and odd query names', async () => {
+    const text = await dataOf(await post('/api/notes', 'user=ada&password=hunter2', 'text/plain'));
+    expect(text.body).toEqual({ value: 'user=ada&password=[redacted]' });
+    const reset = await dataOf(await fetch(`${base}/api/reset/Zk9xQm2LpR7tWv3Y4a==`));
+    expect(JSON.stringify(reset)).not.toContain('Zk9xQm2LpR7tWv3Y4a');
+    // The JSON recorded is the error handler's, not a leftover of the res.json that threw.
+    const failed = await dataOf(await fetch(`${base}/api/bigint`));
+    expect(failed.responseBody).toEqual({ value: { message: expect.stringContaining('BigInt') } });
+    const odd = await dataOf(await fetch(`${base}/api/search?constructor=y&toString=z`));
+    expect(odd.query).toEqual({ constructor: 'y', toString: 'z' });
   });
 
   it('keeps only the size of a body over the limit, and says no route matched a 404', async () => {

@@ -1,5 +1,5 @@
 import { format } from 'node:util';
-import { recordLog, writingForLogger } from './entries.js';
+import { asLoggerWrite, recordLog, writingForLogger } from './entries.js';
 import type { LogLevel } from './types.js';
 
 const METHODS: readonly [keyof Console & string, LogLevel][] = [
@@ -31,9 +31,10 @@ export function instrumentConsole(target: Console = console): void {
     const patchedMethod = {
       [method](this: unknown, ...args: unknown[]): void {
         if (!writingForLogger() && !(typeof args[0] === 'string' && args[0].startsWith(OWN_PREFIX))) {
-          recordLog({ level, message: safeFormat(args), source: 'console' }, patchedMethod);
+          recordLog(() => ({ level, message: safeFormat(args), source: 'console' }), patchedMethod);
         }
-        return original.apply(this, args);
+        // console.trace prints through console.error: one line, not a trace and an error.
+        return level === 'trace' ? asLoggerWrite(() => original.apply(this, args)) : original.apply(this, args);
       },
     }[method]! as typeof original;
     patchedMethod[PATCHED] = true;

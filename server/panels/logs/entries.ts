@@ -62,14 +62,18 @@ export const writingForLogger = (): boolean => insideLogger > 0;
 
 /**
  * Records a line in the current request's Logs panel, if a request is being recorded and the panel
- * is on. Cheap outside requests: one AsyncLocalStorage lookup. Never throws.
+ * is on. `describe` builds the line (or null: not a line after all) (formats the message, reads the fields) only then: outside a
+ * request the cost is one AsyncLocalStorage lookup, and an app's `inspect.custom` runs once. Never
+ * throws: a line the toolbar cannot read is the app's line all the same.
  */
-export function recordLog(line: LogLine, skipAbove: (...args: any[]) => unknown): void {
+export function recordLog(describe: () => LogLine | null, skipAbove: (...args: any[]) => unknown): void {
   try {
     const live = currentContext()?.request;
     if (!live || live.finished) return;
     const state = live.panelState?.logs as LogState | undefined;
     if (!state) return;
+    const line = describe();
+    if (line === null) return;
     if (line.level === 'warn' || line.level === 'error' || line.level === 'fatal') state.problems++;
     if (state.entries.length >= MAX_LOGS_PER_REQUEST) {
       state.dropped++;
@@ -93,6 +97,6 @@ export function recordLog(line: LogLine, skipAbove: (...args: any[]) => unknown)
     if (line.namespace) entry.namespace = line.namespace;
     state.entries.push(entry);
   } catch {
-    // A log line the toolbar could not read is the app's line all the same: never fail the app's logging.
+    // Never fail the app's logging.
   }
 }

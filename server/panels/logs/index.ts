@@ -47,7 +47,9 @@ export const logsPanel: ServerPanel<LogState, StoredLogs, LogsDetail> = {
     const entries = state.entries.map((entry) => {
       const message = redaction.scrubText(redactNamedValues(entry.message, redaction.isSecretName));
       const redacted: CapturedLog = { ...entry, message };
-      if (entry.fields) redacted.fields = redactValue(entry.fields, redaction.isSecretName, undefined, redaction.scrubText) as Record<string, unknown>;
+      // Strings in fields are texts too (an error's message, a URL): the same rules as the message.
+      const scrub = (text: string) => redaction.scrubText(redactNamedValues(/^(\/|https?:\/\/)\S*$/.test(text) ? redaction.redactUrl(text) : text, redaction.isSecretName));
+      if (entry.fields) redacted.fields = redactValue(entry.fields, redaction.isSecretName, undefined, scrub) as Record<string, unknown>;
       return redacted;
     });
     return { entries, dropped: state.dropped };

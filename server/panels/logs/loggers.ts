@@ -35,16 +35,14 @@ export function instrumentPino(module: unknown): void {
   if (typeof write !== 'function') fail('pino', 'a pino version whose loggers have a write symbol (pino 7 or later)', module);
   patched.add(shared);
   shared[pino.symbols.writeSym] = function pinoWrite(this: { levels?: { labels?: Record<number, string> }; bindings?: () => object }, obj: unknown, msg: unknown, num: number) {
-    const label = this.levels?.labels?.[num] ?? 'info';
-    let fields: unknown = obj instanceof Error ? { err: obj } : obj;
-    try {
+    recordLog(() => {
+      const label = this.levels?.labels?.[num] ?? 'info';
+      let fields: unknown = obj instanceof Error ? { err: obj } : obj;
       const bindings = this.bindings?.();
       if (bindings && Object.keys(bindings).length > 0) fields = { ...bindings, ...(fields as object | undefined) };
-    } catch {
-      // A logger without bindings: its own fields only.
-    }
-    const message = typeof msg === 'string' ? msg : obj instanceof Error ? obj.message : msg === undefined ? '' : String(msg);
-    recordLog({ level: PINO_LEVELS[label] ?? 'info', message, source: 'pino', fields }, pinoWrite);
+      const message = typeof msg === 'string' ? msg : obj instanceof Error ? obj.message : msg === undefined ? '' : String(msg);
+      return { level: PINO_LEVELS[label] ?? 'info', message, source: 'pino', fields };
+    }, pinoWrite);
     return asLoggerWrite(() => (write as (...args: unknown[]) => unknown).call(this, obj, msg, num));
   };
 }
@@ -86,12 +84,14 @@ export function instrumentWinston(module: unknown): void {
   const write = proto.write as (...args: unknown[]) => boolean;
   proto.write = function winstonWrite(this: { isLevelEnabled?: (level: string) => boolean }, info: WinstonInfo, ...rest: unknown[]) {
     if (info && typeof info === 'object') {
-      const name = String(info[LEVEL] ?? info.level ?? 'info');
-      if (this.isLevelEnabled?.(name) !== false) {
+      recordLog(() => {
+        const name = String(info[LEVEL] ?? info.level ?? 'info');
+        // A line its level filters out is not written: not recorded either.
+        if (this.isLevelEnabled?.(name) === false) return null;
         const { level: _level, message, ...meta } = info as { level?: unknown; message?: unknown };
         const { text, extra } = applySplat(message, info[SPLAT]);
-        recordLog({ level: WINSTON_LEVELS[name] ?? 'info', message: text, source: 'winston', fields: Object.assign(meta, ...extra) }, winstonWrite);
-      }
+        return { level: WINSTON_LEVELS[name] ?? 'info', message: text, source: 'winston', fields: Object.assign(meta, ...extra) };
+      }, winstonWrite);
     }
     return asLoggerWrite(() => write.call(this, info, ...rest));
   };
@@ -111,13 +111,15 @@ export function instrumentDebug(module: unknown): void {
   patched.add(createDebug);
   const log = createDebug.log;
   createDebug.log = function debugLog(this: { namespace?: string }, ...args: unknown[]) {
-    const namespace = typeof this?.namespace === 'string' ? this.namespace : undefined;
-    let message = format(...args).replace(ANSI, '').trim();
-    // debug's own decorations: an ISO date or the namespace in front, the time since the last line behind.
-    message = message.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z\s+/, '');
-    if (namespace && message.startsWith(namespace)) message = message.slice(namespace.length).trim();
-    message = message.replace(/\s*\+\d+(ms|s|m|h|d)$/, '');
-    recordLog({ level: 'debug', message, source: 'debug', namespace }, debugLog);
+    recordLog(() => {
+      const namespace = typeof this?.namespace === 'string' ? this.namespace : undefined;
+      let message = format(...args).replace(ANSI, '').trim();
+      // debug's own decorations: an ISO date or the namespace in front, the time since the last line behind.
+      message = message.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z\s+/, '');
+      if (namespace && message.startsWith(namespace)) message = message.slice(namespace.length).trim();
+      message = message.replace(/\s*\+\d+(ms|s|m|h|d)$/, '');
+      return { level: 'debug', message, source: 'debug', namespace };
+    }, debugLog);
     return asLoggerWrite(() => (log ?? console.error).apply(this, args));
   };
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { redactValue, type ValueBounds } from '../../security/redact-value.js';
+import { redactNamedValues, redactValue, type ValueBounds } from '../../security/redact-value.js';
 import { REDACTED } from '../../security/redact.js';
 import type { PanelRedaction } from '../panel.js';
 import type { RecordedBody, RequestData } from './types.js';
@@ -42,7 +42,12 @@ export function startRequestData(req: IncomingMessage, res: ServerResponse): Req
         if (typeof body === 'string') state.responseJson = body;
         return send.call(this, body, ...rest);
       };
-      return (json as (...a: unknown[]) => unknown).apply(this, args);
+      try {
+        return (json as (...a: unknown[]) => unknown).apply(this, args);
+      } finally {
+        // res.json threw before sending (a BigInt, a cycle): the error handler's send is not JSON.
+        if (this.send !== send) this.send = send;
+      }
     };
   }
   let route: unknown;
@@ -69,7 +74,26 @@ function recordBody(value: unknown, bytes: number | null, redaction: PanelRedact
   if (bytes !== null && bytes > MAX_BODY_BYTES) {
     return { omitted: `${Math.round(bytes / 1024)} KB, over the ${MAX_BODY_BYTES / 1024} KB the toolbar keeps` };
   }
+  // A body parsed as text (`express.text()`): a form or JSON inside it has names too.
+  if (typeof value === 'string') {
+    return { value: redaction.scrubText(redactNamedValues(formAsPairs(value, redaction.isSecretName), redaction.isSecretName)).slice(0, BODY_BOUNDS.maxString * 10) };
+  }
   return { value: redactValue(value, redaction.isSecretName, BODY_BOUNDS, redaction.scrubText) };
+}
+
+/** `user=ada&password=x` with the secrets' values hidden; any other text as it is. */
+function formAsPairs(text: string, isSecret: (name: string) => boolean): string {
+  if (!/^[\w.%+-]+=[^&]*(&[\w.%+-]+=[^&]*)*$/.test(text)) return text;
+  return text.split('&').map((pair) => {
+    const at = pair.indexOf('=');
+    let name = pair.slice(0, at);
+    try {
+      name = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      // A malformed escape: the name as sent.
+    }
+    return isSecret(name) ? `${pair.slice(0, at)}=${REDACTED}` : pair;
+  }).join('&');
 }
 
 function recordJson(text: string, redaction: PanelRedaction): RecordedBody {
@@ -87,7 +111,8 @@ const storedUrl = (url: string, redaction: PanelRedaction): string => redaction.
 
 function queryOf(url: string, redaction: PanelRedaction): Record<string, string | string[]> {
   const at = url.indexOf('?');
-  const query: Record<string, string | string[]> = {};
+  // No prototype: `?constructor=x&__proto__=y` are names like any other.
+  const query: Record<string, string | string[]> = Object.create(null);
   if (at < 0) return query;
   // From the URL as stored (already redacted by the `redactNames` rules), so the two always agree.
   const stored = storedUrl(url, redaction);
@@ -107,8 +132,9 @@ function routeParams(params: Record<string, unknown>, url: string, redaction: Pa
   const path = url.split('?')[0];
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(params)) {
-    const segment = typeof value === 'string' && value !== '' ? encodeURIComponent(value) : null;
-    const hiddenInUrl = segment !== null && path.includes(segment) && !storedPath.includes(segment);
+    // As the path has it: encoded or raw (`/reset/Zk9x==`, `/invite/a@b:c`).
+    const forms = typeof value === 'string' && value !== '' ? [value, encodeURIComponent(value), encodeURI(value)] : [];
+    const hiddenInUrl = forms.some((form) => path.includes(form)) && !forms.some((form) => storedPath.includes(form));
     out[name] = hiddenInUrl || redaction.isSecretName(name) ? REDACTED : redactValue(value, redaction.isSecretName, BODY_BOUNDS, redaction.scrubText);
   }
   return out;
