@@ -14,7 +14,7 @@ test('/logs: the launcher shows the warning, the Logs tab lists the lines with t
   await expect(rows.nth(0)).toContainText('rendering the settings page for');
   await expect(rows.nth(0)).toContainText(/demo\/logs-and-request\.ts:\d+/);
   await expect(rows.nth(1)).toContainText('warn');
-  await expect(rows.nth(2)).toContainText('apiToken: [redacted]');
+  await expect(rows.nth(2)).toContainText("apiToken: '[redacted]'");
   await expect(rows.nth(2)).not.toContainText('demo-secret-token');
   await panel.getByRole('checkbox', { name: 'Show SQL in order' }).check();
   await expect(rows).toHaveCount(4);
