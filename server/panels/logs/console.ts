@@ -1,5 +1,5 @@
 import { format } from 'node:util';
-import { asLoggerWrite, recordLog, writingForLogger } from './entries.js';
+import { asLoggerWrite, recordLog, withoutColours, writingForLogger } from './entries.js';
 import type { LogLevel } from './types.js';
 
 const METHODS: readonly [keyof Console & string, LogLevel][] = [
@@ -43,12 +43,10 @@ export function instrumentConsole(target: Console = console): void {
   }
 }
 
-// eslint-disable-next-line no-control-regex -- the escape character is what colour codes start with
-const ANSI = /\u001b\[[0-9;]*m/g;
 
 function safeFormat(args: unknown[]): string {
   try {
-    return format(...args).replace(ANSI, '');
+    return withoutColours(format(...args));
   } catch {
     return '[a message the toolbar could not format]';
   }

@@ -42,6 +42,12 @@ export interface LogLine {
   namespace?: string;
 }
 
+// eslint-disable-next-line no-control-regex -- the escape character is what colour codes start with
+const COLOUR_CODES = /\u001b\[[0-9;]*m/g;
+
+/** A terminal line without its colour codes (`\x1b[31m…\x1b[0m`), as the panel shows text. */
+export const withoutColours = (text: string): string => text.replace(COLOUR_CODES, '');
+
 let insideLogger = 0;
 
 /**

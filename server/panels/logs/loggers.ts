@@ -1,5 +1,5 @@
 import { format } from 'node:util';
-import { asLoggerWrite, recordLog } from './entries.js';
+import { asLoggerWrite, recordLog, withoutColours } from './entries.js';
 import type { LogLevel } from './types.js';
 
 /*
@@ -97,8 +97,6 @@ export function instrumentWinston(module: unknown): void {
   };
 }
 
-// eslint-disable-next-line no-control-regex -- the escape character is what colour codes start with
-const ANSI = /\u001b\[[0-9;]*m/g;
 
 /**
  * debug: an enabled namespace writes through `createDebug.log` with the instance as `this`;
@@ -113,7 +111,7 @@ export function instrumentDebug(module: unknown): void {
   createDebug.log = function debugLog(this: { namespace?: string }, ...args: unknown[]) {
     recordLog(() => {
       const namespace = typeof this?.namespace === 'string' ? this.namespace : undefined;
-      let message = format(...args).replace(ANSI, '').trim();
+      let message = withoutColours(format(...args)).trim();
       // debug's own decorations: an ISO date or the namespace in front, the time since the last line behind.
       message = message.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z\s+/, '');
       if (namespace && message.startsWith(namespace)) message = message.slice(namespace.length).trim();

@@ -109,13 +109,11 @@ function recordJson(text: string, redaction: PanelRedaction): RecordedBody {
 /** The URL as the record stores it: secrets by name and by path rule, then the request's secret values. */
 const storedUrl = (url: string, redaction: PanelRedaction): string => redaction.scrubText(redaction.redactUrl(url));
 
-function queryOf(url: string, redaction: PanelRedaction): Record<string, string | string[]> {
-  const at = url.indexOf('?');
+/** The query of the URL as stored (already redacted), so the two always agree. */
+function queryOf(stored: string): Record<string, string | string[]> {
   // No prototype: `?constructor=x&__proto__=y` are names like any other.
   const query: Record<string, string | string[]> = Object.create(null);
-  if (at < 0) return query;
-  // From the URL as stored (already redacted by the `redactNames` rules), so the two always agree.
-  const stored = storedUrl(url, redaction);
+  if (!stored.includes('?')) return query;
   for (const [name, value] of new URLSearchParams(stored.slice(stored.indexOf('?') + 1))) {
     const previous = query[name];
     query[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
@@ -127,8 +125,8 @@ function queryOf(url: string, redaction: PanelRedaction): Record<string, string 
  * Route params redacted as the URL they came from is: by name, by the request's secret values,
  * and where the stored URL hid the segment (`/reset/:code`, a token-like segment).
  */
-function routeParams(params: Record<string, unknown>, url: string, redaction: PanelRedaction): Record<string, unknown> {
-  const storedPath = storedUrl(url, redaction).split('?')[0];
+function routeParams(params: Record<string, unknown>, url: string, stored: string, redaction: PanelRedaction): Record<string, unknown> {
+  const storedPath = stored.split('?')[0];
   const path = url.split('?')[0];
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(params)) {
@@ -149,11 +147,14 @@ function cookieNames(header: string | undefined): string[] {
 /** What is stored once the response is out. */
 export function finishRequestData(state: RequestState, req: IncomingMessage, redaction: PanelRedaction): RequestData {
   const request = req as ExpressRequest;
+  const url = request.originalUrl ?? req.url ?? '/';
+  // Redacted once: the query and the params are read against it.
+  const stored = storedUrl(url, redaction);
   const data: RequestData = {
     // The mount path is the path as requested (`app.use('/t/:token', router)` puts the token in it).
     route: state.route ? storedUrl(state.route.path, redaction) : null,
-    params: routeParams(state.route?.params ?? {}, request.originalUrl ?? req.url ?? '/', redaction),
-    query: queryOf(request.originalUrl ?? req.url ?? '/', redaction),
+    params: routeParams(state.route?.params ?? {}, url, stored, redaction),
+    query: queryOf(stored),
     cookies: cookieNames(req.headers.cookie),
     session: request.session && typeof request.session === 'object'
       ? Object.keys(request.session).filter((key) => key !== 'cookie') : null,
