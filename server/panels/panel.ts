@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LiveRequest, StoredRequest } from '../request/record.js';
 import type { NameMatcher } from '../security/redact.js';
+import type { Store } from '../store/store.js';
+import type { RequestDetail } from '../types.js';
 
 /*
  * The server side of a panel. A panel is one folder under server/panels/ exporting one
@@ -10,11 +12,33 @@ import type { NameMatcher } from '../security/redact.js';
  * `Panel` (enable, process request, generate stats, get_urls).
  */
 
+/**
+ * The toolbar's settings a panel may read. Panels are shared by every toolbar of the process (one
+ * per app, or one per test), so each hook gets the settings of the toolbar calling it.
+ */
+export interface PanelSettings {
+  /** The `instrument` option: the modules the app passed, by key. */
+  readonly instrument: Readonly<Record<string, unknown>>;
+  /** Record middleware, handler, render and HTTP spans (`timeline`). */
+  readonly timeline: boolean;
+  /** Repeats of one shape from one place that make an N+1 (`nPlusOneThreshold`, default 3). */
+  readonly nPlusOneThreshold: number;
+  /** More queries than this flags a request (`queryBudget`). */
+  readonly queryBudget: number;
+  /** `editorUrl`: links from call sites to the editor; empty for none. */
+  readonly editorUrl: string;
+  /** Names of secrets in URLs, headers, cookies, bodies and log fields (`redactNames`). */
+  readonly isSecretName: NameMatcher;
+  /** Redacts a URL as stored. */
+  readonly redactUrl: (url: string) => string;
+}
+
 /** What a panel's hooks see of the request being served. */
 export interface PanelRequest {
   readonly live: LiveRequest;
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
+  readonly settings: PanelSettings;
 }
 
 /** The redaction rules of the toolbar's options, for a panel's part of the stored record. */
@@ -34,10 +58,23 @@ export interface ServerTimingEntry {
   description?: string;
 }
 
-/** The panel's part of the launcher's badge: `3 warnings`, drawn in the warning colour with `tone: 'warn'`. */
+/**
+ * The panel's part of the launcher's badge: `3 warnings`, drawn in the warning colour with
+ * `tone: 'warn'`. The launcher shows whatever the panels contribute, in the registry's order.
+ */
 export interface LauncherBadge {
   text: string;
   tone?: 'warn';
+  /** A word drawn before the text (`SQL`). */
+  label?: string;
+  /** What a screen reader hears for it, when the text alone says too little (`7 queries, 2 duplicated`). */
+  say?: string;
+  /**
+   * For the fetch/XHR requests the page fires: the numeric field of their list line
+   * (`RequestSummary`) the launcher adds up (`queryCount`), and the fields that, when truthy,
+   * colour that sum as a warning.
+   */
+  fetches?: { sum: string; warnIf?: readonly string[] };
 }
 
 /** What a route handler gets: the stored request it names is looked up by the core. */
@@ -45,15 +82,18 @@ export interface PanelRouteContext {
   req: IncomingMessage;
   res: ServerResponse;
   query: URLSearchParams;
+  settings: PanelSettings;
   sendJson: (status: number, body: unknown) => void;
-  /** The stored record with this id, or undefined (unknown, evicted). */
+  /** The stored record with this id, or undefined (unknown, evicted, not a request id). */
   getRequest: (id: string) => Promise<StoredRequest | undefined>;
+  /** The request store (a failing store throws; the core answers 503). */
+  store: Store;
+  /** What the API serves for a stored record (`GET /api/requests/:id`), every panel's part included. */
+  detailOf: (record: StoredRequest) => RequestDetail;
 }
 
-/** Settings the toolbar was created with that panels may read. */
-export interface PanelSetup {
-  instrument: Readonly<Record<string, unknown>>;
-}
+/** Settings the toolbar was created with that panels may read, once, at setup. */
+export type PanelSetup = PanelSettings;
 
 /**
  * One panel. `State` is what it keeps while a request runs (on `live.panels[id]`), `Stored` its
@@ -73,10 +113,27 @@ export interface ServerPanel<State = unknown, Stored = unknown, Detail = Stored>
   setup?(setup: PanelSetup): void;
   /** At the start of each recorded request: the panel's state for it, or undefined for none. */
   start?(request: PanelRequest): State | undefined;
+  /** When the response's headers are written (a milestone on the timeline). */
+  headersSent?(state: State): void;
   /** Once the response is out: the stored part, redacted. Undefined stores nothing. */
   finish?(state: State, request: PanelRequest, redaction: PanelRedaction): Stored | undefined;
-  /** `detail.panels[id]`, derived when somebody reads the request; the stored part itself by default. */
-  detail?(stored: Stored, record: StoredRequest): Detail;
+  /**
+   * Fields of the request's list line (`RequestSummary`: the History, the launcher's fetch
+   * counts), derived when somebody reads the request; they also head `detail`.
+   */
+  summary?(record: StoredRequest, settings: PanelSettings): Record<string, unknown>;
+  /**
+   * Its detail reads the core's record (the queries), so it is asked for every record, tasks and
+   * socket events included, with `stored` undefined when it stored nothing for that one (its
+   * `Stored` type then includes undefined).
+   */
+  readonly readsRecord?: boolean;
+  /**
+   * `detail.panels[id]`, derived when somebody reads the request; the stored part itself by
+   * default. Asked only for records with a stored part, unless `readsRecord`; returning undefined
+   * leaves the panel out of the detail.
+   */
+  detail?(stored: Stored, record: StoredRequest, settings: PanelSettings): Detail | undefined;
   /** Its part of the launcher's badge, while the page is sent: only what is cheap. */
   badge?(state: State): LauncherBadge | null;
   /** Its `Server-Timing` figures, when the response's headers are written. */
