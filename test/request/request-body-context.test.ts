@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import express4 from 'express4';
 import Database from 'better-sqlite3';
-import { debugToolbar } from '../server/index.js';
-import { listen, waitForRecord } from './support/http.js';
+import { debugToolbar } from '../../server/index.js';
+import { listen, waitForRecord } from '../support/http.js';
 
 /*
  * Found on a real Express 4.17 app (body-parser 1.19, raw-body 2.4.0): a POST whose body was

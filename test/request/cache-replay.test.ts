@@ -3,10 +3,10 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import express5 from 'express';
 import express4 from 'express4';
 import Database from 'better-sqlite3';
-import { debugToolbar } from '../server/index.js';
-import { replayedRequestId } from '../server/request/cache-replay.js';
-import { listen, listRequests, waitForRecord } from './support/http.js';
-import { sqlCounts } from './support/launcher-badges.js';
+import { debugToolbar } from '../../server/index.js';
+import { replayedRequestId } from '../../server/request/cache-replay.js';
+import { listen, listRequests, waitForRecord } from '../support/http.js';
+import { sqlCounts } from '../support/launcher-badges.js';
 
 /*
  * Issue 12: response caches that replay stored headers sent the first request's

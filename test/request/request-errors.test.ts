@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import express4 from 'express4';
 import type { ErrorRequestHandler } from 'express';
-import { debugToolbar } from '../server/index.js';
-import { fetchRecorded, listen } from './support/http.js';
+import { debugToolbar } from '../../server/index.js';
+import { fetchRecorded, listen } from '../support/http.js';
 
 /*
  * Issue 15: the error a request fails with is the core's, not the timeline's. With

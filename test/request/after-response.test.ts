@@ -6,11 +6,11 @@ import sqlite3 from 'sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { debugToolbar, memoryStore, redisStore, type Store } from '../server/index.js';
-import type { RequestDetail } from '../server/types.js';
-import { createTestSchema, postgresAvailable } from './support/postgres.js';
-import { listen, waitForRecord } from './support/http.js';
-import { REDIS_URL, redisAvailable, testPrefix } from './fixtures/cluster/redis.js';
+import { debugToolbar, memoryStore, redisStore, type Store } from '../../server/index.js';
+import type { RequestDetail } from '../../server/types.js';
+import { createTestSchema, postgresAvailable } from '../support/postgres.js';
+import { listen, waitForRecord } from '../support/http.js';
+import { REDIS_URL, redisAvailable, testPrefix } from '../fixtures/cluster/redis.js';
 
 const pgUp = await postgresAvailable();
 const redisUp = await redisAvailable();
