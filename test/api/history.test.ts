@@ -5,15 +5,15 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { debugToolbar, memoryStore } from '../server/index.js';
-import type { Store } from '../server/store/store.js';
-import { BACKGROUND_CAPACITY } from '../server/units/background.js';
-import { standaloneHtml } from '../server/api/standalone-page.js';
-import { freezeError, parseStack } from '../server/request/request-error.js';
-import { redirectLocation, redirectSources } from '../server/request/redirects.js';
-import { liveListenerCount, MAX_STREAMS } from '../server/api/live-events.js';
-import type { HotspotsResponse, RequestListResponse, RequestSummary } from '../server/types.js';
-import { fetchRecorded, listen, waitForRecord } from './support/http.js';
+import { debugToolbar, memoryStore } from '../../server/index.js';
+import type { Store } from '../../server/store/store.js';
+import { BACKGROUND_CAPACITY } from '../../server/units/background.js';
+import { standaloneHtml } from '../../server/api/standalone-page.js';
+import { freezeError, parseStack } from '../../server/request/request-error.js';
+import { redirectLocation, redirectSources } from '../../server/request/redirects.js';
+import { liveListenerCount, MAX_STREAMS } from '../../server/api/live-events.js';
+import type { HotspotsResponse, RequestListResponse, RequestSummary } from '../../server/types.js';
+import { fetchRecorded, listen, waitForRecord } from '../support/http.js';
 
 describe('request links and the standalone page', () => {
   let server: Awaited<ReturnType<typeof listen>>;
@@ -322,8 +322,8 @@ describe('stack parsing', () => {
 
 describe('over budget', () => {
   it('flags summaries over the query budget only', async () => {
-    const { toSummary } = await import('../server/request/request-detail.js');
-    const { resolveOptions } = await import('../server/options.js');
+    const { toSummary } = await import('../../server/request/request-detail.js');
+    const { resolveOptions } = await import('../../server/options.js');
     const base = { method: 'GET', url: '/', status: 200, startedAt: 0, durationMs: 1, contentType: null, queries: [] };
     const settings = resolveOptions({ queryBudget: 4 });
     expect(toSummary({ ...base, id: 'a', queryCount: 5 }, settings).overBudget).toBe(true);

@@ -3,9 +3,9 @@ import express from 'express';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { debugToolbar } from '../server/index.js';
-import { createAssetReader } from '../server/api/static-assets.js';
-import { fetchRecorded, listen } from './support/http.js';
+import { debugToolbar } from '../../server/index.js';
+import { createAssetReader } from '../../server/api/static-assets.js';
+import { fetchRecorded, listen } from '../support/http.js';
 
 describe('the JSON API', () => {
   let server: Awaited<ReturnType<typeof listen>>;
