@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { captureFrames, captureFramesLazily, isUserFrame } from '../server/stack/callsite.js';
+import { captureFrames, captureFramesLazily, isUserFrame } from '../../server/stack/callsite.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/callsite/app.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/callsite/app.ts', import.meta.url));
 
 function lineOf(marker: string): number {
   return readFileSync(FIXTURE, 'utf8').split('\n').findIndex((line) => line.includes(marker)) + 1;

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { captureFrames, isUserFrame } from '../server/stack/callsite.js';
-import { captureFramesOnAwait } from '../server/stack/await-frames.js';
-import { currentContext, requestContext } from '../server/request/context.js';
-import type { LiveRequest } from '../server/request/record.js';
-import type { RawFrame } from '../server/types.js';
+import { captureFrames, isUserFrame } from '../../server/stack/callsite.js';
+import { captureFramesOnAwait } from '../../server/stack/await-frames.js';
+import { currentContext, requestContext } from '../../server/request/context.js';
+import type { LiveRequest } from '../../server/request/record.js';
+import type { RawFrame } from '../../server/types.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 

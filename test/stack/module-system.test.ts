@@ -4,8 +4,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { captureFrames } from '../server/stack/callsite.js';
-import { defaultImport, importLines, moduleSystemOf } from '../server/stack/module-system.js';
+import { captureFrames } from '../../server/stack/callsite.js';
+import { defaultImport, importLines, moduleSystemOf } from '../../server/stack/module-system.js';
 
 /*
  * Whether the file of a loop runs as CommonJS or as an ES module (server/stack/module-system.ts), from

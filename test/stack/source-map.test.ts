@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mapFrame } from '../server/stack/source-map.js';
-import { toRequestError } from '../server/request/request-error.js';
+import { mapFrame } from '../../server/stack/source-map.js';
+import { toRequestError } from '../../server/request/request-error.js';
 
 /*
  * What the read path does with a frame it cannot map, and with an error stack that was printed

@@ -3,11 +3,11 @@ import ejs from 'ejs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { captureFrames, isUserFrame } from '../server/stack/callsite.js';
-import { mapFrame } from '../server/stack/source-map.js';
-import { instrumentEjs } from '../server/panels/templates/engines/ejs.js';
-import { templateFileOf, templateLine } from '../server/stack/template-lines.js';
-import type { RawFrame } from '../server/types.js';
+import { captureFrames, isUserFrame } from '../../server/stack/callsite.js';
+import { mapFrame } from '../../server/stack/source-map.js';
+import { instrumentEjs } from '../../server/panels/templates/engines/ejs.js';
+import { templateFileOf, templateLine } from '../../server/stack/template-lines.js';
+import type { RawFrame } from '../../server/types.js';
 
 /*
  * Issue 18 part 7: a frame inside a compiled EJS template (eval'd code named by its sourceURL)
@@ -46,7 +46,7 @@ describe('frames in compiled EJS templates', () => {
 describe('frames in compiled Pug templates', () => {
   it('map to the line of each frame\'s own block, the included file\'s lines included, and never a neighbour\'s', async () => {
     const pug = (await import('pug')).default;
-    const { instrumentPug } = await import('../server/panels/templates/engines/pug.js');
+    const { instrumentPug } = await import('../../server/panels/templates/engines/pug.js');
     instrumentPug(pug);
     const dir = mkdtempSync(join(tmpdir(), 'edt-pug-lines-'));
     writeFileSync(join(dir, 'row.pug'), 'li\n  = look(a)\n');
