@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { injectionSkipReason, insertBeforeBodyClose, launcherTag, type ResponseFacts } from '../server/inject/inject.js';
+import { injectionSkipReason, insertBeforeBodyClose, launcherTag, type ResponseFacts } from '../../server/inject/inject.js';
 
 const S = '<script x></script>';
 

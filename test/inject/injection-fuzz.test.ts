@@ -10,8 +10,8 @@ import express from 'express';
 import express4 from 'express4';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import { debugToolbar } from '../server/index.js';
-import { listen } from './support/http.js';
+import { debugToolbar } from '../../server/index.js';
+import { listen } from '../support/http.js';
 
 /**
  * How the app writes: res.send(string); res.end(Buffer); Buffers by res.write then res.end();

@@ -7,14 +7,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import onHeaders from 'on-headers';
-import { disableConditionalGet, interceptHtml } from '../server/inject/html-injection.js';
+import { disableConditionalGet, interceptHtml } from '../../server/inject/html-injection.js';
 
 // The npm alias has no type declarations; its API is the part of Express 5's that these tests use.
 const express4 = createRequire(import.meta.url)('express4') as typeof express;
 
 const SNIPPET = '<script data-test-snippet></script>';
 const MAX_BYTES = 64 * 1024;
-const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const pageFile = `${fixtures}page.html`;
 const pageBytes = readFileSync(pageFile);
 

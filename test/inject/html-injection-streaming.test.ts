@@ -3,7 +3,7 @@ import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { interceptHtml } from '../server/inject/html-injection.js';
+import { interceptHtml } from '../../server/inject/html-injection.js';
 
 // Streamed pages go out as they are written; only what may hold the last </body> waits for end.
 const SNIPPET = '<script data-test-snippet></script>';

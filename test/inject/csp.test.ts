@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import express from 'express';
-import { launcherBlockedBy } from '../server/inject/csp.js';
-import { debugToolbar } from '../server/index.js';
-import { listen } from './support/http.js';
+import { launcherBlockedBy } from '../../server/inject/csp.js';
+import { debugToolbar } from '../../server/index.js';
+import { listen } from '../support/http.js';
 
 describe('launcherBlockedBy: does the page CSP let the injected launcher script run', () => {
   it.each([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   findBodyClose, indexOfBodyClose, partialBodyCloseLength, startsWithUtf16Bom,
-} from '../server/inject/body-close-scanner.js';
-import { insertBeforeBodyClose } from '../server/inject/inject.js';
+} from '../../server/inject/body-close-scanner.js';
+import { insertBeforeBodyClose } from '../../server/inject/inject.js';
 
 const b = (text: string) => Buffer.from(text, 'latin1');
 

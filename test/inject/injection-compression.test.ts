@@ -11,8 +11,8 @@ import compression from 'compression';
 import http from 'node:http';
 import { brotliDecompressSync, createGunzip, gunzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
-import { debugToolbar } from '../server/index.js';
-import { listen } from './support/http.js';
+import { debugToolbar } from '../../server/index.js';
+import { listen } from '../support/http.js';
 
 // Larger than compression's 1 kB threshold, with multibyte text and a decoy </body> in a comment.
 const PAGE =

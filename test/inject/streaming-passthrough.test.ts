@@ -12,8 +12,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { debugToolbar } from '../server/index.js';
-import { listen } from './support/http.js';
+import { debugToolbar } from '../../server/index.js';
+import { listen } from '../support/http.js';
 
 interface Raw { status: number; headers: http.IncomingHttpHeaders; body: Buffer; arrivals: { at: number; size: number }[] }
 
