@@ -7,13 +7,13 @@ import mysql from 'mysql2';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { debugToolbar } from '../server/index.js';
-import { DEFAULT_REDACT_NAMES } from '../server/security/redact.js';
-import type { RequestDetail } from '../server/types.js';
-import { listen, waitForRecord } from './support/http.js';
-import { postExplain } from './support/explain.js';
-import { createTestSchema, postgresAvailable } from './support/postgres.js';
-import { createTestDatabase, mysqlAvailable } from './support/mysql.js';
+import { debugToolbar } from '../../server/index.js';
+import { DEFAULT_REDACT_NAMES } from '../../server/security/redact.js';
+import type { RequestDetail } from '../../server/types.js';
+import { listen, waitForRecord } from '../support/http.js';
+import { postExplain } from '../support/explain.js';
+import { createTestSchema, postgresAvailable } from '../support/postgres.js';
+import { createTestDatabase, mysqlAvailable } from '../support/mysql.js';
 
 /*
  * What the API serves never holds the secret: the stored record has `[redacted]` in its place,

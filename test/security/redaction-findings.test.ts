@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import pg from 'pg';
-import { debugToolbar } from '../server/index.js';
-import { fetchRecorded, listen } from './support/http.js';
-import { createTestSchema, postgresAvailable } from './support/postgres.js';
-import { sqlCounts } from './support/launcher-badges.js';
+import { debugToolbar } from '../../server/index.js';
+import { fetchRecorded, listen } from '../support/http.js';
+import { createTestSchema, postgresAvailable } from '../support/postgres.js';
+import { sqlCounts } from '../support/launcher-badges.js';
 
 /*
  * Issue 18 part 5: redaction must not change what the panel finds. Duplicates and N+1s are read

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isLoopbackAddress, isLoopbackHost, isLoopbackNode } from '../server/security/loopback.js';
+import { isLoopbackAddress, isLoopbackHost, isLoopbackNode } from '../../server/security/loopback.js';
 
 describe('isLoopbackHost (a Host header, RFC 7230 §5.4)', () => {
   it.each([

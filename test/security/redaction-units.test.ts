@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import pg from 'pg';
-import { debugToolbar, recordTask } from '../server/index.js';
-import type { RequestDetail, RequestListResponse } from '../server/types.js';
-import { createTestSchema, postgresAvailable } from './support/postgres.js';
-import { listen, waitForRecord } from './support/http.js';
+import { debugToolbar, recordTask } from '../../server/index.js';
+import type { RequestDetail, RequestListResponse } from '../../server/types.js';
+import { createTestSchema, postgresAvailable } from '../support/postgres.js';
+import { listen, waitForRecord } from '../support/http.js';
 
 /*
  * Work that is not a request (a task) is redacted like a request: values compared to secret

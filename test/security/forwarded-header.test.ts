@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseForwarded } from '../server/security/forwarded-header.js';
+import { parseForwarded } from '../../server/security/forwarded-header.js';
 
 describe('parseForwarded (RFC 7239)', () => {
   it.each<[string, Record<string, string>[]]>([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REDACT_COLUMNS, DEFAULT_REDACT_NAMES, DEFAULT_REDACT_PATH_AFTER, debugToolbar } from '../server/index.js';
+import { DEFAULT_REDACT_COLUMNS, DEFAULT_REDACT_NAMES, DEFAULT_REDACT_PATH_AFTER, debugToolbar } from '../../server/index.js';
 
 describe('the public API exports the default secret names', () => {
   it('so redactNames can extend them, as the README shows', () => {

@@ -3,11 +3,11 @@ import express from 'express';
 import express4 from 'express4';
 import pg from 'pg';
 import mysql from 'mysql2';
-import { debugToolbar } from '../server/index.js';
-import type { RequestDetail } from '../server/types.js';
-import { listen, waitForRecord } from './support/http.js';
-import { createTestSchema, postgresAvailable } from './support/postgres.js';
-import { createTestDatabase, mysqlAvailable } from './support/mysql.js';
+import { debugToolbar } from '../../server/index.js';
+import type { RequestDetail } from '../../server/types.js';
+import { listen, waitForRecord } from '../support/http.js';
+import { createTestSchema, postgresAvailable } from '../support/postgres.js';
+import { createTestDatabase, mysqlAvailable } from '../support/mysql.js';
 
 /*
  * Issue 16 part 4: places a password or token reached the record, History and the live stream

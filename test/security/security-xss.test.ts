@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { launcherTag } from '../server/inject/inject.js';
-import { STANDALONE_CSP, standaloneHtml } from '../server/api/standalone-page.js';
+import { launcherTag } from '../../server/inject/inject.js';
+import { STANDALONE_CSP, standaloneHtml } from '../../server/api/standalone-page.js';
 
 /*
  * What the server writes into HTML: the launcher tag in the app's pages and the standalone page.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import express from 'express';
 import Database from 'better-sqlite3';
-import { debugToolbar } from '../server/index.js';
-import { DEFAULT_REDACT_COLUMNS, DEFAULT_REDACT_NAMES } from '../server/security/redact.js';
-import { fetchRecorded, listen } from './support/http.js';
+import { debugToolbar } from '../../server/index.js';
+import { DEFAULT_REDACT_COLUMNS, DEFAULT_REDACT_NAMES } from '../../server/security/redact.js';
+import { fetchRecorded, listen } from '../support/http.js';
 
 /*
  * Which SQL columns are secret (issue 18 part 5): `redactColumns`, narrower than `redactNames` by

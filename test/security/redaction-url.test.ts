@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import express from 'express';
-import { debugToolbar } from '../server/index.js';
-import { fetchRecorded, listen } from './support/http.js';
-import { DEFAULT_PATH_REDACTION, looksLikeToken, redactUrl } from '../server/security/redact-url.js';
-import { isSecretName, nameMatcher } from '../server/security/redact.js';
+import { debugToolbar } from '../../server/index.js';
+import { fetchRecorded, listen } from '../support/http.js';
+import { DEFAULT_PATH_REDACTION, looksLikeToken, redactUrl } from '../../server/security/redact-url.js';
+import { isSecretName, nameMatcher } from '../../server/security/redact.js';
 
 const R = '[redacted]';
 

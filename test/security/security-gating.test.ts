@@ -4,7 +4,7 @@ import express4 from 'express4';
 import { createServer, request, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { debugToolbar, isLoopbackRequest } from '../server/index.js';
+import { debugToolbar, isLoopbackRequest } from '../../server/index.js';
 
 /*
  * Who gets the toolbar, with real sockets: only this machine, whatever the forwarding headers say;
