@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient } from 'redis';
-import { redisStore, type StoredRequest } from '../server/index.js';
-import { reconnectDelay } from '../server/store/redis-store.js';
-import { REDIS_URL, adminClient, redisAvailable, testPrefix } from './fixtures/cluster/redis.js';
+import { redisStore, type StoredRequest } from '../../server/index.js';
+import { reconnectDelay } from '../../server/store/redis-store.js';
+import { REDIS_URL, adminClient, redisAvailable, testPrefix } from '../fixtures/cluster/redis.js';
 
 const available = await redisAvailable();
 

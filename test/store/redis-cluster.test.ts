@@ -4,10 +4,10 @@ import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { RequestDetail, RequestListResponse } from '../server/types.js';
-import { REDIS_URL, adminClient, redisAvailable, testPrefix } from './fixtures/cluster/redis.js';
+import type { RequestDetail, RequestListResponse } from '../../server/types.js';
+import { REDIS_URL, adminClient, redisAvailable, testPrefix } from '../fixtures/cluster/redis.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/cluster/app.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/cluster/app.ts', import.meta.url));
 const available = await redisAvailable();
 
 async function freePort(): Promise<number> {

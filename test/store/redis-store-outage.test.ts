@@ -3,8 +3,8 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { redisStore, type StoredRequest } from '../server/index.js';
-import { REDIS_URL, adminClient, redisAvailable, testPrefix } from './fixtures/cluster/redis.js';
+import { redisStore, type StoredRequest } from '../../server/index.js';
+import { REDIS_URL, adminClient, redisAvailable, testPrefix } from '../fixtures/cluster/redis.js';
 
 const available = await redisAvailable();
 
@@ -100,7 +100,7 @@ describe.skipIf(!available)('redisStore opening its connection', () => {
 
 describe('redisStore with Redis never reachable', () => {
   it('does not keep the process alive: reconnection gives up', { timeout: 30_000 }, async () => {
-    const fixture = fileURLToPath(new URL('./fixtures/cluster/unreachable.ts', import.meta.url));
+    const fixture = fileURLToPath(new URL('../fixtures/cluster/unreachable.ts', import.meta.url));
     const started = Date.now();
     const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
       execFile(process.execPath, ['--import', 'tsx', fixture], { timeout: 25_000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { redisStore } from '../server/index.js';
+import { redisStore } from '../../server/index.js';
 
 vi.mock('redis', () => {
   throw Object.assign(new Error("Cannot find package 'redis'"), { code: 'ERR_MODULE_NOT_FOUND' });

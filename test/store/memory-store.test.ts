@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { memoryStore } from '../server/index.js';
-import type { StoredRequest } from '../server/request/record.js';
+import { memoryStore } from '../../server/index.js';
+import type { StoredRequest } from '../../server/request/record.js';
 
 const request = (id: string): StoredRequest => ({
   id, method: 'GET', url: `/${id}`, status: 200, startedAt: 0, durationMs: 1, contentType: null, queries: [], queryCount: 0,
