@@ -5,11 +5,11 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
 import { io as connect } from 'socket.io-client';
-import { debugToolbar, recordTask } from '../server/index.js';
-import type { RequestDetail, RequestListResponse } from '../server/types.js';
-import { createTestSchema, postgresAvailable } from './support/postgres.js';
-import { fetchRecorded, waitForRecord } from './support/http.js';
-import { postExplain } from './support/explain.js';
+import { debugToolbar, recordTask } from '../../server/index.js';
+import type { RequestDetail, RequestListResponse } from '../../server/types.js';
+import { createTestSchema, postgresAvailable } from '../support/postgres.js';
+import { fetchRecorded, waitForRecord } from '../support/http.js';
+import { postExplain } from '../support/explain.js';
 
 const available = await postgresAvailable();
 
