@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express5 from 'express';
 import express4 from 'express4';
 import pg from 'pg';
-import { debugToolbar } from '../server/index.js';
-import { fetchRecorded, listen } from './support/http.js';
-import { createTestSchema, postgresAvailable } from './support/postgres.js';
-import { childrenOf, expectWellNested, spanNamed } from './support/timeline.js';
-import type { TimelineSpan } from '../server/types.js';
+import { debugToolbar } from '../../../server/index.js';
+import { fetchRecorded, listen } from '../../support/http.js';
+import { createTestSchema, postgresAvailable } from '../../support/postgres.js';
+import { childrenOf, expectWellNested, spanNamed } from '../../support/timeline.js';
+import type { TimelineSpan } from '../../../server/types.js';
 
 /** `db;dur=1.2;desc="2 queries", total;dur=3` → `{ db: { dur: 1.2, desc: '2 queries' }, total: { dur: 3 } }`. */
 function parseServerTiming(header: string | null): Record<string, { dur?: number; desc?: string }> {

@@ -3,9 +3,9 @@ import express5 from 'express';
 import express4 from 'express4';
 import http, { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { debugToolbar } from '../server/index.js';
-import { fetchRecorded, listen } from './support/http.js';
-import { expectWellNested, spanNamed } from './support/timeline.js';
+import { debugToolbar } from '../../../server/index.js';
+import { fetchRecorded, listen } from '../../support/http.js';
+import { expectWellNested, spanNamed } from '../../support/timeline.js';
 
 const BODY_DELAY_MS = 40;
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from '../server/security/redact-url.js';
-import { mergeServerTiming, serverTimingValue } from '../server/request/server-timing.js';
-import { hasHttpErrorChannel } from '../server/panels/timeline/http-client.js';
-import { templateName } from '../server/panels/templates/capture.js';
-import { engineOf } from '../server/panels/templates/view-render.js';
+import { redactUrl } from '../../../server/security/redact-url.js';
+import { mergeServerTiming, serverTimingValue } from '../../../server/request/server-timing.js';
+import { hasHttpErrorChannel } from '../../../server/panels/timeline/http-client.js';
+import { templateName } from '../../../server/panels/templates/capture.js';
+import { engineOf } from '../../../server/panels/templates/view-render.js';
 
 describe('redactUrl', () => {
   it.each([

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express5 from 'express';
 import express4 from 'express4';
 import { fileURLToPath } from 'node:url';
-import { debugToolbar } from '../server/index.js';
-import { fetchRecorded, listen } from './support/http.js';
+import { debugToolbar } from '../../../server/index.js';
+import { fetchRecorded, listen } from '../../support/http.js';
 
 /*
  * The timeline times every Express layer, but an error the app logs must read as it would without
@@ -13,7 +13,7 @@ import { fetchRecorded, listen } from './support/http.js';
  */
 
 const THIS_FILE = fileURLToPath(import.meta.url);
-const SERVER_DIR = fileURLToPath(new URL('../server/', import.meta.url));
+const SERVER_DIR = fileURLToPath(new URL('../../../server/', import.meta.url));
 
 function failDeep(): never {
   throw new Error('the app failed');

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { TimelineSpan } from '../server/types.js';
-import { startChildApp } from './support/child-app.js';
-import { fetchRecorded, waitForRecord } from './support/http.js';
+import type { TimelineSpan } from '../../../server/types.js';
+import { startChildApp } from '../../support/child-app.js';
+import { fetchRecorded, waitForRecord } from '../../support/http.js';
 
 /*
  * Apps that wrap every handler (asyncHandler, catchAsync) and mount two routers: each layer's
@@ -11,7 +11,7 @@ import { fetchRecorded, waitForRecord } from './support/http.js';
  * CommonJS and ES modules. The apps run in child processes under tsx, as a user's would.
  */
 
-const FIXTURES = fileURLToPath(new URL('./fixtures/registration/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../fixtures/registration/', import.meta.url));
 
 /** The file and line holding `// marker`: the fixture's code is the truth, not a number here. */
 function marked(file: string, marker: string) {
