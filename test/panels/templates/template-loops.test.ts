@@ -6,9 +6,9 @@ import { create } from 'express-handlebars';
 import nunjucks from 'nunjucks';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { debugToolbar } from '../server/index.js';
-import type { NPlusOneGroup, RequestDetail } from '../server/types.js';
-import { fetchRecorded, listen } from './support/http.js';
+import { debugToolbar } from '../../../server/index.js';
+import type { NPlusOneGroup, RequestDetail } from '../../../server/types.js';
+import { fetchRecorded, listen } from '../../support/http.js';
 
 /*
  * Issue 18 part 7 for Pug, Nunjucks and Handlebars: a helper the template calls per item runs a
@@ -16,7 +16,7 @@ import { fetchRecorded, listen } from './support/http.js';
  * template's frames were dropped: the stack held the helper and the engine, and the loop was the
  * helper's line. Now the loop is the template's line, and the fix says to load before rendering.
  */
-const VIEWS = fileURLToPath(new URL('./fixtures/template-loops/', import.meta.url));
+const VIEWS = fileURLToPath(new URL('../../fixtures/template-loops/', import.meta.url));
 const lineIn = (file: string, text: string) => readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
 
 function makeDb() {

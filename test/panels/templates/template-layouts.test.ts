@@ -6,10 +6,10 @@ import hbs from 'hbs';
 import ejsLayouts from 'express-ejs-layouts';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { debugToolbar } from '../server/index.js';
-import type { RequestDetail, TemplateRender } from '../server/types.js';
-import { fetchRecorded, listen } from './support/http.js';
-import { expectWellNested } from './support/timeline.js';
+import { debugToolbar } from '../../../server/index.js';
+import type { RequestDetail, TemplateRender } from '../../../server/types.js';
+import { fetchRecorded, listen } from '../../support/http.js';
+import { expectWellNested } from '../../support/timeline.js';
 
 /*
  * Issue 12, template renders: hbs (`view engine` hbs, `registerPartials(dir)`, layout.hbs) and
@@ -17,7 +17,7 @@ import { expectWellNested } from './support/timeline.js';
  * first use outside `VM.invokePartial`: before, on the first render each partial was an empty
  * record, its own partials nested under the view, its file unknown, the layout missing.
  */
-const VIEWS = fileURLToPath(new URL('./fixtures/template-layouts/', import.meta.url));
+const VIEWS = fileURLToPath(new URL('../../fixtures/template-layouts/', import.meta.url));
 const lineIn = (file: string, text: string) => readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
 const AUTHORS = [{ id: 1, name: 'ann' }, { id: 2, name: 'bob' }, { id: 3, name: 'cy' }];
 

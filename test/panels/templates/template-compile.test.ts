@@ -4,10 +4,10 @@ import express4 from 'express4';
 import ejs from 'ejs';
 import pug from 'pug';
 import { fileURLToPath } from 'node:url';
-import { debugToolbar } from '../server/index.js';
-import type { RequestDetail } from '../server/types.js';
-import { fetchRecorded, listen } from './support/http.js';
-import { expectWellNested } from './support/timeline.js';
+import { debugToolbar } from '../../../server/index.js';
+import type { RequestDetail } from '../../../server/types.js';
+import { fetchRecorded, listen } from '../../support/http.js';
+import { expectWellNested } from '../../support/timeline.js';
 
 /*
  * Issue 12, template renders: on the first render after start-up (or on every render with the
@@ -17,7 +17,7 @@ import { expectWellNested } from './support/timeline.js';
  * render starts with its compile, and the time is never self time. Each describe empties the
  * engines' caches first, as a new process starts.
  */
-const VIEWS = fileURLToPath(new URL('./fixtures/template-compile/', import.meta.url));
+const VIEWS = fileURLToPath(new URL('../../fixtures/template-compile/', import.meta.url));
 
 /** [name, parent's name, compiled?] of every render, in order. */
 function tree(detail: RequestDetail): [string, string | null, boolean][] {
