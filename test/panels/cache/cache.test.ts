@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { debugToolbar } from '../../server/index.js';
-import type { CacheDetail, CacheNPlusOne } from '../../server/panels/cache/types.js';
-import { fetchRecorded, listen } from '../support/http.js';
+import { debugToolbar } from '../../../server/index.js';
+import type { CacheDetail, CacheNPlusOne } from '../../../server/panels/cache/types.js';
+import { fetchRecorded, listen } from '../../support/http.js';
 
 /**
  * Issue 15, part 4: the Cache panel, against the Redis at 127.0.0.1:6379 (REDIS_URL), with
@@ -48,7 +48,7 @@ const CASES: [string, ClientCase][] = [
 ];
 
 describe.each(CASES)('the Cache panel with %s', (_name, setup) => {
-  const routes = fileURLToPath(new URL('../fixtures/cache/routes.cjs', import.meta.url));
+  const routes = fileURLToPath(new URL('../../fixtures/cache/routes.cjs', import.meta.url));
   const lineOf = (marker: string) => readFileSync(routes, 'utf8').split('\n').findIndex((line) => line.includes(`// ${marker}`)) + 1;
   const prefix = `edt-test:${randomUUID()}:`;
   const ids = [1, 2, 3, 4, 5];

@@ -9,17 +9,17 @@ import { Writable } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { debugToolbar } from '../../server/index.js';
-import type { LogsDetail } from '../../server/panels/logs/types.js';
-import { MAX_LOGS_PER_REQUEST } from '../../server/panels/logs/entries.js';
-import { fetchRecorded, listen } from '../support/http.js';
-import { launcherBadges } from '../support/launcher-badges.js';
+import { debugToolbar } from '../../../server/index.js';
+import type { LogsDetail } from '../../../server/panels/logs/types.js';
+import { MAX_LOGS_PER_REQUEST } from '../../../server/panels/logs/entries.js';
+import { fetchRecorded, listen } from '../../support/http.js';
+import { launcherBadges } from '../../support/launcher-badges.js';
 
 /**
  * Issue 15, part 3: the Logs panel. Real console, pino, winston and debug, in real Express 4 and 5
  * apps, with real better-sqlite3 queries between the lines.
  */
-const ROUTES = fileURLToPath(new URL('../fixtures/logs/routes.cjs', import.meta.url));
+const ROUTES = fileURLToPath(new URL('../../fixtures/logs/routes.cjs', import.meta.url));
 const addRoutes = createRequire(import.meta.url)(ROUTES) as (app: express.Express, deps: object) => void;
 
 /** Where a logged line was written: the routes' line of `marker` (a comment at the end of the line). */

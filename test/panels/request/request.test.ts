@@ -3,10 +3,10 @@ import express from 'express';
 import express4 from 'express4';
 import session from 'express-session';
 import type { ErrorRequestHandler } from 'express';
-import { debugToolbar } from '../../server/index.js';
-import type { RequestData } from '../../server/panels/request/types.js';
-import { MAX_BODY_BYTES } from '../../server/panels/request/capture.js';
-import { listen } from '../support/http.js';
+import { debugToolbar } from '../../../server/index.js';
+import type { RequestData } from '../../../server/panels/request/types.js';
+import { MAX_BODY_BYTES } from '../../../server/panels/request/capture.js';
+import { listen } from '../../support/http.js';
 
 /**
  * Issue 15, part 5: the Request panel's data on real Express 4 and 5 apps with express.json,

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import express from 'express';
 import pg from 'pg';
 import { Sequelize } from 'sequelize';
-import { debugToolbar } from '../../server/index.js';
-import type { LogsDetail } from '../../server/panels/logs/types.js';
-import { createTestSchema, postgresAvailable } from '../support/postgres.js';
-import { fetchRecorded, listen } from '../support/http.js';
+import { debugToolbar } from '../../../server/index.js';
+import type { LogsDetail } from '../../../server/panels/logs/types.js';
+import { createTestSchema, postgresAvailable } from '../../support/postgres.js';
+import { fetchRecorded, listen } from '../../support/http.js';
 
 const available = await postgresAvailable();
 
