@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/retention/app.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/retention/app.ts', import.meta.url));
 
 describe('stored requests', () => {
   it('do not keep alive the objects that were on the stack when their queries ran', () => {

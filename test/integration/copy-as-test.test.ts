@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { testSnippet } from '../ui/panels/history/test-snippet.js';
-import { createTables, seedRows } from './fixtures/orm-fixes/blog-schema.js';
-import { createTestSchema, postgresAvailable, POSTGRES_URL } from './support/postgres.js';
-import { fetchRecorded } from './support/http.js';
-import { startChildApp } from './support/child-app.js';
+import { testSnippet } from '../../ui/panels/history/test-snippet.js';
+import { createTables, seedRows } from '../fixtures/orm-fixes/blog-schema.js';
+import { createTestSchema, postgresAvailable, POSTGRES_URL } from '../support/postgres.js';
+import { fetchRecorded } from '../support/http.js';
+import { startChildApp } from '../support/child-app.js';
 
 /*
  * Issue 18 part 6: "Copy as test" for a real route of a real Express app with the toolbar (knex
@@ -19,9 +19,9 @@ import { startChildApp } from './support/child-app.js';
  */
 
 const up = await postgresAvailable();
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SERVER = fileURLToPath(new URL('./fixtures/loops/server.mjs', import.meta.url));
-const APP = pathToFileURL(fileURLToPath(new URL('./fixtures/loops/app.mjs', import.meta.url))).href;
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SERVER = fileURLToPath(new URL('../fixtures/loops/server.mjs', import.meta.url));
+const APP = pathToFileURL(fileURLToPath(new URL('../fixtures/loops/app.mjs', import.meta.url))).href;
 
 /** Runs a command from the repository (tsx and vitest resolve there); resolves with its exit code and output. */
 function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {

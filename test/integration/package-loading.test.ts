@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkModule, packPackage, REPO, type PackedPackage } from './support/packed-package.js';
-import { startApp, type RunningApp } from './support/fixture-process.js';
-import { fetchRecorded } from './support/http.js';
+import { linkModule, packPackage, REPO, type PackedPackage } from '../support/packed-package.js';
+import { startApp, type RunningApp } from '../support/fixture-process.js';
+import { fetchRecorded } from '../support/http.js';
 
 /*
  * The package as a new user installs it (npm pack of the build, unpacked outside the repository),

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
-import { createTestSchema, postgresAvailable } from './support/postgres.js';
-import { createTestDatabase, mysqlAvailable } from './support/mysql.js';
+import { createTestSchema, postgresAvailable } from '../support/postgres.js';
+import { createTestDatabase, mysqlAvailable } from '../support/mysql.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/robustness/driver-errors.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/robustness/driver-errors.ts', import.meta.url));
 const pgAvailable = await postgresAvailable();
 const myAvailable = await mysqlAvailable();
 

@@ -3,8 +3,8 @@ import express from 'express';
 import fc from 'fast-check';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { debugToolbar } from '../server/index.js';
-import { listen } from './support/http.js';
+import { debugToolbar } from '../../server/index.js';
+import { listen } from '../support/http.js';
 
 /*
  * The toolbar's routes take whatever a client sends: every answer is a 4xx/2xx/3xx with a JSON

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import Database from 'better-sqlite3';
-import { debugToolbar } from '../server/index.js';
-import type { RequestDetail } from '../server/types.js';
-import { listen } from './support/http.js';
-import { sqlCounts } from './support/launcher-badges.js';
+import { debugToolbar } from '../../server/index.js';
+import type { RequestDetail } from '../../server/types.js';
+import { listen } from '../support/http.js';
+import { sqlCounts } from '../support/launcher-badges.js';
 
 /*
  * A request that runs 10,000 queries (issue 7): the toolbar stores up to `maxQueriesPerRequest`,

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/soak/app.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/soak/app.ts', import.meta.url));
 const REQUESTS = 100_000;
 const CAPACITY = 100;
 

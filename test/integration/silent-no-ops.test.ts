@@ -10,10 +10,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { debugToolbar } from '../server/index.js';
-import { isPatched } from '../server/instrument/patch.js';
-import { fetchRecorded, listen } from './support/http.js';
-import { createTestSchema, postgresAvailable } from './support/postgres.js';
+import { debugToolbar } from '../../server/index.js';
+import { isPatched } from '../../server/instrument/patch.js';
+import { fetchRecorded, listen } from '../support/http.js';
+import { createTestSchema, postgresAvailable } from '../support/postgres.js';
 
 /*
  * Each way the toolbar can do nothing while looking set up says so once in the log: off because
@@ -22,7 +22,7 @@ import { createTestSchema, postgresAvailable } from './support/postgres.js';
  */
 
 // Real path: Node names modules by theirs (node_modules may be a link).
-const REPO_MODULES = `${realpathSync(fileURLToPath(new URL('../node_modules/', import.meta.url)))}/`;
+const REPO_MODULES = `${realpathSync(fileURLToPath(new URL('../../node_modules/', import.meta.url)))}/`;
 
 function logged(spy: { mock: { calls: unknown[][] } }, pattern: RegExp): string[] {
   return spy.mock.calls.map((call) => String(call[0])).filter((line) => pattern.test(line));

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import express from 'express';
 import pg from 'pg';
 import type { IncomingMessage } from 'node:http';
-import { debugToolbar, isLoopbackRequest } from '../server/index.js';
-import { listen } from './support/http.js';
+import { debugToolbar, isLoopbackRequest } from '../../server/index.js';
+import { listen } from '../support/http.js';
 
 const PAGE = '<!doctype html><html><body><p>page</p></body></html>';
 

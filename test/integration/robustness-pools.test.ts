@@ -3,10 +3,10 @@ import express from 'express';
 import pg from 'pg';
 import mysql from 'mysql2';
 import knexFactory, { type Knex } from 'knex';
-import { debugToolbar } from '../server/index.js';
-import { createTestSchema, postgresAvailable } from './support/postgres.js';
-import { createTestDatabase, mysqlAvailable } from './support/mysql.js';
-import { listen, waitForRecord } from './support/http.js';
+import { debugToolbar } from '../../server/index.js';
+import { createTestSchema, postgresAvailable } from '../support/postgres.js';
+import { createTestDatabase, mysqlAvailable } from '../support/mysql.js';
+import { listen, waitForRecord } from '../support/http.js';
 
 const pgAvailable = await postgresAvailable();
 const myAvailable = await mysqlAvailable();

@@ -4,10 +4,10 @@ import express4 from 'express4';
 import pg from 'pg';
 import mysql from 'mysql2';
 import http from 'node:http';
-import { debugToolbar } from '../server/index.js';
-import { createTestSchema, postgresAvailable } from './support/postgres.js';
-import { createTestDatabase, mysqlAvailable } from './support/mysql.js';
-import { fetchRecorded, listRequests, listen, waitForRecord } from './support/http.js';
+import { debugToolbar } from '../../server/index.js';
+import { createTestSchema, postgresAvailable } from '../support/postgres.js';
+import { createTestDatabase, mysqlAvailable } from '../support/mysql.js';
+import { fetchRecorded, listRequests, listen, waitForRecord } from '../support/http.js';
 
 const pgAvailable = await postgresAvailable();
 const myAvailable = await mysqlAvailable();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { POSTGRES_URL, postgresAvailable } from './support/postgres.js';
+import { POSTGRES_URL, postgresAvailable } from '../support/postgres.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/unhandled/pg-unawaited.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/unhandled/pg-unawaited.ts', import.meta.url));
 const available = await postgresAvailable();
 
 function run(mode: 'plain' | 'toolbar') {
