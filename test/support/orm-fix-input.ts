@@ -12,7 +12,7 @@ export interface Logged {
   params: unknown[];
 }
 
-const asRecord = (q: Logged, id: number) => ({ id, sql: q.sql, params: q.params }) as unknown as QueryRecord;
+const asRecord = (q: Logged, id: number, dialect: Dialect) => ({ id, sql: q.sql, params: q.params, db: { dialect, driver: 'test' } }) as unknown as QueryRecord;
 
 /**
  * The input a dispatcher gives a fix wording for the repeated queries `loop`, built the way
@@ -29,16 +29,16 @@ export function fixInputFor(loop: readonly Logged[], options: {
   parentCall?: Omit<OrmCall, 'id' | 'orm'>;
   call?: Omit<OrmCall, 'id' | 'orm'>;
 }): FixInput {
-  const queries = loop.map((q, i) => asRecord(q, i + 2));
-  const shapes = queries.map((q) => sqlShape(q.sql));
+  const queries = loop.map((q, i) => asRecord(q, i + 2, options.dialect));
+  const shapes = queries.map((q) => sqlShape(q.sql, options.dialect));
   const shape = shapes[0];
   if (!shape.table) throw new Error(`no table in ${loop[0].sql}`);
   const varying = varyingFilter(queries, shapes);
   const orm = options.schema?.orm === 'sequelize' || !options.schema ? 'prisma' : options.schema.orm;
   const relation = options.parent && varying
-    ? inferRelation({ table: shape.table, filter: varying.filter }, { id: 1, shape: sqlShape(options.parent.sql) }) : null;
+    ? inferRelation({ table: shape.table, filter: varying.filter }, { id: 1, shape: sqlShape(options.parent.sql, options.dialect) }) : null;
   const parent = options.parent
-    ? parentQuery({ ...asRecord(options.parent, 1), ...(options.parentCall ? { ormCall: { id: 1, orm, ...options.parentCall } } : {}) }, 'routes/articles.ts:12')
+    ? parentQuery({ ...asRecord(options.parent, 1, options.dialect), ...(options.parentCall ? { ormCall: { id: 1, orm, ...options.parentCall } } : {}) }, 'routes/articles.ts:12')
     : null;
   const values = varying?.values ?? [];
   return {
@@ -59,7 +59,7 @@ export function fixInputFor(loop: readonly Logged[], options: {
  * parentQuery({ id: 1, sql: 'SELECT * FROM "articles"', params: [], ormCall } as QueryRecord, 'app.ts:3')
  */
 export function parentQuery(query: QueryRecord, where: string | null): ParentQuery {
-  const shape = sqlShape(query.sql);
+  const shape = sqlShape(query.sql, query.db?.dialect ?? 'postgres');
   // A parent whose SQL names no table (`SELECT 1`) keeps an empty one: the wordings then go by its ORM call.
   return { query, shape: { ...shape, table: shape.table ?? '' }, where, call: null, receiver: null, rows: false, model: null };
 }

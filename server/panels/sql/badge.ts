@@ -26,7 +26,7 @@ export function badgeCounts(request: LiveRequest, threshold: number): BadgeCount
     const run = `${query.sql}\u0000${JSON.stringify(query.params)}`;
     runs.set(run, (runs.get(run) ?? 0) + 1);
     // The same statements the panel's N+1 detector considers (cached by SQL text).
-    if (sqlShape(query.sql).statement === 'other') continue;
+    if (sqlShape(query.sql, query.db.dialect).statement === 'other') continue;
     const shape = fingerprint(query.sql);
     shapeOfRun.set(run, shape);
     shapeCounts.set(shape, (shapeCounts.get(shape) ?? 0) + 1);

@@ -75,7 +75,7 @@ export function findNPlusOne(
   framesOf: (query: QueryRecord) => readonly RawFrame[] = () => [],
 ): NPlusOneMatch[] {
   const matches: NPlusOneMatch[] = [];
-  const statements = queries.filter((q) => sqlShape(q.sql).statement !== 'other');
+  const statements = queries.filter((q) => sqlShape(q.sql, q.db.dialect).statement !== 'other');
   const repeats = findRepeats(statements, { shapeOf: (q) => q.fingerprint, siteOf: (q) => siteKey(q.callSite), runOf: runKey, threshold });
   for (const same of repeats) {
     // Statements an ORM issued itself for one call of the user's (a Prisma nested write, a

@@ -33,7 +33,7 @@ export function parentCandidates(
   for (const query of queries) {
     if (query.id >= first.id) break;
     if (shapes.has(query.fingerprint) || perRow.has(query.fingerprint) || query.error !== undefined) continue;
-    const shape = sqlShape(query.sql);
+    const shape = sqlShape(query.sql, query.db.dialect);
     // One row of counts (findAndCountAll's COUNT) is nothing to loop over.
     if (shape.statement !== 'select' || (shape.aggregate && !shape.groupBy)) continue;
     const own = framesOf(query).filter(isUserFrame);

@@ -27,8 +27,11 @@ export interface SecretPlan {
   literals: string[];
 }
 
-/** Comparisons (`<=>`, `~*`, `!~` arrive as one of these and a punctuation mark next to it). */
-const OPERATORS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=', '~', 'LIKE', 'ILIKE', 'IN', 'BETWEEN', 'SIMILAR', 'REGEXP', 'RLIKE', 'GLOB']);
+/** Comparisons, as the lexer reads them (PostgreSQL's `~*`, `!~`, MySQL's `<=>`, SQLite's `==` are one token). */
+const OPERATORS = new Set(['=', '==', '<>', '!=', '<', '>', '<=', '>=', '<=>', '~', '~*', '!~', '!~*', '~~', '~~*', '!~~', '!~~*',
+  'LIKE', 'ILIKE', 'IN', 'BETWEEN', 'SIMILAR', 'REGEXP', 'RLIKE', 'GLOB']);
+/** The JSON operators whose right side is a key or path: `data->>'password'`, `data #>> '{auth,token}'`. */
+const JSON_KEY_OPERATORS = new Set(['->', '->>', '#>', '#>>']);
 /** Words that end a value expression at depth 0. */
 const BOUNDARIES = new Set([
   'AND', 'OR', 'WHERE', 'SET', 'FROM', 'ORDER', 'GROUP', 'LIMIT', 'OFFSET', 'RETURNING', 'HAVING', 'ON', 'JOIN',
@@ -85,7 +88,7 @@ export function secretPlan(sql: string, dialect: Dialect, isSecret: NameMatcher)
       if (dialect === 'mysql' && sql[t.start] === '"') return isSecret(t.value.slice(1, -1));
       const text = literalValue(t.value, dialect);
       // A JSON key: `data->>'password'`, `data #>> '{auth,token}'`, MySQL's `'$.auth.token'` path.
-      if (isPunct(tokens[i - 1], '>') && (isPunct(tokens[i - 2], '-') || isPunct(tokens[i - 2], '>'))) return isSecret(text);
+      if (tokens[i - 1]?.type === 'punct' && JSON_KEY_OPERATORS.has(tokens[i - 1].value)) return isSecret(text);
       if (/^\$[.[]/.test(text)) return isSecret(text.split(/[$.[\]"' ]+/).filter(Boolean).pop() ?? '');
       return false;
     }

@@ -1,5 +1,8 @@
 import type { Dialect } from '../../types.js';
 import { codeTokens, type Token } from './explain/sql-tokens.js';
+import { bindings, type Binding } from './lexer.js';
+
+export type { Binding } from './lexer.js';
 
 /*
  * The token-level reading secret-plan.ts builds on: placeholders and what they bind, matching
@@ -11,53 +14,16 @@ export const isValue = (t: Token | undefined) => t !== undefined && (t.type === 
 export const isPunct = (t: Token | undefined, value: string) => t !== undefined && t.type === 'punct' && t.value === value;
 export const isWord = (t: Token | undefined, value: string) => t !== undefined && t.type === 'word' && t.value === value;
 
-/** A placeholder's binding: a 0-based position or a name. */
-export type Binding = { position: number } | { name: string };
-
 /**
- * Tokens with mysql2's `:name` placeholders joined (the shared tokenizer reads them as `:` and a
- * word), and the binding of every placeholder: `$n`, `?`, `?NNN` (SQLite: one more than the
- * largest so far), `:name`/`@name`/`$name`.
+ * Tokens, and the binding of every placeholder (lexer.ts): `$n`, `?`, `?NNN` (SQLite: one more
+ * than the largest so far), `:name`/`@name`/`$name`.
  *
  * @example
  * bindTokens('SELECT * FROM t WHERE a = ? AND b = ?', 'mysql').bindings // two tokens → { position: 0 }, { position: 1 }
  */
 export function bindTokens(sql: string, dialect: Dialect): { tokens: Token[]; bindings: Map<Token, Binding> } {
-  const raw = codeTokens(sql, dialect);
-  const tokens: Token[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    const t = raw[i];
-    const next = raw[i + 1];
-    if (dialect === 'mysql' && isPunct(t, ':') && next?.type === 'word' && next.start === t.end && !isPunct(raw[i - 1], ':')) {
-      tokens.push({ type: 'param', value: sql.slice(t.start, next.end), start: t.start, end: next.end });
-      i++;
-      continue;
-    }
-    tokens.push(t);
-  }
-  const bindings = new Map<Token, Binding>();
-  let largest = 0;
-  for (const t of tokens) {
-    if (t.type !== 'param') continue;
-    const text = sql.slice(t.start, t.end);
-    if (text[0] === '$' && /^\$\d+$/.test(text)) {
-      const n = Number(text.slice(1));
-      bindings.set(t, { position: n - 1 });
-      largest = Math.max(largest, n);
-    } else if (text === '?') {
-      // PostgreSQL's `?` is the jsonb operator, never a placeholder.
-      if (dialect === 'postgres') continue;
-      largest += 1;
-      bindings.set(t, { position: largest - 1 });
-    } else if (/^\?\d+$/.test(text)) {
-      const n = Number(text.slice(1));
-      bindings.set(t, { position: n - 1 });
-      largest = Math.max(largest, n);
-    } else if (/^[:@$]/.test(text)) {
-      bindings.set(t, { name: text.slice(1) });
-    }
-  }
-  return { tokens, bindings };
+  const tokens = codeTokens(sql, dialect);
+  return { tokens, bindings: new Map(bindings(sql, tokens)) };
 }
 
 /**
@@ -119,12 +85,16 @@ export function columnList(sql: string, tokens: Token[], open: number): string[]
  * literalValue("E'a\\'b'", 'postgres') // "a'b"
  */
 export function literalValue(text: string, dialect: Dialect): string {
-  if (!/^[Ee'"$]/.test(text)) return text;
-  const dollar = /^(\$[A-Za-z_0-9]*\$)([^]*)\1$/.exec(text);
+  const dollar = /^(\$[^$]*\$)([^]*)\1$/.exec(text);
   if (dollar) return dollar[2];
-  const prefixed = /^[Ee]'/.test(text);
-  const body = prefixed ? text.slice(1) : text;
+  // E'…' (backslash escapes), N'…' (read like '…'), X'…' and B'…' (digits as written), U&'…'.
+  const prefix = /^(?:[EeNnXxBb]|[Uu]&)(?=')/.exec(text)?.[0] ?? '';
+  const body = text.slice(prefix.length);
   const quote = body[0];
-  const inner = body.slice(1, body.length > 1 && body.endsWith(quote) ? -1 : undefined).split(quote + quote).join(quote);
-  return prefixed || dialect === 'mysql' ? inner.replace(/\\(.)/gs, '$1') : inner;
+  if (quote !== "'" && quote !== '"') return text;
+  const raw = body.slice(1, body.length > 1 && body.endsWith(quote) ? -1 : undefined);
+  if (/^[XxBb]$/.test(prefix)) return raw;
+  const inner = raw.split(quote + quote).join(quote);
+  const backslashes = prefix === 'E' || prefix === 'e' || (dialect === 'mysql' && prefix.length < 2);
+  return backslashes ? inner.replace(/\\(.)/gs, '$1') : inner;
 }

@@ -6,6 +6,7 @@
  * DISTINCT, GROUP BY, aggregates). A small tokenizer, not a parser: it reads what ORMs and people
  * write, in every quoting style, and answers null where it is unsure.
  */
+import type { Dialect } from '../../types.js';
 import { closeParen, findTopLevel, isIdentifier, readDotted, tokenize, type Token } from './sql-tokenize.js';
 import { readClauses, readFromTables, type SqlClauses, type SqlTable } from './sql-clauses.js';
 
@@ -208,22 +209,24 @@ function placedFilters(sql: string, tokens: Token[], from: number, clauses: SqlC
   return out.sort((a, b) => Number(a.subquery) - Number(b.subquery) || Number(a.clause === 'on') - Number(b.clause === 'on'));
 }
 
-const shapes = new Map<string, SqlShape>();
+const shapes: Record<Dialect, Map<string, SqlShape>> = { postgres: new Map(), mysql: new Map(), sqlite: new Map() };
 
 /**
- * The parts of a query a fix needs; parses each distinct SQL text once.
+ * The parts of a query a fix needs, read the way `dialect`'s server reads the text; parses each
+ * distinct SQL text once.
  *
  * @example
- * sqlShape('SELECT "id", "name" FROM "authors" AS "Author" WHERE "Author"."id" = 1')
+ * sqlShape('SELECT "id", "name" FROM "authors" AS "Author" WHERE "Author"."id" = 1', 'postgres')
  * // { statement: 'select', table: 'authors', alias: 'Author', columns: ['id', 'name'],
  * //   filters: [{ column: 'id', qualifier: 'Author', operator: '=', clause: 'where', table: 'authors', … }], … }
  */
-export function sqlShape(sql: string): SqlShape {
-  let shape = shapes.get(sql);
+export function sqlShape(sql: string, dialect: Dialect): SqlShape {
+  const cache = shapes[dialect];
+  let shape = cache.get(sql);
   if (!shape) {
-    shape = parseShape(sql);
-    if (shapes.size > 2000) shapes.clear();
-    shapes.set(sql, shape);
+    shape = parseShape(sql, dialect);
+    if (cache.size > 2000) cache.clear();
+    cache.set(sql, shape);
   }
   return shape;
 }
@@ -233,8 +236,8 @@ const NO_CLAUSES: SqlClauses = {
   joinEqualities: [], allTables: [], placeAt: () => null,
 };
 
-function parseShape(sql: string): SqlShape {
-  const tokens = tokenize(sql);
+function parseShape(sql: string, dialect: Dialect): SqlShape {
+  const tokens = tokenize(sql, dialect);
   const empty: SqlShape = {
     ...NO_CLAUSES, statement: 'other', table: null, tableSql: null, alias: null, tables: [], columns: null, selectSql: null,
     selectRange: null, selectItems: null, filters: [], limit: null,

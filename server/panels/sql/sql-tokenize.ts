@@ -1,7 +1,9 @@
 /*
- * The SQL tokenizer the shape readers share: identifiers without their quotes, keywords
- * lower-cased, placeholders with their params index. Not a parser: readers walk the tokens.
+ * The tokens the shape readers share (the lexer's, lexer.ts): identifiers without their quotes,
+ * keywords lower-cased, placeholders with their params index. Not a parser: readers walk the tokens.
  */
+import type { Dialect } from '../../types.js';
+import { bindings, lex, unquoteIdentifier, type LexToken } from './lexer.js';
 
 export type TokenKind = 'word' | 'quoted' | 'string' | 'number' | 'param' | 'punct';
 
@@ -17,67 +19,24 @@ export interface Token {
   paramIndex?: number;
 }
 
-/** A comparison of one column with the value that changes from one run to the next. */
-function unquote(text: string): string {
-  const open = text[0];
-  if (open === '"' || open === '`') return text.slice(1, -1).split(open + open).join(open);
-  if (open === '[') return text.slice(1, -1);
-  return text;
-}
-
-function endOfQuoted(sql: string, start: number, close: string): number {
-  let i = start + 1;
-  while (i < sql.length) {
-    if (sql[i] === close) {
-      if (close !== ']' && sql[i + 1] === close) { i += 2; continue; }
-      return i + 1;
-    }
-    if (close === "'" && sql[i] === '\\') { i += 2; continue; }
-    i++;
-  }
-  return sql.length;
-}
-
-/** Splits SQL into tokens, skipping comments and spaces. */
-export function tokenize(sql: string): Token[] {
+/**
+ * Splits SQL into tokens the way `dialect`'s server reads it (lexer.ts), comments left out.
+ *
+ * @example
+ * tokenize('SELECT "Id" FROM t WHERE a = $2', 'postgres').map((t) => t.value) // ['select', 'Id', 'from', 't', 'where', 'a', '=', '$2']
+ */
+export function tokenize(sql: string, dialect: Dialect): Token[] {
+  const lexed = lex(sql, dialect);
+  const positions = new Map<LexToken, number>();
+  for (const [t, binding] of bindings(sql, lexed)) if ('position' in binding) positions.set(t, binding.position);
   const tokens: Token[] = [];
-  let questionMarks = 0;
-  let i = 0;
-  const push = (kind: TokenKind, end: number, value?: string, paramIndex?: number) => {
-    const text = sql.slice(i, end);
-    tokens.push({ kind, text, value: value ?? text, start: i, end, ...(paramIndex === undefined ? {} : { paramIndex }) });
-    i = end;
-  };
-  while (i < sql.length) {
-    const c = sql[i];
-    const next = sql[i + 1];
-    if (/\s/.test(c)) { i++; continue; }
-    if (c === '-' && next === '-') { while (i < sql.length && sql[i] !== '\n') i++; continue; }
-    if (c === '/' && next === '*') { const end = sql.indexOf('*/', i + 2); i = end < 0 ? sql.length : end + 2; continue; }
-    if (c === "'") { push('string', endOfQuoted(sql, i, "'")); continue; }
-    if (c === '"' || c === '`') { const end = endOfQuoted(sql, i, c); push('quoted', end, unquote(sql.slice(i, end))); continue; }
-    if (c === '[' && /[A-Za-z_]/.test(next ?? '')) {
-      const end = endOfQuoted(sql, i, ']');
-      push('quoted', end, unquote(sql.slice(i, end)));
-      continue;
-    }
-    const dollar = c === '$' ? /^\$(\d+)/.exec(sql.slice(i, i + 12)) : null;
-    if (dollar) { push('param', i + dollar[0].length, undefined, Number(dollar[1]) - 1); continue; }
-    if (c === '?') { push('param', i + 1, undefined, questionMarks++); continue; }
-    if ((c === ':' || c === '@') && /[A-Za-z_]/.test(next ?? '') && sql[i - 1] !== ':') {
-      const match = /^[:@][A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i, i + 130));
-      push('param', i + (match?.[0].length ?? 1));
-      continue;
-    }
-    if (/[0-9]/.test(c)) { const match = /^[0-9]+(\.[0-9]+)?(e[+-]?[0-9]+)?/i.exec(sql.slice(i, i + 64)); push('number', i + match![0].length); continue; }
-    if (/[A-Za-z_]/.test(c)) {
-      const match = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(sql.slice(i, i + 130));
-      const end = i + match![0].length;
-      push('word', end, match![0].toLowerCase());
-      continue;
-    }
-    const two = sql.slice(i, i + 2);
-    push('punct', ['<>', '!=', '<=', '>=', '::', '||'].includes(two) ? i + 2 : i + 1);
+  for (const t of lexed) {
+    if (t.type === 'comment') continue;
+    const text = sql.slice(t.start, t.end);
+    const kind: TokenKind = t.type === 'ident' ? 'quoted' : t.type === 'operator' ? 'punct' : t.type;
+    const value = kind === 'word' ? text.toLowerCase() : kind === 'quoted' ? unquoteIdentifier(text) : text;
+    const paramIndex = positions.get(t);
+    tokens.push({ kind, text, value, start: t.start, end: t.end, ...(paramIndex === undefined ? {} : { paramIndex }) });
   }
   return tokens;
 }

@@ -151,7 +151,7 @@ export function fixInputFor(request: NPlusOneFixRequest): FixInput | null {
   if (!first) return null;
   const schema = request.schema ?? null;
   const library = detectLibrary(request.frames, first.db);
-  const shapes = request.queries.map((q) => sqlShape(q.sql));
+  const shapes = request.queries.map((q) => sqlShape(q.sql, q.db.dialect));
   const shape = shapes[0];
   if (!shape.table) return null;
   const all = varyingFilters(request.queries, shapes);
@@ -169,7 +169,7 @@ export function fixInputFor(request: NPlusOneFixRequest): FixInput | null {
   let ambiguous: FixInput['ambiguous'] = [];
   const candidates = request.parents ?? (request.parent ? [request.parent] : []);
   for (const candidate of filter && filterTable ? candidates : []) {
-    const parentShape = sqlShape(candidate.sql);
+    const parentShape = sqlShape(candidate.sql, candidate.db.dialect);
     if (!parentShape.table) continue;
     if (tooFewRows(candidate)) continue;
     const table = parentShape.table;
@@ -192,7 +192,7 @@ export function fixInputFor(request: NPlusOneFixRequest): FixInput | null {
   let joined: FixInput['joined'] = null;
   for (const candidate of filter && filterTable && !link ? candidates : []) {
     if ((parent && candidate !== parent.query) || tooFewRows(candidate)) continue;
-    const parentShape = sqlShape(candidate.sql);
+    const parentShape = sqlShape(candidate.sql, candidate.db.dialect);
     joined = parentShape.table ? joinedIn(parentShape, filterTable!, filter!.column) : null;
     if (joined) {
       parent ??= parentOf(request, candidate, { ...parentShape, table: parentShape.table! }, schema);

@@ -72,9 +72,9 @@ function arrayType(values: readonly unknown[]): string {
 }
 
 /** The SQL with the edits applied and every original placeholder turned into a marker. */
-function applyEdits(sql: string, edits: Edit[]): string {
+function applyEdits(sql: string, dialect: Dialect, edits: Edit[]): string {
   const all = [...edits];
-  for (const token of tokenize(sql)) {
+  for (const token of tokenize(sql, dialect)) {
     if (token.kind !== 'param') continue;
     if (all.some((e) => token.start >= e.start && token.end <= e.end && e.text !== PARAM(token.paramIndex!))) continue;
     all.push({ start: token.start, end: token.end, text: PARAM(token.paramIndex!) });
@@ -130,8 +130,8 @@ function limitOf(ctx: BatchContext): { limit: number | null; offset: number } {
   return { limit: read(ctx.shape.limitClause), offset: read(ctx.shape.offset) ?? 0 };
 }
 
-function trailingSemicolon(sql: string): Edit[] {
-  const last = tokenize(sql).at(-1);
+function trailingSemicolon(sql: string, dialect: Dialect): Edit[] {
+  const last = tokenize(sql, dialect).at(-1);
   return last?.text === ';' ? [{ start: last.start, end: last.end, text: '' }] : [];
 }
 
@@ -146,7 +146,7 @@ function trailingSemicolon(sql: string): Edit[] {
  */
 export function batchSql(ctx: BatchContext, options: BatchOptions): BatchedSql | string | null {
   const { shape, filter } = ctx;
-  if (!shape.selectRange || tokenize(ctx.sql).some((t) => t.kind === 'param' && t.paramIndex === undefined)) return null;
+  if (!shape.selectRange || tokenize(ctx.sql, options.dialect).some((t) => t.kind === 'param' && t.paramIndex === undefined)) return null;
   const { limit, offset } = limitOf(ctx);
   // One row per run anyway: a key lookup, or an aggregate without GROUP BY.
   const aggregateOnly = shape.aggregate && !shape.groupBy;
@@ -168,7 +168,7 @@ export function batchSql(ctx: BatchContext, options: BatchOptions): BatchedSql |
     .filter(Boolean).join(' ');
 
   if (options.dialect === 'postgres' && needsPerValue) {
-    const inner = applyEdits(ctx.sql, [...trailingSemicolon(ctx.sql), { start: filter.start, end: filter.end, text: `${filter.columnSql} = _key.value` }]);
+    const inner = applyEdits(ctx.sql, options.dialect, [...trailingSemicolon(ctx.sql, options.dialect), { start: filter.start, end: filter.end, text: `${filter.columnSql} = _key.value` }]);
     const select = add ? `_key.value AS ${quoteName(key, options.dialect)}, _row.*` : '_row.*';
     const marked = `SELECT ${select} FROM unnest(${IDS}::${arrayType(ctx.values)}) AS _key(value) CROSS JOIN LATERAL (${inner.trim()}) AS _row`;
     kept.push(`the query runs as written for each value, in one statement (a LATERAL join over the values)${perRow ? `, its ${perRow} included` : ''}`);
@@ -190,7 +190,7 @@ export function batchSql(ctx: BatchContext, options: BatchOptions): BatchedSql |
     if (star) edits.push({ start: shape.selectRange.start, end: shape.selectRange.end, text: `${shape.tables[0].alias ? quoteName(shape.tables[0].alias, options.dialect) : shape.tables[0].tableSql}.*` });
     const window = `ROW_NUMBER() OVER (PARTITION BY ${filter.columnSql}${order ? ` ORDER BY ${order}` : ''}) AS _row_number`;
     edits.push({ start: addAt, end: addAt, text: `${add ? `, ${add}` : ''}, ${window}` });
-    const inner = applyEdits(ctx.sql, [...edits, ...trailingSemicolon(ctx.sql)]).trim();
+    const inner = applyEdits(ctx.sql, options.dialect, [...edits, ...trailingSemicolon(ctx.sql, options.dialect)]).trim();
     const range = offset > 0 ? `_row_number > ${offset} AND _row_number <= ${offset + limit}` : `_row_number <= ${limit}`;
     kept.push(`${perRow} per ${filter.column}, with ROW_NUMBER() OVER (PARTITION BY ${filter.column}); the rows carry a _row_number column`);
     return { ...placeholders(`SELECT * FROM (${inner}) AS _ranked WHERE ${range} ORDER BY _row_number`, ctx, options), key, onePerValue: limit === 1, method: 'window', kept, lost };
@@ -203,14 +203,14 @@ export function batchSql(ctx: BatchContext, options: BatchOptions): BatchedSql |
       edits.push({ start: at, end: at, text: `${filter.columnSql}, ` });
     } else {
       const after = shape.orderBy?.start ?? shape.limitClause?.start ?? null;
-      const at = after ?? (trailingSemicolon(ctx.sql)[0]?.start ?? ctx.sql.trimEnd().length);
+      const at = after ?? (trailingSemicolon(ctx.sql, options.dialect)[0]?.start ?? ctx.sql.trimEnd().length);
       edits.push({ start: at, end: at, text: `${after !== null ? '' : ' '}GROUP BY ${filter.columnSql}${after !== null ? ' ' : ''}` });
     }
     kept.push(`the aggregate per ${filter.column}, with GROUP BY ${filter.column}`);
     if (!shape.groupBy) lost.push(`a value with no rows gets no row (where the loop got a count of 0 or a null)`);
-    return { ...placeholders(applyEdits(ctx.sql, edits), ctx, options), key, onePerValue: !shape.groupBy, method: 'grouped', kept, lost };
+    return { ...placeholders(applyEdits(ctx.sql, options.dialect, edits), ctx, options), key, onePerValue: !shape.groupBy, method: 'grouped', kept, lost };
   }
   if (add) edits.push({ start: addAt, end: addAt, text: `, ${add}` });
   if (shape.orderBy) kept.push(`its ${shape.orderBy.sql} holds within each ${filter.column}`);
-  return { ...placeholders(applyEdits(ctx.sql, edits), ctx, options), key, onePerValue: ctx.unique, method: 'list', kept, lost };
+  return { ...placeholders(applyEdits(ctx.sql, options.dialect, edits), ctx, options), key, onePerValue: ctx.unique, method: 'list', kept, lost };
 }

@@ -122,7 +122,7 @@ export function suggestDuplicateFix(queries: readonly QueryRecord[], frames: rea
   const library = detectLibrary(frames, queries[0].db);
   const count = queries.length;
   const totalMs = queries.reduce((sum, q) => sum + (q.durationMs ?? 0), 0);
-  const table = sqlShape(queries[0].sql).table;
+  const table = sqlShape(queries[0].sql, queries[0].db.dialect).table;
   return {
     title: `Reuse the first result instead of running the same query ${count} times`,
     code: [

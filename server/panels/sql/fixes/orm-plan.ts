@@ -59,7 +59,7 @@ const isKey = (model: OrmModel, column: string) => model.primaryKey.length === 1
 function keyOf(input: FixInput, schema: OrmSchema, child: OrmModel): OrmKey | null {
   const filter = input.filter;
   if (!filter) return null;
-  const aliases = tableAliases(input.sql);
+  const aliases = tableAliases(input.sql, input.dialect);
   let table = input.filterTable ?? (filter.qualifier ? aliases.get(filter.qualifier) ?? filter.qualifier : child.table);
   if (!input.filterTable && !filter.qualifier && !propertyOf(child, filter.column)) {
     const holders = [...new Set(aliases.values())].filter((t) => propertyOf(modelByTable(schema, t), filter.column));
@@ -106,7 +106,7 @@ export const parentWhereOf = (input: FixInput): string | null => input.parent?.w
 
 /** The model whose rows the loop went over, as the parent call or the parent query's table says. */
 function knownParent(input: FixInput, schema: OrmSchema): OrmModel | null {
-  const table = input.parent ? sqlShape(input.parent.query.sql).table : input.relation?.parentTable;
+  const table = input.parent ? sqlShape(input.parent.query.sql, input.dialect).table : input.relation?.parentTable;
   return modelByName(schema, parentCallOf(input)?.model) ?? (table ? modelByTable(schema, table) : null);
 }
 
@@ -117,7 +117,7 @@ function loadsRelation(call: OrmCall | null | undefined, relation: OrmRelation |
 function conditions(input: FixInput, child: OrmModel): { others: OrmFixPlan['others']; dropped: boolean } {
   const others: OrmFixPlan['others'] = [];
   let dropped = false;
-  const aliases = tableAliases(input.sql);
+  const aliases = tableAliases(input.sql, input.dialect);
   for (const filter of input.shape.filters) {
     if (input.filter && filter.start === input.filter.start) continue;
     const table = filter.qualifier ? aliases.get(filter.qualifier) ?? filter.qualifier : child.table;
@@ -156,7 +156,7 @@ export function planOrmFix(input: FixInput): OrmFixPlan | null {
   if (!then && relation?.kind === 'has-many') {
     // Rows of a join model read together with what they point at (`FROM article_tags JOIN tags`):
     // the loop wanted the far side.
-    const joined = new Set(tableAliases(input.sql).values());
+    const joined = new Set(tableAliases(input.sql, input.dialect).values());
     const onward = child.relations.filter((r) => r.kind === 'belongs-to' && r.sourceColumn !== key.column
       && joined.has(modelByName(schema, r.target)?.table ?? ''));
     if (onward.length === 1) then = onward[0];
@@ -164,7 +164,7 @@ export function planOrmFix(input: FixInput): OrmFixPlan | null {
   const parent = relation ? modelByName(schema, relation.source) : parentModel;
   const parentKnown = Boolean(parentModel && parent && parentModel.name === parent.name);
   const perRow = relation && relation.kind !== 'belongs-to' && relation.kind !== 'has-one' || !relation && !isKey(child, key.column);
-  const { order, limit } = perRow ? orderAndLimit(input.sql, input.params) : { order: [], limit: null };
+  const { order, limit } = perRow ? orderAndLimit(input.sql, input.params, input.dialect) : { order: [], limit: null };
   const { others, dropped } = conditions(input, child);
   return {
     schema, child, key, relation, then, parent, parentKnown,

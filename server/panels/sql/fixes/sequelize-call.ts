@@ -76,11 +76,11 @@ export function accessorName(relations: readonly OrmRelation[], method: string):
 export function isFindAndCountAll(query: QueryRecord, all: readonly QueryRecord[] | undefined, frames: readonly RawFrame[]): boolean {
   if (frames.some((f) => !isUserFrame(f) && /(?:^|\.)findAndCountAll$/.test(f.function ?? ''))) return true;
   if (!all || !query.callSite) return false;
-  const shape = sqlShape(query.sql);
+  const shape = sqlShape(query.sql, query.db.dialect);
   return all.some((other) => other.id < query.id && other.id >= query.id - 3 && other.callSite
     && other.callSite.file === query.callSite!.file && other.callSite.line === query.callSite!.line
     && (() => {
-      const counted = sqlShape(other.sql);
+      const counted = sqlShape(other.sql, other.db.dialect);
       return counted.aggregate && !counted.groupBy && /^\s*select\s+count\s*\(/i.test(other.sql) && same(counted.table, shape.table);
     })());
 }

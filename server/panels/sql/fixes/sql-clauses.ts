@@ -1,3 +1,4 @@
+import type { Dialect } from '../../../types.js';
 import { tokenize, type Token } from '../sql-shape.js';
 
 /*
@@ -16,11 +17,11 @@ const NOT_ALIAS = new Set(['where', 'join', 'inner', 'left', 'right', 'full', 'c
  * the query uses for it: its alias, or its own name when it has none.
  *
  * @example
- * tableAliases('SELECT … FROM "tags" WHERE EXISTS(SELECT 1 FROM "_ArticleToTag" AS "t0" INNER JOIN "articles" AS "j0" ON …)')
+ * tableAliases('SELECT … FROM "tags" WHERE EXISTS(SELECT 1 FROM "_ArticleToTag" AS "t0" INNER JOIN "articles" AS "j0" ON …)', 'postgres')
  * // Map { 'tags' → 'tags', 't0' → '_ArticleToTag', 'j0' → 'articles' }
  */
-export function tableAliases(sql: string): Map<string, string> {
-  const tokens = tokenize(sql);
+export function tableAliases(sql: string, dialect: Dialect): Map<string, string> {
+  const tokens = tokenize(sql, dialect);
   const aliases = new Map<string, string>();
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].kind !== 'word' || (tokens[i].value !== 'from' && tokens[i].value !== 'join')) continue;
@@ -68,11 +69,11 @@ function numberAt(token: Token | undefined, params: readonly unknown[]): number 
  * columns are read.
  *
  * @example
- * orderAndLimit('SELECT * FROM comments WHERE article_id = $1 ORDER BY "comments"."created_at" DESC LIMIT $2', [7, '1'])
+ * orderAndLimit('SELECT * FROM comments WHERE article_id = $1 ORDER BY "comments"."created_at" DESC LIMIT $2', [7, '1'], 'postgres')
  * // { order: [{ column: 'created_at', qualifier: 'comments', direction: 'desc' }], limit: 1 }
  */
-export function orderAndLimit(sql: string, params: readonly unknown[]): { order: OrderColumn[]; limit: number | null } {
-  const tokens = tokenize(sql);
+export function orderAndLimit(sql: string, params: readonly unknown[], dialect: Dialect): { order: OrderColumn[]; limit: number | null } {
+  const tokens = tokenize(sql, dialect);
   const order: OrderColumn[] = [];
   const at = topLevel(tokens, 0, 'order');
   if (at >= 0 && tokens[at + 1]?.value === 'by') {

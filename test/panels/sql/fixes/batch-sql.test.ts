@@ -16,7 +16,7 @@ const OPTIONS: Record<Dialect, BatchOptions> = {
 
 /** The per-row SQL batched over the values of its `column` comparison (its varying one), or of the first when not said. */
 function batch(sql: string, params: unknown[], dialect: Dialect, unique = false, column?: string): BatchedSql | string | null {
-  const shape = sqlShape(sql);
+  const shape = sqlShape(sql, dialect);
   const filter = shape.filters.find((f) => column === undefined || f.column === column)!;
   return batchSql({ sql, params, shape, filter, filterTable: filter.table, values: [1, 2, 3], unique }, OPTIONS[dialect]);
 }
@@ -74,7 +74,7 @@ describe('batched SQL', () => {
 
   it('types the LATERAL array from the values', () => {
     const typed = (values: unknown[]) => {
-      const shape = sqlShape('SELECT * FROM t WHERE k = $1 LIMIT 2');
+      const shape = sqlShape('SELECT * FROM t WHERE k = $1 LIMIT 2', 'postgres');
       return (batchSql({ sql: 'SELECT * FROM t WHERE k = $1 LIMIT 2', params: [values[0]], shape, filter: shape.filters[0], filterTable: 't', values, unique: false }, OPTIONS.postgres) as BatchedSql).sql;
     };
     expect(typed([1, 2])).toContain('unnest($1::int[])');

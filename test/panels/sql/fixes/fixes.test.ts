@@ -8,7 +8,7 @@ import { resolveOptions } from '../../../../server/options.js';
 import { Sequelize } from 'sequelize';
 import { readSequelizeSchema } from '../../../../server/panels/sql/orm/sequelize.js';
 import { defineModels } from '../../../fixtures/orm-fixes/sequelize-app.js';
-import type { DbInfo, QueryLibrary, QueryRecord, RawFrame } from '../../../../server/types.js';
+import type { DbInfo, Dialect, QueryLibrary, QueryRecord, RawFrame } from '../../../../server/types.js';
 
 const frame = (file: string): RawFrame => ({ file, line: 10, column: 3, function: null });
 const USER = frame('/app/routes/posts.ts');
@@ -37,7 +37,7 @@ describe('which library issued a query', () => {
 });
 
 describe('SQL shape', () => {
-  it.each<[string, string, { table: string | null; alias?: string | null; columns?: string[] | null; filter?: object; limit?: boolean }]>([
+  it.each<[string, string, { table: string | null; alias?: string | null; columns?: string[] | null; filter?: object; limit?: boolean }, Dialect?]>([
     ['raw pg', 'SELECT id, name FROM authors WHERE id = $1',
       { table: 'authors', alias: null, columns: ['id', 'name'], filter: { column: 'id', qualifier: null, operator: '=', paramIndex: 0 } }],
     ['knex on pg, .first()', 'select * from "authors" where "id" = $1 limit $2',
@@ -51,15 +51,15 @@ describe('SQL shape', () => {
     ['prisma, schema-qualified', 'SELECT "public"."authors"."id" FROM "public"."authors" WHERE ("public"."authors"."id" = $1 AND 1=1) LIMIT $2 OFFSET $3',
       { table: 'authors', alias: null, columns: ['id'], filter: { column: 'id', qualifier: 'authors' } }],
     ['mysql backticks, IN list', 'SELECT `id`, `name` FROM `shop`.`authors` a WHERE a.`id` IN (?, ?)',
-      { table: 'authors', alias: 'a', columns: ['id', 'name'], filter: { column: 'id', operator: 'in', paramIndex: null, valueSql: '(?, ?)' } }],
+      { table: 'authors', alias: 'a', columns: ['id', 'name'], filter: { column: 'id', operator: 'in', paramIndex: null, valueSql: '(?, ?)' } }, 'mysql'],
     ['IN ($1, $2)', 'SELECT * FROM authors WHERE id IN ($1, $2)', { table: 'authors', filter: { operator: 'in' } }],
     ['= ANY($1)', 'SELECT * FROM comments c WHERE c.post_id = ANY($1)', { table: 'comments', alias: 'c', filter: { column: 'post_id', operator: 'any', paramIndex: 0 } }],
     ['the second placeholder', "SELECT * FROM posts WHERE title = 'a''b' AND author_id = $2", { table: 'posts', filter: { column: 'title', paramIndex: null } }],
-    ['a CTE', 'WITH x AS (SELECT 1) SELECT * FROM posts WHERE id = ?', { table: 'posts', filter: { column: 'id', paramIndex: 0 } }],
-    ['comments and brackets', 'SELECT [id] /* x */ FROM [authors] -- y\nWHERE [id] = @p1', { table: 'authors', columns: ['id'], filter: { column: 'id' } }],
+    ['a CTE', 'WITH x AS (SELECT 1) SELECT * FROM posts WHERE id = ?', { table: 'posts', filter: { column: 'id', paramIndex: 0 } }, 'mysql'],
+    ['comments and brackets', 'SELECT [id] /* x */ FROM [authors] -- y\nWHERE [id] = @p1', { table: 'authors', columns: ['id'], filter: { column: 'id' } }, 'sqlite'],
     ['no table', 'SELECT 1', { table: null }],
-  ])('%s', (_name, sql, expected) => {
-    const shape = sqlShape(sql);
+  ])('%s', (_name, sql, expected, dialect = 'postgres') => {
+    const shape = sqlShape(sql, dialect);
     expect(shape.table).toBe(expected.table);
     if (expected.alias !== undefined) expect(shape.alias).toBe(expected.alias);
     if (expected.columns !== undefined) expect(shape.columns).toEqual(expected.columns);
@@ -68,9 +68,9 @@ describe('SQL shape', () => {
   });
 
   it('reads UPDATE, DELETE and INSERT tables', () => {
-    expect(sqlShape('UPDATE posts SET title = $1 WHERE id = $2')).toMatchObject({ statement: 'update', table: 'posts', filters: [{ column: 'id', paramIndex: 1 }] });
-    expect(sqlShape('DELETE FROM tags WHERE id = ?')).toMatchObject({ statement: 'delete', table: 'tags' });
-    expect(sqlShape('INSERT INTO "tags" ("name") VALUES ($1)')).toMatchObject({ statement: 'insert', table: 'tags' });
+    expect(sqlShape('UPDATE posts SET title = $1 WHERE id = $2', 'postgres')).toMatchObject({ statement: 'update', table: 'posts', filters: [{ column: 'id', paramIndex: 1 }] });
+    expect(sqlShape('DELETE FROM tags WHERE id = ?', 'mysql')).toMatchObject({ statement: 'delete', table: 'tags' });
+    expect(sqlShape('INSERT INTO "tags" ("name") VALUES ($1)', 'postgres')).toMatchObject({ statement: 'insert', table: 'tags' });
   });
 
   it.each([['authors', 'author', 'Author'], ['categories', 'category', 'Category'], ['addresses', 'address', 'Address'],

@@ -4,36 +4,36 @@ import { parsePrismaSchema } from '../../../../server/panels/sql/orm/prisma-dsl.
 import { planOrmFix } from '../../../../server/panels/sql/fixes/orm-plan.js';
 import type { FixInput } from '../../../../server/panels/sql/fixes/fix-input.js';
 import type { OrmSchema } from '../../../../server/panels/sql/orm/schema.js';
-import type { OrmCall, QueryRecord } from '../../../../server/types.js';
+import type { Dialect, OrmCall, QueryRecord } from '../../../../server/types.js';
 import { sqlShape } from '../../../../server/panels/sql/sql-shape.js';
 import { parentQuery as dispatchedParent } from '../../../support/orm-fix-input.js';
 
 /* The pure parts under the ORM fixes: reading aliases, ORDER BY/LIMIT, Prisma's schema text, and the plan. */
 
 describe('which table an alias stands for', () => {
-  it.each<[string, string, Record<string, string>]>([
+  it.each<[string, string, Record<string, string>, Dialect?]>([
     ['Prisma, EXISTS over the implicit join table',
       'SELECT "s"."tags"."id" FROM "s"."tags" WHERE EXISTS(SELECT "t0"."B" FROM "s"."_ArticleToTag" AS "t0" INNER JOIN "s"."articles" AS "j0" ON ("j0"."id") = ("t0"."A") WHERE ("j0"."id" = $1))',
       { tags: 'tags', t0: '_ArticleToTag', j0: 'articles' }],
     ['TypeORM, aliases without AS', 'SELECT "Tag"."id" FROM "tags" "Tag" LEFT JOIN "article_tags" "Tag__Tag_articles_Tag" ON 1=1 WHERE "Tag"."id" = $1',
       { Tag: 'tags', Tag__Tag_articles_Tag: 'article_tags' }],
-    ['MySQL backticks, a table without alias', 'SELECT * FROM `db`.`comments` WHERE `comments`.`article_id` = ?', { comments: 'comments' }],
+    ['MySQL backticks, a table without alias', 'SELECT * FROM `db`.`comments` WHERE `comments`.`article_id` = ?', { comments: 'comments' }, 'mysql'],
     ['FROM followed by WHERE is no alias', 'SELECT * FROM users WHERE id = 1', { users: 'users' }],
-  ])('%s', (_name, sql, expected) => {
-    expect(Object.fromEntries(tableAliases(sql))).toMatchObject(expected);
+  ])('%s', (_name, sql, expected, dialect = 'postgres') => {
+    expect(Object.fromEntries(tableAliases(sql, dialect))).toMatchObject(expected);
   });
 });
 
 describe('per-row ORDER BY and LIMIT', () => {
-  it.each<[string, string, unknown[], ReturnType<typeof orderAndLimit>]>([
+  it.each<[string, string, unknown[], ReturnType<typeof orderAndLimit>, Dialect?]>([
     ['Prisma binds LIMIT', 'SELECT * FROM "c" WHERE "c"."a" = $1 ORDER BY "c"."created_at" DESC LIMIT $2 OFFSET $3', [7, '1', '0'],
       { order: [{ column: 'created_at', qualifier: 'c', direction: 'desc' }], limit: 1 }],
     ['TypeORM inlines it', 'SELECT * FROM "comments" "Comment" WHERE (("Comment"."article_id" = $1)) ORDER BY "Comment"."created_at" DESC, "Comment"."id" ASC LIMIT 1', [1],
       { order: [{ column: 'created_at', qualifier: 'Comment', direction: 'desc' }, { column: 'id', qualifier: 'Comment', direction: 'asc' }], limit: 1 }],
     ['an ORDER BY inside json_agg is not the statement\'s', 'select coalesce(json_agg(x order by y desc), \'[]\') from t where a = $1', [1], { order: [], limit: null }],
-    ['MySQL ? placeholders', 'SELECT * FROM c WHERE a = ? ORDER BY b LIMIT ?', [3, 5], { order: [{ column: 'b', qualifier: null, direction: 'asc' }], limit: 5 }],
-  ])('%s', (_name, sql, params, expected) => {
-    expect(orderAndLimit(sql, params)).toEqual(expected);
+    ['MySQL ? placeholders', 'SELECT * FROM c WHERE a = ? ORDER BY b LIMIT ?', [3, 5], { order: [{ column: 'b', qualifier: null, direction: 'asc' }], limit: 5 }, 'mysql'],
+  ])('%s', (_name, sql, params, expected, dialect = 'postgres') => {
+    expect(orderAndLimit(sql, params, dialect)).toEqual(expected);
   });
 });
 
@@ -83,7 +83,7 @@ describe('the plan of an ORM fix', () => {
   };
   const sql = 'SELECT "users"."id" FROM "users" WHERE "users"."id" = $1 LIMIT $2';
   const input = (extra: Partial<FixInput>): FixInput => {
-    const shape = sqlShape(sql);
+    const shape = sqlShape(sql, 'postgres');
     return {
       library: 'prisma', dialect: 'postgres', sql, params: [1, '1'], shape: { ...shape, table: 'users' }, filter: shape.filters[0],
       filterTable: null, relation: null, model: 'User', sampleValues: [1, 2, 3], values: [1, 2, 3], schema, ormNames: ['prisma'],
