@@ -11,9 +11,9 @@ export function compactSql(sql: string, dialect: Dialect): string {
   return tokens
     .map((token, i) => {
       if (token.type !== 'whitespace') return token.text;
-      // A line comment ends at the newline; keep it so the rest is not read as comment.
+      // A line comment (`--`, MySQL's `#`) ends at the newline; keep it so the rest is not read as comment.
       const previous = tokens[i - 1];
-      return previous?.type === 'comment' && previous.text.startsWith('--') ? '\n' : ' ';
+      return previous?.type === 'comment' && !previous.text.startsWith('/*') ? '\n' : ' ';
     })
     .join('');
 }

@@ -25,7 +25,13 @@ describe('inlineParams', () => {
     ['mysql ? inside backticks stays', 'mysql', 'SELECT `a?` FROM t WHERE a = ?', [false], 'SELECT `a?` FROM t WHERE a = 0'],
     ['mysql escaped quote in string does not end it', 'mysql', "SELECT 'it\\'s ?' , ?", [1], "SELECT 'it\\'s ?' , 1"],
     ['mysql list', 'mysql', 'WHERE id IN ?', [[1, 'a']], "WHERE id IN (1, 'a')"],
-    ['sqlite positional ? and ?NNN', 'sqlite', 'SELECT ?, ?2, ?', ['a', 'b'], "SELECT 'a', 'b', 'b'"],
+    // SQLite binds a `?` after `?2` to the third param (checked with sqlite3: `SELECT ?, ?2, ?` with a, b, c is a, b, c).
+    ['sqlite positional ? and ?NNN', 'sqlite', 'SELECT ?, ?2, ?', ['a', 'b', 'c'], "SELECT 'a', 'b', 'c'"],
+    ['sqlite ? after ?3 is the fourth', 'sqlite', 'SELECT ?3, ?', [1, 2, 3, 4], 'SELECT 3, 4'],
+    ['sqlite named placeholders stay', 'sqlite', 'SELECT :a, @b, $c, ?', [1], 'SELECT :a, @b, $c, 1'],
+    ['mysql2 :name placeholders stay', 'mysql', 'SELECT :id, ?', [1], 'SELECT :id, 1'],
+    ['postgres ? is the jsonb operator, not a placeholder', 'postgres', "SELECT data ? 'k' FROM t WHERE id = $1", [5], "SELECT data ? 'k' FROM t WHERE id = 5"],
+    ['mysql # comment hides its placeholder', 'mysql', 'SELECT ? # not ?\n, ?', [1, 2], 'SELECT 1 # not ?\n, 2'],
     ['sqlite booleans are 1/0', 'sqlite', 'UPDATE t SET done = ?', [true], 'UPDATE t SET done = 1'],
     ['no params leaves the SQL as is', 'postgres', 'SELECT $1', [], 'SELECT $1'],
   ];

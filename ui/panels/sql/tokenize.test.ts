@@ -40,6 +40,15 @@ describe('tokenize', () => {
     ['sqlite named param', 'sqlite', ':name', [['param', ':name']]],
     ['identifier with digits is not a number', 'postgres', 't1', [['identifier', 't1']]],
     ['unterminated string runs to the end', 'postgres', "'abc", [['string', "'abc"]]],
+    // Rules the old highlighter read otherwise than the servers (each checked against the server):
+    ['mysql: -- without a space is minus minus', 'mysql', '1--1', [['number', '1'], ['operator', '-'], ['operator', '-'], ['number', '1']]],
+    ['postgres: block comments nest', 'postgres', '/* a /* b */ c */ 1', [['comment', '/* a /* b */ c */'], ['number', '1']]],
+    ['postgres: a line comment ends at \\r', 'postgres', '-- x\r1', [['comment', '-- x'], ['number', '1']]],
+    ['mysql: mysql2 :name placeholder', 'mysql', 'id = :id', [['identifier', 'id'], ['operator', '='], ['param', ':id']]],
+    ['mysql: a name may start with digits', 'mysql', '2fa_codes', [['identifier', '2fa_codes']]],
+    ['hex string is one string', 'sqlite', "X'1F'", [['string', "X'1F'"]]],
+    ['postgres: = then a negative number', 'postgres', 'a=-1', [['identifier', 'a'], ['operator', '='], ['operator', '-'], ['number', '1']]],
+    ['postgres: JSON operators', 'postgres', "d->>'k'", [['identifier', 'd'], ['operator', '->>'], ['string', "'k'"]]],
   ];
   it.each(cases)('%s', (_name, dialect, sql, expected) => {
     expect(significant(sql, dialect)).toEqual(expected);
@@ -63,5 +72,9 @@ describe('compactSql', () => {
   ];
   it.each(cases)('%s', (_name, sql, expected) => {
     expect(compactSql(sql, 'postgres')).toBe(expected);
+  });
+
+  it("keeps the newline that ends MySQL's # comment (else FROM would be read as comment)", () => {
+    expect(compactSql('SELECT 1 # one\n  FROM t', 'mysql')).toBe('SELECT 1 # one\nFROM t');
   });
 });
