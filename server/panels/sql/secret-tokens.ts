@@ -1,8 +1,8 @@
 import type { Dialect } from '../../types.js';
 import { codeTokens, type Token } from './explain/sql-tokens.js';
-import { bindings, type Binding } from './lexer.js';
+import { bindings, type Binding } from './placeholders.js';
 
-export type { Binding } from './lexer.js';
+export type { Binding } from './placeholders.js';
 
 /*
  * The token-level reading secret-plan.ts builds on: placeholders and what they bind, matching

@@ -3,7 +3,8 @@
  * keywords lower-cased, placeholders with their params index. Not a parser: readers walk the tokens.
  */
 import type { Dialect } from '../../types.js';
-import { bindings, lex, unquoteIdentifier, type LexToken } from './lexer.js';
+import { lex, unquoteIdentifier, type LexToken } from './lexer.js';
+import { bindings } from './placeholders.js';
 
 export type TokenKind = 'word' | 'quoted' | 'string' | 'number' | 'param' | 'punct';
 

@@ -5,7 +5,8 @@
  * never read as `$1`, and SQLite's `?` after `?2` is the third param, as SQLite binds it.
  */
 import type { Dialect } from '../../../server/types.js';
-import { bindings, lex } from '../../../server/panels/sql/lexer.js';
+import { lex } from '../../../server/panels/sql/lexer.js';
+import { bindings } from '../../../server/panels/sql/placeholders.js';
 import { toSqlLiteral } from './literal.js';
 
 /**
