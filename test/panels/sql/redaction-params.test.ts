@@ -131,6 +131,8 @@ describe('params bound to secret columns', () => {
     ['SELECT id FROM users WHERE password <=> ?', 'mysql', ['p'], [R]],
     // JSON keys named like a secret, an alias named like one, a function named like one.
     ["SELECT id FROM users WHERE data->>'password' = $1", 'postgres', ['p'], [R]],
+    // `#>` is one operator (the old tokens were `#` and `>`, and only `->`, `->>`, `#>>` were read as JSON keys).
+    ["SELECT id FROM users WHERE data #> '{auth,token}' = $1", 'postgres', ['t'], [R]],
     ["SELECT id FROM users WHERE JSON_EXTRACT(data, '$.auth.token') = ?", 'mysql', ['t'], [R]],
     ['INSERT INTO users (email, pw_hash) SELECT $1, crypt($2, gen_salt($3)) AS password', 'postgres', ['e', 'p', 'bf'], ['e', R, R]],
     ['SELECT set_password($1, $2)', 'postgres', [7, 'p'], [R, R]],

@@ -36,6 +36,20 @@ describe('where the varying value sits', () => {
   });
 });
 
+describe('the SQL read as its server reads it (rules the old shape tokenizer read otherwise)', () => {
+  it.each<[string, Dialect, string, [string, number | null][]]>([
+    ['PostgreSQL: a dollar-quoted string', 'postgres', "SELECT * FROM posts WHERE body <> $$it's$$ AND author_id = $1", [['author_id', 0]]],
+    ['PostgreSQL: no backslash escape in a plain string', 'postgres', "SELECT * FROM files WHERE path <> 'C:\\' AND owner_id = $1", [['owner_id', 0]]],
+    ['PostgreSQL: nested comments', 'postgres', 'SELECT * FROM t /* a /* b */ WHERE x = 1 */ WHERE id = $1', [['id', 0]]],
+    ['PostgreSQL: [ is a subscript, not a quoted name', 'postgres', 'SELECT * FROM t WHERE tags[idx] = $1', []],
+    ['MySQL: # comment', 'mysql', 'SELECT * FROM t # WHERE x = 1\nWHERE id = ?', [['id', 0]]],
+    ['MySQL: "…" is a string', 'mysql', 'SELECT * FROM t WHERE name = "x" AND id = ?', [['name', null], ['id', 0]]],
+    ['SQLite: ?NNN binds param NNN', 'sqlite', 'SELECT * FROM t WHERE a = ?2 AND b = ?', [['a', 1], ['b', 2]]],
+  ])('%s', (_name, dialect, sql, expected) => {
+    expect(sqlShape(sql, dialect).filters.map((f) => [f.column, f.paramIndex])).toEqual(expected);
+  });
+});
+
 describe('tables and joins', () => {
   it('reads Sequelize\'s parenthesised join group and its aliases (association names)', () => {
     const shape = sqlShape('SELECT "Article"."id" FROM "articles" AS "Article" LEFT OUTER JOIN ( "article_tags" AS "tagList->ArticleTag" '
