@@ -1,26 +1,11 @@
-import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
-import { resolve } from 'node:path';
-import { currentContext, requestContext } from '../../../request/context.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { currentContext } from '../../../request/context.js';
 import { captureFrames, isUserFrame } from '../../../stack/callsite.js';
 import { startQuery, type QueryHandle } from '../capture.js';
-import { registerExplainTarget, type ExplainTarget, type Rows } from '../explain/targets.js';
 import { ownerOf, patchMethod, reportHookError } from '../../../instrument/patch.js';
 import type { DbInfo, RawFrame } from '../../../types.js';
-
-type Callback = (this: any, ...args: any[]) => unknown;
-type RowCounter = (self: any, args: any[]) => number | null;
-
-interface Sqlite3Database {
-  filename: string;
-  all(sql: string, params: unknown[], callback: (error: Error | null, rows: Rows) => void): unknown;
-  close(callback: (error: Error | null) => void): void;
-}
-
-interface Sqlite3Module {
-  Database: (new (file: string, mode: number, callback: (error: Error | null) => void) => Sqlite3Database) & { prototype: object };
-  Statement: { prototype: object };
-  OPEN_READONLY: number;
-}
+import { addPending, bindToCaller, failPending, hasPending, instrumentCallbacks, paramsOf } from './sqlite3-callbacks.js';
+import { dbInfoFactory, type Sqlite3Database, type Sqlite3Module } from './sqlite3-db-info.js';
 
 /**
  * Database#run/get/all/each/map build a Statement and call the same method on it: while one of
@@ -30,8 +15,6 @@ interface Sqlite3Module {
 let enclosing: { db: Sqlite3Database; recorded: boolean } | null = null;
 const statementDb = new WeakMap<object, Sqlite3Database>();
 const boundParams = new WeakMap<object, unknown[]>();
-/** Queries queued on a statement that SQLite may fail to prepare: the queued calls are then dropped silently. */
-const pending = new WeakMap<object, Set<QueryHandle>>();
 
 /**
  * Frames of the code that called `Database#serialize(cb)`. Sequelize runs every query in an async
@@ -45,123 +28,6 @@ function framesFor(hook: (...args: any[]) => unknown): RawFrame[] | undefined {
   if (!fallback || !currentContext()) return undefined;
   const frames = captureFrames(hook);
   return frames.some(isUserFrame) ? frames : fallback;
-}
-
-const ROW_COUNTERS: Record<string, RowCounter> = {
-  run: (self) => (typeof self?.changes === 'number' ? self.changes : null),
-  get: (_self, args) => (args[1] === undefined ? 0 : 1),
-  all: (_self, args) => (Array.isArray(args[1]) ? args[1].length : null),
-  map: (_self, args) => (args[1] && typeof args[1] === 'object' ? Object.keys(args[1]).length : null),
-  each: (_self, args) => (typeof args[1] === 'number' ? args[1] : null),
-  exec: () => null,
-};
-
-function bindToCaller<T extends Callback>(callback: T): T {
-  return AsyncResource.bind(callback) as T;
-}
-
-function settle(handle: QueryHandle, callback: Callback | null, count: RowCounter, statement?: object): Callback {
-  return function recordThenCall(this: any, ...args: any[]) {
-    try {
-      if (args[0]) handle.fail(args[0]);
-      else handle.succeed(count(this, args));
-      if (statement) pending.get(statement)?.delete(handle);
-    } catch (hookError) {
-      reportHookError(hookError);
-    }
-    // No callback of the application's: do what the driver does without one.
-    if (!callback) return args[0] ? this?.emit?.('error', args[0]) : undefined;
-    return callback.apply(this, args);
-  };
-}
-
-/**
- * Replaces the callbacks in `args` (the last function; for each(), the row callback and the
- * completion) by recording ones pinned to the caller's context. When the application gave none,
- * adds one that emits 'error' on the driver's object, as the driver itself would.
- */
-function instrumentCallbacks(method: string, args: any[], handle: QueryHandle, statement?: object): void {
-  const count = ROW_COUNTERS[method];
-  const last = args.length - 1;
-  if (method !== 'each') {
-    if (typeof args[last] === 'function') args[last] = settle(handle, bindToCaller(args[last]), count, statement);
-    else args.push(settle(handle, null, count, statement));
-    return;
-  }
-  const hasCompletion = last >= 1 && typeof args[last] === 'function' && typeof args[last - 1] === 'function';
-  const rowIndex = hasCompletion ? last - 1 : typeof args[last] === 'function' ? last : -1;
-  const onRow: Callback | null = rowIndex >= 0 ? bindToCaller(args[rowIndex]) : null;
-  let rows = 0;
-  const recordRow = function recordRow(this: any, ...rowArgs: any[]) {
-    if (rowArgs[0]) handle.fail(rowArgs[0]);
-    else rows += 1;
-    if (!onRow) return rowArgs[0] ? this?.emit?.('error', rowArgs[0]) : undefined;
-    return onRow.apply(this, rowArgs);
-  };
-  const onComplete: Callback | null = hasCompletion ? bindToCaller(args[last]) : null;
-  const recordCompletion = function recordCompletion(this: any, ...doneArgs: any[]) {
-    if (doneArgs[0]) handle.fail(doneArgs[0]);
-    else handle.succeed(typeof doneArgs[1] === 'number' ? doneArgs[1] : rows);
-    if (statement) pending.get(statement)?.delete(handle);
-    if (onComplete) return onComplete.apply(this, doneArgs);
-    // Added by us: Database#each reports a failed prepare to the last function, which was the
-    // application's row callback before we appended this one.
-    if (doneArgs[0] && onRow) return onRow(doneArgs[0]);
-    return undefined;
-  };
-  if (rowIndex >= 0) args[rowIndex] = recordRow;
-  else args.push(recordRow);
-  if (hasCompletion) args[last] = recordCompletion;
-  else args.push(recordCompletion);
-}
-
-function paramsOf(args: unknown[]): unknown[] | undefined {
-  const values = args.filter((arg) => typeof arg !== 'function');
-  if (values.length === 0) return undefined;
-  if (values.length === 1 && values[0] !== null && typeof values[0] === 'object' && !Buffer.isBuffer(values[0])) {
-    return values[0] as unknown[];
-  }
-  return values;
-}
-
-function explainTargetFor(sqlite3: Sqlite3Module, file: string): ExplainTarget {
-  const open = () => new Promise<Sqlite3Database>((done, fail) => {
-    const db: Sqlite3Database = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => (error ? fail(error) : done(db)));
-  });
-  return {
-    dialect: 'sqlite',
-    withConnection(work) {
-      // Outside any request, so the toolbar never records its own EXPLAIN.
-      return requestContext.exit(async () => {
-        const db = await open();
-        try {
-          return await work((sql, params) => new Promise<Rows>((done, fail) =>
-            db.all(sql, params ? [...params] : [], (error, rows) => (error ? fail(error) : done(rows)))));
-        } finally {
-          await new Promise<void>((done) => db.close(() => done()));
-        }
-      });
-    },
-  };
-}
-
-function dbInfoFactory(sqlite3: Sqlite3Module): (db: Sqlite3Database | undefined) => DbInfo {
-  const cache = new WeakMap<object, DbInfo>();
-  return (db) => {
-    if (!db) return { dialect: 'sqlite', driver: 'sqlite3' };
-    let info = cache.get(db);
-    if (!info) {
-      const filename = db.filename;
-      info = { dialect: 'sqlite', driver: 'sqlite3', database: filename };
-      // In-memory databases get no EXPLAIN: a connection of our own would see an empty database.
-      if (filename && filename !== ':memory:' && !filename.startsWith('file:')) {
-        const file = resolve(filename);
-        info.explainKey = registerExplainTarget(`sqlite3:${file}`, () => explainTargetFor(sqlite3, file));
-      }
-      cache.set(db, info);
-    }
-    return info;
-  };
 }
 
 function patchDatabase(prototype: object, dbInfo: (db: Sqlite3Database | undefined) => DbInfo): void {
@@ -233,7 +99,7 @@ function patchDatabase(prototype: object, dbInfo: (db: Sqlite3Database | undefin
             try {
               // A statement SQLite cannot prepare never runs: record the refusal as the query the
               // application meant to run, unless calls queued on it record it already.
-              if (!pending.get(statement)?.size && frames) startQuery(args[0], undefined, dbInfo(statementDb.get(statement)), prepare, frames)?.fail(result[0]);
+              if (!hasPending(statement) && frames) startQuery(args[0], undefined, dbInfo(statementDb.get(statement)), prepare, frames)?.fail(result[0]);
               failPending(statement, result[0]);
             } catch (hookError) {
               reportHookError(hookError);
@@ -248,13 +114,6 @@ function patchDatabase(prototype: object, dbInfo: (db: Sqlite3Database | undefin
     });
 }
 
-function failPending(statement: object, error: unknown): void {
-  const handles = pending.get(statement);
-  if (!handles) return;
-  for (const handle of handles) handle.fail(error);
-  handles.clear();
-}
-
 function patchStatement(prototype: object, dbInfo: (db: Sqlite3Database | undefined) => DbInfo): void {
   for (const method of ['run', 'get', 'all', 'each']) {
     patchMethod(prototype, method, (original) =>
@@ -266,9 +125,7 @@ function patchStatement(prototype: object, dbInfo: (db: Sqlite3Database | undefi
           const handle = typeof this.sql === 'string' ? startQuery(this.sql, params, dbInfo(db), hooked, framesFor(hooked)) : null;
           if (handle) {
             instrumentCallbacks(method, args, handle, this);
-            let handles = pending.get(this);
-            if (!handles) pending.set(this, (handles = new Set()));
-            handles.add(handle);
+            addPending(this, handle);
           } else {
             for (const [index, arg] of args.entries()) if (typeof arg === 'function') args[index] = bindToCaller(arg);
           }
