@@ -1,22 +1,12 @@
 /*
  * The clause-level reading of a statement for sql-shape.ts: which clause every token sits in
- * (and whether inside a subquery), the tables of FROM and JOIN with their aliases, and what makes
- * a query per-row: ORDER BY, LIMIT/OFFSET, DISTINCT, GROUP BY, aggregates. A fix that batches a
- * per-row query must keep these, so they are read, never guessed.
+ * (and whether inside a subquery), and what makes a query per-row: ORDER BY, LIMIT/OFFSET,
+ * DISTINCT, GROUP BY, aggregates. A fix that batches a per-row query must keep these, so they are
+ * read, never guessed. The tables are sql-tables.ts's, the conditions sql-readable-conditions.ts's.
  */
-import { closeParen, findTopLevel, isIdentifier, readDotted, type Token } from './sql-tokenize.js';
-
-/** A table of the FROM list or a JOIN, as written. */
-export interface SqlTable {
-  /** Unquoted, without its schema: `authors`. */
-  table: string;
-  /** As written, schema and quotes included: `"public"."authors"`. */
-  tableSql: string;
-  alias: string | null;
-  kind: 'from' | 'join';
-  /** A LEFT, RIGHT or FULL join: its rows may be missing, so a condition in its ON filters nothing out. */
-  outer?: boolean;
-}
+import { closeParen, readDotted, type Token } from './sql-tokenize.js';
+import { CLAUSE_WORDS, everyTable, JOIN_WORDS, type SqlTable } from './sql-tables.js';
+import { conditionsRead } from './sql-readable-conditions.js';
 
 /** One `ORDER BY` term that is a plain column. */
 export interface SqlOrderItem {
@@ -51,10 +41,7 @@ export interface SqlClauses {
   placeAt(offset: number): { clause: string; subquery: boolean } | null;
 }
 
-const JOIN_WORDS = new Set(['join', 'inner', 'left', 'right', 'full', 'cross', 'natural', 'outer', 'lateral']);
-const CLAUSE_WORDS = new Set(['select', 'from', 'where', 'on', 'using', 'group', 'having', 'order', 'limit', 'offset', 'fetch', 'for',
-  'set', 'values', 'returning', 'union', 'except', 'intersect', 'window']);
-const TABLE_END = new Set([...CLAUSE_WORDS, ...JOIN_WORDS, 'as']);
+
 const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'array_agg', 'json_agg', 'jsonb_agg', 'string_agg', 'group_concat',
   'bool_and', 'bool_or', 'every', 'json_arrayagg', 'json_group_array']);
 
@@ -90,94 +77,6 @@ function placeTokens(tokens: Token[]): { clause: string[]; depth: number[] } {
   return { clause, depth };
 }
 
-/** `"public"."authors" AS "Author"` at `at`: the table and its alias. */
-function tableAt(tokens: Token[], at: number, kind: SqlTable['kind']): SqlTable | null {
-  const ref = readDotted(tokens, at);
-  if (!ref || (tokens[at].kind === 'word' && (TABLE_END.has(tokens[at].value) || tokens[at].value === 'select'))) return null;
-  const tableSql = tokens.slice(at, ref.next).map((t) => t.text).join('');
-  let i = ref.next;
-  if (tokens[i]?.value === 'as' && tokens[i].kind === 'word') i++;
-  const aliasToken = tokens[i];
-  const alias = isIdentifier(aliasToken) && !(aliasToken.kind === 'word' && (TABLE_END.has(aliasToken.value) || aliasToken.value === 'set'))
-    ? aliasToken.value : null;
-  return { table: ref.parts.at(-1)!, tableSql, alias, kind };
-}
-
-/**
- * A derived table at `at`: `(SELECT … FROM "Articles" AS "Article" … LIMIT 5) AS "Article"`, which
- * Sequelize writes for a findAll with a limit and includes, reads the inner query's table under
- * the outer alias: its rows are that table's.
- */
-function derivedTableAt(tokens: Token[], at: number): SqlTable | null {
-  if (tokens[at]?.text !== '(' || tokens[at + 1]?.value !== 'select') return null;
-  const close = closeParen(tokens, at);
-  if (close < 0) return null;
-  const innerFrom = findTopLevel(tokens.slice(0, close), at + 2, new Set(['from']));
-  const inner = innerFrom < close ? readFromTables(tokens.slice(0, close), innerFrom, close)[0] : undefined;
-  if (!inner) return null;
-  let i = close + 1;
-  if (tokens[i]?.value === 'as' && tokens[i].kind === 'word') i++;
-  const aliasToken = tokens[i];
-  const alias = isIdentifier(aliasToken) && !(aliasToken.kind === 'word' && TABLE_END.has(aliasToken.value)) ? aliasToken.value : inner.alias;
-  return { ...inner, alias, kind: 'from' };
-}
-
-/**
- * The tables after the keyword at `keyword` (FROM, INTO, UPDATE): the FROM list, its JOINs and
- * the tables of parenthesised join groups (Sequelize's `JOIN ( "a" INNER JOIN "b" ON … ) ON …`),
- * not those of subqueries.
- *
- * @example
- * readFromTables(tokenize('SELECT * FROM tags t JOIN article_tags at ON …'), 2, n) // [{ table: 'tags', alias: 't', kind: 'from' }, { table: 'article_tags', … }]
- */
-export function readFromTables(tokens: Token[], keyword: number, end: number): SqlTable[] {
-  const tables: SqlTable[] = [];
-  const first = tableAt(tokens, keyword + 1, 'from') ?? derivedTableAt(tokens, keyword + 1);
-  if (first) tables.push(first);
-  let depth = 0;
-  let inFrom = true;
-  for (let i = keyword + 1; i < end; i++) {
-    const t = tokens[i];
-    if (t.text === '(') {
-      if (tokens[i + 1]?.value === 'select' || tokens[i + 1]?.value === 'with') { i = Math.max(i, closeParen(tokens, i)); continue; }
-      depth++;
-      const before = tokens[i - 1];
-      if (inFrom && (before?.text === ',' || before?.value === 'join' || i - 1 === keyword)) {
-        const table = tableAt(tokens, i + 1, 'join');
-        if (table) tables.push(table);
-      }
-      continue;
-    }
-    if (t.text === ')') { if (--depth < 0) break; continue; }
-    if (t.kind !== 'word') {
-      if (t.text === ',' && inFrom && depth === 0) { const table = tableAt(tokens, i + 1, 'from'); if (table) tables.push(table); }
-      continue;
-    }
-    if (t.value === 'join') {
-      inFrom = true;
-      const lateral = tokens[i + 1]?.value === 'lateral' ? 1 : 0;
-      const table = tableAt(tokens, i + 1 + lateral, 'join');
-      const outer = [tokens[i - 1], tokens[i - 2]].some((w) => w?.kind === 'word' && ['left', 'right', 'full'].includes(w.value));
-      if (table) tables.push(outer ? { ...table, outer } : table);
-    } else if (t.value === 'on' || t.value === 'using') {
-      inFrom = false;
-    } else if (depth === 0 && CLAUSE_WORDS.has(t.value) && t.value !== 'on') {
-      break;
-    }
-  }
-  return tables;
-}
-
-/** Every `FROM`/`JOIN` table of the statement and its subqueries. */
-function everyTable(tokens: Token[]): SqlTable[] {
-  const tables: SqlTable[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    if (tokens[i].kind === 'word' && (tokens[i].value === 'from' || tokens[i].value === 'update' || tokens[i].value === 'into')) {
-      tables.push(...readFromTables(tokens, i, tokens.length));
-    }
-  }
-  return tables;
-}
 
 function boundAt(tokens: Token[], at: number): Bound | null {
   const t = tokens[at];
@@ -207,49 +106,6 @@ function readOrderItems(tokens: Token[], from: number, to: number, sql: string):
   return items;
 }
 
-function hasTopLevelAnd(tokens: Token[], from: number, to: number): boolean {
-  let depth = 0;
-  for (let i = from; i < to; i++) {
-    if (tokens[i].text === '(') depth++;
-    else if (tokens[i].text === ')') depth--;
-    else if (depth === 0 && tokens[i].kind === 'word' && tokens[i].value === 'and') return true;
-  }
-  return false;
-}
-
-/** Whether each AND-ed condition between two positions is one a fix reads (or a column = column join). */
-function conditionsRead(tokens: Token[], from: number, to: number): boolean {
-  let depth = 0;
-  let start = from;
-  const readable = (a: number, b: number): boolean => {
-    while (tokens[a]?.text === '(' && closeParen(tokens, a) === b - 1) { a++; b--; }
-    if (a >= b) return true;
-    // A parenthesised group of AND-ed conditions, `((a = 1) AND (b = 2))`. Only an AND outside any
-    // further parentheses splits it: one inside `EXISTS(… AND …)` would split nothing and recurse forever.
-    if (hasTopLevelAnd(tokens, a, b)) return conditionsRead(tokens, a, b);
-    const ref = readDotted(tokens, a);
-    if (!ref) return false;
-    let j = ref.next;
-    if (tokens[j]?.text === '::') j += 2;
-    const op = tokens[j];
-    if (op?.text === '=' && (tokens[j + 1]?.kind === 'param' || tokens[j + 1]?.kind === 'number' || tokens[j + 1]?.kind === 'string')) return j + 2 === b;
-    if (op?.text === '=' && tokens[j + 1]?.value === 'any') return closeParen(tokens, j + 2) === b - 1;
-    if (op?.text === '=' && readDotted(tokens, j + 1)?.next === b) return true;
-    if (op?.value === 'in' && tokens[j + 1]?.text === '(' && tokens[j + 2]?.value !== 'select') return closeParen(tokens, j + 1) === b - 1;
-    return false;
-  };
-  for (let i = from; i < to; i++) {
-    const t = tokens[i];
-    if (t.text === '(') depth++;
-    else if (t.text === ')') depth--;
-    else if (depth === 0 && t.kind === 'word' && t.value === 'or') return false;
-    else if (depth === 0 && t.kind === 'word' && t.value === 'and') {
-      if (!readable(start, i)) return false;
-      start = i + 1;
-    }
-  }
-  return readable(start, to);
-}
 
 /**
  * The clauses of the statement starting at `start` whose FROM keyword is at `from`.

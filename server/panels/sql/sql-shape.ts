@@ -8,10 +8,12 @@
  */
 import type { Dialect } from '../../types.js';
 import { closeParen, findTopLevel, isIdentifier, readDotted, tokenize, type Token } from './sql-tokenize.js';
-import { readClauses, readFromTables, type SqlClauses, type SqlTable } from './sql-clauses.js';
+import { readClauses, type SqlClauses } from './sql-clauses.js';
+import { readFromTables, type SqlTable } from './sql-tables.js';
 
 export { tokenize, type Token, type TokenKind } from './sql-tokenize.js';
-export type { ColumnRef, SqlClauses, SqlOrderItem, SqlTable } from './sql-clauses.js';
+export type { ColumnRef, SqlClauses, SqlOrderItem } from './sql-clauses.js';
+export type { SqlTable } from './sql-tables.js';
 
 /** A comparison of one column with a value (a placeholder or a literal). */
 export interface SqlFilter {
