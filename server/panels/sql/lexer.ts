@@ -59,3 +59,18 @@ export function unquoteIdentifier(text: string): string {
   const inner = text.slice(1, text.endsWith(close) && text.length > 1 ? -1 : undefined);
   return open === '[' ? inner : inner.split(close + close).join(close);
 }
+
+/**
+ * The name a word or quoted name stands for, by `dialect`'s rule: quoted names unquoted, case
+ * kept; unquoted ones lower-cased in PostgreSQL, which folds them, as written in MySQL and SQLite
+ * (which compare them without case). The shape readers and EXPLAIN's condition reader share it.
+ *
+ * @example
+ * identifierName('UserId', 'word', 'postgres') // 'userid'
+ * identifierName('UserId', 'word', 'mysql') // 'UserId'
+ * identifierName('"UserId"', 'ident', 'postgres') // 'UserId'
+ */
+export function identifierName(text: string, type: 'word' | 'ident', dialect: Dialect): string {
+  if (type === 'ident') return unquoteIdentifier(text);
+  return dialect === 'postgres' ? text.toLowerCase() : text;
+}

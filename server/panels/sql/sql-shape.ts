@@ -102,11 +102,11 @@ function readSelectList(sql: string, tokens: Token[], from: number, to: number):
     } else {
       aliasAt = -1;
     }
-    const alias = aliasAt >= 0 ? tokens[aliasAt].value : null;
+    const alias = aliasAt >= 0 ? tokens[aliasAt].name : null;
     const ref = readDotted(tokens, i);
     const star = tokens[body - 1]?.text === '*' && (body - 1 === i || tokens[body - 2]?.text === '.');
     if (star) {
-      items.push({ column: null, qualifier: body - 1 === i ? null : tokens[body - 3]?.value ?? null, star: true, output: null });
+      items.push({ column: null, qualifier: body - 1 === i ? null : tokens[body - 3]?.name ?? null, star: true, output: null });
       plain = false;
     } else if (ref && ref.next === body) {
       items.push({ column: ref.parts.at(-1)!, qualifier: ref.parts.length > 1 ? ref.parts.at(-2)! : null, star: false, output: alias ?? ref.parts.at(-1)! });
@@ -135,7 +135,7 @@ function readFilters(sql: string, tokens: Token[], from: number, to: number): Fi
   const filters: FilterBase[] = [];
   for (let i = from; i < to; i++) {
     const ref = readDotted(tokens, i);
-    if (!ref || ref.parts.some((part, k) => tokens[i + 2 * k].kind === 'word' && ['and', 'or', 'not', 'where', 'on'].includes(part))) continue;
+    if (!ref || ref.parts.some((_part, k) => tokens[i + 2 * k].kind === 'word' && ['and', 'or', 'not', 'where', 'on'].includes(tokens[i + 2 * k].value))) continue;
     let j = ref.next;
     // `"x"::int = $1`, `x::text IN (…)`
     if (tokens[j]?.text === '::' && isIdentifier(tokens[j + 1])) j += 2;

@@ -33,7 +33,7 @@ function tableAt(tokens: Token[], at: number, kind: SqlTable['kind']): SqlTable 
   if (tokens[i]?.value === 'as' && tokens[i].kind === 'word') i++;
   const aliasToken = tokens[i];
   const alias = isIdentifier(aliasToken) && !(aliasToken.kind === 'word' && (TABLE_END.has(aliasToken.value) || aliasToken.value === 'set'))
-    ? aliasToken.value : null;
+    ? aliasToken.name : null;
   return { table: ref.parts.at(-1)!, tableSql, alias, kind };
 }
 
@@ -52,7 +52,7 @@ function derivedTableAt(tokens: Token[], at: number): SqlTable | null {
   let i = close + 1;
   if (tokens[i]?.value === 'as' && tokens[i].kind === 'word') i++;
   const aliasToken = tokens[i];
-  const alias = isIdentifier(aliasToken) && !(aliasToken.kind === 'word' && TABLE_END.has(aliasToken.value)) ? aliasToken.value : inner.alias;
+  const alias = isIdentifier(aliasToken) && !(aliasToken.kind === 'word' && TABLE_END.has(aliasToken.value)) ? aliasToken.name : inner.alias;
   return { ...inner, alias, kind: 'from' };
 }
 

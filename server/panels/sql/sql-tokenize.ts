@@ -3,7 +3,7 @@
  * keywords lower-cased, placeholders with their params index. Not a parser: readers walk the tokens.
  */
 import type { Dialect } from '../../types.js';
-import { lex, unquoteIdentifier, type LexToken } from './lexer.js';
+import { identifierName, lex, unquoteIdentifier, type LexToken } from './lexer.js';
 import { bindings } from './placeholders.js';
 
 export type TokenKind = 'word' | 'quoted' | 'string' | 'number' | 'param' | 'punct';
@@ -14,6 +14,11 @@ export interface Token {
   text: string;
   /** Identifiers without their quotes; keywords lower-cased; the same as `text` otherwise. */
   value: string;
+  /**
+   * For words and quoted names, the name it stands for (lexer.ts's identifierName): unquoted,
+   * lower-cased in PostgreSQL, as written in MySQL and SQLite; the same as `value` otherwise.
+   */
+  name: string;
   start: number;
   end: number;
   /** For `param`: the 0-based position in the params array, when the placeholder says it. */
@@ -36,21 +41,22 @@ export function tokenize(sql: string, dialect: Dialect): Token[] {
     const text = sql.slice(t.start, t.end);
     const kind: TokenKind = t.type === 'ident' ? 'quoted' : t.type === 'operator' ? 'punct' : t.type;
     const value = kind === 'word' ? text.toLowerCase() : kind === 'quoted' ? unquoteIdentifier(text) : text;
+    const name = kind === 'word' || kind === 'quoted' ? identifierName(text, kind === 'word' ? 'word' : 'ident', dialect) : value;
     const paramIndex = positions.get(t);
-    tokens.push({ kind, text, value, start: t.start, end: t.end, ...(paramIndex === undefined ? {} : { paramIndex }) });
+    tokens.push({ kind, text, value, name, start: t.start, end: t.end, ...(paramIndex === undefined ? {} : { paramIndex }) });
   }
   return tokens;
 }
 
 export const isIdentifier = (token: Token | undefined) => token !== undefined && (token.kind === 'quoted' || token.kind === 'word');
 
-/** `a`, `"s"."t"`, `` `db`.`t` ``: the last part is the name, the one before it the qualifier. */
+/** `a`, `"s"."t"`, `` `db`.`t` ``: the last part is the name, the one before it the qualifier (names as {@link Token.name}). */
 export function readDotted(tokens: Token[], at: number): { parts: string[]; next: number } | null {
   if (!isIdentifier(tokens[at])) return null;
-  const parts = [tokens[at].value];
+  const parts = [tokens[at].name];
   let i = at + 1;
   while (tokens[i]?.text === '.' && isIdentifier(tokens[i + 1])) {
-    parts.push(tokens[i + 1].value);
+    parts.push(tokens[i + 1].name);
     i += 2;
   }
   return { parts, next: i };

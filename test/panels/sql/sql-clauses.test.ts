@@ -45,6 +45,8 @@ describe('the SQL read as its server reads it (rules the old shape tokenizer rea
     ['MySQL: # comment', 'mysql', 'SELECT * FROM t # WHERE x = 1\nWHERE id = ?', [['id', 0]]],
     ['MySQL: "…" is a string', 'mysql', 'SELECT * FROM t WHERE name = "x" AND id = ?', [['name', null], ['id', 0]]],
     ['SQLite: ?NNN binds param NNN', 'sqlite', 'SELECT * FROM t WHERE a = ?2 AND b = ?', [['a', 1], ['b', 2]]],
+    ['PostgreSQL folds an unquoted name to lower case', 'postgres', 'SELECT * FROM Users WHERE UserId = $1', [['userid', 0]]],
+    ['MySQL keeps it as written', 'mysql', 'SELECT * FROM Users WHERE UserId = ?', [['UserId', 0]]],
   ])('%s', (_name, dialect, sql, expected) => {
     expect(sqlShape(sql, dialect).filters.map((f) => [f.column, f.paramIndex])).toEqual(expected);
   });

@@ -1,4 +1,5 @@
 import type { Dialect } from '../../../types.js';
+import { identifierName } from '../lexer.js';
 import { codeTokens, type Token } from './sql-tokens.js';
 
 /** A column a condition tests, and whether an index can use the test as an equality or a range. */
@@ -80,12 +81,11 @@ export function splitTop(tokens: Token[], word: string): Token[][] {
   return parts;
 }
 
+/** The name a word or quoted name stands for (lexer.ts's identifierName); null for anything else. */
 export function nameOf(token: Token, source: string, dialect: Dialect): string | null {
   if (token.type === 'ident') return token.value;
   if (token.type !== 'word' || VALUE_WORDS.has(token.value)) return null;
-  const written = source.slice(token.start, token.end);
-  // PostgreSQL folds unquoted names to lower case.
-  return dialect === 'postgres' ? written.toLowerCase() : written;
+  return identifierName(source.slice(token.start, token.end), 'word', dialect);
 }
 
 /** `col`, `t.col`, `db.t.col`, in any number of parentheses; null for anything else. */

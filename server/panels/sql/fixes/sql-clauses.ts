@@ -27,11 +27,11 @@ export function tableAliases(sql: string, dialect: Dialect): Map<string, string>
     if (tokens[i].kind !== 'word' || (tokens[i].value !== 'from' && tokens[i].value !== 'join')) continue;
     let j = i + 1;
     if (!isName(tokens[j]) || (tokens[j].kind === 'word' && NOT_ALIAS.has(tokens[j].value))) continue;
-    let table = tokens[j].value;
-    while (tokens[j + 1]?.text === '.' && isName(tokens[j + 2])) { j += 2; table = tokens[j].value; }
+    let table = tokens[j].name;
+    while (tokens[j + 1]?.text === '.' && isName(tokens[j + 2])) { j += 2; table = tokens[j].name; }
     j++;
     if (tokens[j]?.kind === 'word' && tokens[j].value === 'as') j++;
-    const alias = isName(tokens[j]) && !(tokens[j].kind === 'word' && NOT_ALIAS.has(tokens[j].value)) ? tokens[j].value : null;
+    const alias = isName(tokens[j]) && !(tokens[j].kind === 'word' && NOT_ALIAS.has(tokens[j].value)) ? tokens[j].name : null;
     aliases.set(table, table);
     if (alias) aliases.set(alias, table);
   }
@@ -79,8 +79,8 @@ export function orderAndLimit(sql: string, params: readonly unknown[], dialect: 
   if (at >= 0 && tokens[at + 1]?.value === 'by') {
     let i = at + 2;
     while (isName(tokens[i])) {
-      const parts = [tokens[i].value];
-      while (tokens[i + 1]?.text === '.' && isName(tokens[i + 2])) { i += 2; parts.push(tokens[i].value); }
+      const parts = [tokens[i].name];
+      while (tokens[i + 1]?.text === '.' && isName(tokens[i + 2])) { i += 2; parts.push(tokens[i].name); }
       i++;
       let direction: 'asc' | 'desc' = 'asc';
       if (tokens[i]?.kind === 'word' && (tokens[i].value === 'asc' || tokens[i].value === 'desc')) { direction = tokens[i].value as 'asc' | 'desc'; i++; }
