@@ -27,7 +27,7 @@ export function badgeCounts(request: LiveRequest, threshold: number): BadgeCount
     runs.set(run, (runs.get(run) ?? 0) + 1);
     // The same statements the panel's N+1 detector considers (cached by SQL text).
     if (sqlShape(query.sql, query.db.dialect).statement === 'other') continue;
-    const shape = fingerprint(query.sql);
+    const shape = fingerprint(query.sql, query.db.dialect);
     shapeOfRun.set(run, shape);
     shapeCounts.set(shape, (shapeCounts.get(shape) ?? 0) + 1);
     let distinct = shapes.get(shape);

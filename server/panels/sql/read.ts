@@ -17,7 +17,7 @@ const reads = new WeakMap<StoredRequest, SqlOfRequest>();
 
 function toQueryRecord(query: StoredRequest['queries'][number]): QueryRecord {
   const { frames, ...rest } = query;
-  const record: QueryRecord = { ...rest, fingerprint: fingerprint(query.sql), callSite: toCallSite(frames) };
+  const record: QueryRecord = { ...rest, fingerprint: fingerprint(query.sql, query.db.dialect), callSite: toCallSite(frames) };
   if (record.error === undefined) delete record.error;
   return record;
 }

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { badgeCounts } from '../../../server/panels/sql/badge.js';
 import { sqlPanel } from '../../../server/panels/sql/index.js';
 import type { CapturedQuery, LiveRequest } from '../../../server/request/record.js';
+import type { Dialect } from '../../../server/types.js';
 
-function requestOf(queries: Array<[string, unknown[]]>): LiveRequest {
+function requestOf(queries: Array<[string, unknown[]]>, dialect: Dialect = 'postgres'): LiveRequest {
   return {
     id: 'b', method: 'GET', url: '/', status: 0, startedAt: 0, durationMs: 0, contentType: null, startTime: 0,
     maxQueries: 100, finished: false, queryCount: queries.length,
     queries: queries.map(([sql, params], i): CapturedQuery => ({
-      id: i + 1, sql, params, startMs: 0, durationMs: 1, rowCount: 1, db: { dialect: 'postgres', driver: 'pg' }, frames: [],
+      id: i + 1, sql, params, startMs: 0, durationMs: 1, rowCount: 1, db: { dialect, driver: 'test' }, frames: [],
     })),
   };
 }
@@ -24,6 +25,11 @@ describe('badgeCounts', () => {
     ['transaction statements', [['BEGIN', []], ['BEGIN', []], ['BEGIN', []]] as Array<[string, unknown[]]>, 0, 2],
   ])('%s', (_name, queries, nPlusOne, duplicates) => {
     expect(badgeCounts(requestOf(queries), 3)).toEqual({ queryCount: queries.length, duplicateCount: duplicates, nPlusOneCount: nPlusOne });
+  });
+
+  it("reads each query by its own database's rules: MySQL's \"…\" is a string, so these are one shape", () => {
+    const queries = ['a', 'b', 'c'].map((name) => [`SELECT * FROM t WHERE name = "${name}"`, []] as [string, unknown[]]);
+    expect(badgeCounts(requestOf(queries, 'mysql'), 3)).toMatchObject({ nPlusOneCount: 1 });
   });
 });
 

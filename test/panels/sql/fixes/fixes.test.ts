@@ -83,7 +83,7 @@ describe('SQL shape', () => {
 let id = 0;
 function query(sql: string, params: unknown[] = [], db: DbInfo = PG, rowCount = 1): QueryRecord {
   id += 1;
-  return { id, sql, params, startMs: id, durationMs: 1.5, rowCount, db, fingerprint: fingerprint(sql), callSite: null };
+  return { id, sql, params, startMs: id, durationMs: 1.5, rowCount, db, fingerprint: fingerprint(sql, db.dialect), callSite: null };
 }
 
 /** A parent query with 3 rows, then 3 lookups; the fix as the read path builds it. */
