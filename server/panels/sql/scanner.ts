@@ -208,7 +208,10 @@ export function scanSql(sql: string, dialect: Dialect, settings: LexSettings, on
     // Where the token ends; -1 for one that never closes.
     let end: number;
     let flags = 0;
-    if ((c === 45 && next === 45 && (!mysql || i + 2 >= n || sql.charCodeAt(i + 2) <= 32)) || (c === 35 && mysql)) {
+    if (isWordStartCode(c) && next !== 39 && next !== 38) { // a name or keyword (most tokens): no prefixed string
+      type = 'word';
+      end = nameEnd(sql, i + 1);
+    } else if ((c === 45 && next === 45 && (!mysql || i + 2 >= n || sql.charCodeAt(i + 2) <= 32)) || (c === 35 && mysql)) {
       // -- (MySQL wants a space or control character after it: `1--1` is 1 minus minus 1), and MySQL's #.
       type = 'comment';
       end = lineEnd(sql, i, dialect);
