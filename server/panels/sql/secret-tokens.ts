@@ -15,7 +15,7 @@ export const isPunct = (t: Token | undefined, value: string) => t !== undefined 
 export const isWord = (t: Token | undefined, value: string) => t !== undefined && t.type === 'word' && t.value === value;
 
 /**
- * Tokens, and the binding of every placeholder (lexer.ts): `$n`, `?`, `?NNN` (SQLite: one more
+ * Tokens, and the binding of every placeholder (placeholders.ts): `$n`, `?`, `?NNN` (SQLite: one more
  * than the largest so far), `:name`/`@name`/`$name`.
  *
  * @example
