@@ -5,7 +5,7 @@
  * highlighter (ui/panels/sql/tokenize.ts) are views of these tokens; fingerprint.ts reads the same
  * scan without a token object each. Pure TypeScript with no Node import: the UI bundle imports it.
  *
- * Each rule was checked against the servers themselves (PostgreSQL 15, MariaDB 10, SQLite 3):
+ * Each rule was checked against the servers themselves (PostgreSQL 15.20, MariaDB 10.11, SQLite 3.53):
  * test/panels/sql/lexer.test.ts has a row for each.
  */
 import type { Dialect } from '../../types.js';

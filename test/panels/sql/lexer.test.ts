@@ -5,7 +5,7 @@ import type { Dialect } from '../../../server/types.js';
 
 /*
  * The one SQL lexer's rules, a row each, as each server reads the text. Every row was checked
- * against the server itself (PostgreSQL 15, MariaDB 10, SQLite 3 through better-sqlite3 and
+ * against the server itself (PostgreSQL 15.20, MariaDB 10.11, SQLite 3.53 through better-sqlite3 and
  * sqlite3): e.g. `SELECT 1--1` is 2 on MariaDB, `SELECT 1 /* a /* b *\/ c *\/ + 2` is 3 on
  * PostgreSQL, `SELECT 1!=-1` is "operator does not exist: integer !=- integer" there, and
  * `SELECT * FROM 1set` reads a table named 1set on MariaDB.
