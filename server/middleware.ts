@@ -232,7 +232,7 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
   if (options.timeline) followExpressRegistrations();
   instrumentDrivers(options.instrument);
   instrumentTemplateEngines(options.instrument);
-  setUpPanels(options.instrument as Record<string, unknown>);
+  setUpPanels(options);
   if (options.instrument.socketIo) instrumentSocketIo(options.instrument.socketIo);
   if (options.timeline) subscribeHttpChannels();
   const events = createLiveEvents((error) => warnOnce('live', 'a live update stream failed:', error));

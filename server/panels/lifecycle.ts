@@ -1,6 +1,6 @@
 import type { LiveRequest, StoredRequest } from '../request/record.js';
 import { warnOnce } from '../log.js';
-import type { AnyServerPanel, LauncherBadge, PanelRedaction, PanelRequest, PanelRouteContext, ServerTimingEntry } from './panel.js';
+import type { AnyServerPanel, LauncherBadge, PanelRedaction, PanelRequest, PanelRouteContext, PanelSetup, ServerTimingEntry } from './panel.js';
 import { PANELS } from './registry.js';
 
 /*
@@ -22,10 +22,20 @@ export function panelInstrumentKeys(panels: readonly AnyServerPanel[] = PANELS):
   return panels.flatMap((panel) => Object.keys(panel.instrument ?? {}));
 }
 
-/** Sets up every panel and patches the modules the app passed under their keys. */
-export function setUpPanels(instrument: Readonly<Record<string, unknown>>, panels: readonly AnyServerPanel[] = PANELS): void {
+/** The options `setUpPanels` reads: the resolved options of `debugToolbar()` have them all. */
+export interface PanelOptions extends PanelSetup {
+  instrument: object;
+}
+
+/**
+ * Sets up every panel with the settings of `PanelSetup`, then patches the modules the app passed
+ * under each panel's own `instrument` keys.
+ */
+export function setUpPanels(options: PanelOptions, panels: readonly AnyServerPanel[] = PANELS): void {
+  const setup: PanelSetup = { nPlusOneThreshold: options.nPlusOneThreshold };
+  const instrument = options.instrument as Readonly<Record<string, unknown>>;
   for (const panel of panels) {
-    guarded(panel, 'setup', () => panel.setup?.({ instrument }));
+    guarded(panel, 'setup', () => panel.setup?.(setup));
     for (const [key, patch] of Object.entries(panel.instrument ?? {})) {
       const module = instrument[key];
       // A wrong value is the user's mistake, said at start-up like any bad option: let it throw.

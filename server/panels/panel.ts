@@ -50,9 +50,13 @@ export interface PanelRouteContext {
   getRequest: (id: string) => Promise<StoredRequest | undefined>;
 }
 
-/** Settings the toolbar was created with that panels may read. */
+/**
+ * Settings the toolbar was created with that panels may read. A panel's `instrument` keys reach
+ * it through its own `instrument` functions only, never through here.
+ */
 export interface PanelSetup {
-  instrument: Readonly<Record<string, unknown>>;
+  /** Calls from one line before the same command counts as an N+1 (`nPlusOneThreshold`, default 3). */
+  nPlusOneThreshold: number;
 }
 
 /**

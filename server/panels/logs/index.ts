@@ -14,12 +14,28 @@ export interface LogsInstrumentable {
   winston?: unknown;
   /** `import createDebug from 'debug'`: the namespaces `DEBUG` enables. */
   debug?: unknown;
+  /**
+   * The Sequelize instance (the SQL panel's key too): its default `logging` is the `console.log`
+   * it found when the app created it, usually before the toolbar patched the console.
+   */
+  sequelize?: unknown;
 }
 
 /** What the store keeps: the lines with their raw frames, mapped when somebody reads them. */
 export interface StoredLogs {
   entries: CapturedLog[];
   dropped: number;
+}
+
+/**
+ * Sequelize keeps its own reference to `console.log` (its default `logging`), taken when the app
+ * created it, usually before the toolbar: pointed at the recording one. Any other value is the
+ * SQL panel's to judge (it validates the same key), so nothing here throws.
+ */
+function recordSequelizeLogging(sequelize: unknown): void {
+  const options = (sequelize as { options?: { logging?: unknown } } | null)?.options;
+  const recording = recordingConsoleMethod(options?.logging);
+  if (options && recording) options.logging = recording;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -32,14 +48,10 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 export const logsPanel: ServerPanel<LogState, StoredLogs, LogsDetail> = {
   id: 'logs',
   title: 'Logs',
-  instrument: { pino: instrumentPino, winston: instrumentWinston, debug: instrumentDebug },
-  setup({ instrument }) {
+  instrument: { pino: instrumentPino, winston: instrumentWinston, debug: instrumentDebug, sequelize: recordSequelizeLogging },
+  setup() {
+    // Before the panel's `instrument` functions: Sequelize's logging is pointed at the patched console.
     instrumentConsole();
-    // Sequelize keeps its own reference to console.log (its default `logging`), taken when the
-    // app created it, usually before the toolbar: point it at the recording one.
-    const options = (instrument.sequelize as { options?: { logging?: unknown } } | undefined)?.options;
-    const recording = recordingConsoleMethod(options?.logging);
-    if (options && recording) options.logging = recording;
   },
   start: newLogState,
   finish(state, _request, redaction) {

@@ -45,7 +45,7 @@ export function validateInstrument(instrument: object, panelKeys: readonly strin
     // (templates/registry.ts, orm/index.ts, panels/registry.ts).
     if (!(key in DRIVERS) && !isTemplateEngineKey(key) && !isOrmKey(key) && key !== 'socketIo' && !panelKeys.includes(key)) {
       throw new TypeError(
-        `express-debug-toolbar: unknown driver \`instrument.${key}\`; supported: ${[...Object.keys(DRIVERS), ...ORM_KEYS, ...TEMPLATE_ENGINE_KEYS, 'socketIo', ...panelKeys].join(', ')}`,
+        `express-debug-toolbar: unknown driver \`instrument.${key}\`; supported: ${[...new Set([...Object.keys(DRIVERS), ...ORM_KEYS, ...TEMPLATE_ENGINE_KEYS, 'socketIo', ...panelKeys])].join(', ')}`,
       );
     }
   }
