@@ -57,7 +57,8 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * recorded request. Never throws.
  */
 export function openCommand(
-  client: CacheClient, input: CommandInput | { batch: 'pipeline' | 'multi'; commands: readonly CommandInput[] },
+  client: CacheClient,
+  input: CommandInput | { batch: 'pipeline' | 'multi'; commands: readonly CommandInput[] } | (() => CommandInput),
   skipAbove: (...args: any[]) => unknown,
 ): OpenCommand | null {
   try {
@@ -70,6 +71,8 @@ export function openCommand(
       return null;
     }
     const startMs = performance.now() - live.startTime;
+    // A hook whose command takes work to read passes a function: it runs inside a request only.
+    if (typeof input === 'function') input = input();
     const entry: CapturedCommand = 'batch' in input
       ? batchEntry(client, input.batch, input.commands, startMs)
       : singleEntry(client, input, startMs);
