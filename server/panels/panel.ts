@@ -10,11 +10,14 @@ import type { NameMatcher } from '../security/redact.js';
  * `Panel` (enable, process request, generate stats, get_urls).
  */
 
-/** What a panel's hooks see of the request being served. */
+/**
+ * What a panel's hooks see of the request being served, or of work that is not an HTTP request
+ * (a task, a socket event, a background burst: `live.kind`), which has no `req` and `res`.
+ */
 export interface PanelRequest {
   readonly live: LiveRequest;
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  readonly req?: IncomingMessage;
+  readonly res?: ServerResponse;
 }
 
 /** The redaction rules of the toolbar's options, for a panel's part of the stored record. */

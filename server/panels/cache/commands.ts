@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { currentContext } from '../../request/context.js';
+import { contextOrBackground, currentContext } from '../../request/context.js';
 import { captureFrames } from '../../stack/callsite.js';
 import type { RawFrame } from '../../types.js';
 import { commandName, firstKey, keptArgs, readOutcome, runKey } from './command-shape.js';
@@ -52,9 +52,10 @@ export interface OpenCommand {
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
 
 /**
- * Records a round trip in the current request's Cache panel, with the frames of the call (taken
- * now, not when the reply arrives) and returns what to call with its reply; null outside a
- * recorded request. Never throws.
+ * Records a round trip in the current request's Cache panel (or, outside any request, in the
+ * background burst of the caller's line, as queries are), with the frames of the call (taken
+ * now, not when the reply arrives) and returns what to call with its reply; null when nothing
+ * records it. Never throws.
  */
 export function openCommand(
   client: CacheClient,
@@ -62,7 +63,9 @@ export function openCommand(
   skipAbove: (...args: any[]) => unknown,
 ): OpenCommand | null {
   try {
-    const live = currentContext()?.request;
+    const request = currentContext();
+    const context = request ?? contextOrBackground(skipAbove);
+    const live = context?.request;
     if (!live || live.finished) return null;
     const state = live.panelState?.cache as CacheState | undefined;
     if (!state) return null;
@@ -76,7 +79,8 @@ export function openCommand(
     const entry: CapturedCommand = 'batch' in input
       ? batchEntry(client, input.batch, input.commands, startMs)
       : singleEntry(client, input, startMs);
-    entry.frames = captureFrames(skipAbove);
+    // A background burst took the frames already, to find the caller's line.
+    entry.frames = request === undefined && context?.frames ? context.frames() : captureFrames(skipAbove);
     state.commands.push(entry);
     const settle = () => {
       if (entry.durationMs === null) entry.durationMs = performance.now() - live.startTime - startMs;
