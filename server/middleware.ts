@@ -30,7 +30,7 @@ import { nameRequestInHeaders } from './request/cache-replay.js';
 import { createRequestRedaction, scrubSecrets } from './panels/sql/redact-queries.js';
 import { scrubRecord } from './request/record-secrets.js';
 import { captureExpressErrors } from './request/express-errors.js';
-import { finishPanels, panelBadges, setUpPanels, startPanels } from './panels/lifecycle.js';
+import { finishPanels, keepPanelsForLateWork, panelBadges, settlePanels, setUpPanels, startPanels } from './panels/lifecycle.js';
 
 // Route modules usually register their handlers before debugToolbar() runs (imports first): the
 // line of each `app.get`/`router.use` is remembered from the moment the toolbar is imported,
@@ -166,12 +166,13 @@ function startRecording(
       const secrets = prepareQueries(live.queries, options, redaction);
       live.stackSamples = undefined;
       const record = scrubRecord(closeRecord(live, req, res, options), secrets);
-      const panels = finishPanels(panelRequest, {
+      const panelRedaction = {
         isSecretName: options.isSecretName,
         redactUrl: options.redactUrl,
-        scrubText: (text) => scrubSecrets(text, secrets),
-      });
-      live.panelState = undefined;
+        scrubText: (text: string) => scrubSecrets(text, secrets),
+      };
+      const panels = finishPanels(panelRequest, panelRedaction);
+      keepPanelsForLateWork(live, options.afterResponseMs);
       if (panels) record.panels = panels;
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
       live.capturedError = undefined;
@@ -186,7 +187,7 @@ function startRecording(
           try {
             // Late queries are redacted with the rest: what they show secret is hidden in the
             // earlier ones too, and the findings keep their real runs.
-            final = scrubRecord(settled, prepareQueries(settled.queries, options, redaction));
+            final = scrubRecord(settlePanels(settled, panelRequest, panelRedaction), prepareQueries(settled.queries, options, redaction));
           } catch (error) {
             // Runs from a timer: a throw here would be the app's uncaught exception.
             return warnOnce('store', 'could not redact a request settling after its response:', error);

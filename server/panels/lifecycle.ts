@@ -70,6 +70,37 @@ export function finishPanels(
   return stored;
 }
 
+/**
+ * After `finishPanels`: drops the state of the panels that record nothing after the response
+ * (their hooks see none from now on), and keeps the others' until `settlePanels`; with no grace
+ * period (`afterResponseMs: 0`) nothing is recorded after the response, and nothing is kept.
+ */
+export function keepPanelsForLateWork(live: LiveRequest, graceMs: number, panels: readonly AnyServerPanel[] = PANELS): void {
+  const state = live.panelState;
+  if (!state) return;
+  for (const panel of panels) if (!panel.recordsAfterResponse || graceMs <= 0) delete state[panel.id];
+  if (Object.keys(state).length === 0) live.panelState = undefined;
+}
+
+/**
+ * The settled record with the parts of the panels that record after the response finished again,
+ * now that nothing more is recorded; their state is released.
+ */
+export function settlePanels(
+  record: StoredRequest, request: PanelRequest, redaction: PanelRedaction, panels: readonly AnyServerPanel[] = PANELS,
+): StoredRequest {
+  const state = request.live.panelState;
+  if (!state) return record;
+  request.live.panelState = undefined;
+  let stored = record.panels;
+  for (const panel of panels) {
+    if (!(panel.id in state) || !panel.recordsAfterResponse || !panel.finish) continue;
+    const part = guarded(panel, 'finish', () => panel.finish!(state[panel.id], request, redaction));
+    if (part !== undefined) stored = { ...stored, [panel.id]: part };
+  }
+  return stored === record.panels ? record : { ...record, panels: stored };
+}
+
 /** `detail.panels`: each panel's part of a stored record as the API serves it. */
 export function panelDetails(record: StoredRequest, panels: readonly AnyServerPanel[] = PANELS): Record<string, unknown> {
   const details: Record<string, unknown> = {};

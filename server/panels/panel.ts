@@ -82,6 +82,12 @@ export interface ServerPanel<State = unknown, Stored = unknown, Detail = Stored>
   start?(request: PanelRequest): State | undefined;
   /** Once the response is out: the stored part, redacted. Undefined stores nothing. */
   finish?(state: State, request: PanelRequest, redaction: PanelRedaction): Stored | undefined;
+  /**
+   * The panel goes on recording the request's work after the response (in its async context,
+   * until the record settles, `afterResponseMs`), as the SQL panel does: its state is kept until
+   * then, and `finish` runs again on it for the settled record. Its hooks mark such entries.
+   */
+  readonly recordsAfterResponse?: boolean;
   /** `detail.panels[id]`, derived when somebody reads the request; the stored part itself by default. */
   detail?(stored: Stored, record: StoredRequest): Detail;
   /** Its part of the launcher's badge, while the page is sent: only what is cheap. */

@@ -76,9 +76,10 @@ export const cachePanel: ServerPanel<CacheState, StoredCache, CacheDetail> = {
     nPlusOneThreshold = setup.nPlusOneThreshold;
   },
   start: newCacheState,
+  recordsAfterResponse: true,
   finish(state, request, redaction) {
     if (state.commands.length === 0 && state.dropped === 0) return undefined;
-    numberRuns(state.commands);
+    numberRuns(state);
     // The session id is the user's login while the session lives, under whatever key prefix the store uses.
     const sessionId = sessionIdOf(request.req);
     const hide = (text: string) => redaction.scrubText(redactKey(sessionId ? text.split(sessionId).join(REDACTED) : text, redaction.isSecretName));

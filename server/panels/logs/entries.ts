@@ -3,6 +3,7 @@ import { currentContext } from '../../request/context.js';
 import { captureFrames } from '../../stack/callsite.js';
 import type { RawFrame } from '../../types.js';
 import { redactValue } from '../../security/redact-value.js';
+import { acceptsLateWork } from '../../request/after-response.js';
 import type { LogLevel, LogSource } from './types.js';
 
 /** Lines kept per request; more are counted. django-debug-toolbar's logging panel grew without bound. */
@@ -19,6 +20,8 @@ export interface CapturedLog {
   frames: RawFrame[];
   fields?: Record<string, unknown>;
   namespace?: string;
+  /** Logged after the response, in the request's async context, before its record settled. */
+  afterResponse?: true;
 }
 
 /** The logs panel's state for one request. */
@@ -75,7 +78,10 @@ export const writingForLogger = (): boolean => insideLogger > 0;
 export function recordLog(describe: () => LogLine | null, skipAbove: (...args: any[]) => unknown): void {
   try {
     const live = currentContext()?.request;
-    if (!live || live.finished) return;
+    if (!live) return;
+    // After the response: kept until the record settles (`afterResponseMs`), as queries are.
+    const late = live.responded === true || live.finished;
+    if (late && !acceptsLateWork(live)) return;
     const state = live.panelState?.logs as LogState | undefined;
     if (!state) return;
     const line = describe();
@@ -83,6 +89,7 @@ export function recordLog(describe: () => LogLine | null, skipAbove: (...args: a
     if (line.level === 'warn' || line.level === 'error' || line.level === 'fatal') state.problems++;
     if (state.entries.length >= MAX_LOGS_PER_REQUEST) {
       state.dropped++;
+      if (late) live.onLateChange?.();
       return;
     }
     const message = line.message.length > MAX_MESSAGE
@@ -102,6 +109,10 @@ export function recordLog(describe: () => LogLine | null, skipAbove: (...args: a
     }
     if (line.namespace) entry.namespace = line.namespace;
     state.entries.push(entry);
+    if (late) {
+      entry.afterResponse = true;
+      live.onLateChange?.();
+    }
   } catch {
     // Never fail the app's logging.
   }

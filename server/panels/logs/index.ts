@@ -54,6 +54,7 @@ export const logsPanel: ServerPanel<LogState, StoredLogs, LogsDetail> = {
     instrumentConsole();
   },
   start: newLogState,
+  recordsAfterResponse: true,
   finish(state, _request, redaction) {
     if (state.entries.length === 0 && state.dropped === 0) return undefined;
     const entries = state.entries.map((entry) => {
