@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import express from 'express';
 import * as redis from 'redis';
 import { debugToolbar } from '../../server/index.js';
-import type { RequestDetail } from '../../server/types.js';
 import type { CacheDetail } from '../../server/panels/cache/types.js';
 import type { LogsDetail } from '../../server/panels/logs/types.js';
 import { REDIS_URL, adminClient, redisAvailable, testPrefix } from '../fixtures/cluster/redis.js';
-import { listen, waitForRecord } from '../support/http.js';
+import { listen, waitForRecord, waitForSettled } from '../support/http.js';
 
 /**
  * Lines logged and cache commands sent after the response, in the request's async context, before
@@ -15,16 +14,6 @@ import { listen, waitForRecord } from '../support/http.js';
  */
 const available = await redisAvailable();
 const GRACE_MS = 400;
-
-/** The record once `done` holds: it is stored again when it settles, `afterResponseMs` after the response. */
-async function settled(base: string, id: string, done: (detail: RequestDetail) => boolean): Promise<RequestDetail> {
-  let detail = await waitForRecord(base, id);
-  for (let attempt = 0; attempt < 200 && !done(detail); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    detail = await waitForRecord(base, id);
-  }
-  return detail;
-}
 
 describe.skipIf(!available)('work after the response in the Logs and Cache panels', () => {
   const prefix = testPrefix('after-response');
@@ -68,7 +57,7 @@ describe.skipIf(!available)('work after the response in the Logs and Cache panel
     const response = await fetch(`${base}/visit`);
     await response.text();
     const id = response.headers.get('x-debug-toolbar-id')!;
-    const detail = await settled(base, id, (d) => ((d.panels.logs as LogsDetail | undefined)?.entries.length ?? 0) >= 3);
+    const detail = await waitForSettled(base, id, (d) => ((d.panels.logs as LogsDetail | undefined)?.entries.length ?? 0) >= 3);
     const logs = detail.panels.logs as LogsDetail;
     expect(logs.entries.map((e) => [e.message, e.afterResponse ?? false])).toEqual([
       ['serving', false], ['counting the visit', true], ['visit counted', true],
