@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { captureFrames, isUserFrame } from '../stack/callsite.js';
 import { mapFrame } from '../stack/source-map.js';
-import { setOutsideRequests, type RequestContext } from '../request/context.js';
+import { requestContext, setOutsideRequests, type RequestContext } from '../request/context.js';
 import type { LiveRequest } from '../request/record.js';
 import type { RawFrame } from '../types.js';
 import { memoryStore } from '../store/memory-store.js';
@@ -28,9 +28,12 @@ const MAX_OPEN_BURSTS = 20;
 /** The toolbar's own database work (EXPLAIN): never recorded, not even as background. */
 const internal = new AsyncLocalStorage<true>();
 
-/** Runs the toolbar's own database work outside every record. */
+/**
+ * Runs the toolbar's own database and Redis work (EXPLAIN, the Redis store) outside every record:
+ * neither the request it may run in nor the background stream gets it.
+ */
 export function runInternal<T>(fn: () => T): T {
-  return internal.run(true, fn);
+  return requestContext.exit(() => internal.run(true, fn));
 }
 
 const kept: Store = memoryStore({ capacity: BACKGROUND_CAPACITY });

@@ -3,7 +3,7 @@ import express from 'express';
 import * as redis from 'redis';
 import { Redis } from 'ioredis';
 import { fileURLToPath } from 'node:url';
-import { debugToolbar, recordTask } from '../../server/index.js';
+import { debugToolbar, recordTask, redisStore } from '../../server/index.js';
 import type { RequestDetail, RequestListResponse } from '../../server/types.js';
 import type { CacheDetail } from '../../server/panels/cache/types.js';
 import type { LogsDetail } from '../../server/panels/logs/types.js';
@@ -94,3 +94,43 @@ describe.skipIf(!available)('cache commands outside a request', () => {
     }
   });
 });
+
+describe.skipIf(!available)('the toolbar\'s own Redis store', () => {
+  const prefix = testPrefix('own-store');
+  let admin: Awaited<ReturnType<typeof adminClient>>;
+  const store = redisStore({ url: REDIS_URL, keyPrefix: prefix });
+  let base: string;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    admin = await adminClient(prefix);
+    const app = express();
+    app.use(debugToolbar({ enabled: true, instrument: { redis }, store }));
+    app.get('/quiet', (_req, res) => res.json({ ok: true }));
+    ({ url: base, close } = await listen(app));
+  });
+  afterAll(async () => {
+    await close();
+    await store.close();
+    await admin.cleanup();
+  });
+
+  // Failed once cache commands outside a request were kept: the store's own SET, LPUSH, GET and
+  // MGET (storing each request, answering the toolbar's API) filled the background stream.
+  it('records none of its commands, in a request or in the background', async () => {
+    const background = async () => (await (await fetch(`${base}/__toolbar/api/requests?kind=background`)).json() as RequestListResponse).requests;
+    // The background stream is the process's: only entries from now on count.
+    const before = new Set((await background()).map((r) => r.id));
+    for (let i = 0; i < 3; i++) {
+      const { detail } = await fetchRecorded(base, '/quiet');
+      expect(detail.panels.cache).toBeUndefined();
+    }
+    await (await fetch(`${base}/__toolbar/api/requests`)).json();
+    // A burst closes after a quiet second: wait past it.
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    const fresh = await Promise.all((await background()).filter((r) => !before.has(r.id)).map((r) => waitForRecord(base, r.id)));
+    const keys = fresh.flatMap((d) => (d.panels.cache as CacheDetail | undefined)?.commands ?? []).map((c) => c.key ?? c.command);
+    expect(keys.filter((key) => key.startsWith(prefix) || key === 'MULTI')).toEqual([]);
+  });
+});
+
