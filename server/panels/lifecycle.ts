@@ -32,7 +32,7 @@ export interface PanelOptions extends PanelSetup {
  * under each panel's own `instrument` keys.
  */
 export function setUpPanels(options: PanelOptions, panels: readonly AnyServerPanel[] = PANELS): void {
-  const setup: PanelSetup = { nPlusOneThreshold: options.nPlusOneThreshold };
+  const setup: PanelSetup = { nPlusOneThreshold: options.nPlusOneThreshold, isSecretName: options.isSecretName };
   const instrument = options.instrument as Readonly<Record<string, unknown>>;
   for (const panel of panels) {
     guarded(panel, 'setup', () => panel.setup?.(setup));

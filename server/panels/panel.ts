@@ -60,6 +60,11 @@ export interface PanelRouteContext {
 export interface PanelSetup {
   /** Calls from one line before the same command counts as an N+1 (`nPlusOneThreshold`, default 3). */
   nPlusOneThreshold: number;
+  /**
+   * Names of secrets (`redactNames`), for a panel that copies the app's values while the request
+   * runs (a log line's fields): copied once, redacted as they are copied.
+   */
+  isSecretName: NameMatcher;
 }
 
 /**

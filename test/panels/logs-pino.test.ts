@@ -52,3 +52,34 @@ describe('pino\'s redaction and serializers in the Logs panel', () => {
     expect(JSON.parse(written.at(-1)!)).toMatchObject({ msg: 'paid 12', customer: { ssn: '[Redacted]' }, user: { id: 7 } });
   });
 });
+
+/**
+ * Fields are copied (bounded, secrets' names redacted) once, when the line is logged. They were
+ * bounded a second time when the request finished, which cut the notes of the first: a long
+ * string's "[N more characters]" became a wrong count, a long list's "… N more" became "… 1 more".
+ */
+describe('bounded fields in the Logs panel', () => {
+  const logger = pino({ level: 'info' }, new Writable({ write(_chunk, _encoding, done) { done(); } }));
+  let base: string;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    const app = express();
+    app.use(debugToolbar({ enabled: true, instrument: { pino } }));
+    app.get('/big', (_req, res) => {
+      logger.info({ note: 'x'.repeat(1200), ids: Array.from({ length: 80 }, (_, i) => i), apiKey: 'k-123' }, 'big');
+      res.json({ ok: true });
+    });
+    ({ url: base, close } = await listen(app));
+  });
+  afterAll(() => close());
+
+  it('keeps the notes of what was left out, and redacts names as before', async () => {
+    const { detail } = await fetchRecorded(base, '/big');
+    const { fields } = (detail.panels.logs as LogsDetail).entries[0];
+    expect(fields!.note).toBe(`${'x'.repeat(500)}… [700 more characters]`);
+    expect(fields!.ids).toEqual([...Array.from({ length: 50 }, (_, i) => i), '… 30 more']);
+    expect(fields!.apiKey).toBe('[redacted]');
+  });
+});
+

@@ -3,6 +3,7 @@ import { currentContext } from '../../request/context.js';
 import { captureFrames } from '../../stack/callsite.js';
 import type { RawFrame } from '../../types.js';
 import { redactValue } from '../../security/redact-value.js';
+import type { NameMatcher } from '../../security/redact.js';
 import { acceptsLateWork } from '../../request/after-response.js';
 import type { LogLevel, LogSource } from './types.js';
 
@@ -34,7 +35,16 @@ export interface LogState {
 
 export const newLogState = (): LogState => ({ entries: [], dropped: 0, problems: 0 });
 
-const keepAll = () => false;
+/**
+ * The `redactNames` of the toolbar set up last (panels are one per process, like their patches):
+ * a line's fields are copied, bounded and redacted by name in one walk, when it is logged.
+ */
+let isSecretName: NameMatcher = () => false;
+
+/** Called by the panel's setup. */
+export function redactFieldNames(matcher: NameMatcher): void {
+  isSecretName = matcher;
+}
 
 /** What a logger hook hands over. */
 export interface LogLine {
@@ -102,8 +112,9 @@ export function recordLog(describe: () => LogLine | null, skipAbove: (...args: a
       source: line.source,
       frames: captureFrames(skipAbove),
     };
-    // Copied now: the app may change or reuse the object after logging it. Redacted at finish.
-    const fields = line.fields === undefined ? undefined : redactValue(line.fields, keepAll);
+    // Copied now (the app may change or reuse the object after logging it), secrets' names
+    // redacted; at finish only the texts are scrubbed, by the request's own secrets.
+    const fields = line.fields === undefined ? undefined : redactValue(line.fields, isSecretName);
     if (fields && typeof fields === 'object' && !Array.isArray(fields) && Object.keys(fields).length > 0) {
       entry.fields = fields as Record<string, unknown>;
     }

@@ -1,8 +1,8 @@
 import type { ServerPanel } from '../panel.js';
 import { toCallSite } from '../../stack/source-map.js';
-import { redactNamedValues, redactValue } from '../../security/redact-value.js';
+import { mapStrings, redactNamedValues } from '../../security/redact-value.js';
 import { instrumentConsole, recordingConsoleMethod } from './console.js';
-import { newLogState, type CapturedLog, type LogState } from './entries.js';
+import { newLogState, redactFieldNames, type CapturedLog, type LogState } from './entries.js';
 import { instrumentDebug, instrumentPino, instrumentWinston } from './loggers.js';
 import type { LogsDetail } from './types.js';
 
@@ -49,7 +49,8 @@ export const logsPanel: ServerPanel<LogState, StoredLogs, LogsDetail> = {
   id: 'logs',
   title: 'Logs',
   instrument: { pino: instrumentPino, winston: instrumentWinston, debug: instrumentDebug, sequelize: recordSequelizeLogging },
-  setup() {
+  setup(setup) {
+    redactFieldNames(setup.isSecretName);
     // Before the panel's `instrument` functions: Sequelize's logging is pointed at the patched console.
     instrumentConsole();
   },
@@ -62,7 +63,8 @@ export const logsPanel: ServerPanel<LogState, StoredLogs, LogsDetail> = {
       const redacted: CapturedLog = { ...entry, message };
       // Strings in fields are texts too (an error's message, a URL): the same rules as the message.
       const scrub = (text: string) => redaction.scrubText(redactNamedValues(/^(\/|https?:\/\/)\S*$/.test(text) ? redaction.redactUrl(text) : text, redaction.isSecretName));
-      if (entry.fields) redacted.fields = redactValue(entry.fields, redaction.isSecretName, undefined, scrub) as Record<string, unknown>;
+      // Copied, bounded and redacted by name when logged (entries.ts): the texts only, here.
+      if (entry.fields) redacted.fields = mapStrings(entry.fields, scrub) as Record<string, unknown>;
       return redacted;
     });
     return { entries, dropped: state.dropped };
