@@ -81,7 +81,7 @@ test.describe('on /posts (the N+1 page)', () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
     const response = await page.goto('/posts');
     const detail = await requestDetail(request, response?.headers()['x-debug-toolbar-id']);
-    const [list, author] = detail.queries;
+    const [list, author] = detail.panels.sql!.queries;
     const { rows } = await openPanel(page);
     const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
 
@@ -103,7 +103,7 @@ test.describe('on /posts (the N+1 page)', () => {
 test('on /duplicates, rows show how often the same query ran', async ({ page, request }) => {
   const response = await page.goto('/duplicates');
   const detail = await requestDetail(request, response?.headers()['x-debug-toolbar-id']);
-  expect(detail.duplicates.map((group) => group.count)).toEqual([3, 3]);
+  expect(detail.panels.sql!.duplicates.map((group) => group.count)).toEqual([3, 3]);
 
   const { rows, panel } = await openPanel(page);
   await expect(rows).toHaveCount(6);
@@ -149,10 +149,10 @@ test('the toolbar API lists the /posts request with 1 + N queries', async ({ req
   expect(summary?.nPlusOneCount).toBeGreaterThanOrEqual(1);
 
   const detail = await requestDetail(request, id);
-  expect(detail.queries).toHaveLength(1 + n);
-  expect(detail.nPlusOne).toHaveLength(1);
-  expect(detail.nPlusOne[0].count).toBe(n);
-  expect(detail.nPlusOne[0].callSite?.file).toMatch(/demo[\\/]repositories[\\/]authors\.ts$/);
+  expect(detail.panels.sql!.queries).toHaveLength(1 + n);
+  expect(detail.panels.sql!.nPlusOne).toHaveLength(1);
+  expect(detail.panels.sql!.nPlusOne[0].count).toBe(n);
+  expect(detail.panels.sql!.nPlusOne[0].callSite?.file).toMatch(/demo[\\/]repositories[\\/]authors\.ts$/);
 });
 
 test('a JSON route is recorded but not injected', async ({ request }) => {

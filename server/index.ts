@@ -19,6 +19,6 @@ export { memoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export { redisStore, type RedisStoreOptions } from './store/redis-store.js';
 export type { Store } from './store/store.js';
 export type { StoredRequest, CapturedQuery, UnitKind } from './request/record.js';
-export type { Instrumentable } from './panels/sql/drivers/registry.js';
+export type { Instrumentable } from './panels/sql/index.js';
 export type { OrmInstrumentable, OrmSchema, OrmModel, OrmRelation } from './panels/sql/orm/index.js';
 export type * from './types.js';

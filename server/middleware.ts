@@ -4,15 +4,8 @@ import { AsyncResource } from 'node:async_hooks';
 import { requestContext } from './request/context.js';
 import { resolveOptions, type DebugToolbarOptions, type ResolvedOptions } from './options.js';
 import type { LiveRequest, StoredRequest } from './request/record.js';
-import { instrumentDrivers } from './panels/sql/drivers/registry.js';
-import { uninstrumentedDriverWatch } from './panels/sql/drivers/unpatched-copies.js';
-import { instrumentTemplateEngines } from './panels/templates/registry.js';
-import { subscribeHttpChannels } from './panels/timeline/http-client.js';
-import { finishTimeline, startTimeline } from './panels/timeline/recording.js';
-import { followExpressRegistrations } from './panels/timeline/registration-sites.js';
 import { requestRootContext } from './panels/timeline/spans.js';
 import { createRoutes } from './api/routes.js';
-import { badgeCounts } from './panels/sql/badge.js';
 import { launcherTag } from './inject/inject.js';
 import { disableConditionalGet, interceptHtml } from './inject/html-injection.js';
 import { debug, infoOnce, warnOnce } from './log.js';
@@ -31,11 +24,7 @@ import { createRequestRedaction, scrubSecrets } from './panels/sql/redact-querie
 import { scrubRecord } from './request/record-secrets.js';
 import { captureExpressErrors } from './request/express-errors.js';
 import { finishPanels, keepPanelsForLateWork, panelBadges, settlePanels, setUpPanels, startPanels } from './panels/lifecycle.js';
-
-// Route modules usually register their handlers before debugToolbar() runs (imports first): the
-// line of each `app.get`/`router.use` is remembered from the moment the toolbar is imported,
-// unless the toolbar will be off by default (registration-sites.ts).
-if (process.env.NODE_ENV !== 'production') followExpressRegistrations();
+import { onResponseHeaders } from './request/server-timing.js';
 
 /** Connect-style middleware, as both Express 4 and 5 take it. */
 export type DebugToolbarMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -76,7 +65,6 @@ function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerRespons
     ...(location ? { location: location.display } : {}),
     ...(location?.target !== undefined ? { locationTarget: location.target } : {}),
     ...(live.replayedFrom !== undefined ? { replayedFrom: live.replayedFrom } : {}),
-    ...(live.timeline ? { spans: live.timeline.spans, templates: live.timeline.templates } : {}),
     // Read now that the response is out, credentials redacted: never on the request's hot path.
     requestHeaders: requestHeaderFields(req, options.isSecretName, options.redactUrl),
     responseHeaders: responseHeaderFields(res, options.isSecretName, options.redactUrl),
@@ -99,7 +87,6 @@ function warnIfCspBlocks(res: ServerResponse, nonce: string | undefined, live: L
 }
 
 function launcherSnippet(live: LiveRequest, req: IncomingMessage, res: ServerResponse, options: ResolvedOptions): string {
-  const counts = badgeCounts(live, options.nPlusOneThreshold);
   const nonce = options.nonce(req, res);
   warnIfCspBlocks(res, nonce, live, options.mountPath);
   return launcherTag({
@@ -107,9 +94,6 @@ function launcherSnippet(live: LiveRequest, req: IncomingMessage, res: ServerRes
     requestId: live.id,
     mountPath: options.mountPath,
     nonce,
-    queryCount: counts.queryCount,
-    duplicateCount: counts.duplicateCount,
-    nPlusOneCount: counts.nPlusOneCount,
     replayedFrom: live.replayedFrom,
     badges: panelBadges(live),
   });
@@ -128,19 +112,17 @@ function markResponded(live: LiveRequest, res: ServerResponse): void {
   } as ServerResponse['end'];
 }
 
-function startRecording(
-  req: IncomingMessage, res: ServerResponse, options: ResolvedOptions, events: LiveEvents, watchDrivers: () => void,
-): LiveRequest {
+function startRecording(req: IncomingMessage, res: ServerResponse, options: ResolvedOptions, events: LiveEvents): LiveRequest {
   const live = openRecord(req, options);
   nameRequestInHeaders(res, live.id, `${options.mountPath}/#/requests/${live.id}`, (from) => {
     live.replayedFrom = from;
   }, (error) => warnOnce('headers', 'could not set the toolbar headers:', error));
   markResponded(live, res);
-  const panelRequest = { live, req, res };
-  startPanels(panelRequest);
+  const panelRequest = { live, req, res, settings: options };
   // The error a request fails with is kept whether or not the timeline is recorded.
   captureExpressErrors((req as IncomingMessage & { app?: unknown }).app);
-  startTimeline(live, req, res, options);
+  startPanels(panelRequest);
+  if (options.serverTiming || options.timeline) onResponseHeaders(live, res, options.serverTiming);
   disableConditionalGet(req);
   interceptHtml(req, res, {
     snippet: () => launcherSnippet(live, req, res, options),
@@ -154,8 +136,6 @@ function startRecording(
     stored = true;
     // Runs from the response's 'finish'/'close' event: a throw here would be the app's uncaught exception.
     try {
-      finishTimeline(live, res);
-      live.finished = true;
       // The raw stacks captured on the hot path hold every frame's `this` and function alive: turn
       // them into plain frames now that the response is out, or the ring buffer would keep whatever
       // the app had on its stack (request bodies, reports, ORM instances) for up to `capacity` requests.
@@ -165,19 +145,19 @@ function startRecording(
       const redaction = createRequestRedaction();
       const secrets = prepareQueries(live.queries, options, redaction);
       live.stackSamples = undefined;
-      const record = scrubRecord(closeRecord(live, req, res, options), secrets);
+      // Before the record is marked finished: the timeline's last milestone is still recorded.
       const panelRedaction = {
         isSecretName: options.isSecretName,
         redactUrl: options.redactUrl,
         scrubText: (text: string) => scrubSecrets(text, secrets),
       };
       const panels = finishPanels(panelRequest, panelRedaction);
+      live.finished = true;
       keepPanelsForLateWork(live, options.afterResponseMs);
+      const record = scrubRecord(closeRecord(live, req, res, options), secrets);
       if (panels) record.panels = panels;
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
       live.capturedError = undefined;
-      // By now the app (or its ORM) has loaded the drivers this request used.
-      watchDrivers();
       const recorder = { options, events };
       addRecord(recorder, record);
       settleAfterResponse(live, record, {
@@ -230,17 +210,11 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
       next();
     };
   }
-  if (options.timeline) followExpressRegistrations();
-  instrumentDrivers(options.instrument);
-  instrumentTemplateEngines(options.instrument);
   setUpPanels(options);
   if (options.instrument.socketIo) instrumentSocketIo(options.instrument.socketIo);
-  if (options.timeline) subscribeHttpChannels();
   const events = createLiveEvents((error) => warnOnce('live', 'a live update stream failed:', error));
   setActiveRecorder({ options, events });
   const routes = createRoutes(options, events);
-  // Logs, once each, the drivers the app loaded that `instrument` left out.
-  const watchDrivers = uninstrumentedDriverWatch();
 
   return function debugToolbarMiddleware(req, res, next) {
     let allowed = false;
@@ -267,7 +241,7 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
 
     let live: LiveRequest;
     try {
-      live = startRecording(req, res, options, events, watchDrivers);
+      live = startRecording(req, res, options, events);
     } catch (error) {
       warnOnce('record', 'could not record a request; serving it without the toolbar:', error);
       return next();

@@ -1,11 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Store } from './store/store.js';
 import { memoryStore } from './store/memory-store.js';
-import { validateInstrument, type Instrumentable } from './panels/sql/drivers/registry.js';
-import type { TemplateInstrumentable } from './panels/templates/registry.js';
-import type { OrmInstrumentable } from './panels/sql/orm/index.js';
 import type { PanelInstrumentable } from './panels/registry.js';
-import { panelInstrumentKeys } from './panels/lifecycle.js';
+import { validateInstrument } from './panels/lifecycle.js';
 import { editorUrlProblem } from './stack/editor-url.js';
 import { isLoopbackRequest } from './security/allow.js';
 import {
@@ -15,6 +12,14 @@ import { createQueryRedactor, type RedactableQuery } from './panels/sql/redact-p
 import { DEFAULT_PATH_REDACTION, redactUrl, type PathRedaction } from './security/redact-url.js';
 
 /** Options of {@link debugToolbar}. Every one is optional. */
+/** The `instrument` keys the core reads itself; the panels declare theirs (server/panels/registry.ts). */
+export interface CoreInstrumentable {
+  /** A socket.io `Server`: each event it handles is recorded as a History entry of kind `socket`. */
+  socketIo?: unknown;
+}
+
+const CORE_INSTRUMENT_KEYS: readonly (keyof CoreInstrumentable)[] = ['socketIo'];
+
 export interface DebugToolbarOptions {
   /** Default: `process.env.NODE_ENV !== 'production'`. Disabled means nothing is patched or served. */
   enabled?: boolean;
@@ -34,7 +39,7 @@ export interface DebugToolbarOptions {
    * handlebars }` (views are timed without this); loggers for the Logs panel: `{ pino, winston,
    * debug }` (the modules; `console` is always recorded).
    */
-  instrument?: Instrumentable & OrmInstrumentable & TemplateInstrumentable & PanelInstrumentable;
+  instrument?: CoreInstrumentable & PanelInstrumentable;
   /** The CSP nonce for the injected tag. Default: `res.locals.cspNonce`. */
   nonce?: (req: IncomingMessage, res: ServerResponse) => string | undefined;
   /** Where requests are kept. Default: an in-memory ring buffer of `capacity` requests. */
@@ -113,7 +118,7 @@ export interface ResolvedOptions {
   allow: (req: IncomingMessage) => boolean;
   capacity: number;
   maxQueriesPerRequest: number;
-  instrument: Instrumentable & OrmInstrumentable & TemplateInstrumentable & PanelInstrumentable;
+  instrument: CoreInstrumentable & PanelInstrumentable & Readonly<Record<string, unknown>>;
   nonce: (req: IncomingMessage, res: ServerResponse) => string | undefined;
   store: Store;
   maxInjectBytes: number;
@@ -256,7 +261,7 @@ export function resolveOptions(options: DebugToolbarOptions = {}): ResolvedOptio
   }
   const instrument = options.instrument ?? {};
   if (instrument === null || typeof instrument !== 'object') fail('`instrument` must be an object like { pg }');
-  validateInstrument(instrument, panelInstrumentKeys());
+  validateInstrument(instrument, CORE_INSTRUMENT_KEYS);
   const capacity = positiveInteger('capacity', options.capacity, 100);
   const store = options.store ?? memoryStore({ capacity });
   if (typeof store.add !== 'function' || typeof store.get !== 'function' || typeof store.list !== 'function') {
@@ -270,7 +275,7 @@ export function resolveOptions(options: DebugToolbarOptions = {}): ResolvedOptio
     allow: optionalFunction('allow', options.allow, isLoopbackRequest),
     capacity,
     maxQueriesPerRequest: positiveInteger('maxQueriesPerRequest', options.maxQueriesPerRequest, 1000),
-    instrument,
+    instrument: instrument as ResolvedOptions['instrument'],
     nonce: optionalFunction('nonce', options.nonce, defaultNonce),
     store,
     maxInjectBytes: positiveInteger('maxInjectBytes', options.maxInjectBytes, 5 * 1024 * 1024),

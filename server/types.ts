@@ -253,6 +253,10 @@ export interface RequestSummary {
   startedAt: number;
   durationMs: number;
   contentType: string | null;
+  /*
+   * The SQL panel's fields of the line (its `summary`): the History's columns and the launcher's
+   * count of the page's fetches read them.
+   */
   /** Queries run before the response finished: what the badge, budget and Server-Timing count. */
   queryCount: number;
   /** Queries started after the response (absent when none): listed, flagged `afterResponse`, not in `queryCount`. */
@@ -282,12 +286,8 @@ export interface HeaderField {
   value: string;
 }
 
-/** `GET {mountPath}/api/requests/:id`. */
-export interface RequestDetail extends RequestSummary {
-  /** The request's headers, secrets redacted (absent on records stored before headers were kept). */
-  requestHeaders?: HeaderField[];
-  /** The response's headers as sent, secrets redacted; empty when none were sent. */
-  responseHeaders?: HeaderField[];
+/** `detail.panels.sql`: the SQL panel's part of a request (server/panels/sql/index.ts). */
+export interface SqlDetail {
   queries: QueryRecord[];
   /** Queries run past `maxQueriesPerRequest`: counted in `queryCount`, not stored. */
   droppedQueryCount: number;
@@ -298,15 +298,37 @@ export interface RequestDetail extends RequestSummary {
   nPlusOne: NPlusOneGroup[];
   /** The `queryBudget` option; `queryCount` above it flags the request. */
   queryBudget: number;
-  overBudget: boolean;
-  timeline: TimelineSpan[];
-  templates: TemplateRender[];
-  /**
-   * The parts of the panels on the server's panel contract, by panel id: `panels.logs`
-   * (server/panels/logs/types.ts), `panels.request`, `panels.cache`. A panel with nothing to
-   * show for the request is absent.
-   */
-  panels: Record<string, unknown>;
+}
+
+/** `detail.panels.timeline`: the waterfall, the request span first, queries under the span that ran them. */
+export interface TimelineDetail {
+  spans: TimelineSpan[];
+}
+
+/** `detail.panels.templates`: every template rendered, in start order. */
+export interface TemplatesDetail {
+  renders: TemplateRender[];
+}
+
+/**
+ * The panels' parts of a request, by panel id (server/panels/registry.ts). A panel with nothing to
+ * show for the request is absent; `logs`, `cache` and `request` are typed in their folders
+ * (server/panels/<id>/types.ts).
+ */
+export interface PanelDetails {
+  sql?: SqlDetail;
+  timeline?: TimelineDetail;
+  templates?: TemplatesDetail;
+  [id: string]: unknown;
+}
+
+/** `GET {mountPath}/api/requests/:id`. */
+export interface RequestDetail extends RequestSummary {
+  /** The request's headers, secrets redacted (absent on records stored before headers were kept). */
+  requestHeaders?: HeaderField[];
+  /** The response's headers as sent, secrets redacted; empty when none were sent. */
+  responseHeaders?: HeaderField[];
+  panels: PanelDetails;
 }
 
 /** EXPLAIN, what-if, missing indexes and hotspots: server/panels/sql/explain/api-types.ts. */

@@ -77,7 +77,7 @@ describe.skipIf(!pgUp).each([[5, express], [4, express4 as unknown as typeof exp
     const expectVisit = (detail: RequestDetail) => {
       expect(detail.queryCount).toBe(1);
       expect(detail.afterResponseCount).toBe(5);
-      const late = detail.queries.filter((q) => q.afterResponse);
+      const late = detail.panels.sql!.queries.filter((q) => q.afterResponse);
       expect(late.map((q) => q.sql)).toEqual([
         'UPDATE links SET visit_count = visit_count + 1 WHERE id = $1', 'BEGIN', 'SELECT id FROM links WHERE id = $1 FOR UPDATE',
         'INSERT INTO visits (link_id) VALUES ($1)', 'COMMIT',
@@ -86,7 +86,7 @@ describe.skipIf(!pgUp).each([[5, express], [4, express4 as unknown as typeof exp
         expect(query.durationMs).not.toBeNull();
         expect(query.callSite?.file).toMatch(/after-response\.test\.ts$/);
       }
-      expect(detail.queries[0].afterResponse).toBeUndefined();
+      expect(detail.panels.sql!.queries[0].afterResponse).toBeUndefined();
     };
 
     it.skipIf(!storeUp)('keeps the queries run after a redirect, with durations and call sites, in their own count', async () => {
@@ -95,25 +95,25 @@ describe.skipIf(!pgUp).each([[5, express], [4, express4 as unknown as typeof exp
       const id = response.headers.get('x-debug-toolbar-id')!;
       // Server-Timing is sent with the response: it counts what ran before it.
       expect(response.headers.get('server-timing')).toMatch(/desc="1 query"/);
-      expectVisit(await settled(server.url, id, (d) => d.afterResponseCount === 5 && d.queries.every((q) => q.durationMs !== null)));
+      expectVisit(await settled(server.url, id, (d) => d.afterResponseCount === 5 && d.panels.sql!.queries.every((q) => q.durationMs !== null)));
     });
 
     it.skipIf(!storeUp)('stores the same after-response queries for each of 20 concurrent requests', async () => {
       const ids = await Promise.all(Array.from({ length: 20 }, async () =>
         (await fetch(`${server.url}/go`, { redirect: 'manual' })).headers.get('x-debug-toolbar-id')!));
       for (const id of ids) {
-        expectVisit(await settled(server.url, id, (d) => d.afterResponseCount === 5 && d.queries.every((q) => q.durationMs !== null)));
+        expectVisit(await settled(server.url, id, (d) => d.afterResponseCount === 5 && d.panels.sql!.queries.every((q) => q.durationMs !== null)));
       }
     });
 
     it.skipIf(!storeUp)('flags a query the handler did not await, with its call site and real duration', async () => {
       const response = await fetch(`${server.url}/floating`);
       const id = response.headers.get('x-debug-toolbar-id')!;
-      const detail = await settled(server.url, id, (d) => d.queries[0]?.unawaited === true && d.queries[0].durationMs !== null);
-      expect(detail.queries).toHaveLength(1);
-      expect(detail.queries[0]).toMatchObject({ sql: 'SELECT pg_sleep(0.05) AS slept', unawaited: true, rowCount: 1 });
-      expect(detail.queries[0].durationMs).toBeGreaterThan(0);
-      expect(detail.queries[0].callSite?.file).toMatch(/after-response\.test\.ts$/);
+      const detail = await settled(server.url, id, (d) => d.panels.sql!.queries[0]?.unawaited === true && d.panels.sql!.queries[0].durationMs !== null);
+      expect(detail.panels.sql!.queries).toHaveLength(1);
+      expect(detail.panels.sql!.queries[0]).toMatchObject({ sql: 'SELECT pg_sleep(0.05) AS slept', unawaited: true, rowCount: 1 });
+      expect(detail.panels.sql!.queries[0].durationMs).toBeGreaterThan(0);
+      expect(detail.panels.sql!.queries[0].callSite?.file).toMatch(/after-response\.test\.ts$/);
       expect(detail.queryCount).toBe(1);
     });
 
@@ -122,7 +122,7 @@ describe.skipIf(!pgUp).each([[5, express], [4, express4 as unknown as typeof exp
       const id = response.headers.get('x-debug-toolbar-id')!;
       await new Promise((resolve) => setTimeout(resolve, GRACE_MS + 600));
       const detail = await waitForRecord(server.url, id);
-      expect(detail.queries).toEqual([]);
+      expect(detail.panels.sql!.queries).toEqual([]);
       expect(detail.afterResponseCount).toBeUndefined();
     });
   });
@@ -158,9 +158,9 @@ describe('work after the response, sqlite3', () => {
   it('keeps callback queries after the response', async () => {
     const response = await fetch(`${server.url}/go`, { redirect: 'manual' });
     const id = response.headers.get('x-debug-toolbar-id')!;
-    const detail = await settled(server.url, id, (d) => d.afterResponseCount === 2 && d.queries.every((q) => q.durationMs !== null));
+    const detail = await settled(server.url, id, (d) => d.afterResponseCount === 2 && d.panels.sql!.queries.every((q) => q.durationMs !== null));
     expect(detail.queryCount).toBe(0);
-    expect(detail.queries.map((q) => [q.sql, q.afterResponse])).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => [q.sql, q.afterResponse])).toEqual([
       ['UPDATE links SET visit_count = visit_count + 1 WHERE id = ?', true],
       ['SELECT visit_count FROM links WHERE id = ?', true],
     ]);

@@ -20,7 +20,10 @@ describe('the JSON API', () => {
 
   it('serves a record under a custom mount path', async () => {
     const { detail, body } = await fetchRecorded(server.url, '/page', '/_debug');
-    expect(detail).toMatchObject({ method: 'GET', url: '/page', status: 200, queries: [], duplicates: [], nPlusOne: [], templates: [] });
+    expect(detail).toMatchObject({
+      method: 'GET', url: '/page', status: 200,
+      panels: { sql: { queries: [], duplicates: [], nPlusOne: [] }, templates: { renders: [] }, timeline: { spans: expect.any(Array) } },
+    });
     expect(body).toContain('src="/_debug/static/launcher.js"');
     expect(body).toContain('data-mount-path="/_debug"');
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { badgeCounts } from '../server/panels/sql/badge.js';
+import { sqlPanel } from '../server/panels/sql/index.js';
 import type { CapturedQuery, LiveRequest } from '../server/request/record.js';
 
 function requestOf(queries: Array<[string, unknown[]]>): LiveRequest {
@@ -23,5 +24,28 @@ describe('badgeCounts', () => {
     ['transaction statements', [['BEGIN', []], ['BEGIN', []], ['BEGIN', []]] as Array<[string, unknown[]]>, 0, 2],
   ])('%s', (_name, queries, nPlusOne, duplicates) => {
     expect(badgeCounts(requestOf(queries), 3)).toEqual({ queryCount: queries.length, duplicateCount: duplicates, nPlusOneCount: nPlusOne });
+  });
+});
+
+describe("the SQL panel's launcher badge", () => {
+  const badgeOf = (queries: Array<[string, unknown[]]>) => sqlPanel.badge!({ live: requestOf(queries), threshold: 3 });
+  const distinct = (n: number) => Array.from({ length: n }, (_, i) => [`SELECT ${i} FROM t${i}`, []] as [string, unknown[]]);
+
+  // The launcher drew these from three counts it read off the tag; the panel now says them itself.
+  it.each([
+    [7, 0, 0, false],
+    [20, 0, 0, false],
+    [21, 0, 0, true],
+  ])('%d distinct queries: warns %s', (n, _d, _n1, warn) => {
+    const badge = badgeOf(distinct(n));
+    expect(badge).toMatchObject({ label: 'SQL', text: String(n), say: `${n} queries` });
+    expect(badge?.tone === 'warn').toBe(warn);
+  });
+
+  it('warns on a duplicate or an N+1, and says them', () => {
+    expect(badgeOf([['SELECT 1', []], ['SELECT 1', []]])).toMatchObject({ text: '2', say: '2 queries, 1 duplicated', tone: 'warn' });
+    const loop = [1, 2, 3].map((id) => ['SELECT * FROM t WHERE id = $1', [id]] as [string, unknown[]]);
+    expect(badgeOf(loop)).toMatchObject({ say: '3 queries, 1 N+1', tone: 'warn' });
+    expect(badgeOf([['SELECT 1', []]])).toMatchObject({ say: '1 query', fetches: { sum: 'queryCount' } });
   });
 });

@@ -49,7 +49,7 @@ describe.skipIf(!up)('a copied test runs against the route it was copied from', 
     try {
       const { detail } = await fetchRecorded(app.url, '/feed?page=1');
       expect(detail).toMatchObject({ method: 'GET', url: '/feed?page=1', status: 200, queryCount: 16 });
-      expect(detail.nPlusOne).toHaveLength(3);
+      expect(detail.panels.sql!.nPlusOne).toHaveLength(3);
       snippet = (runner) => testSnippet(detail, '/__toolbar', { runner, module: 'esm' }, APP);
     } finally {
       await app.stop();

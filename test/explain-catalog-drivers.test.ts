@@ -32,7 +32,7 @@ describe('the advice reads the catalog through the drivers\' own connections', (
 
   const explain = async (path: string) => {
     const { id, detail } = await fetchRecorded(server.url, path);
-    return postExplain(server.url, { requestId: id, queryId: detail.queries[0].id });
+    return postExplain(server.url, { requestId: id, queryId: detail.panels.sql!.queries[0].id });
   };
 
   beforeAll(async () => {

@@ -60,8 +60,8 @@ describe.skipIf(!available)('EXPLAIN connections on PostgreSQL', () => {
     app.get('/q', async (_req, res) => res.json((await pool.query('SELECT id, title FROM posts WHERE author_id = $1', [3])).rowCount));
     server = await listen(app);
     const { id, detail } = await fetchRecorded(server.url, '/q');
-    query = { requestId: id, queryId: detail.queries[0].id };
-    target = explainTarget(detail.queries[0].db.explainKey) as ExplainTarget;
+    query = { requestId: id, queryId: detail.panels.sql!.queries[0].id };
+    target = explainTarget(detail.panels.sql!.queries[0].db.explainKey) as ExplainTarget;
     // The app's own connection counts its session when it leaves: leave now, before anything is counted.
     await pool.end();
   }, 60_000);

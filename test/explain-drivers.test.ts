@@ -15,7 +15,7 @@ import { postExplain } from './support/explain.js';
 const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const mysqlUp = await mysql.createConnection(MYSQL_URL).promise().end().then(() => true, () => false);
 
-describe('POST /api/explain with the drivers\' own targets', () => {
+describe('POST /api/sql/explain with the drivers\' own targets', () => {
   const folder = mkdtempSync(join(tmpdir(), 'edt-explain-drivers-'));
   const sqlite = new Database(join(folder, 'app.db'));
   const database = `edt_explain_d_${randomBytes(4).toString('hex')}`;
@@ -51,7 +51,7 @@ describe('POST /api/explain with the drivers\' own targets', () => {
 
   it('better-sqlite3', async () => {
     const { id, detail } = await fetchRecorded(server.url, '/sqlite');
-    const { status, body } = await postExplain(server.url, { requestId: id, queryId: detail.queries[0].id });
+    const { status, body } = await postExplain(server.url, { requestId: id, queryId: detail.panels.sql!.queries[0].id });
     expect(status).toBe(200);
     expect(body.nodes[0]).toMatchObject({ operation: 'SCAN', relation: 'posts' });
   });
@@ -59,7 +59,7 @@ describe('POST /api/explain with the drivers\' own targets', () => {
   it.skipIf(!mysqlUp)('mysql2 on MariaDB', async () => {
     const { id, detail } = await fetchRecorded(server.url, '/mysql');
     for (const analyze of [false, true]) {
-      const { status, body } = await postExplain(server.url, { requestId: id, queryId: detail.queries[0].id, analyze });
+      const { status, body } = await postExplain(server.url, { requestId: id, queryId: detail.panels.sql!.queries[0].id, analyze });
       expect(status).toBe(200);
       expect(body.nodes[0].children[0]).toMatchObject({ operation: 'Full table scan', relation: 'posts' });
     }

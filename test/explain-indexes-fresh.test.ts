@@ -7,7 +7,7 @@ import { createTestSchema, postgresAvailable } from './support/postgres.js';
 import { fetchRecorded, listen } from './support/http.js';
 
 /*
- * GET /api/indexes after the user acted on it: the index they created is no longer suggested (the
+ * GET /api/sql/indexes after the user acted on it: the index they created is no longer suggested (the
  * plans are read again against today's catalog), and the time the remaining suggestions on that
  * table would save counts only the runs recorded since its indexes changed, not those timed when
  * every query there was a full scan.
@@ -15,13 +15,13 @@ import { fetchRecorded, listen } from './support/http.js';
 
 const available = await postgresAvailable();
 
-describe.skipIf(!available)('GET /api/indexes counts only the timings that still hold', () => {
+describe.skipIf(!available)('GET /api/sql/indexes counts only the timings that still hold', () => {
   let schema: Awaited<ReturnType<typeof createTestSchema>>;
   let pool: pg.Pool;
   let server: Awaited<ReturnType<typeof listen>>;
 
   const getIndexes = async () => {
-    const response = await fetch(`${server.url}/__toolbar/api/indexes`, { headers: { 'x-debug-toolbar': '1' } });
+    const response = await fetch(`${server.url}/__toolbar/api/sql/indexes`, { headers: { 'x-debug-toolbar': '1' } });
     expect(response.status).toBe(200);
     return (await response.json()) as IndexesResponse;
   };
@@ -73,7 +73,7 @@ describe.skipIf(!available)('GET /api/indexes counts only the timings that still
     const { id, detail } = await fetchRecorded(server.url, '/author/3');
     const author = byColumn(await getIndexes(), 'author_id') as MissingIndex;
     expect(author).toMatchObject({ queryCount: 1, requests: [{ id, url: '/author/3' }], counted: { leftOut: 2 } });
-    expect(author.totalMs).toBeCloseTo(detail.queries[0].durationMs ?? 0, 2);
+    expect(author.totalMs).toBeCloseTo(detail.panels.sql!.queries[0].durationMs ?? 0, 2);
     expect(author.queries).toEqual([expect.objectContaining({ count: 1 })]);
   });
 });

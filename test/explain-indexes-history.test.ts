@@ -7,21 +7,21 @@ import { createTestSchema, postgresAvailable } from './support/postgres.js';
 import { fetchRecorded, listen } from './support/http.js';
 
 /*
- * GET /api/indexes on a real app and PostgreSQL: every query shape of the stored requests
+ * GET /api/sql/indexes on a real app and PostgreSQL: every query shape of the stored requests
  * explained once, the needs merged per table into the fewest indexes, ranked by the time of the
  * queries they would serve, each with the requests it came from.
  */
 
 const available = await postgresAvailable();
 
-describe.skipIf(!available)('GET /api/indexes', () => {
+describe.skipIf(!available)('GET /api/sql/indexes', () => {
   let schema: Awaited<ReturnType<typeof createTestSchema>>;
   let pool: pg.Pool;
   let server: Awaited<ReturnType<typeof listen>>;
   const details: RequestDetail[] = [];
 
   const getIndexes = async (query = '', headers: Record<string, string> = { 'x-debug-toolbar': '1' }) => {
-    const response = await fetch(`${server.url}/__toolbar/api/indexes${query}`, { headers });
+    const response = await fetch(`${server.url}/__toolbar/api/sql/indexes${query}`, { headers });
     return { status: response.status, body: (await response.json()) as IndexesResponse & { error?: string } };
   };
 
@@ -80,10 +80,10 @@ describe.skipIf(!available)('GET /api/indexes', () => {
 
   it('ranks by the total time of the stored queries each index would serve', async () => {
     const { body } = await getIndexes();
-    const duration = new Map(details.flatMap((d) => d.queries.map((q) => [`${d.id}:${q.id}`, q.durationMs ?? 0])));
+    const duration = new Map(details.flatMap((d) => d.panels.sql!.queries.map((q) => [`${d.id}:${q.id}`, q.durationMs ?? 0])));
     const totals = body.indexes.map((index) => index.totalMs);
     expect(totals).toEqual([...totals].sort((a, b) => b - a));
-    const served = (sql: RegExp) => details.flatMap((d) => d.queries.filter((q) => sql.test(q.sql)).map((q) => duration.get(`${d.id}:${q.id}`) ?? 0))
+    const served = (sql: RegExp) => details.flatMap((d) => d.panels.sql!.queries.filter((q) => sql.test(q.sql)).map((q) => duration.get(`${d.id}:${q.id}`) ?? 0))
       .reduce((sum, ms) => sum + ms, 0);
     const uuid = body.indexes.find((index) => index.index.columns[0] === 'uuid');
     expect(uuid?.totalMs).toBeCloseTo(served(/uuid/), 2);
@@ -110,7 +110,7 @@ describe.skipIf(!available)('GET /api/indexes', () => {
   });
 
   it('answers POST with 405 and Allow: GET', async () => {
-    const response = await fetch(`${server.url}/__toolbar/api/indexes`, { method: 'POST', headers: { 'x-debug-toolbar': '1' } });
+    const response = await fetch(`${server.url}/__toolbar/api/sql/indexes`, { method: 'POST', headers: { 'x-debug-toolbar': '1' } });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET');
   });

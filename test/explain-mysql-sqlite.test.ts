@@ -52,7 +52,7 @@ const ref = (n: number, analyze?: boolean) => ({ requestId: `q-${n}`, queryId: 1
 
 const available = await mysqlAvailable();
 
-describe.skipIf(!available)('POST /api/explain on MariaDB', () => {
+describe.skipIf(!available)('POST /api/sql/explain on MariaDB', () => {
   const database = `edt_explain_${randomBytes(4).toString('hex')}`;
   let admin: mysql.Connection;
   let server: Awaited<ReturnType<typeof listen>>;
@@ -153,7 +153,7 @@ describe.skipIf(!available)('POST /api/explain on MariaDB', () => {
   });
 });
 
-describe('POST /api/explain on SQLite', () => {
+describe('POST /api/sql/explain on SQLite', () => {
   const folder = mkdtempSync(join(tmpdir(), 'edt-explain-'));
   const file = join(folder, 'app.db');
   const app = new Database(file);

@@ -10,7 +10,7 @@ import { postExplain } from './support/explain.js';
 
 const available = await postgresAvailable();
 
-describe.skipIf(!available)('POST /api/explain with pg', () => {
+describe.skipIf(!available)('POST /api/sql/explain with pg', () => {
   let schema: Awaited<ReturnType<typeof createTestSchema>>;
   let pool: pg.Pool;
   let server: Awaited<ReturnType<typeof listen>>;
@@ -50,7 +50,7 @@ describe.skipIf(!available)('POST /api/explain with pg', () => {
     server = await listen(app);
     for (const path of Object.keys(routes)) {
       const { id, detail } = await fetchRecorded(server.url, path);
-      recorded[path] = { requestId: id, queryId: detail.queries[0].id };
+      recorded[path] = { requestId: id, queryId: detail.panels.sql!.queries[0].id };
     }
   });
 
@@ -103,7 +103,7 @@ describe.skipIf(!available)('POST /api/explain with pg', () => {
   });
 
   it('refuses ANALYZE of a recorded INSERT (400) and nothing runs', async () => {
-    const target = explainTarget((await fetchRecorded(server.url, '/by-author')).detail.queries[0].db.explainKey);
+    const target = explainTarget((await fetchRecorded(server.url, '/by-author')).detail.panels.sql!.queries[0].db.explainKey);
     const spy = vi.spyOn(target!, 'withConnection');
     const before = await counters();
     const { status, body } = await postExplain(server.url, { ...recorded['/insert'], analyze: true });
@@ -147,7 +147,7 @@ describe.skipIf(!available)('POST /api/explain with pg', () => {
   describe('refuses tampered or cross-site requests before anything runs', () => {
     let spy: ReturnType<typeof vi.spyOn>;
     beforeAll(async () => {
-      const key = (await fetchRecorded(server.url, '/by-author')).detail.queries[0].db.explainKey;
+      const key = (await fetchRecorded(server.url, '/by-author')).detail.panels.sql!.queries[0].db.explainKey;
       spy = vi.spyOn(explainTarget(key)!, 'withConnection');
     });
     afterAll(() => spy.mockRestore());
@@ -189,7 +189,7 @@ describe.skipIf(!available)('POST /api/explain with pg', () => {
     });
 
     it('answers GET with 405 and Allow: POST', async () => {
-      const response = await fetch(`${server.url}/__toolbar/api/explain`);
+      const response = await fetch(`${server.url}/__toolbar/api/sql/explain`);
       expect(response.status).toBe(405);
       expect(response.headers.get('allow')).toBe('POST');
     });

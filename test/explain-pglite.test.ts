@@ -5,7 +5,7 @@ import { debugToolbar } from '../server/index.js';
 import { fetchRecorded, listen } from './support/http.js';
 import { postExplain } from './support/explain.js';
 
-describe('POST /api/explain with PGlite', () => {
+describe('POST /api/sql/explain with PGlite', () => {
   const db = new PGlite();
   let server: Awaited<ReturnType<typeof listen>>;
   const recorded: Record<string, { requestId: string; queryId: number }> = {};
@@ -39,8 +39,8 @@ describe('POST /api/explain with PGlite', () => {
     server = await listen(app);
     for (const path of ['/by-author', '/in-transaction', '/insert', '/broken']) {
       const { id, detail } = await fetchRecorded(server.url, path);
-      recorded[path] = { requestId: id, queryId: detail.queries[0].id };
-      expect(detail.queries[0].db).toEqual({ dialect: 'postgres', driver: 'pglite', explainKey: expect.stringMatching(/^pglite:\d+$/) });
+      recorded[path] = { requestId: id, queryId: detail.panels.sql!.queries[0].id };
+      expect(detail.panels.sql!.queries[0].db).toEqual({ dialect: 'postgres', driver: 'pglite', explainKey: expect.stringMatching(/^pglite:\d+$/) });
     }
   }, 90_000); // PGlite boots its WASM Postgres here: slow on a busy machine.
 

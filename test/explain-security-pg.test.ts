@@ -64,10 +64,10 @@ describe.skipIf(!available)('EXPLAIN cannot be made to write (PostgreSQL)', () =
 
   it('refuses the smuggled statements, with and without ANALYZE, and no row changes', async () => {
     const { id, detail } = await fetchRecorded(server.url, `/item?who=${encodeURIComponent(smuggled)}`);
-    expect(detail.queries[0].sql).toContain('\r; COMMIT;');
+    expect(detail.panels.sql!.queries[0].sql).toContain('\r; COMMIT;');
     const before = await state();
     for (const analyze of [false, true, false, true]) {
-      const { status, body } = await postExplain(server.url, { requestId: id, queryId: detail.queries[0].id, analyze });
+      const { status, body } = await postExplain(server.url, { requestId: id, queryId: detail.panels.sql!.queries[0].id, analyze });
       expect(status).toBe(400);
       expect(body.error).toMatch(/more than one statement/);
     }
@@ -76,13 +76,13 @@ describe.skipIf(!available)('EXPLAIN cannot be made to write (PostgreSQL)', () =
 
   it('the database refuses a multi-statement text even when the reader is bypassed (extended protocol)', async () => {
     const { detail } = await fetchRecorded(server.url, `/item?who=${encodeURIComponent(smuggled)}`);
-    const target = explainTarget(detail.queries[0].db.explainKey)!;
+    const target = explainTarget(detail.panels.sql!.queries[0].db.explainKey)!;
     const before = await state();
     for (const prefix of ['EXPLAIN (FORMAT JSON) ', 'EXPLAIN (ANALYZE, FORMAT JSON) ', '']) {
       await expect(target.withConnection(async (run) => {
         await run('BEGIN READ ONLY');
         try {
-          return await run(prefix + detail.queries[0].sql);
+          return await run(prefix + detail.panels.sql!.queries[0].sql);
         } finally {
           await run('ROLLBACK').catch(() => undefined);
         }
@@ -93,7 +93,7 @@ describe.skipIf(!available)('EXPLAIN cannot be made to write (PostgreSQL)', () =
 
   it('notices when the read-only transaction was ended from inside, before rolling back', async () => {
     const { detail } = await fetchRecorded(server.url, '/item?who=me');
-    const real = explainTarget(detail.queries[0].db.explainKey)!;
+    const real = explainTarget(detail.panels.sql!.queries[0].db.explainKey)!;
     // A fault injected after the EXPLAIN: what a smuggled COMMIT would have done.
     const committing: ExplainTarget = {
       dialect: 'postgres',
@@ -103,14 +103,14 @@ describe.skipIf(!available)('EXPLAIN cannot be made to write (PostgreSQL)', () =
         return rows;
       })),
     };
-    await expect(runExplain(committing, detail.queries[0].sql, [], false)).rejects.toBeInstanceOf(TransactionEscaped);
+    await expect(runExplain(committing, detail.panels.sql!.queries[0].sql, [], false)).rejects.toBeInstanceOf(TransactionEscaped);
     // Without the fault the same query explains.
-    await expect(runExplain(real, detail.queries[0].sql, [], false)).resolves.toMatchObject({ statement: expect.stringMatching(/^SELECT id FROM items/) });
+    await expect(runExplain(real, detail.panels.sql!.queries[0].sql, [], false)).resolves.toMatchObject({ statement: expect.stringMatching(/^SELECT id FROM items/) });
   });
 
   it('opens at most two EXPLAIN connections per database, queues a few and answers 429 beyond; the app keeps its own', async () => {
     const { id, detail } = await fetchRecorded(server.url, '/slow');
-    const body = { requestId: id, queryId: detail.queries[0].id, analyze: true };
+    const body = { requestId: id, queryId: detail.panels.sql!.queries[0].id, analyze: true };
     let most = 0;
     let sampling = true;
     const sampler = (async () => {
@@ -124,7 +124,7 @@ describe.skipIf(!available)('EXPLAIN cannot be made to write (PostgreSQL)', () =
       }
     })();
     const total = EXPLAIN_CONCURRENCY + EXPLAIN_QUEUE + 10;
-    const answers = Promise.all(Array.from({ length: total }, () => fetch(`${server.url}/__toolbar/api/explain`, {
+    const answers = Promise.all(Array.from({ length: total }, () => fetch(`${server.url}/__toolbar/api/sql/explain`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-debug-toolbar': '1' }, body: JSON.stringify(body),
     }).then(async (response) => ({ status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() }))));
     // The app's own routes answer while the EXPLAINs run.
@@ -143,7 +143,7 @@ describe.skipIf(!available)('EXPLAIN cannot be made to write (PostgreSQL)', () =
 
   it('sets lock and statement timeouts on its connections', async () => {
     const { detail } = await fetchRecorded(server.url, '/item?who=me');
-    const target = explainTarget(detail.queries[0].db.explainKey)!;
+    const target = explainTarget(detail.panels.sql!.queries[0].db.explainKey)!;
     const settings = await target.withConnection(async (run) => (await run(
       "SELECT current_setting('statement_timeout') AS statement, current_setting('lock_timeout') AS lock",
     ))[0]);

@@ -16,7 +16,7 @@ import { breakAfterCreateIndex as breakWhatIf, postWhatIf } from './support/expl
 
 const available = await postgresAvailable();
 
-describe.skipIf(!available)('POST /api/explain/what-if with pg', () => {
+describe.skipIf(!available)('POST /api/sql/what-if with pg', () => {
   let schema: Awaited<ReturnType<typeof createTestSchema>>;
   let pool: pg.Pool;
   let server: Awaited<ReturnType<typeof listen>>;
@@ -57,8 +57,8 @@ describe.skipIf(!available)('POST /api/explain/what-if with pg', () => {
     server = await listen(app);
     for (const path of Object.keys(routes)) {
       const { id, detail } = await fetchRecorded(server.url, path);
-      recorded[path] = { requestId: id, queryId: detail.queries[0].id };
-      target = explainTarget(detail.queries[0].db.explainKey) as ExplainTarget;
+      recorded[path] = { requestId: id, queryId: detail.panels.sql!.queries[0].id };
+      target = explainTarget(detail.panels.sql!.queries[0].db.explainKey) as ExplainTarget;
     }
   });
 
@@ -151,12 +151,12 @@ describe.skipIf(!available)('POST /api/explain/what-if with pg', () => {
   it('refuses a table above the size it states, before building anything', async () => {
     const before = await catalog();
     const { detail } = await fetchRecorded(server.url, '/by-author');
-    await expect(runWhatIf(target, detail.queries[0], { maxTableBytes: 100_000 })).rejects.toThrow(WhatIfRefused);
-    await expect(runWhatIf(target, detail.queries[0], { maxTableBytes: 100_000 })).rejects.toThrow(/posts takes \d+ MB; the toolbar tries indexes only on tables up to 0 MB/);
+    await expect(runWhatIf(target, detail.panels.sql!.queries[0], { maxTableBytes: 100_000 })).rejects.toThrow(WhatIfRefused);
+    await expect(runWhatIf(target, detail.panels.sql!.queries[0], { maxTableBytes: 100_000 })).rejects.toThrow(/posts takes \d+ MB; the toolbar tries indexes only on tables up to 0 MB/);
     expect(await catalog()).toEqual(before);
   });
 
-  describe('the rules of /api/explain: ids only, the header, same origin, JSON, 16 KB', () => {
+  describe('the rules of /api/sql/explain: ids only, the header, same origin, JSON, 16 KB', () => {
     const valid = () => recorded['/by-author'];
     it.each([
       ['an sql key', () => ({ ...valid(), sql: 'CREATE INDEX x ON posts (title)' }), {}, 400, /unexpected "sql"/],
@@ -182,7 +182,7 @@ describe.skipIf(!available)('POST /api/explain/what-if with pg', () => {
     });
 
     it('answers GET with 405 and Allow: POST', async () => {
-      const response = await fetch(`${server.url}/__toolbar/api/explain/what-if`);
+      const response = await fetch(`${server.url}/__toolbar/api/sql/what-if`);
       expect(response.status).toBe(405);
       expect(response.headers.get('allow')).toBe('POST');
     });

@@ -12,7 +12,7 @@ import { breakAfterCreateIndex, postWhatIf } from './support/explain.js';
  * writes again at once.
  */
 
-describe('POST /api/explain/what-if with PGlite', () => {
+describe('POST /api/sql/what-if with PGlite', () => {
   const db = new PGlite();
   let server: Awaited<ReturnType<typeof listen>>;
   let target: ExplainTarget;
@@ -39,8 +39,8 @@ describe('POST /api/explain/what-if with PGlite', () => {
     server = await listen(app);
     for (const path of ['/by-author', '/latest']) {
       const { id, detail } = await fetchRecorded(server.url, path);
-      recorded[path] = { requestId: id, queryId: detail.queries[0].id };
-      target = explainTarget(detail.queries[0].db.explainKey) as ExplainTarget;
+      recorded[path] = { requestId: id, queryId: detail.panels.sql!.queries[0].id };
+      target = explainTarget(detail.panels.sql!.queries[0].db.explainKey) as ExplainTarget;
     }
   }, 90_000); // PGlite boots its WASM Postgres here: slow on a busy machine.
 

@@ -98,9 +98,9 @@ describe.each([
     expect(withToolbar.app).toEqual(without.app);
     // And the toolbar still timed every layer and kept the error.
     expect(detail.error?.message).toBe(path === '/throws' ? 'the app failed' : 'passed to next');
-    expect(detail.timeline.filter((span) => span.kind === 'middleware').map((span) => span.name))
+    expect(detail.panels.timeline!.spans.filter((span) => span.kind === 'middleware').map((span) => span.name))
       .toEqual(expect.arrayContaining(['parseThings', 'loadUser']));
-    expect(detail.timeline.filter((span) => span.kind === 'handler').map((span) => span.name))
+    expect(detail.panels.timeline!.spans.filter((span) => span.kind === 'handler').map((span) => span.name))
       .toEqual([path === '/throws' ? 'throwingHandler' : 'passingHandler']);
   });
 });

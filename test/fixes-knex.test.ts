@@ -153,6 +153,6 @@ describe.each([
     const normalise = (perRow: Record<string, unknown>) => Object.fromEntries(Object.entries(plain(perRow)).map(([k, v]) => [k, compare(v)]));
     expect(normalise(scenario.read(run.vars, parents))).toEqual(normalise(JSON.parse(body)));
     expect(run.detail.queryCount).toBeLessThan(group.count);
-    expect(run.detail.nPlusOne).toEqual([]);
+    expect(run.detail.panels.sql!.nPlusOne).toEqual([]);
   });
 });

@@ -137,7 +137,7 @@ describe.each([
   async function check(path: string, expected: Expected[], parents: () => Promise<{ scope: Record<string, unknown>; rows: Rows }>) {
     const { body, detail } = await fetchRecorded(server.url, path);
     const route = JSON.parse(body) as Record<string, Record<string, unknown>>;
-    const groups = detail.nPlusOne.filter((g): g is NPlusOneGroup & { suggestion: NonNullable<NPlusOneGroup['suggestion']> } => !!g.suggestion);
+    const groups = detail.panels.sql!.nPlusOne.filter((g): g is NPlusOneGroup & { suggestion: NonNullable<NPlusOneGroup['suggestion']> } => !!g.suggestion);
     expect(groups.map((g) => g.suggestion.title)).toHaveLength(expected.length);
     for (const want of expected) {
       const group = groups.find((g) => want.title.test(g.suggestion.title));
@@ -155,7 +155,7 @@ describe.each([
       const loaded = Object.fromEntries(Object.entries(route).map(([id, values]) => [id, values[want.field]]));
       expect(got, `${name} ${want.title}`).toEqual(loaded);
       expect(run.detail.queryCount).toBeLessThan(group!.count);
-      expect(run.detail.nPlusOne).toEqual([]);
+      expect(run.detail.panels.sql!.nPlusOne).toEqual([]);
     }
   }
 

@@ -180,7 +180,7 @@ describe.each([
     const got = Object.fromEntries(Object.entries(scenario.read(run.vars, parents)).map(([k, v]) => [k, compare(v)]));
     expect(got).toEqual(expected);
     expect(run.detail.queryCount).toBeLessThan(group.count);
-    expect(run.detail.nPlusOne).toEqual([]);
+    expect(run.detail.panels.sql!.nPlusOne).toEqual([]);
     return suggestion;
   }
 

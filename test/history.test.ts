@@ -323,9 +323,11 @@ describe('stack parsing', () => {
 describe('over budget', () => {
   it('flags summaries over the query budget only', async () => {
     const { toSummary } = await import('../server/request/request-detail.js');
+    const { resolveOptions } = await import('../server/options.js');
     const base = { method: 'GET', url: '/', status: 200, startedAt: 0, durationMs: 1, contentType: null, queries: [] };
-    expect(toSummary({ ...base, id: 'a', queryCount: 5 }, { queryBudget: 4 }).overBudget).toBe(true);
-    expect(toSummary({ ...base, id: 'b', queryCount: 4 }, { queryBudget: 4 })).not.toHaveProperty('overBudget');
+    const settings = resolveOptions({ queryBudget: 4 });
+    expect(toSummary({ ...base, id: 'a', queryCount: 5 }, settings).overBudget).toBe(true);
+    expect(toSummary({ ...base, id: 'b', queryCount: 4 }, settings)).not.toHaveProperty('overBudget');
   });
 });
 
@@ -367,10 +369,10 @@ describe('hotspots', () => {
     const first = await fetchRecorded(server.url, '/posts');
     await fetchRecorded(server.url, '/posts');
     await fetchRecorded(server.url, '/count');
-    const group = first.detail.nPlusOne[0];
+    const group = first.detail.panels.sql!.nPlusOne[0];
     expect(group?.callSite).toBeTruthy();
 
-    const response = await fetch(`${server.url}/__toolbar/api/hotspots`);
+    const response = await fetch(`${server.url}/__toolbar/api/sql/hotspots`);
     expect(response.status).toBe(200);
     const { hotspots } = (await response.json()) as HotspotsResponse;
     expect(hotspots.length).toBe(3);
@@ -383,12 +385,12 @@ describe('hotspots', () => {
     expect(hotspots.reduce((sum, h) => sum + h.queryCount, 0)).toBe(11);
     for (let i = 1; i < hotspots.length; i++) expect(hotspots[i - 1].totalMs).toBeGreaterThanOrEqual(hotspots[i].totalMs);
 
-    const limited = (await (await fetch(`${server.url}/__toolbar/api/hotspots?limit=1`)).json()) as HotspotsResponse;
+    const limited = (await (await fetch(`${server.url}/__toolbar/api/sql/hotspots?limit=1`)).json()) as HotspotsResponse;
     expect(limited.hotspots).toEqual([hotspots[0]]);
   });
 
   it.each(['0', '51', 'abc', '1.5', ''])('answers ?limit=%j with a 400 JSON error', async (limit) => {
-    const response = await fetch(`${server.url}/__toolbar/api/hotspots?limit=${limit}`);
+    const response = await fetch(`${server.url}/__toolbar/api/sql/hotspots?limit=${limit}`);
     expect(response.status).toBe(400);
     expect((await response.json()).error).toMatch(/`limit` must be an integer/);
   });

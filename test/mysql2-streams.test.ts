@@ -109,7 +109,7 @@ describe.skipIf(!available)('streamed queries with mysql2', () => {
   it('records query(sql, params).stream() with its params, every row and the user line', async () => {
     const { body, detail } = await fetchRecorded(server.url, '/stream');
     expect(JSON.parse(body)).toEqual({ count: ROWS });
-    const query = streamed(detail.queries);
+    const query = streamed(detail.panels.sql!.queries);
     expect(query.params).toEqual([2]);
     expect(query.rowCount).toBe(ROWS);
     expect(query.stream).toEqual({});
@@ -120,7 +120,7 @@ describe.skipIf(!available)('streamed queries with mysql2', () => {
   it("records the emitter form (on('result')) with every row", async () => {
     const { body, detail } = await fetchRecorded(server.url, '/on-result');
     expect(JSON.parse(body)).toEqual({ count: ROWS });
-    const query = streamed(detail.queries);
+    const query = streamed(detail.panels.sql!.queries);
     expect(query.params).toEqual([2, 0]);
     expect(query.rowCount).toBe(ROWS);
     expect(query.durationMs).toEqual(expect.any(Number));
@@ -128,7 +128,7 @@ describe.skipIf(!available)('streamed queries with mysql2', () => {
 
   it('ends a stream the consumer destroys early, and marks it', async () => {
     const { detail } = await fetchRecorded(server.url, '/destroyed');
-    const query = streamed(detail.queries);
+    const query = streamed(detail.panels.sql!.queries);
     expect(query.stream).toEqual({ closedEarly: true });
     // Rows read until the break: mysql2 pauses the socket once the stream's buffer (16 rows) is full.
     expect(query.rowCount).toBeGreaterThanOrEqual(1);
@@ -139,7 +139,7 @@ describe.skipIf(!available)('streamed queries with mysql2', () => {
 
   it('records a failed stream as failed, not closed early', async () => {
     const { detail } = await fetchRecorded(server.url, '/broken-stream');
-    const query = streamed(detail.queries);
+    const query = streamed(detail.panels.sql!.queries);
     expect(query.error).toMatch(/Unknown column 'nope'/);
     expect(query.stream).toEqual({});
     expect(query.durationMs).toEqual(expect.any(Number));
@@ -148,7 +148,7 @@ describe.skipIf(!available)('streamed queries with mysql2', () => {
   it("gives knex's .stream() the user's line and its bindings", async () => {
     const { body, detail } = await fetchRecorded(server.url, '/knex-stream');
     expect(JSON.parse(body)).toEqual({ count: ROWS });
-    const query = streamed(detail.queries);
+    const query = streamed(detail.panels.sql!.queries);
     expect(query.sql).toBe('select `id` from `posts` where `author_id` = ?');
     expect(query.params).toEqual([2]);
     expect(query.rowCount).toBe(ROWS);
@@ -158,7 +158,7 @@ describe.skipIf(!available)('streamed queries with mysql2', () => {
 
   it('explains a recorded stream query with its stored params', async () => {
     const { id, detail } = await fetchRecorded(server.url, '/stream');
-    const { status, body } = await postExplain(server.url, { requestId: id, queryId: streamed(detail.queries).id });
+    const { status, body } = await postExplain(server.url, { requestId: id, queryId: streamed(detail.panels.sql!.queries).id });
     expect(status).toBe(200);
     expect(body.dialect).toBe('mysql');
     expect(JSON.stringify(body.plan)).toContain('posts.author_id = 2');

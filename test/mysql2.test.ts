@@ -148,26 +148,26 @@ describe.skipIf(!available).each([
 
   it('records 1 + N execute() queries with their params, the call site and the N+1', async () => {
     const { detail } = await fetchRecorded(server.url, '/posts');
-    expect(detail.queries.map((q) => q.sql)).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => q.sql)).toEqual([
       'SELECT id, author_id, title FROM posts ORDER BY id',
       ...Array(5).fill('SELECT id, name FROM authors WHERE id = ?'),
     ]);
-    expect(detail.queries.slice(1).map((q) => q.params)).toEqual([[2], [3], [4], [5], [1]]);
-    expect(detail.queries.map((q) => q.rowCount)).toEqual([5, 1, 1, 1, 1, 1]);
-    for (const query of detail.queries) {
+    expect(detail.panels.sql!.queries.slice(1).map((q) => q.params)).toEqual([[2], [3], [4], [5], [1]]);
+    expect(detail.panels.sql!.queries.map((q) => q.rowCount)).toEqual([5, 1, 1, 1, 1, 1]);
+    for (const query of detail.panels.sql!.queries) {
       expect(query.callSite?.file).toBe(THIS_FILE);
       expect(query.durationMs).toBeGreaterThan(0);
       expect(query.db).toMatchObject({ dialect: 'mysql', driver: 'mysql2', database: db.database });
     }
-    expect(detail.queries[1].callSite?.function).toBe('loadAuthor');
-    expect(detail.nPlusOne).toHaveLength(1);
-    expect(detail.nPlusOne[0].count).toBe(5);
-    expect(detail.nPlusOne[0].callSite?.file).toBe(THIS_FILE);
+    expect(detail.panels.sql!.queries[1].callSite?.function).toBe('loadAuthor');
+    expect(detail.panels.sql!.nPlusOne).toHaveLength(1);
+    expect(detail.panels.sql!.nPlusOne[0].count).toBe(5);
+    expect(detail.panels.sql!.nPlusOne[0].callSite?.file).toBe(THIS_FILE);
   });
 
   it('records every callback and emitter shape of a connection, with errors', async () => {
     const { detail } = await fetchRecorded(server.url, '/callback-shapes');
-    expect(detail.queries.map((q) => [q.sql, q.params])).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => [q.sql, q.params])).toEqual([
       ['SELECT 1 AS a', []],
       ['SELECT ? AS b', [2]],
       ['SELECT ? AS c', [3]],
@@ -177,22 +177,22 @@ describe.skipIf(!available).each([
       ['SELECT nope FROM nowhere', []],
       ['SELECT nope FROM nowhere2', []],
     ]);
-    expect(detail.queries.map((q) => q.rowCount)).toEqual([1, 1, 1, 1, 1, 2, null, null]);
-    expect(detail.queries[6].error).toMatch(/nowhere/);
-    expect(detail.queries[7].error).toMatch(/nowhere2/);
-    expect(detail.queries.slice(0, 6).every((q) => q.error === undefined && q.durationMs !== null)).toBe(true);
-    expect(detail.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
+    expect(detail.panels.sql!.queries.map((q) => q.rowCount)).toEqual([1, 1, 1, 1, 1, 2, null, null]);
+    expect(detail.panels.sql!.queries[6].error).toMatch(/nowhere/);
+    expect(detail.panels.sql!.queries[7].error).toMatch(/nowhere2/);
+    expect(detail.panels.sql!.queries.slice(0, 6).every((q) => q.error === undefined && q.durationMs !== null)).toBe(true);
+    expect(detail.panels.sql!.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
   });
 
   it('keeps pool.query/execute callbacks, and the queries they issue, in their request', async () => {
     const { detail } = await fetchRecorded(server.url, '/pool-callbacks');
-    expect(detail.queries.map((q) => [q.sql, q.params])).toEqual([['SELECT ? AS x', [1]], ['SELECT ? AS y', [2]]]);
-    expect(detail.queries.every((q) => q.callSite?.file === THIS_FILE && q.durationMs !== null)).toBe(true);
+    expect(detail.panels.sql!.queries.map((q) => [q.sql, q.params])).toEqual([['SELECT ? AS x', [1]], ['SELECT ? AS y', [2]]]);
+    expect(detail.panels.sql!.queries.every((q) => q.callSite?.file === THIS_FILE && q.durationMs !== null)).toBe(true);
   });
 
   it('records the promise API: pools, pool connections, transactions, writes and errors', async () => {
     const { detail } = await fetchRecorded(server.url, '/promise-shapes');
-    expect(detail.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
       ['SELECT ? AS a', [1], 1],
       ['SELECT ? AS b', [2], 1],
       ['START TRANSACTION', [], 0],
@@ -203,16 +203,16 @@ describe.skipIf(!available).each([
       ['SELECT 3 AS c', [], 1],
       ['SELECT ? FROM missing_table', [1], null],
     ]);
-    expect(detail.queries[8].error).toMatch(/missing_table/);
-    expect(detail.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
+    expect(detail.panels.sql!.queries[8].error).toMatch(/missing_table/);
+    expect(detail.panels.sql!.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
   });
 
   it('records pool clusters', async () => {
     const { detail } = await fetchRecorded(server.url, '/cluster');
-    expect(detail.queries.map((q) => [q.sql, q.params])).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => [q.sql, q.params])).toEqual([
       ['SELECT ? AS a', [1]], ['SELECT ? AS b', [2]], ['SELECT ? AS c', [3]],
     ]);
-    expect(detail.queries.every((q) => q.callSite?.file === THIS_FILE && q.rowCount === 1)).toBe(true);
+    expect(detail.panels.sql!.queries.every((q) => q.callSite?.file === THIS_FILE && q.rowCount === 1)).toBe(true);
   });
 
   it('files each of 40 concurrent requests, on an exhausted pool of 2, under its own record', async () => {
@@ -220,30 +220,30 @@ describe.skipIf(!available).each([
     for (const [n, response] of responses.entries()) {
       expect(response.status).toBe(200);
       const detail = await waitForRecord(server.url, response.headers.get('x-debug-toolbar-id')!);
-      expect(detail.queries.map((q) => q.params)).toEqual([[n], [n], [n], [n]]);
-      expect(detail.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
+      expect(detail.panels.sql!.queries.map((q) => q.params)).toEqual([[n], [n], [n], [n]]);
+      expect(detail.panels.sql!.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
     }
   });
 
   it('records execute() on prepared statements', async () => {
     const { detail } = await fetchRecorded(server.url, '/prepared');
-    expect(detail.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
       ['SELECT name FROM authors WHERE id = ?', [1], 1],
       ['SELECT name FROM authors WHERE id = ?', [2], 1],
     ]);
-    expect(detail.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
+    expect(detail.panels.sql!.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
   });
 
   it('does not attach queries run outside a request', async () => {
     await promisePool.query('SELECT 42 AS outside');
     await callback((done) => pool.query('SELECT 43 AS outside', done));
     const { detail } = await fetchRecorded(server.url, '/plain');
-    expect(detail.queries.map((q) => q.sql)).toEqual(['SELECT ? AS inside']);
+    expect(detail.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT ? AS inside']);
   });
 
   it('registers an explain target that opens its own connection (no password in the key)', async () => {
     const { detail } = await fetchRecorded(server.url, '/plain');
-    const key = detail.queries[0].db.explainKey;
+    const key = detail.panels.sql!.queries[0].db.explainKey;
     expect(key).toBe(`mysql2:root@127.0.0.1:3306/${db.database}`);
     const target = explainTarget(key)!;
     expect(target.dialect).toBe('mysql');

@@ -42,27 +42,27 @@ describe.skipIf(!up)('loops on a real knex + pg app', () => {
   it('gives the three shapes of /feed\'s loop body one loop, at its first query, and folds its duplicates', async () => {
     const { detail } = await fetchRecorded(app.url, '/feed');
     expect(detail.queryCount).toBe(1 + 3 * 5);
-    expect(detail.nPlusOne.map((g) => g.count)).toEqual([5, 5, 5]);
-    for (const group of detail.nPlusOne) expect(group.loop).toEqual({ file: ROUTES, line: lineOf('FEED-AUTHOR'), function: 'feed' });
+    expect(detail.panels.sql!.nPlusOne.map((g) => g.count)).toEqual([5, 5, 5]);
+    for (const group of detail.panels.sql!.nPlusOne) expect(group.loop).toEqual({ file: ROUTES, line: lineOf('FEED-AUTHOR'), function: 'feed' });
     // Articles 1 and 4 are by user 1, 2 and 5 by user 2: the same author query twice, inside the loop.
-    const authorRuns = detail.queries.filter((q) => q.sql.startsWith('select * from "users"')).map((q) => JSON.stringify(q.params));
+    const authorRuns = detail.panels.sql!.queries.filter((q) => q.sql.startsWith('select * from "users"')).map((q) => JSON.stringify(q.params));
     expect(new Set(authorRuns).size).toBeLessThan(authorRuns.length);
-    expect(detail.duplicates).toEqual([]);
+    expect(detail.panels.sql!.duplicates).toEqual([]);
     expect(detail.duplicateCount).toBe(0);
   });
 
   it('names the line that calls a helper running two queries per row', async () => {
     const { detail } = await fetchRecorded(app.url, '/enriched');
-    expect(detail.nPlusOne.map((g) => g.callSite?.line).sort()).toEqual([lineOf('ENRICH-AUTHOR'), lineOf('ENRICH-AUTHOR') + 1]);
-    for (const group of detail.nPlusOne) expect(group.loop).toEqual({ file: ROUTES, line: lineOf('ENRICHED-LOOP'), function: 'enriched' });
-    expect(detail.duplicates).toEqual([]);
+    expect(detail.panels.sql!.nPlusOne.map((g) => g.callSite?.line).sort()).toEqual([lineOf('ENRICH-AUTHOR'), lineOf('ENRICH-AUTHOR') + 1]);
+    for (const group of detail.panels.sql!.nPlusOne) expect(group.loop).toEqual({ file: ROUTES, line: lineOf('ENRICHED-LOOP'), function: 'enriched' });
+    expect(detail.panels.sql!.duplicates).toEqual([]);
   });
 
   // Part 7: before, the template's frame (eval'd code) was dropped, and the loop was the helper's line.
   it('points the loop of an N+1 run from an async EJS template at the template\'s line', async () => {
     const { detail } = await fetchRecorded(app.url, '/list');
-    expect(detail.nPlusOne).toHaveLength(1);
-    const [group] = detail.nPlusOne;
+    expect(detail.panels.sql!.nPlusOne).toHaveLength(1);
+    const [group] = detail.panels.sql!.nPlusOne;
     expect(group.count).toBe(5);
     expect(group.callSite).toMatchObject({ file: APP, line: lineIn(APP, '// TEMPLATE-HELPER') });
     expect(group.loop).toEqual({ file: VIEW, line: lineIn(VIEW, 'await authorOf'), function: null, inTemplate: true });

@@ -68,16 +68,16 @@ describe.skipIf(!available)('drizzle-orm app: call sites and executed fixes', ()
 
   it('without the db in `instrument`, only the first drizzle query has no call site: it teaches the toolbar the builder', async () => {
     const { detail } = await getRecorded(bare, '/authors');
-    expect(detail.queries.length).toBe(7);
+    expect(detail.panels.sql!.queries.length).toBe(7);
     // Its stack, with no user frame, is read as it is captured (it was read at the response's end,
     // and the whole first request went without call sites).
-    expect(detail.queries[0].callSite).toBeNull();
-    expect(detail.queries.slice(1).map((q) => q.callSite?.line)).toEqual(Array(6).fill(bare.lineOf('AUTHORS-LOOP')));
+    expect(detail.panels.sql!.queries[0].callSite).toBeNull();
+    expect(detail.panels.sql!.queries.slice(1).map((q) => q.callSite?.line)).toEqual(Array(6).fill(bare.lineOf('AUTHORS-LOOP')));
   });
 
   it.each(ROUTES)('$path: found on the loop\'s line, and its fix runs: same data, fewer queries', async (route) => {
     const { data, detail } = await getRecorded(app, route.path);
-    expect(detail.queries.map((q) => q.callSite?.file)).toEqual(detail.queries.map(() => APP));
+    expect(detail.panels.sql!.queries.map((q) => q.callSite?.file)).toEqual(detail.panels.sql!.queries.map(() => APP));
     const group = onlyNPlusOne(detail);
     expect(group.callSite).toMatchObject({ file: APP, line: app.lineOf(route.line) });
     if (route.caller) expect(group.stack[1]).toMatchObject({ file: APP, line: app.lineOf(route.caller) });
@@ -87,6 +87,6 @@ describe.skipIf(!available)('drizzle-orm app: call sites and executed fixes', ()
     const { out, detail: fixed } = await runFixInApp(app, group.suggestion!.code, route.ids);
     expect(route.project(out)).toEqual(data);
     expect(fixed.queryCount).toBeLessThan(detail.queryCount);
-    expect(fixed.nPlusOne).toEqual([]);
+    expect(fixed.panels.sql!.nPlusOne).toEqual([]);
   });
 });

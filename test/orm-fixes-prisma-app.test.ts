@@ -73,7 +73,7 @@ describe.skipIf(!available)('Prisma 7 app: call sites and executed fixes', () =>
 
   it('without the client in `instrument`, Prisma\'s findUnique loop has no call site (what the hook is for)', async () => {
     const { detail } = await getRecorded(bare, '/authors');
-    const lookups = detail.queries.filter((q) => q.sql.includes('"users"'));
+    const lookups = detail.panels.sql!.queries.filter((q) => q.sql.includes('"users"'));
     expect(lookups).toHaveLength(6);
     expect(lookups.every((q) => q.callSite === null)).toBe(true);
   });
@@ -81,9 +81,9 @@ describe.skipIf(!available)('Prisma 7 app: call sites and executed fixes', () =>
   it.each(ROUTES)('$path: found on the loop\'s line, and its fix runs: same data, fewer queries', async (route) => {
     const { data, detail } = await getRecorded(app, route.path);
     // Every query of the route, parent included, has its call site in the app.
-    expect(detail.queries.map((q) => q.callSite?.file)).toEqual(detail.queries.map(() => APP));
+    expect(detail.panels.sql!.queries.map((q) => q.callSite?.file)).toEqual(detail.panels.sql!.queries.map(() => APP));
     // Inside an interactive transaction too; BEGIN and COMMIT are Prisma's, of no model call.
-    expect(detail.queries.filter((q) => !/^(BEGIN|COMMIT)$/.test(q.sql)).every((q) => q.ormCall?.orm === 'prisma')).toBe(true);
+    expect(detail.panels.sql!.queries.filter((q) => !/^(BEGIN|COMMIT)$/.test(q.sql)).every((q) => q.ormCall?.orm === 'prisma')).toBe(true);
     const group = onlyNPlusOne(detail);
     expect(group.callSite).toMatchObject({ file: APP, line: app.lineOf(route.line) });
     if (route.caller) expect(group.stack[1]).toMatchObject({ file: APP, line: app.lineOf(route.caller) });
@@ -93,15 +93,15 @@ describe.skipIf(!available)('Prisma 7 app: call sites and executed fixes', () =>
     const { out, detail: fixed } = await runFixInApp(app, group.suggestion!.code, route.ids);
     expect(route.project(out)).toEqual(data);
     expect(fixed.queryCount).toBeLessThan(detail.queryCount);
-    expect(fixed.nPlusOne).toEqual([]);
+    expect(fixed.panels.sql!.nPlusOne).toEqual([]);
   });
 
   it('a nested write (connectOrCreate of four tags) is one call of the app\'s, not an N+1', async () => {
     const { detail } = await getRecorded(app, '/nested-write');
-    const tagLookups = detail.queries.filter((q) => /FROM "[^"]+"\."tags"/.test(q.sql));
+    const tagLookups = detail.panels.sql!.queries.filter((q) => /FROM "[^"]+"\."tags"/.test(q.sql));
     expect(tagLookups).toHaveLength(4);
     expect(new Set(tagLookups.map((q) => q.ormCall?.id)).size).toBe(1);
     expect(tagLookups[0].callSite).toMatchObject({ file: APP, line: app.lineOf('NESTED-WRITE') });
-    expect(detail.nPlusOne).toEqual([]);
+    expect(detail.panels.sql!.nPlusOne).toEqual([]);
   });
 });

@@ -88,7 +88,7 @@ describe.each(TARGETS)('TypeORM app on $name: call sites and executed fixes', (t
 
   it.skipIf(!target.up)('without the DataSource in `instrument`, queries started in a loop and awaited later lose their call site', async () => {
     const { detail } = await getRecorded(bare, '/pending');
-    const lookups = detail.queries.filter((q) => /FROM \S*[`"]users[`"]/.test(q.sql));
+    const lookups = detail.panels.sql!.queries.filter((q) => /FROM \S*[`"]users[`"]/.test(q.sql));
     expect(lookups).toHaveLength(6);
     // The first ones start while the pool has a free connection; the others wait for one, and
     // start from another query's completion, with no frame of the app's on the stack.
@@ -97,7 +97,7 @@ describe.each(TARGETS)('TypeORM app on $name: call sites and executed fixes', (t
 
   it.skipIf(!target.up).each(ROUTES)('$path: found on the loop\'s line, and its fix runs: same data, fewer queries', async (route) => {
     const { data, detail } = await getRecorded(app, route.path);
-    const statements = detail.queries.filter((q) => !/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/i.test(q.sql));
+    const statements = detail.panels.sql!.queries.filter((q) => !/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/i.test(q.sql));
     expect(statements.map((q) => q.callSite?.file)).toEqual(statements.map(() => APP));
     const group = onlyNPlusOne(detail);
     expect(group.callSite).toMatchObject({ file: APP, line: app.lineOf(route.line) });
@@ -108,14 +108,14 @@ describe.each(TARGETS)('TypeORM app on $name: call sites and executed fixes', (t
     const { out, detail: fixed } = await runFixInApp(app, group.suggestion!.code);
     expect(route.project(out)).toEqual(data);
     expect(fixed.queryCount).toBeLessThan(detail.queryCount);
-    expect(fixed.nPlusOne).toEqual([]);
+    expect(fixed.panels.sql!.nPlusOne).toEqual([]);
   });
 
   it.skipIf(!target.up)('a save with four new tags (cascade) is one call of the app\'s, not an N+1', async () => {
     const { detail } = await getRecorded(app, '/cascade');
-    const saved = detail.queries.filter((q) => q.callSite?.line === app.lineOf('CASCADE') && !/^(START|BEGIN|COMMIT)/i.test(q.sql));
+    const saved = detail.panels.sql!.queries.filter((q) => q.callSite?.line === app.lineOf('CASCADE') && !/^(START|BEGIN|COMMIT)/i.test(q.sql));
     expect(saved.length).toBeGreaterThanOrEqual(3);
     expect(new Set(saved.map((q) => q.ormCall?.id)).size).toBe(1);
-    expect(detail.nPlusOne).toEqual([]);
+    expect(detail.panels.sql!.nPlusOne).toEqual([]);
   });
 });

@@ -21,17 +21,17 @@ const POSTS = 4;
 
 /** The N+1 of a `/n-plus-one` route: one list query, then one query per post, all from this file. */
 function expectNPlusOne(detail: RequestDetail, driver: string) {
-  expect(detail.queries.every((q) => q.db.driver === driver)).toBe(true);
-  expect(detail.nPlusOne).toHaveLength(1);
-  const group = detail.nPlusOne[0];
+  expect(detail.panels.sql!.queries.every((q) => q.db.driver === driver)).toBe(true);
+  expect(detail.panels.sql!.nPlusOne).toHaveLength(1);
+  const group = detail.panels.sql!.nPlusOne[0];
   expect(group.count).toBe(POSTS);
-  const repeated = detail.queries.filter((q) => group.queryIds.includes(q.id));
+  const repeated = detail.panels.sql!.queries.filter((q) => group.queryIds.includes(q.id));
   expect(repeated).toHaveLength(POSTS);
   expect(new Set(repeated.map((q) => q.fingerprint)).size).toBe(1);
   // Different authors each time: through params (knex) or literals inlined in the SQL (sequelize).
   expect(new Set(repeated.map((q) => JSON.stringify([q.sql, q.params]))).size).toBeGreaterThan(1);
   expect(group.callSite?.file).toBe(THIS_FILE);
-  for (const query of detail.queries) expect(query.callSite?.file).toBe(THIS_FILE);
+  for (const query of detail.panels.sql!.queries) expect(query.callSite?.file).toBe(THIS_FILE);
   return repeated;
 }
 

@@ -62,8 +62,8 @@ describe.skipIf(!available)('N+1 through ORMs on PostgreSQL', () => {
 
   async function onlyGroup(path: string): Promise<{ group: NPlusOneGroup; detail: RequestDetail }> {
     const { detail } = await fetchRecorded(app.url, path);
-    expect(detail.nPlusOne, JSON.stringify(detail.queries.map((q) => [q.sql, q.callSite?.line]))).toHaveLength(1);
-    return { group: detail.nPlusOne[0], detail };
+    expect(detail.panels.sql!.nPlusOne, JSON.stringify(detail.panels.sql!.queries.map((q) => [q.sql, q.callSite?.line]))).toHaveLength(1);
+    return { group: detail.panels.sql!.nPlusOne[0], detail };
   }
 
   /** The call site is on the marked line, and so is the user frame at `stackIndex` (after helpers). */
@@ -85,7 +85,7 @@ describe.skipIf(!available)('N+1 through ORMs on PostgreSQL', () => {
       + `const { rows: authors } = await pool.query(\n  'SELECT id, name FROM authors WHERE id = ANY($1)',\n  [ids],\n);`);
     expect(group.suggestion?.reason).toMatch(/^6 queries of one shape ran from test\/fixtures\/orm-pg\/app\.ts:\d+, one per row; one query instead saves 5 round trips/);
     // Posts 1 and 6 share an author: a duplicate inside the loop, folded into the N+1 (issue 18).
-    expect(detail.duplicates).toEqual([]);
+    expect(detail.panels.sql!.duplicates).toEqual([]);
     expect(group.loop).toEqual({ file: APP, line: lineOf('PG-LOOP'), function: null }); // an anonymous handler
   });
 
@@ -124,7 +124,7 @@ describe.skipIf(!available)('N+1 through ORMs on PostgreSQL', () => {
     expectCallSite(group, marker);
     // sequelize opens its pool's connections one by one: the queries need not overlap in time.
     if (!concurrent) expect(group.concurrent).toBe(false);
-    expect(group.parentQueryId).toBe(detail.queries.find((q) => q.sql.includes('FROM "posts"'))!.id);
+    expect(group.parentQueryId).toBe(detail.panels.sql!.queries.find((q) => q.sql.includes('FROM "posts"'))!.id);
     expect(group.suggestion?.orm).toBe('sequelize');
     expect(group.suggestion?.code).toContain('const authors = await Author.findAll({ where: { id: ids } });');
     expect(group.suggestion?.reason).toMatch(/Pass your Sequelize instance too/);
@@ -146,13 +146,13 @@ describe.skipIf(!available)('N+1 through ORMs on PostgreSQL', () => {
 
   it('a loop over different tables is no N+1', async () => {
     const { detail } = await fetchRecorded(app.url, '/different-tables');
-    expect(detail.queries).toHaveLength(3);
-    expect(detail.nPlusOne).toEqual([]);
+    expect(detail.panels.sql!.queries).toHaveLength(3);
+    expect(detail.panels.sql!.nPlusOne).toEqual([]);
   });
 
   it('the same query with the same params is a duplicate to reuse, never an N+1', async () => {
     const { detail } = await fetchRecorded(app.url, '/same-twice');
-    expect(detail.nPlusOne).toEqual([]);
-    expect(detail.duplicates.map((d) => d.count)).toEqual([3, 2]);
+    expect(detail.panels.sql!.nPlusOne).toEqual([]);
+    expect(detail.panels.sql!.duplicates.map((d) => d.count)).toEqual([3, 2]);
   });
 });

@@ -114,11 +114,11 @@ describe.each(APPS)('a $name app on Express $express', (fixture) => {
     expect(response.status).toBe(200);
     expect(body).toContain('<h1>1 post</h1>');
     expect(body).toMatch(new RegExp(`<script type="module" src="/__toolbar/static/launcher\\.js"[^>]* data-request-id="${id}"`));
-    expect(detail.queries.map(({ sql, params, rowCount }) => ({ sql, params, rowCount }))).toEqual([
+    expect(detail.panels.sql!.queries.map(({ sql, params, rowCount }) => ({ sql, params, rowCount }))).toEqual([
       { sql: 'select id, title from posts where id > ?', params: [0], rowCount: 1 },
     ]);
     const source = join(dir, fixture.source);
-    expect(detail.queries[0].callSite).toMatchObject({ file: source, line: lineOf(source, '// query-line') });
+    expect(detail.panels.sql!.queries[0].callSite).toMatchObject({ file: source, line: lineOf(source, '// query-line') });
     const launcher = await fetch(`${app.url}/__toolbar/static/launcher.js`);
     expect(launcher.status).toBe(200);
     expect(launcher.headers.get('content-type')).toMatch(/javascript/);

@@ -110,7 +110,7 @@ describe.skipIf(!available)('streamed queries with pg', () => {
   it('records a pg-query-stream with its params, every row, its fetches and the user line', async () => {
     const { body, detail } = await fetchRecorded(server.url, '/query-stream');
     expect(JSON.parse(body)).toEqual({ count: ROWS });
-    const query = streamed(detail.queries);
+    const query = streamed(detail.panels.sql!.queries);
     expect(query.params).toEqual(['3']);
     expect(query.rowCount).toBe(ROWS);
     expect(query.stream).toEqual({ fetches: 11 });
@@ -120,7 +120,7 @@ describe.skipIf(!available)('streamed queries with pg', () => {
 
   it('records a pg-cursor read in batches until empty, then closed', async () => {
     const { detail } = await fetchRecorded(server.url, '/cursor');
-    const query = streamed(detail.queries);
+    const query = streamed(detail.panels.sql!.queries);
     expect(query.params).toEqual(['3', '0']);
     expect(query.rowCount).toBe(ROWS);
     // 40 + 40 (suspended), 20 (complete): the fourth read finds the cursor done and fetches nothing.
@@ -131,7 +131,7 @@ describe.skipIf(!available)('streamed queries with pg', () => {
 
   it('ends a stream the consumer destroys early when it closes the cursor, and marks it', async () => {
     const { detail } = await fetchRecorded(server.url, '/destroyed');
-    const query = streamed(detail.queries);
+    const query = streamed(detail.panels.sql!.queries);
     expect(query.stream).toEqual({ fetches: 1, closedEarly: true });
     expect(query.rowCount).toBe(10);
     expect(query.durationMs).toEqual(expect.any(Number));
@@ -140,7 +140,7 @@ describe.skipIf(!available)('streamed queries with pg', () => {
 
   it('records a failed stream as failed, not closed early', async () => {
     const { detail } = await fetchRecorded(server.url, '/broken-stream');
-    const query = streamed(detail.queries);
+    const query = streamed(detail.panels.sql!.queries);
     expect(query.error).toMatch(/column "nope" does not exist/);
     expect(query.stream).toEqual({ fetches: 0 });
     expect(query.durationMs).toEqual(expect.any(Number));
@@ -149,7 +149,7 @@ describe.skipIf(!available)('streamed queries with pg', () => {
   it("gives knex's .stream() the user's line and its bindings", async () => {
     const { body, detail } = await fetchRecorded(server.url, '/knex-stream');
     expect(JSON.parse(body)).toEqual({ count: ROWS });
-    const query = streamed(detail.queries);
+    const query = streamed(detail.panels.sql!.queries);
     expect(query.sql).toBe('select "id" from "posts" where "author_id" = $1');
     expect(query.params).toEqual(['3']);
     expect(query.rowCount).toBe(ROWS);
@@ -159,7 +159,7 @@ describe.skipIf(!available)('streamed queries with pg', () => {
 
   it('explains a recorded stream query with its stored params', async () => {
     const { id, detail } = await fetchRecorded(server.url, '/query-stream');
-    const { status, body } = await postExplain(server.url, { requestId: id, queryId: streamed(detail.queries).id, analyze: true });
+    const { status, body } = await postExplain(server.url, { requestId: id, queryId: streamed(detail.panels.sql!.queries).id, analyze: true });
     expect(status).toBe(200);
     expect(body.nodes[0].operation).toBe('Sort');
     expect(body.text).toMatch(/Filter: \(author_id = 3\)/);
@@ -168,7 +168,7 @@ describe.skipIf(!available)('streamed queries with pg', () => {
 
   it('ranks the stream call sites in Hotspots', async () => {
     await fetchRecorded(server.url, '/knex-stream');
-    const { hotspots } = (await (await fetch(`${server.url}/__toolbar/api/hotspots`)).json()) as HotspotsResponse;
+    const { hotspots } = (await (await fetch(`${server.url}/__toolbar/api/sql/hotspots`)).json()) as HotspotsResponse;
     const mine = hotspots.filter((h) => h.file === THIS_FILE);
     // The QueryStream line, the Cursor line and the knex line (the destroyed stream's line too).
     expect(mine.length).toBeGreaterThanOrEqual(4);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { debugToolbar } from '../server/index.js';
 import { createTestSchema, postgresAvailable } from './support/postgres.js';
 import { fetchRecorded, listRequests, listen, waitForRecord } from './support/http.js';
+import { sqlCounts } from './support/launcher-badges.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const available = await postgresAvailable();
@@ -122,13 +123,13 @@ describe.skipIf(!available).each([
   it('records 1 + N queries with call sites in the user code and injects the launcher', async () => {
     const { body, id, detail } = await fetchRecorded(server.url, '/posts');
     expect(detail.queryCount).toBe(7);
-    expect(detail.queries.map((q) => q.sql)).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => q.sql)).toEqual([
       'SELECT id, author_id, title FROM posts ORDER BY id',
       ...Array(6).fill('SELECT id, name FROM authors WHERE id = $1'),
     ]);
-    expect(detail.queries[1].params).toEqual([2]);
-    expect(detail.queries[0].rowCount).toBe(6);
-    for (const query of detail.queries) {
+    expect(detail.panels.sql!.queries[1].params).toEqual([2]);
+    expect(detail.panels.sql!.queries[0].rowCount).toBe(6);
+    for (const query of detail.panels.sql!.queries) {
       expect(query.callSite?.file).toBe(THIS_FILE);
       expect(query.durationMs).toBeGreaterThan(0);
       expect(query.db).toEqual({
@@ -136,35 +137,34 @@ describe.skipIf(!available).each([
         explainKey: expect.stringMatching(/^pg:postgres@127\.0\.0\.1:5432\/test\?options=-c search_path=edt_pg_/),
       });
     }
-    expect(detail.queries[1].callSite?.function).toBe('loadAuthor');
-    expect(new Set(detail.queries.slice(1).map((q) => q.fingerprint)).size).toBe(1);
-    expect(detail.nPlusOne).toHaveLength(1);
-    expect(detail.nPlusOne[0].count).toBe(6);
+    expect(detail.panels.sql!.queries[1].callSite?.function).toBe('loadAuthor');
+    expect(new Set(detail.panels.sql!.queries.slice(1).map((q) => q.fingerprint)).size).toBe(1);
+    expect(detail.panels.sql!.nPlusOne).toHaveLength(1);
+    expect(detail.panels.sql!.nPlusOne[0].count).toBe(6);
     expect(body).toContain(`data-request-id="${id}"`);
-    expect(body).toContain('data-query-count="7"');
+    expect(sqlCounts(body).queryCount).toBe(7);
     // The badge is counted while the page is sent, without stack frames: it agrees with the panel.
-    expect(body).toContain(`data-n-plus-one-count="${detail.nPlusOneCount}"`);
-    expect(body).toContain(`data-duplicate-count="${detail.duplicateCount}"`);
-    expect(detail.timeline.filter((span) => span.kind === 'query')).toHaveLength(7);
-    expect(detail.timeline[0]).toMatchObject({ kind: 'request', startMs: 0 });
+    expect(sqlCounts(body)).toMatchObject({ nPlusOneCount: detail.nPlusOneCount, duplicateCount: detail.duplicateCount });
+    expect(detail.panels.timeline!.spans.filter((span) => span.kind === 'query')).toHaveLength(7);
+    expect(detail.panels.timeline!.spans[0]).toMatchObject({ kind: 'request', startMs: 0 });
   });
 
   it('records every call shape of Client#query, including errors and submittables', async () => {
     const { detail } = await fetchRecorded(server.url, '/shapes');
-    expect(detail.queries.map((q) => q.sql)).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => q.sql)).toEqual([
       'SELECT 1 AS a', 'SELECT $1::int AS b', 'SELECT 3 AS c', 'SELECT $1::int AS d', 'SELECT $1::int AS e',
       'SELECT $1::int AS f', 'SELECT 7 AS g', 'SELECT nope FROM nowhere',
     ]);
-    expect(detail.queries.map((q) => q.params)).toEqual([[], [2], [], [4], [5], [6], [], []]);
-    expect(detail.queries[6].rowCount).toBe(1);
-    expect(detail.queries[7].error).toMatch(/nowhere/);
-    expect(detail.queries.slice(0, 7).every((q) => q.error === undefined && q.durationMs !== null)).toBe(true);
+    expect(detail.panels.sql!.queries.map((q) => q.params)).toEqual([[], [2], [], [4], [5], [6], [], []]);
+    expect(detail.panels.sql!.queries[6].rowCount).toBe(1);
+    expect(detail.panels.sql!.queries[7].error).toMatch(/nowhere/);
+    expect(detail.panels.sql!.queries.slice(0, 7).every((q) => q.error === undefined && q.durationMs !== null)).toBe(true);
   });
 
   it('keeps queries issued from pool.query callbacks in their request', async () => {
     const { detail } = await fetchRecorded(server.url, '/callback-pool');
-    expect(detail.queries.map((q) => q.params)).toEqual([[1], [2]]);
-    expect(detail.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
+    expect(detail.panels.sql!.queries.map((q) => q.params)).toEqual([[1], [2]]);
+    expect(detail.panels.sql!.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
   });
 
   it('files each of 50 concurrent requests, on an exhausted pool, under its own record', async () => {
@@ -175,7 +175,7 @@ describe.skipIf(!available).each([
     await new Promise((resolve) => setTimeout(resolve, 50));
     for (const [n, id] of ids.entries()) {
       const detail = await (await fetch(`${server.url}/__toolbar/api/requests/${id}`)).json();
-      expect(detail.queries.map((q: { params: unknown[] }) => q.params)).toEqual([[n], [n], [n]]);
+      expect(detail.panels.sql.queries.map((q: { params: unknown[] }) => q.params)).toEqual([[n], [n], [n]]);
     }
   });
 
@@ -187,13 +187,13 @@ describe.skipIf(!available).each([
     const response = await page;
     await background;
     const detail = await waitForRecord(server.url, response.headers.get('x-debug-toolbar-id')!);
-    expect(detail.queries.map((q) => q.sql)).toEqual(['SELECT 1 AS held']);
+    expect(detail.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT 1 AS held']);
   });
 
   it('does not attach queries run outside a request', async () => {
     await pool.query('SELECT 42 AS outside');
     const { detail } = await fetchRecorded(server.url, '/duplicates');
-    expect(detail.queries.some((q) => q.sql.includes('outside'))).toBe(false);
+    expect(detail.panels.sql!.queries.some((q) => q.sql.includes('outside'))).toBe(false);
     expect(detail.queryCount).toBe(3);
   });
 
@@ -202,14 +202,14 @@ describe.skipIf(!available).each([
     const { id } = await fetchRecorded(server.url, '/leaves-work-behind');
     await done;
     const detail = await (await fetch(`${server.url}/__toolbar/api/requests/${id}`)).json();
-    expect(detail.queries.map((q: { sql: string }) => q.sql)).toEqual(['SELECT 1 AS during']);
+    expect(detail.panels.sql.queries.map((q: { sql: string }) => q.sql)).toEqual(['SELECT 1 AS during']);
     expect(detail.queryCount).toBe(1);
   });
 
   it('groups the same SQL with the same params as duplicates', async () => {
     const { detail } = await fetchRecorded(server.url, '/duplicates');
-    expect(detail.duplicates).toEqual([
-      { fingerprint: detail.queries[0].fingerprint, sql: 'SELECT name FROM authors WHERE id = $1', queryIds: [1, 2], count: 2 },
+    expect(detail.panels.sql!.duplicates).toEqual([
+      { fingerprint: detail.panels.sql!.queries[0].fingerprint, sql: 'SELECT name FROM authors WHERE id = $1', queryIds: [1, 2], count: 2 },
     ]);
     expect(detail.duplicateCount).toBe(1);
   });
@@ -217,13 +217,13 @@ describe.skipIf(!available).each([
   it('stores queries up to maxQueriesPerRequest and counts the rest', async () => {
     const { detail } = await fetchRecorded(server.url, '/many');
     expect(detail.queryCount).toBe(25);
-    expect(detail.queries).toHaveLength(20);
-    expect(detail.droppedQueryCount).toBe(5);
+    expect(detail.panels.sql!.queries).toHaveLength(20);
+    expect(detail.panels.sql!.droppedQueryCount).toBe(5);
   });
 
   it('truncates long params', async () => {
     const { detail } = await fetchRecorded(server.url, '/big-param');
-    const param = detail.queries[0].params[0] as string;
+    const param = detail.panels.sql!.queries[0].params[0] as string;
     expect(param.length).toBeLessThan(600);
     expect(param).toMatch(/9500 more characters/);
   });

@@ -44,7 +44,7 @@ describe('PGlite', () => {
 
   it('records query, the sql tag, exec and the queries of a transaction', async () => {
     const { detail } = await fetchRecorded(server.url, '/all-forms');
-    expect(detail.queries.map((q) => [q.sql, q.params])).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => [q.sql, q.params])).toEqual([
       ['SELECT name FROM authors WHERE id = $1', [1]],
       ['SELECT name FROM authors WHERE id = $1', [2]],
       ['SELECT 1; SELECT 2', []],
@@ -52,11 +52,11 @@ describe('PGlite', () => {
       ['SELECT 3', []],
       ['SELECT * FROM missing_table', []],
     ]);
-    expect(detail.queries[0].rowCount).toBe(1);
-    expect(detail.queries[3].rowCount).toBe(1);
-    expect(detail.queries[5].error).toMatch(/missing_table/);
-    expect(detail.queries.every((q) => q.db.driver === 'pglite' && q.db.dialect === 'postgres')).toBe(true);
-    expect(detail.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
+    expect(detail.panels.sql!.queries[0].rowCount).toBe(1);
+    expect(detail.panels.sql!.queries[3].rowCount).toBe(1);
+    expect(detail.panels.sql!.queries[5].error).toMatch(/missing_table/);
+    expect(detail.panels.sql!.queries.every((q) => q.db.driver === 'pglite' && q.db.dialect === 'postgres')).toBe(true);
+    expect(detail.panels.sql!.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
   });
 
   it('files concurrent requests under their own records', async () => {
@@ -65,7 +65,7 @@ describe('PGlite', () => {
     for (const [n, response] of responses.entries()) {
       const id = response.headers.get('x-debug-toolbar-id');
       const detail = await (await fetch(`${server.url}/__toolbar/api/requests/${id}`)).json();
-      expect(detail.queries.map((q: { params: unknown[] }) => q.params)).toEqual([[n], [n]]);
+      expect(detail.panels.sql.queries.map((q: { params: unknown[] }) => q.params)).toEqual([[n], [n]]);
     }
   });
 

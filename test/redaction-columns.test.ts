@@ -37,7 +37,7 @@ describe('the redactColumns option', () => {
         const server = await listen(app);
         try {
           const { detail } = await fetchRecorded(server.url, '/');
-          expect({ options, params: detail.queries[0].params }).toEqual({ options, params });
+          expect({ options, params: detail.panels.sql!.queries[0].params }).toEqual({ options, params });
         } finally {
           await server.close();
         }

@@ -120,7 +120,7 @@ describe.skipIf(!pgUp).each([
   it('INSERT … SELECT by position: the record, History and the live event never hold the password', async () => {
     const { raw, list, event, detail } = await served(server, `/signup?e=a@b.test&p=${SECRET}`);
     for (const text of [raw, list, event]) expect(text).not.toContain(SECRET);
-    expect(detail.queries[0].params).toEqual(['a@b.test', '[redacted]']);
+    expect(detail.panels.sql!.queries[0].params).toEqual(['a@b.test', '[redacted]']);
     // The app's data is untouched: only the record is redacted.
     expect((await pool.query('SELECT password FROM users WHERE email = $1', ['a@b.test'])).rows).toEqual([{ password: SECRET }]);
   });
@@ -133,7 +133,7 @@ describe.skipIf(!pgUp).each([
     const detail = await waitForRecord(server.url, id);
     const raw = await (await fetch(`${server.url}/__toolbar/api/requests/${id}`)).text();
     expect(raw).not.toContain(SECRET);
-    expect(detail.queries[1].error).toBe('invalid input syntax for type integer: "[redacted]"');
+    expect(detail.panels.sql!.queries[1].error).toBe('invalid input syntax for type integer: "[redacted]"');
     expect(detail.error?.message).toBe('invalid input syntax for type integer: "[redacted]"');
   });
 
@@ -142,14 +142,14 @@ describe.skipIf(!pgUp).each([
     await response.text();
     const id = response.headers.get('x-debug-toolbar-id')!;
     let detail = await waitForRecord(server.url, id);
-    for (let i = 0; i < 200 && !(detail.afterResponseCount === 2 && detail.queries.every((q) => q.durationMs !== null)); i++) {
+    for (let i = 0; i < 200 && !(detail.afterResponseCount === 2 && detail.panels.sql!.queries.every((q) => q.durationMs !== null)); i++) {
       await new Promise((resolve) => setTimeout(resolve, 25));
       detail = await waitForRecord(server.url, id);
     }
     const raw = await (await fetch(`${server.url}/__toolbar/api/requests/${id}`)).text();
     const list = await (await fetch(`${server.url}/__toolbar/api/requests`)).text();
     for (const text of [raw, list]) expect(text).not.toContain(SECRET);
-    expect(detail.queries.map((q) => [q.params, q.afterResponse ?? false])).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => [q.params, q.afterResponse ?? false])).toEqual([
       [['attempt with [redacted]'], false], [['[redacted]'], true], [['[redacted]'], true],
     ]);
     expect(detail.url).toBe('/login-late?p=[redacted]');
@@ -158,10 +158,10 @@ describe.skipIf(!pgUp).each([
   it('md5($1) = md5(password), casts, and the same value written to an audit table are all hidden', async () => {
     const { raw, list, event, detail } = await served(server, `/login?p=${SECRET}`);
     for (const text of [raw, list, event]) expect(text).not.toContain(SECRET);
-    expect(detail.queries.map((q) => q.params)).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => q.params)).toEqual([
       ['a@b.test', '[redacted]'], ['[redacted]'], ['[redacted]'], [expect.stringMatching(/^login (ok|failed) with \[redacted\]$/)],
     ]);
-    expect(detail.queries.every((q) => q.redacted)).toBe(true);
+    expect(detail.panels.sql!.queries.every((q) => q.redacted)).toBe(true);
     // `p` is no secret name; the value was shown secret by the query, so the URL hides it too.
     expect(detail.url).toBe('/login?p=[redacted]');
     const audit = (await pool.query('SELECT what FROM audit ORDER BY id DESC LIMIT 2')).rows.map((r) => r.what);
@@ -209,7 +209,7 @@ describe.skipIf(!mysqlUp)('mysql2 on MariaDB', () => {
     const detail = await waitForRecord(server.url, id);
     const raw = await (await fetch(`${server.url}/__toolbar/api/requests/${id}`)).text();
     for (const text of [raw, event]) expect(text).not.toContain(SECRET);
-    expect(detail.queries.map((q) => q.params)).toEqual([['a@b.test', '[redacted]'], ['[redacted]'], ['issued [redacted]']]);
+    expect(detail.panels.sql!.queries.map((q) => q.params)).toEqual([['a@b.test', '[redacted]'], ['[redacted]'], ['issued [redacted]']]);
   });
 });
 
@@ -257,7 +257,7 @@ describe.each([
       for (const token of [RESET, PUSH, NESTED, RANDOM]) expect(text).not.toContain(token);
     }
     expect(detail.url).toBe(url);
-    const spans = detail.timeline.map((span) => `${span.kind} ${span.name} ${span.detail ?? ''}`);
+    const spans = detail.panels.timeline!.spans.map((span) => `${span.kind} ${span.name} ${span.detail ?? ''}`);
     if (path === '/notify') expect(spans).toContain(`http GET ${server.url}/api/push/[redacted]?next=%2Fdone%3Ftoken%3D[redacted] 200`);
     if (path.startsWith('/t/')) expect(spans.some((span) => span.includes('mounted at /t/[redacted]'))).toBe(true);
   });

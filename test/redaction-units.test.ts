@@ -52,8 +52,8 @@ describe.skipIf(!pgUp)('a recorded task, pg', () => {
     const raw = await (await fetch(`${server.url}/__toolbar/api/requests/${found!.id}`)).text();
     expect(raw).not.toContain(SECRET);
     for (const token of TOKENS) expect(raw).not.toContain(token);
-    expect(detail.queries.map((q) => q.params)).toEqual([['[redacted]'], ['checked [redacted]'], ['[redacted]'], ['[redacted]'], ['[redacted]']]);
-    expect(detail.duplicates).toEqual([]);
-    expect(detail.nPlusOne.map((group) => group.count)).toEqual([3]);
+    expect(detail.panels.sql!.queries.map((q) => q.params)).toEqual([['[redacted]'], ['checked [redacted]'], ['[redacted]'], ['[redacted]'], ['[redacted]']]);
+    expect(detail.panels.sql!.duplicates).toEqual([]);
+    expect(detail.panels.sql!.nPlusOne.map((group) => group.count)).toEqual([3]);
   });
 });

@@ -87,12 +87,12 @@ describe.each([
   it('stores params and literals bound to secret columns as [redacted]; other values stay', async () => {
     const { raw, list, detail } = await record(server, '/signup');
     expectNoSecret(raw, list);
-    expect(detail.queries.map((q) => [q.params, q.redacted])).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => [q.params, q.redacted])).toEqual([
       [['a@b.test', '[redacted]', '[redacted]'], true],
       [[JSON.stringify({ email: 'c@d.test', password: '[redacted]' })], true],
       [[], true],
     ]);
-    expect(detail.queries[2].sql).toBe("INSERT INTO users (email, password_hash) VALUES ('e@f.test', '[redacted]')");
+    expect(detail.panels.sql!.queries[2].sql).toBe("INSERT INTO users (email, password_hash) VALUES ('e@f.test', '[redacted]')");
     // The app's data is untouched: only the record is redacted.
     expect(db.prepare('SELECT count(*) AS n FROM users WHERE password_hash = ?').get(SECRET)).toEqual({ n: 3 });
   });
@@ -111,7 +111,7 @@ describe.each([
     expect(response).toContainEqual(['Set-Cookie', 'theme=[redacted]']);
     expect(response).toContainEqual(['X-Auth-Token', '[redacted]']);
     expect(response).toContainEqual(['Content-Type', 'application/json; charset=utf-8']);
-    expect(detail.queries[0].params).toEqual(['a@b.test', '[redacted]']);
+    expect(detail.panels.sql!.queries[0].params).toEqual(['a@b.test', '[redacted]']);
   });
 
   it('redacts tokens in URL-valued headers (Referer, Location, Content-Location) as in the recorded URL', async () => {
@@ -130,7 +130,7 @@ describe.each([
 
   it('EXPLAIN of a redacted query still shows the plan; SQLite has no ANALYZE to refuse', async () => {
     const { id, detail } = await record(server, '/login');
-    const query = detail.queries.find((q) => q.sql.startsWith('SELECT id FROM users'))!;
+    const query = detail.panels.sql!.queries.find((q) => q.sql.startsWith('SELECT id FROM users'))!;
     expect(query.redacted).toBe(true);
     const plain = await postExplain(server.url, { requestId: id, queryId: query.id });
     expect(plain.status).toBe(200);
@@ -156,7 +156,7 @@ describe('the redactNames option', () => {
       expectNoSecret(raw);
       expect(raw).not.toContain('123-45-6789');
       expect(raw).not.toContain('acme-private-tenant');
-      expect(detail.queries[0].params).toEqual(['[redacted]', '[redacted]']);
+      expect(detail.panels.sql!.queries[0].params).toEqual(['[redacted]', '[redacted]']);
     } finally {
       await server.close();
       db.close();
@@ -224,11 +224,11 @@ describe.skipIf(!pgUp)('pg', () => {
   it('never serves the secret; EXPLAIN runs with [redacted], ANALYZE is refused with 422', async () => {
     const signup = await record(server, '/signup');
     expectNoSecret(signup.raw, signup.list);
-    expect(signup.detail.queries[0].params).toEqual(['a@b.test', '[redacted]', '[redacted]', 'c@d.test', '[redacted]', '[redacted]']);
+    expect(signup.detail.panels.sql!.queries[0].params).toEqual(['a@b.test', '[redacted]', '[redacted]', 'c@d.test', '[redacted]', '[redacted]']);
 
     const login = await record(server, '/login');
     expectNoSecret(login.raw, login.list);
-    const [select, literal] = login.detail.queries;
+    const [select, literal] = login.detail.panels.sql!.queries;
     expect(select.params).toEqual(['a@b.test', '[redacted]']);
     expect(literal.sql).toBe(`SELECT id FROM users WHERE "apiKey" = '[redacted]'`);
 
@@ -277,13 +277,13 @@ describe.skipIf(!mysqlUp)('mysql2 on MariaDB', () => {
   it('never serves the secret, whether bound, in rows, in an object or written in the SQL', async () => {
     const signup = await record(server, '/signup');
     expectNoSecret(signup.raw, signup.list);
-    expect(signup.detail.queries.map((q) => q.params)).toEqual([
+    expect(signup.detail.panels.sql!.queries.map((q) => q.params)).toEqual([
       [[['a@b.test', '[redacted]', '[redacted]'], ['c@d.test', '[redacted]', '[redacted]']]],
       [JSON.stringify({ email: 'e@f.test', password: '[redacted]' })],
       [],
       ['[redacted]', 'a@b.test'],
     ]);
-    expect(signup.detail.queries[2].sql).toBe("INSERT INTO users (email, password) VALUES ('g@h.test', '[redacted]')");
+    expect(signup.detail.panels.sql!.queries[2].sql).toBe("INSERT INTO users (email, password) VALUES ('g@h.test', '[redacted]')");
     const [[check]] = await pool.promise().query('SELECT count(*) AS n FROM users WHERE password = ?', [SECRET]) as unknown as [[{ n: number }]];
     expect(check.n).toBe(4);
   });
@@ -291,7 +291,7 @@ describe.skipIf(!mysqlUp)('mysql2 on MariaDB', () => {
   it('EXPLAIN runs with [redacted]; ANALYZE is refused with 422', async () => {
     const login = await record(server, '/login');
     expectNoSecret(login.raw, login.list);
-    const query = login.detail.queries[0];
+    const query = login.detail.panels.sql!.queries[0];
     expect(query.params).toEqual(['a@b.test', '[redacted]']);
     expect((await postExplain(server.url, { requestId: login.id, queryId: query.id })).status).toBe(200);
     const analyze = await postExplain(server.url, { requestId: login.id, queryId: query.id, analyze: true });

@@ -41,8 +41,8 @@ describe.each([
     });
 
     it('tells wrapped handlers apart by the line that registered them, with the full route', async () => {
-      const article = layers((await fetchRecorded(running.url, '/api/articles/hello')).detail.timeline);
-      const user = layers((await fetchRecorded(running.url, '/api/users/7')).detail.timeline);
+      const article = layers((await fetchRecorded(running.url, '/api/articles/hello')).detail.panels.timeline!.spans);
+      const user = layers((await fetchRecorded(running.url, '/api/users/7')).detail.panels.timeline!.spans);
       const articleHandler = article.find((span) => span.kind === 'handler')!;
       const userHandler = user.find((span) => span.kind === 'handler')!;
       expect(articleHandler).toMatchObject({ name: wrapper, detail: 'GET /api/articles/:slug', registeredAt: marked(articles, 'ARTICLE-GET') });
@@ -53,12 +53,12 @@ describe.each([
       const response = await fetch(`${running.url}/api/articles/hello/comments`, { method: 'POST' });
       expect(response.status).toBe(201);
       const id = response.headers.get('x-debug-toolbar-id')!;
-      const handler = layers((await waitForRecord(running.url, id)).timeline).find((span) => span.kind === 'handler')!;
+      const handler = layers((await waitForRecord(running.url, id)).panels.timeline!.spans).find((span) => span.kind === 'handler')!;
       expect(handler).toMatchObject({ name: wrapper, detail: 'POST /api/articles/:slug/comments', registeredAt: marked(articles, 'COMMENT-POST') });
     });
 
     it('tells the two routers apart by mount path and by the line that mounted them', async () => {
-      const spans = layers((await fetchRecorded(running.url, '/api/users/7')).detail.timeline);
+      const spans = layers((await fetchRecorded(running.url, '/api/users/7')).detail.panels.timeline!.spans);
       const routers = spans.filter((span) => span.kind === 'middleware' && span.detail?.startsWith('mounted at'));
       expect(routers.map((span) => [span.detail, span.registeredAt])).toEqual([
         ['mounted at /api', marked(app, 'MOUNT-API')],
@@ -67,7 +67,7 @@ describe.each([
     });
 
     it.runIf(folder === 'cjs')('leaves out the line of a router registered before the toolbar was loaded', async () => {
-      const handler = layers((await fetchRecorded(running.url, '/early/3')).detail.timeline).find((span) => span.kind === 'handler')!;
+      const handler = layers((await fetchRecorded(running.url, '/early/3')).detail.panels.timeline!.spans).find((span) => span.kind === 'handler')!;
       expect(handler).toMatchObject({ name: wrapper, detail: 'GET /early/:id' });
       expect(handler.registeredAt).toBeUndefined();
     });

@@ -41,6 +41,6 @@ describe.each([[5, express], [4, express4 as unknown as typeof express]])('queri
     const id = response.headers.get('x-debug-toolbar-id')!;
     await response.text();
     const stored = await waitForRecord(base, id);
-    expect(stored.queries.map((q) => q.sql)).toEqual(['INSERT INTO notes (text) VALUES (?)', 'SELECT count(*) AS n FROM notes']);
+    expect(stored.panels.sql!.queries.map((q) => q.sql)).toEqual(['INSERT INTO notes (text) VALUES (?)', 'SELECT count(*) AS n FROM notes']);
   });
 });

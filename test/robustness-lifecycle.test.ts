@@ -126,7 +126,7 @@ describe.skipIf(!pgAvailable).each([
   it('never attaches start-up or interval queries to a request', async () => {
     const details = await Promise.all(['a', 'b', 'c'].map((m) => fetchRecorded(server.url, `/plain/${m}`)));
     for (const [index, { detail }] of details.entries()) {
-      expect(detail.queries.map((q) => [q.sql, q.params])).toEqual([['SELECT $1::text AS marker', [['a', 'b', 'c'][index]]]]);
+      expect(detail.panels.sql!.queries.map((q) => [q.sql, q.params])).toEqual([['SELECT $1::text AS marker', [['a', 'b', 'c'][index]]]]);
       expect(detail.queryCount).toBe(1);
     }
   });
@@ -138,23 +138,23 @@ describe.skipIf(!pgAvailable).each([
     const openerResponse = await opener;
     const listenerDetail = await recordOf(server.url, listener.headers.get('x-debug-toolbar-id')!);
     const openerDetail = await recordOf(server.url, openerResponse.headers.get('x-debug-toolbar-id')!);
-    expect(listenerDetail.queries.map((q) => q.sql)).toEqual(['SELECT 2 AS submittable', 'SELECT 3 AS from_end_listener']);
-    expect(listenerDetail.queries[0].rowCount).toBe(1);
-    expect(openerDetail.queries.map((q) => q.sql)).toEqual(['SELECT 1 AS opener']);
+    expect(listenerDetail.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT 2 AS submittable', 'SELECT 3 AS from_end_listener']);
+    expect(listenerDetail.panels.sql!.queries[0].rowCount).toBe(1);
+    expect(openerDetail.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT 1 AS opener']);
   });
 
   it('keeps a query still running when the response ends in its request, unfinished, and never in a later one', async () => {
     const { detail, id } = await fetchRecorded(server.url, '/still-running');
-    expect(detail.queries.map((q) => q.sql)).toEqual(['SELECT pg_sleep(0.3) AS slow']);
-    expect(detail.queries[0].durationMs).toBeNull();
-    expect(detail.queries[0].error).toBeUndefined();
+    expect(detail.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT pg_sleep(0.3) AS slow']);
+    expect(detail.panels.sql!.queries[0].durationMs).toBeNull();
+    expect(detail.panels.sql!.queries[0].error).toBeUndefined();
     const later = await fetchRecorded(server.url, '/plain/later');
     await lateDone;
     const again = await recordOf(server.url, id);
     // Completing after the record was stored throws nothing and moves the query nowhere else.
-    expect(again.queries.map((q) => q.sql)).toEqual(['SELECT pg_sleep(0.3) AS slow']);
+    expect(again.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT pg_sleep(0.3) AS slow']);
     expect(again.queryCount).toBe(1);
-    expect(later.detail.queries.map((q) => q.sql)).toEqual(['SELECT $1::text AS marker']);
+    expect(later.detail.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT $1::text AS marker']);
     expect(processErrors).toEqual([]);
   });
 
@@ -163,9 +163,9 @@ describe.skipIf(!pgAvailable).each([
     await sleep(60);
     const next = await fetchRecorded(server.url, '/plain/next');
     const detail = await recordOf(server.url, id);
-    expect(detail.queries.map((q) => q.sql)).toEqual(['SELECT 1 AS during']);
+    expect(detail.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT 1 AS during']);
     expect(detail.queryCount).toBe(1);
-    expect(next.detail.queries.map((q) => q.sql)).toEqual(['SELECT $1::text AS marker']);
+    expect(next.detail.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT $1::text AS marker']);
   });
 
   it('stores an aborted request with status 0 and the queries it ran, and keeps serving', async () => {
@@ -177,11 +177,11 @@ describe.skipIf(!pgAvailable).each([
     expect(aborted?.status).toBe(0);
     const detail = await recordOf(server.url, aborted!.id);
     // Stored when the socket closed: what ran before is there, what the handler did afterwards is not.
-    expect(detail.queries.map((q) => q.sql)).toEqual(['SELECT 1 AS before_abort', 'SELECT pg_sleep(0.3) AS during_abort']);
-    expect(detail.queries[0].durationMs).toBeGreaterThan(0);
+    expect(detail.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT 1 AS before_abort', 'SELECT pg_sleep(0.3) AS during_abort']);
+    expect(detail.panels.sql!.queries[0].durationMs).toBeGreaterThan(0);
     expect(detail.queryCount).toBe(2);
     expect(next.response.status).toBe(200);
-    expect(next.detail.queries.map((q) => q.sql)).toEqual(['SELECT $1::text AS marker']);
+    expect(next.detail.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT $1::text AS marker']);
     expect(appErrors).toEqual([]);
     expect(processErrors).toEqual([]);
   });
@@ -232,7 +232,7 @@ describe.skipIf(!myAvailable)('mysql2 request lifecycle', () => {
     const openerResponse = await opener;
     const listenerDetail = await recordOf(server.url, listener.headers.get('x-debug-toolbar-id')!);
     const openerDetail = await recordOf(server.url, openerResponse.headers.get('x-debug-toolbar-id')!);
-    expect(listenerDetail.queries.map((q) => q.sql)).toEqual(['SELECT 2 AS emitted', 'SELECT 3 AS from_end_listener']);
-    expect(openerDetail.queries.map((q) => q.sql)).toEqual(['SELECT 1 AS opener']);
+    expect(listenerDetail.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT 2 AS emitted', 'SELECT 3 AS from_end_listener']);
+    expect(openerDetail.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT 1 AS opener']);
   });
 });

@@ -18,8 +18,8 @@ async function expectOwnQueries(base: string, path: string, perRequest: (n: numb
   for (const [n, response] of responses.entries()) {
     expect(response.status).toBe(200);
     const detail = await waitForRecord(base, response.headers.get('x-debug-toolbar-id')!);
-    expect(detail.queries.map((q) => [q.sql, q.params])).toEqual(perRequest(n));
-    expect(detail.queries.every((q) => q.durationMs !== null && q.error === undefined)).toBe(true);
+    expect(detail.panels.sql!.queries.map((q) => [q.sql, q.params])).toEqual(perRequest(n));
+    expect(detail.panels.sql!.queries.every((q) => q.durationMs !== null && q.error === undefined)).toBe(true);
   }
 }
 

@@ -67,7 +67,7 @@ function expectJsonError(answer: Answer, status: number) {
 }
 
 const explain = (headers: Record<string, string>, body: string | Buffer) =>
-  send('/__toolbar/api/explain', { method: 'POST', headers: { 'content-type': 'application/json', 'x-debug-toolbar': '1', ...headers }, body });
+  send('/__toolbar/api/sql/explain', { method: 'POST', headers: { 'content-type': 'application/json', 'x-debug-toolbar': '1', ...headers }, body });
 
 describe('malformed paths → 404 JSON', () => {
   it.each([
@@ -83,14 +83,14 @@ describe('malformed paths → 404 JSON', () => {
 
   it('bad query strings: 400 JSON', async () => {
     expectJsonError(await send('/__toolbar/api/requests?after=%E0%A4%A'), 400);
-    expectJsonError(await send('/__toolbar/api/hotspots?limit=1e3'), 400);
-    expectJsonError(await send('/__toolbar/api/hotspots?limit=-1'), 400);
+    expectJsonError(await send('/__toolbar/api/sql/hotspots?limit=1e3'), 400);
+    expectJsonError(await send('/__toolbar/api/sql/hotspots?limit=-1'), 400);
   });
 
   it('unknown methods: 405 JSON with Allow', async () => {
     for (const method of ['PUT', 'DELETE', 'PATCH', 'PROPFIND', 'OPTIONS']) {
       expectJsonError(await send('/__toolbar/api/requests', { method }), 405);
-      expectJsonError(await send('/__toolbar/api/explain', { method }), 405);
+      expectJsonError(await send('/__toolbar/api/sql/explain', { method }), 405);
     }
   });
 
@@ -104,11 +104,11 @@ describe('malformed paths → 404 JSON', () => {
   });
 });
 
-describe('POST /api/explain refuses bad input', () => {
+describe('POST /api/sql/explain refuses bad input', () => {
   it('a body over the limit → 413, declared or streamed', async () => {
     expectJsonError(await explain({}, Buffer.alloc(17 * 1024, 'a')), 413);
     const chunked = await new Promise<Answer>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/__toolbar/api/explain', method: 'POST',
+      const req = request({ host: '127.0.0.1', port, path: '/__toolbar/api/sql/explain', method: 'POST',
         headers: { 'content-type': 'application/json', 'x-debug-toolbar': '1', 'transfer-encoding': 'chunked' } }, (res) => {
         let body = '';
         res.on('data', (chunk) => (body += chunk));
@@ -191,12 +191,12 @@ describe('a store that fails', () => {
     app.get('/', (_req, res) => res.type('html').send('<html><body>hi</body></html>'));
     const failingServer = await listen(app);
     try {
-      for (const path of ['/__toolbar/api/requests', '/__toolbar/api/requests/abc-1', '/__toolbar/api/hotspots']) {
+      for (const path of ['/__toolbar/api/requests', '/__toolbar/api/requests/abc-1', '/__toolbar/api/sql/hotspots']) {
         const response = await fetch(failingServer.url + path);
         expect(response.status, path).toBe(503);
         expect((await response.json()).error).toMatch(/store failed.*redis away/);
       }
-      const explained = await fetch(`${failingServer.url}/__toolbar/api/explain`, {
+      const explained = await fetch(`${failingServer.url}/__toolbar/api/sql/explain`, {
         method: 'POST', headers: { 'content-type': 'application/json', 'x-debug-toolbar': '1' }, body: '{"requestId":"abc-1","queryId":1}',
       });
       expect(explained.status).toBe(503);

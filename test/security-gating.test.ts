@@ -54,10 +54,10 @@ const PROBES: { path: string; method?: string; headers?: Record<string, string>;
   { path: '/__toolbar/' },
   { path: '/__toolbar/api/requests' },
   { path: '/__toolbar/api/requests/abc-1' },
-  { path: '/__toolbar/api/hotspots' },
+  { path: '/__toolbar/api/sql/hotspots' },
   { path: '/__toolbar/api/events' },
   { path: '/__toolbar/static/launcher.js' },
-  { path: '/__toolbar/api/explain', method: 'POST', headers: { 'content-type': 'application/json', 'x-debug-toolbar': '1' }, body: '{"requestId":"a","queryId":1}' },
+  { path: '/__toolbar/api/sql/explain', method: 'POST', headers: { 'content-type': 'application/json', 'x-debug-toolbar': '1' }, body: '{"requestId":"a","queryId":1}' },
   { path: '/__toolbar/api/requests/..%2F..' },
 ];
 

@@ -22,7 +22,7 @@ const parse = (html: string) => new DOMParser().parseFromString(html, 'text/html
 
 describe('launcherTag with hostile values', () => {
   it.each(HOSTILE)('%j stays an attribute value, read back exactly', (value) => {
-    const html = launcherTag({ src: `/x/${value}`, requestId: value, mountPath: value, nonce: value, queryCount: 1, duplicateCount: 0, nPlusOneCount: 0 });
+    const html = launcherTag({ src: `/x/${value}`, requestId: value, mountPath: value, nonce: value, badges: [{ id: 'sql', label: value, text: value, say: value }] });
     const doc = parse(`<body>${html}</body>`);
     const elements = [...doc.body.querySelectorAll('*')];
     expect(elements.map((e) => e.tagName)).toEqual(['SCRIPT']);

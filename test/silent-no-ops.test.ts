@@ -62,7 +62,7 @@ describe('a driver the app loaded but did not pass in `instrument`', () => {
     try {
       for (let i = 0; i < 3; i++) {
         const { detail } = await fetchRecorded(server.url, '/');
-        expect(detail.queries).toEqual([]);
+        expect(detail.panels.sql!.queries).toEqual([]);
       }
       expect(logged(warn, /better-sqlite3/)).toEqual([
         `[express-debug-toolbar] better-sqlite3 is loaded (${REPO_MODULES}better-sqlite3) but not instrumented: its queries `
@@ -112,7 +112,7 @@ describe.skipIf(!available)('a second copy of pg, the one the app queries throug
     try {
       for (let i = 0; i < 2; i++) {
         const { detail } = await fetchRecorded(server.url, '/');
-        expect(detail.queries.map((query) => query.sql)).toEqual(['SELECT 1 AS recorded']);
+        expect(detail.panels.sql!.queries.map((query) => query.sql)).toEqual(['SELECT 1 AS recorded']);
       }
       const copy = join(folder, 'node_modules/pg');
       expect(logged(warn, /copies of pg/)).toEqual([

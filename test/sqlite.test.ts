@@ -89,26 +89,26 @@ describe.each([
 
   it('records 1 + N statements with params, row counts, the call site and the N+1', async () => {
     const { detail } = await fetchRecorded(server.url, '/posts');
-    expect(detail.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
       ['SELECT id, author_id, title FROM posts ORDER BY id', [], 4],
       ['SELECT id, name FROM authors WHERE id = ?', [2], 1],
       ['SELECT id, name FROM authors WHERE id = ?', [3], 1],
       ['SELECT id, name FROM authors WHERE id = ?', [1], 1],
       ['SELECT id, name FROM authors WHERE id = ?', [2], 1],
     ]);
-    for (const query of detail.queries) {
+    for (const query of detail.panels.sql!.queries) {
       expect(query.callSite?.file).toBe(THIS_FILE);
       expect(query.durationMs).not.toBeNull();
       expect(query.db).toEqual({ dialect: 'sqlite', driver: 'better-sqlite3', database: file, explainKey: `better-sqlite3:${file}` });
     }
-    expect(detail.queries[1].callSite?.function).toBe('loadAuthor');
-    expect(detail.nPlusOne).toHaveLength(1);
-    expect(detail.nPlusOne[0].count).toBe(4);
+    expect(detail.panels.sql!.queries[1].callSite?.function).toBe('loadAuthor');
+    expect(detail.panels.sql!.nPlusOne).toHaveLength(1);
+    expect(detail.panels.sql!.nPlusOne[0].count).toBe(4);
   });
 
   it('records get/all/iterate/bind/named params, transactions, exec and errors', async () => {
     const { detail } = await fetchRecorded(server.url, '/shapes');
-    expect(detail.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
       ['SELECT name FROM authors WHERE id = ?', [1], 1],
       ['SELECT name FROM authors WHERE id IN (?, ?)', [1, 2], 2],
       ['SELECT name FROM authors WHERE id = @id', ['{"id":3}'], 1],
@@ -122,16 +122,16 @@ describe.each([
       ['INSERT INTO authors (id, name) VALUES (?, ?)', [1, 'duplicate'], null],
       ['SELECT nope FROM nowhere', [], null],
     ]);
-    expect(detail.queries[10].error).toMatch(/UNIQUE/);
-    expect(detail.queries[11].error).toMatch(/nowhere/);
-    expect(detail.queries.slice(0, 10).every((q) => q.error === undefined && q.durationMs !== null)).toBe(true);
-    expect(detail.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
+    expect(detail.panels.sql!.queries[10].error).toMatch(/UNIQUE/);
+    expect(detail.panels.sql!.queries[11].error).toMatch(/nowhere/);
+    expect(detail.panels.sql!.queries.slice(0, 10).every((q) => q.error === undefined && q.durationMs !== null)).toBe(true);
+    expect(detail.panels.sql!.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
   });
 
   it('does not attach statements run outside a request', async () => {
     db.prepare('SELECT 42 AS outside').get();
     const { detail } = await fetchRecorded(server.url, '/plain');
-    expect(detail.queries.map((q) => q.sql)).toEqual(['SELECT ? AS inside']);
+    expect(detail.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT ? AS inside']);
   });
 
   it('registers a read-only explain target on the same file', async () => {
@@ -145,7 +145,7 @@ describe.each([
 
   it('gives in-memory databases no explain key, and patches once', async () => {
     const { detail } = await fetchRecorded(server.url, '/memory');
-    expect(detail.queries.map((q) => q.db)).toEqual([{ dialect: 'sqlite', driver: 'better-sqlite3', database: ':memory:' }]);
+    expect(detail.panels.sql!.queries.map((q) => q.db)).toEqual([{ dialect: 'sqlite', driver: 'better-sqlite3', database: ':memory:' }]);
     const memory = new Database(':memory:');
     const run = Object.getPrototypeOf(memory.prepare('SELECT 1')).run;
     debugToolbar({ instrument: { betterSqlite3: memory } });
@@ -253,25 +253,25 @@ describe('sqlite3 on Express 5', () => {
 
   it('records 1 + N queries with params, row counts, the call site and the N+1', async () => {
     const { detail } = await fetchRecorded(server.url, '/posts');
-    expect(detail.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
       ['SELECT id, author_id, title FROM posts ORDER BY id', [], 3],
       ['SELECT id, name FROM authors WHERE id = ?', [2], 1],
       ['SELECT id, name FROM authors WHERE id = ?', [3], 1],
       ['SELECT id, name FROM authors WHERE id = ?', [1], 1],
     ]);
-    for (const query of detail.queries) {
+    for (const query of detail.panels.sql!.queries) {
       expect(query.callSite?.file).toBe(THIS_FILE);
       expect(query.db).toEqual({ dialect: 'sqlite', driver: 'sqlite3', database: file, explainKey: `sqlite3:${file}` });
     }
     // The innermost user frame is the arrow handed to call() inside loadAuthor: anonymous.
-    expect(new Set(detail.queries.slice(1).map((q) => q.callSite?.line)).size).toBe(1);
-    expect(detail.nPlusOne).toHaveLength(1);
-    expect(detail.nPlusOne[0].count).toBe(3);
+    expect(new Set(detail.panels.sql!.queries.slice(1).map((q) => q.callSite?.line)).size).toBe(1);
+    expect(detail.panels.sql!.nPlusOne).toHaveLength(1);
+    expect(detail.panels.sql!.nPlusOne[0].count).toBe(3);
   });
 
   it('records every Database method, with and without callbacks, and errors', async () => {
     const { detail } = await fetchRecorded(server.url, '/database-shapes');
-    expect(detail.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
       ['SELECT name FROM authors WHERE id = ?', [1], 1],
       ['SELECT name FROM authors WHERE id IN (?, ?)', [1, 2], 2],
       ['SELECT name FROM authors WHERE id = $id', ['{"$id":3}'], 1],
@@ -286,15 +286,15 @@ describe('sqlite3 on Express 5', () => {
       ['SELECT 2 AS outer_q', [], 1],
       ['SELECT 3 AS inner_q', [], 1],
     ]);
-    expect(detail.queries[9].error).toMatch(/nowhere/);
-    expect(detail.queries[10].error).toMatch(/UNIQUE/);
-    expect(detail.queries.every((q) => q.durationMs !== null)).toBe(true);
-    expect(detail.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
+    expect(detail.panels.sql!.queries[9].error).toMatch(/nowhere/);
+    expect(detail.panels.sql!.queries[10].error).toMatch(/UNIQUE/);
+    expect(detail.panels.sql!.queries.every((q) => q.durationMs !== null)).toBe(true);
+    expect(detail.panels.sql!.queries.every((q) => q.callSite?.file === THIS_FILE)).toBe(true);
   });
 
   it('records prepared statements, with bound and named params, and a failed prepare', async () => {
     const { detail } = await fetchRecorded(server.url, '/statement-shapes');
-    expect(detail.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
+    expect(detail.panels.sql!.queries.map((q) => [q.sql, q.params, q.rowCount])).toEqual([
       ['SELECT name FROM authors WHERE id = ?', [1], 1],
       ['SELECT name FROM authors WHERE id = ?', [2], 1],
       ['SELECT name FROM authors WHERE id = ?', [3], 1],
@@ -302,22 +302,22 @@ describe('sqlite3 on Express 5', () => {
       ['INSERT INTO posts (author_id, title) VALUES ($author, $title)', ['{"$author":1,"$title":"new"}'], 1],
       ['SELECT nope FROM nowhere2', [], null],
     ]);
-    expect(detail.queries[5].error).toMatch(/nowhere2/);
-    expect(detail.queries.every((q) => q.callSite?.file === THIS_FILE && q.durationMs !== null)).toBe(true);
+    expect(detail.panels.sql!.queries[5].error).toMatch(/nowhere2/);
+    expect(detail.panels.sql!.queries.every((q) => q.callSite?.file === THIS_FILE && q.durationMs !== null)).toBe(true);
   });
 
   it('files 30 concurrent requests under their own records', async () => {
     const responses = await Promise.all(Array.from({ length: 30 }, (_, n) => fetch(`${server.url}/concurrent/${n}`)));
     for (const [n, response] of responses.entries()) {
       const detail = await waitForRecord(server.url, response.headers.get('x-debug-toolbar-id')!);
-      expect(detail.queries.map((q) => q.params)).toEqual([[n], [n], [n]]);
+      expect(detail.panels.sql!.queries.map((q) => q.params)).toEqual([[n], [n], [n]]);
     }
   });
 
   it('does not attach queries run outside a request', async () => {
     await call((done) => db.get('SELECT 42 AS outside', done));
     const { detail } = await fetchRecorded(server.url, '/plain');
-    expect(detail.queries.map((q) => q.sql)).toEqual(['SELECT ? AS inside']);
+    expect(detail.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT ? AS inside']);
   });
 
   it('registers a read-only explain target on the same file', async () => {

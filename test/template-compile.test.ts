@@ -21,12 +21,12 @@ const VIEWS = fileURLToPath(new URL('./fixtures/template-compile/', import.meta.
 
 /** [name, parent's name, compiled?] of every render, in order. */
 function tree(detail: RequestDetail): [string, string | null, boolean][] {
-  const byId = new Map(detail.templates.map((t) => [t.id, t]));
-  return detail.templates.map((t) => [t.name, t.parentId ? byId.get(t.parentId)!.name : null, (t.compileMs ?? 0) > 0]);
+  const byId = new Map(detail.panels.templates!.renders.map((t) => [t.id, t]));
+  return detail.panels.templates!.renders.map((t) => [t.name, t.parentId ? byId.get(t.parentId)!.name : null, (t.compileMs ?? 0) > 0]);
 }
 
 function expectCompileInsideDuration(detail: RequestDetail): void {
-  for (const t of detail.templates) expect(t.compileMs ?? 0, t.name).toBeLessThanOrEqual(t.durationMs);
+  for (const t of detail.panels.templates!.renders) expect(t.compileMs ?? 0, t.name).toBeLessThanOrEqual(t.durationMs);
 }
 
 function emptyEngineCaches(): void {
@@ -78,10 +78,10 @@ describe.each([
     // Each include compiled once, on its first call; the second row and cell reuse the functions.
     expect(tree(first)).toEqual(ejsTree([true, true, true, false, false]));
     expectCompileInsideDuration(first);
-    expectWellNested(first.timeline);
+    expectWellNested(first.panels.timeline!.spans);
     const second = (await fetchRecorded(urls.cached, '/ejs')).detail;
     expect(tree(second)).toEqual(ejsTree([false, false, false, false, false]));
-    expectWellNested(second.timeline);
+    expectWellNested(second.panels.timeline!.spans);
   });
 
   it('EJS, view cache off: every render compiles every include it calls, each charged to the include', async () => {
@@ -90,7 +90,7 @@ describe.each([
       expect(body).toContain('<p><b>y</b>');
       expect(tree(detail)).toEqual(ejsTree([true, true, true, true, true]));
       expectCompileInsideDuration(detail);
-      expectWellNested(detail.timeline);
+      expectWellNested(detail.panels.timeline!.spans);
     }
   });
 

@@ -28,8 +28,8 @@ const touch = (id: number) => (db.prepare('SELECT name FROM users WHERE id = ?')
 
 /** [name, parent's name, file] of every render, in order. */
 function tree(detail: RequestDetail): [string, string | null, string | null][] {
-  const byId = new Map(detail.templates.map((t) => [t.id, t]));
-  return detail.templates.map((t) => [t.name, t.parentId ? byId.get(t.parentId)!.name : null, t.file]);
+  const byId = new Map(detail.panels.templates!.renders.map((t) => [t.id, t]));
+  return detail.panels.templates!.renders.map((t) => [t.name, t.parentId ? byId.get(t.parentId)!.name : null, t.file]);
 }
 
 const compiled = (templates: TemplateRender[]) => templates.filter((t) => t.compileMs !== undefined).map((t) => t.name);
@@ -77,23 +77,23 @@ describe.each([
     expect(tree(detail)).toEqual(expected);
     // Each partial compiled once, on its first call, inside its own render: not its parent's self time.
     const firstOfEach = ['page', 'author', 'nested/badge', 'layout', 'header'];
-    expect(compiled(detail.templates)).toEqual(firstOfEach);
-    for (const t of detail.templates) expect(t.compileMs ?? 0).toBeLessThanOrEqual(t.durationMs);
+    expect(compiled(detail.panels.templates!.renders)).toEqual(firstOfEach);
+    for (const t of detail.panels.templates!.renders) expect(t.compileMs ?? 0).toBeLessThanOrEqual(t.durationMs);
     // The partials' queries are theirs, and the loop is the partial's line (template lines of a string partial).
-    const authors = detail.templates.filter((t) => t.name === 'author');
+    const authors = detail.panels.templates!.renders.filter((t) => t.name === 'author');
     expect(authors.map((t) => t.queryIds.length)).toEqual([1, 1, 1]);
-    expect(detail.nPlusOne).toHaveLength(1);
-    expect(detail.nPlusOne[0].loop).toEqual({ file: partial('author'), line: lineIn(partial('author'), 'touch id'), function: null, inTemplate: true });
-    expectWellNested(detail.timeline);
+    expect(detail.panels.sql!.nPlusOne).toHaveLength(1);
+    expect(detail.panels.sql!.nPlusOne[0].loop).toEqual({ file: partial('author'), line: lineIn(partial('author'), 'touch id'), function: null, inTemplate: true });
+    expectWellNested(detail.panels.timeline!.spans);
   });
 
   it('later renders: the same tree; the partials, compiled once, have no compile time', async () => {
     const { detail } = await fetchRecorded(server.url, '/authors');
     expect(tree(detail)).toEqual(expected);
     // The view cache is off outside production: hbs compiles the view and layout again, not the partials.
-    expect(compiled(detail.templates)).toEqual(['page', 'layout']);
-    expect(detail.nPlusOne[0].loop?.file).toBe(partial('author'));
-    expectWellNested(detail.timeline);
+    expect(compiled(detail.panels.templates!.renders)).toEqual(['page', 'layout']);
+    expect(detail.panels.sql!.nPlusOne[0].loop?.file).toBe(partial('author'));
+    expectWellNested(detail.panels.timeline!.spans);
   });
 });
 
@@ -131,8 +131,8 @@ describe.each([
       ['partials/header', 'layout', `${ejsDir}partials/header.ejs`],
     ]);
     // Two renders Express ran one after the other: the layout starts once the view is over.
-    const [page, layout] = detail.templates.filter((t) => t.parentId === null).map((t) => detail.timeline.find((s) => s.id === t.id)!);
+    const [page, layout] = detail.panels.templates!.renders.filter((t) => t.parentId === null).map((t) => detail.panels.timeline!.spans.find((s) => s.id === t.id)!);
     expect(layout.startMs).toBeGreaterThanOrEqual(page.startMs + page.durationMs);
-    expectWellNested(detail.timeline);
+    expectWellNested(detail.panels.timeline!.spans);
   });
 });

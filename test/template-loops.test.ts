@@ -29,8 +29,8 @@ function makeDb() {
 }
 
 function theLoop(detail: RequestDetail): NPlusOneGroup {
-  expect(detail.nPlusOne).toHaveLength(1);
-  const [group] = detail.nPlusOne;
+  expect(detail.panels.sql!.nPlusOne).toHaveLength(1);
+  const [group] = detail.panels.sql!.nPlusOne;
   expect(group.count).toBe(4);
   return group;
 }
@@ -97,9 +97,9 @@ describe.each([
     expect(body).toMatch(/<li>a4\s+by ann<\/li>/);
     const row = `${VIEWS}hbs/partials/row.hbs`;
     expect(theLoop(detail).loop).toEqual({ file: row, line: lineIn(row, 'authorName'), function: null, inTemplate: true });
-    const view = detail.templates.find((t) => t.name === 'hbs/list.hbs')!;
+    const view = detail.panels.templates!.renders.find((t) => t.name === 'hbs/list.hbs')!;
     expect(view).toMatchObject({ parentId: null, file: `${VIEWS}hbs/list.hbs` });
-    const children = detail.templates.filter((t) => t.parentId === view.id);
+    const children = detail.panels.templates!.renders.filter((t) => t.parentId === view.id);
     expect(children.map((t) => [t.name, t.file])).toEqual([
       ...Array.from({ length: 4 }, () => ['row', row]),
       ['main', `${VIEWS}hbs/layouts/main.hbs`],

@@ -44,13 +44,13 @@ async function settle(): Promise<void> {
 }
 
 function template(detail: RequestDetail, name: string): TemplateRender {
-  const found = detail.templates.filter((t) => t.name === name);
+  const found = detail.panels.templates!.renders.filter((t) => t.name === name);
   expect(found.map((t) => t.name), `one template named ${name}`).toHaveLength(1);
   return found[0];
 }
 
 function span(detail: RequestDetail, id: string): TimelineSpan {
-  return detail.timeline.find((s) => s.id === id)!;
+  return detail.panels.timeline!.spans.find((s) => s.id === id)!;
 }
 
 describe.skipIf(!available).each([
@@ -128,7 +128,7 @@ describe.skipIf(!available).each([
     expect(page).toMatchObject({ parentId: null, engine: 'ejs', file: `${VIEWS}ejs/page.ejs` });
     expect(page.localKeys).toEqual(expect.arrayContaining(['title', 'ids', 'loadAuthor', 'countPosts']));
     expect(page.localKeys).not.toContain('settings');
-    const partials = detail.templates.filter((t) => t.parentId === page.id);
+    const partials = detail.panels.templates!.renders.filter((t) => t.parentId === page.id);
     expect(partials.map((t) => t.name)).toEqual(['ejs/partials/author', 'ejs/partials/author', 'ejs/partials/author']);
     expect(partials.every((t) => t.file === `${VIEWS}ejs/partials/author.ejs` && t.localKeys.includes('author'))).toBe(true);
     // 3 authors loaded by the page, 3 counts by the partials: the N+1 the template triggers.
@@ -138,19 +138,19 @@ describe.skipIf(!available).each([
     const pageSpan = span(detail, page.id);
     expect(pageSpan).toMatchObject({ kind: 'render', name: 'ejs/page.ejs', detail: 'ejs' });
     expect(span(detail, pageSpan.parentId!).name).toBe('ejsPage');
-    expect(childrenOf(detail.timeline, page.id, ['query']).map((s) => s.id)).toEqual(['query-1', 'query-3', 'query-5']);
-    expect(childrenOf(detail.timeline, partials[0].id, ['query']).map((s) => s.id)).toEqual(['query-2']);
+    expect(childrenOf(detail.panels.timeline!.spans, page.id, ['query']).map((s) => s.id)).toEqual(['query-1', 'query-3', 'query-5']);
+    expect(childrenOf(detail.panels.timeline!.spans, partials[0].id, ['query']).map((s) => s.id)).toEqual(['query-2']);
     expect(page.durationMs).toBeGreaterThanOrEqual(partials.reduce((sum, t) => sum + t.durationMs, 0));
-    expectWellNested(detail.timeline);
+    expectWellNested(detail.panels.timeline!.spans);
   });
 
   it('EJS (sync): each include once per call', async () => {
     const { detail } = await fetchRecorded(server.url, '/ejs-sync');
     const page = template(detail, 'ejs/sync.ejs');
-    expect(detail.templates.filter((t) => t.parentId === page.id).map((t) => t.name))
+    expect(detail.panels.templates!.renders.filter((t) => t.parentId === page.id).map((t) => t.name))
       .toEqual(['ejs/partials/line', 'ejs/partials/line']);
     expect(page.queryIds).toEqual([]);
-    expectWellNested(detail.timeline);
+    expectWellNested(detail.panels.timeline!.spans);
   });
 
   it('express-handlebars: the view and a partial per call, with the queries a helper ran', async () => {
@@ -159,7 +159,7 @@ describe.skipIf(!available).each([
     const page = template(detail, 'hbs/page.hbs');
     expect(page).toMatchObject({ engine: 'handlebars', file: `${VIEWS}hbs/page.hbs` });
     expect(page.localKeys).toEqual(expect.arrayContaining(['title', 'authors']));
-    const partials = detail.templates.filter((t) => t.parentId === page.id);
+    const partials = detail.panels.templates!.renders.filter((t) => t.parentId === page.id);
     expect(partials.map((t) => t.name)).toEqual(['author', 'author', 'author']);
     expect(partials[0].localKeys).toEqual(['id', 'name']);
     // Query 1 is the handler's; 2-4 ran from the partials' helper.
@@ -168,7 +168,7 @@ describe.skipIf(!available).each([
     expect(partials.map((t) => t.queryIds.length)).toEqual([1, 1, 1]);
     expect(partials.flatMap((t) => t.queryIds).sort()).toEqual([2, 3, 4]);
     expect(span(detail, 'query-1').parentId).toBe(span(detail, page.id).parentId);
-    expectWellNested(detail.timeline);
+    expectWellNested(detail.panels.timeline!.spans);
   });
 
   it('Pug: the view, its includes listed as inlined, and the query a local function ran', async () => {
@@ -177,13 +177,13 @@ describe.skipIf(!available).each([
     const page = template(detail, 'pug/page.pug');
     expect(page).toMatchObject({ engine: 'pug', queryIds: [1] });
     expect(page.localKeys).toEqual(expect.arrayContaining(['title', 'touch']));
-    const includes = detail.templates.filter((t) => t.parentId === page.id);
+    const includes = detail.panels.templates!.renders.filter((t) => t.parentId === page.id);
     expect(includes.map((t) => [t.name, t.inlined, t.durationMs])).toEqual([
       ['includes/header', true, 0], ['includes/footer', true, 0],
     ]);
     expect(includes[0].file).toBe(`${VIEWS}pug/includes/header.pug`);
     expect(span(detail, 'query-1').parentId).toBe(page.id);
-    expectWellNested(detail.timeline);
+    expectWellNested(detail.panels.timeline!.spans);
   });
 
   it('Nunjucks: the view and each include, with the queries a global function ran', async () => {
@@ -191,10 +191,10 @@ describe.skipIf(!available).each([
     expect(body).toContain('<header>Nunjucks</header>');
     const page = template(detail, 'page.njk');
     expect(page).toMatchObject({ engine: 'nunjucks', file: `${VIEWS}njk/page.njk` });
-    const includes = detail.templates.filter((t) => t.parentId === page.id);
+    const includes = detail.panels.templates!.renders.filter((t) => t.parentId === page.id);
     expect(includes.map((t) => t.name)).toEqual(['includes/header', 'includes/row', 'includes/row']);
     expect(includes.map((t) => t.queryIds)).toEqual([[], [1], [2]]);
     expect(page.queryIds).toEqual([1, 2]);
-    expectWellNested(detail.timeline);
+    expectWellNested(detail.panels.timeline!.spans);
   });
 });

@@ -79,36 +79,36 @@ describe.each([
   it('records fetch calls with status, redacted query string and the time to the end of the body', async () => {
     const { body, detail } = await fetchRecorded(server.url, '/fetch');
     expect(JSON.parse(body)).toEqual({ text: 'head tail', missing: 404 });
-    const calls = detail.timeline.filter((span) => span.kind === 'http');
+    const calls = detail.panels.timeline!.spans.filter((span) => span.kind === 'http');
     expect(calls.map((span) => [span.name, span.detail])).toEqual([
       [`GET ${upstream.url}/slow?q=cats&token=[redacted]&api_key=[redacted]`, '200'],
       [`GET ${upstream.url}/missing`, '404'],
     ]);
     // Headers come at once, the body BODY_DELAY_MS later: the span covers the body.
     expect(calls[0].durationMs).toBeGreaterThanOrEqual(BODY_DELAY_MS * 0.75);
-    expect(calls[0].parentId).toBe(spanNamed(detail.timeline, 'callsFetch').id);
-    expectWellNested(detail.timeline);
+    expect(calls[0].parentId).toBe(spanNamed(detail.panels.timeline!.spans, 'callsFetch').id);
+    expectWellNested(detail.panels.timeline!.spans);
   });
 
   it('records http.get calls the same way', async () => {
     const { detail } = await fetchRecorded(server.url, '/http');
-    const call = spanNamed(detail.timeline, /^GET http:/);
+    const call = spanNamed(detail.panels.timeline!.spans, /^GET http:/);
     expect(call).toMatchObject({
       kind: 'http', name: `GET ${upstream.url}/slow?password=[redacted]&page=2`, detail: '200',
-      parentId: spanNamed(detail.timeline, 'callsHttp').id,
+      parentId: spanNamed(detail.panels.timeline!.spans, 'callsHttp').id,
     });
     expect(call.durationMs).toBeGreaterThanOrEqual(BODY_DELAY_MS * 0.75);
-    expectWellNested(detail.timeline);
+    expectWellNested(detail.panels.timeline!.spans);
   });
 
   it('records failed calls, and the app still handles their errors', async () => {
     const { body, detail } = await fetchRecorded(server.url, '/failing');
     expect(JSON.parse(body)).toEqual({ fetched: 'failed', got: 'failed' });
-    const calls = detail.timeline.filter((span) => span.kind === 'http');
+    const calls = detail.panels.timeline!.spans.filter((span) => span.kind === 'http');
     expect(calls.map((span) => span.name)).toEqual([
       `GET http://127.0.0.1:${closedPort}/down?signature=[redacted]`, `GET http://127.0.0.1:${closedPort}/down`,
     ]);
     expect(calls[0].detail).toMatch(/^failed: /);
-    expectWellNested(detail.timeline);
+    expectWellNested(detail.panels.timeline!.spans);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactUrl } from '../server/security/redact-url.js';
-import { mergeServerTiming, serverTimingValue } from '../server/panels/timeline/server-timing.js';
+import { mergeServerTiming, serverTimingValue } from '../server/request/server-timing.js';
 import { hasHttpErrorChannel } from '../server/panels/timeline/http-client.js';
 import { templateName } from '../server/panels/templates/capture.js';
 import { engineOf } from '../server/panels/templates/view-render.js';
@@ -23,10 +23,11 @@ describe('redactUrl', () => {
 });
 
 describe('Server-Timing', () => {
-  it('names the database time with the query count, the render time and the total', () => {
-    expect(serverTimingValue({ dbMs: 12.345, queryCount: 3, renderMs: 4, totalMs: 20.06 }))
+  it("writes the panels' figures, then the total", () => {
+    expect(serverTimingValue([{ name: 'db', durationMs: 12.345, description: '3 queries' }, { name: 'render', durationMs: 4 }], 20.06))
       .toBe('db;dur=12.3;desc="3 queries", render;dur=4, total;dur=20.1');
-    expect(serverTimingValue({ dbMs: 1, queryCount: 1, renderMs: 0, totalMs: 2 })).toMatch(/desc="1 query"/);
+    // A description cannot end the quoted string or escape out of it.
+    expect(serverTimingValue([{ name: 'cache', durationMs: 1, description: 'a"b\\c' }], 2)).toBe('cache;dur=1;desc="abc", total;dur=2');
   });
 
   it("keeps the app's own entries", () => {

@@ -130,7 +130,7 @@ describe.skipIf(!available).each([
 
   it('records each middleware and handler in order, nested under routers and nested routers', async () => {
     const { detail } = await fetchRecorded(server.url, '/api/v1/items/2');
-    const { timeline } = detail;
+    const timeline = detail.panels.timeline!.spans;
     expectWellNested(timeline);
     const layers = timeline.filter((span) => span.kind === 'middleware' || span.kind === 'handler');
     const names = layers.map((span) => span.name);
@@ -152,7 +152,7 @@ describe.skipIf(!available).each([
   it("nests a mounted app's middleware and handlers under it", async () => {
     const { body, detail } = await fetchRecorded(server.url, '/admin/panel');
     expect(body).toBe('panel');
-    const { timeline } = detail;
+    const timeline = detail.panels.timeline!.spans;
     expectWellNested(timeline);
     const mounted = spanNamed(timeline, 'mounted_app');
     expect(mounted).toMatchObject({ parentId: 'request', kind: 'middleware', detail: 'mounted at /admin' });
@@ -162,7 +162,7 @@ describe.skipIf(!available).each([
 
   it('puts each query under the middleware or handler that ran it', async () => {
     const { detail } = await fetchRecorded(server.url, '/api/v1/items/1');
-    const { timeline } = detail;
+    const timeline = detail.panels.timeline!.spans;
     expect(childrenOf(timeline, spanNamed(timeline, 'slowAsync').id, ['query']).map((s) => s.name))
       .toEqual(['SELECT 1 AS in_middleware']);
     expect(childrenOf(timeline, spanNamed(timeline, 'loadItem').id, ['query']).map((s) => s.name))
@@ -171,10 +171,10 @@ describe.skipIf(!available).each([
 
   it('records milestones: headers sent, response finished', async () => {
     const { detail } = await fetchRecorded(server.url, '/api/v1/items/1');
-    const milestones = detail.timeline.filter((span) => span.kind === 'milestone');
+    const milestones = detail.panels.timeline!.spans.filter((span) => span.kind === 'milestone');
     expect(milestones.map((span) => span.name)).toEqual(['headers sent', 'response finished']);
     expect(milestones.every((span) => span.durationMs === 0 && span.parentId === 'request')).toBe(true);
-    const handler = spanNamed(detail.timeline, 'loadItem');
+    const handler = spanNamed(detail.panels.timeline!.spans, 'loadItem');
     expect(milestones[0].startMs).toBeGreaterThanOrEqual(handler.startMs);
   });
 
@@ -182,7 +182,7 @@ describe.skipIf(!available).each([
     const { response, detail } = await fetchRecorded(server.url, '/boom');
     expect(response.status).toBe(500);
     expect(await response.json().catch(() => null)).toBeNull();
-    const { timeline } = detail;
+    const timeline = detail.panels.timeline!.spans;
     expectWellNested(timeline);
     expect(spanNamed(timeline, 'explode').kind).toBe('handler');
     expect(spanNamed(timeline, 'errorHandler')).toMatchObject({ kind: 'middleware', detail: 'error handler', parentId: 'request' });
@@ -194,27 +194,27 @@ describe.skipIf(!available).each([
     const { response, body, detail } = await fetchRecorded(server.url, '/next-error');
     expect(response.status).toBe(500);
     expect(JSON.parse(body)).toEqual({ error: 'async boom' });
-    const handler = spanNamed(detail.timeline, 'passesError');
+    const handler = spanNamed(detail.panels.timeline!.spans, 'passesError');
     // The handler's span lasts past its awaits: the query it ran after them is its child, and ends
     // within it (an order of events, not a duration a loaded machine can stretch or shrink).
-    expectEndsWithin(spanNamed(detail.timeline, 'SELECT 1 AS before_next_error'), handler);
-    const errorHandler = spanNamed(detail.timeline, 'errorHandler');
+    expectEndsWithin(spanNamed(detail.panels.timeline!.spans, 'SELECT 1 AS before_next_error'), handler);
+    const errorHandler = spanNamed(detail.panels.timeline!.spans, 'errorHandler');
     expect(errorHandler.startMs).toBeGreaterThanOrEqual(handler.startMs + handler.durationMs - 0.01);
-    expectWellNested(detail.timeline);
+    expectWellNested(detail.panels.timeline!.spans);
   });
 
   it.runIf(major === 5)('records an async handler whose promise rejects', async () => {
     const { response, body, detail } = await fetchRecorded(server.url, '/reject');
     expect(response.status).toBe(500);
     expect(JSON.parse(body)).toEqual({ error: 'rejected' });
-    expectEndsWithin(spanNamed(detail.timeline, 'SELECT 1 AS before_reject'), spanNamed(detail.timeline, 'rejects'));
-    spanNamed(detail.timeline, 'errorHandler');
+    expectEndsWithin(spanNamed(detail.panels.timeline!.spans, 'SELECT 1 AS before_reject'), spanNamed(detail.panels.timeline!.spans, 'rejects'));
+    spanNamed(detail.panels.timeline!.spans, 'errorHandler');
   });
 
   it("keeps next('route') working and times only the handlers that ran", async () => {
     const { body, detail } = await fetchRecorded(server.url, '/skip');
     expect(body).toBe('second');
-    const names = detail.timeline.filter((span) => span.kind === 'handler').map((span) => span.name);
+    const names = detail.panels.timeline!.spans.filter((span) => span.kind === 'handler').map((span) => span.name);
     expect(names).toEqual(['skipRoute', 'secondRoute']);
   });
 
@@ -239,7 +239,7 @@ describe.skipIf(!available).each([
     try {
       const { response, detail } = await fetchRecorded(quiet.url, '/');
       expect(response.headers.has('server-timing')).toBe(false);
-      expect(spanNamed(detail.timeline, 'home').kind).toBe('handler');
+      expect(spanNamed(detail.panels.timeline!.spans, 'home').kind).toBe('handler');
     } finally {
       await quiet.close();
     }
@@ -247,7 +247,7 @@ describe.skipIf(!available).each([
 
   it('names an anonymous handler by its file and line', async () => {
     const { detail } = await fetchRecorded(server.url, '/anonymous');
-    const handler = detail.timeline.find((span) => span.kind === 'handler');
+    const handler = detail.panels.timeline!.spans.find((span) => span.kind === 'handler');
     expect(handler?.name).toMatch(/^anonymous \(timeline\.test\.ts:\d+\)$/);
   });
 });

@@ -76,7 +76,7 @@ describe.skipIf(!available)('tasks, socket events and background queries', () =>
     expect(await recordTask('email digest', () => emailDigest([1, 2, 3, 4]))).toBe(4);
     const detail = await entry('?kind=task', 'email digest');
     expect(detail).toMatchObject({ kind: 'task', method: 'TASK', url: 'email digest', queryCount: 4, nPlusOneCount: 1 });
-    expect(detail.nPlusOne[0].callSite?.file).toMatch(/units\.test\.ts$/);
+    expect(detail.panels.sql!.nPlusOne[0].callSite?.file).toMatch(/units\.test\.ts$/);
     // In the default History too (only background is left out).
     expect((await list()).requests.some((r) => r.id === detail.id && r.kind === 'task')).toBe(true);
     expect((await list('?kind=request')).requests.some((r) => r.id === detail.id)).toBe(false);
@@ -90,11 +90,11 @@ describe.skipIf(!available)('tasks, socket events and background queries', () =>
     })).rejects.toBe(failure);
     const failed = await entry('?kind=task', 'failing job');
     expect(failed.error?.message).toBe('smtp down');
-    expect(failed.queries.map((q) => q.sql)).toEqual(['SELECT 1 AS tried']);
+    expect(failed.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT 1 AS tried']);
 
     const handler = recordTask.wrap((job: { id: number }) => `email ${job.id}`, async (job: { id: number }) => emailDigest([job.id]));
     expect(await handler({ id: 7 })).toBe(1);
-    expect((await entry('?kind=task', 'email 7')).queries).toHaveLength(1);
+    expect((await entry('?kind=task', 'email 7')).panels.sql!.queries).toHaveLength(1);
   });
 
   it('records a socket.io event handler as a socket entry, keeps its ack, and leaves removed listeners removed', async () => {
@@ -111,7 +111,7 @@ describe.skipIf(!available)('tasks, socket events and background queries', () =>
       // A once() listener is one entry, with its query, not one per wrapper.
       expect(await new Promise<number>((resolve) => client.emit('hello', resolve))).toBe(10);
       const hello = await entry('?kind=socket', 'hello');
-      expect(hello.queries).toHaveLength(1);
+      expect(hello.panels.sql!.queries).toHaveLength(1);
       expect((await list('?kind=socket')).requests.filter((r) => r.url === 'hello')).toHaveLength(1);
     } finally {
       client.close();
@@ -123,11 +123,11 @@ describe.skipIf(!available)('tasks, socket events and background queries', () =>
     const page = await fetchRecorded(base, '/page');
     await new Promise((resolve) => setTimeout(resolve, 120));
     clearInterval(timer);
-    expect(page.detail.queries.map((q) => q.sql)).toEqual(['SELECT count(*) FROM users']);
+    expect(page.detail.panels.sql!.queries.map((q) => q.sql)).toEqual(['SELECT count(*) FROM users']);
     const detail = await entry('?kind=background', fileURLToPath(import.meta.url));
     expect(detail.kind).toBe('background');
-    expect(detail.queries.length).toBeGreaterThan(0);
-    expect(detail.queries.every((q) => q.sql === 'SELECT count(*) AS heartbeat FROM users')).toBe(true);
+    expect(detail.panels.sql!.queries.length).toBeGreaterThan(0);
+    expect(detail.panels.sql!.queries.every((q) => q.sql === 'SELECT count(*) AS heartbeat FROM users')).toBe(true);
     expect(detail.url).toMatch(/units\.test\.ts:\d+/);
     expect((await list()).requests.some((r) => r.kind === 'background')).toBe(false);
   });
@@ -135,7 +135,7 @@ describe.skipIf(!available)('tasks, socket events and background queries', () =>
   it('never records the toolbar\'s own EXPLAIN, not even as background', async () => {
     const { id, detail } = await fetchRecorded(base, '/page');
     const before = (await list('?kind=background')).requests.length;
-    expect((await postExplain(base, { requestId: id, queryId: detail.queries[0].id })).status).toBe(200);
+    expect((await postExplain(base, { requestId: id, queryId: detail.panels.sql!.queries[0].id })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const after = await list('?kind=background');
     expect(after.requests.length).toBe(before);

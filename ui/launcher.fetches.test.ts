@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { boot, type LauncherHandle } from './launcher.js';
+import { badgesAttribute, sqlBadge } from './testing/launcher-tag.js';
 
 /*
  * Issue 12: the launcher's badge counted only the page's own request, while the fetch/htmx
@@ -16,7 +17,7 @@ describe('the requests the page fires', () => {
 
   beforeEach(() => {
     localStorage.clear();
-    document.body.innerHTML = '<script data-debug-toolbar data-request-id="page-1" data-mount-path="/dbg" data-query-count="12"></script>';
+    document.body.innerHTML = `<script data-debug-toolbar data-request-id="page-1" data-mount-path="/dbg" data-badges="${badgesAttribute(sqlBadge(12))}"></script>`;
     vi.stubGlobal('fetch', vi.fn(async (url: string) => {
       if (url === '/dbg/api/requests') {
         const requests = summaries.list.splice(0, 1)[0] ?? summaries.last;
@@ -61,7 +62,7 @@ describe('the requests the page fires', () => {
     handle = boot({ loadApp: () => Promise.reject(new Error('unused')) });
     await window.fetch('/f-1');
     await vi.waitFor(() => expect(more().textContent).toBe('+5 in 1 fetch'), { timeout: 5000 });
-    document.body.innerHTML = '<script data-debug-toolbar data-request-id="page-2" data-mount-path="/dbg" data-query-count="3"></script>';
+    document.body.innerHTML = `<script data-debug-toolbar data-request-id="page-2" data-mount-path="/dbg" data-badges="${badgesAttribute(sqlBadge(3))}"></script>`;
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(more().hidden).toBe(true);
     expect(handle!.shadow.querySelector('.l-sr')!.textContent).toBe('3 queries');

@@ -1,41 +1,36 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppModule, MountOptions } from './app/mount-options.js';
-import { describeCounts, describeFetches, needsAttention, readConfig } from './launcher/config.js';
+import { describeBadges, describeFetches, readConfig } from './launcher/config.js';
+import { badgesAttribute, sqlBadge } from './testing/launcher-tag.js';
 import { boot, type LauncherHandle } from './launcher.js';
 
 describe('readConfig', () => {
   it('reads the injected dataset', () => {
     expect(
-      readConfig({ requestId: 'abc-12', mountPath: '/dbg/', queryCount: '7', duplicateCount: '2', nPlusOneCount: '0' }, 'n0nce'),
-    ).toEqual({ requestId: 'abc-12', mountPath: '/dbg', queryCount: 7, duplicateCount: 2, nPlusOneCount: 0, nonce: 'n0nce', badges: [] });
+      readConfig({ requestId: 'abc-12', mountPath: '/dbg/', badges: JSON.stringify([sqlBadge(7, { duplicated: 2 })]) }, 'n0nce'),
+    ).toEqual({ requestId: 'abc-12', mountPath: '/dbg', nonce: 'n0nce', badges: [sqlBadge(7, { duplicated: 2 })] });
   });
   it('reads the panels\' badges, and ignores a malformed list rather than failing the page', () => {
     const badges = '[{"id":"logs","text":"2 warnings","tone":"warn"},{"id":"x"},7]';
     expect(readConfig({ requestId: 'r', badges }, undefined)?.badges).toEqual([{ id: 'logs', text: '2 warnings', tone: 'warn' }]);
     expect(readConfig({ requestId: 'r', badges: '{not json' }, undefined)?.badges).toEqual([]);
     expect(readConfig({ requestId: 'r', badges: '{"id":"logs"}' }, undefined)?.badges).toEqual([]);
+    // A label, words or fetch sum of the wrong type would be drawn or read as something else.
+    const odd = '[{"id":"a","text":"1","label":7},{"id":"b","text":"2","fetches":{"sum":1}},{"id":"c","text":"3","fetches":{"sum":"n","warnIf":"x"}}]';
+    expect(readConfig({ requestId: 'r', badges: odd }, undefined)?.badges).toEqual([]);
   });
-  it('defaults the mount path and bad counts, and needs a request id', () => {
-    expect(readConfig({ requestId: 'r', queryCount: 'x' }, undefined)).toMatchObject({ mountPath: '/__toolbar', queryCount: 0 });
+  it('defaults the mount path, and needs a request id', () => {
+    expect(readConfig({ requestId: 'r' }, undefined)).toMatchObject({ mountPath: '/__toolbar', badges: [] });
     expect(readConfig({ mountPath: '/__toolbar' }, undefined)).toBeNull();
   });
 
-  const attention: Array<[number, number, number, boolean]> = [
-    [7, 0, 0, false],
-    [7, 2, 0, true],
-    [7, 0, 1, true],
-    [20, 0, 0, false],
-    [21, 0, 0, true],
-  ];
-  it.each(attention)('needsAttention(queries %d, duplicates %d, N+1 %d) → %s', (queryCount, duplicateCount, nPlusOneCount, expected) => {
-    expect(needsAttention({ queryCount, duplicateCount, nPlusOneCount })).toBe(expected);
-  });
-
-  it('describes the counts', () => {
-    expect(describeCounts({ queryCount: 1, duplicateCount: 0, nPlusOneCount: 0 })).toBe('1 query');
-    expect(describeCounts({ queryCount: 7, duplicateCount: 2, nPlusOneCount: 1 })).toBe('7 queries, 2 duplicated, 1 N+1');
-    expect(describeCounts({ queryCount: 0, duplicateCount: 0, nPlusOneCount: 0, replayedFrom: 'r-1' })).toBe('0 queries, served from a cache');
+  it("says each panel's badge in its own words, or its label and text", () => {
+    const config = (badges: ReturnType<typeof sqlBadge>[], replayedFrom?: string) => ({ requestId: 'r', mountPath: '/m', badges, replayedFrom });
+    expect(describeBadges(config([sqlBadge(1)]))).toBe('1 query');
+    expect(describeBadges(config([sqlBadge(7, { duplicated: 2 }), { id: 'logs', text: '2 warnings' }]))).toBe('7 queries, 2 duplicated, 2 warnings');
+    expect(describeBadges(config([{ id: 'x', label: 'Cache', text: '3' }]))).toBe('Cache 3');
+    expect(describeBadges(config([sqlBadge(0)], 'r-1'))).toBe('0 queries, served from a cache');
   });
 
   it('reads the request a response cache replayed', () => {
@@ -74,7 +69,7 @@ describe('boot', () => {
 
   beforeEach(() => {
     localStorage.clear();
-    inject({ 'data-request-id': 'abc-12', 'data-mount-path': '/__toolbar', 'data-query-count': '7', 'data-duplicate-count': '2', 'data-n-plus-one-count': '0' });
+    inject({ 'data-request-id': 'abc-12', 'data-mount-path': '/__toolbar', 'data-badges': JSON.stringify([sqlBadge(7, { duplicated: 2 })]) });
   });
   afterEach(() => {
     handle?.destroy();
@@ -91,6 +86,7 @@ describe('boot', () => {
     expect(handle!.element.shadowRoot).toBe(handle!.shadow);
     expect(button().getAttribute('aria-label')).toBe('Debug toolbar');
     expect(button().getAttribute('aria-expanded')).toBe('false');
+    expect(handle!.shadow.querySelector('.l-label')!.textContent).toBe('SQL');
     const badge = handle!.shadow.querySelector('.l-badge')!;
     expect(badge.textContent).toBe('7');
     expect(badge.classList.contains('l-warn')).toBe(true);
@@ -199,7 +195,7 @@ describe('boot', () => {
 describe('body swaps', () => {
   let handle: LauncherHandle | null = null;
   const tag = (id: string, queries: number) =>
-    `<script data-debug-toolbar data-request-id="${id}" data-mount-path="/__toolbar" data-query-count="${queries}"></script>`;
+    `<script data-debug-toolbar data-request-id="${id}" data-mount-path="/__toolbar" data-badges="${badgesAttribute(sqlBadge(queries))}"></script>`;
   const newBody = (html: string) => {
     const body = document.createElement('body');
     body.innerHTML = html;

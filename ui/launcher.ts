@@ -7,7 +7,7 @@
  * from; its badge adds the queries of the fetch/XHR requests the page fires.
  */
 import type { AppModule } from './app/mount-options.js';
-import { describeCounts, describeFetches, needsAttention, readConfig, type LauncherConfig } from './launcher/config.js';
+import { describeBadges, describeFetches, readConfig, type LauncherConfig } from './launcher/config.js';
 import { adoptStyles } from './launcher/adopt-styles.js';
 import { keepInDocument } from './launcher/keep-in-document.js';
 import { requestCounts } from './launcher/request-counts.js';
@@ -99,11 +99,10 @@ function install(first: LauncherConfig, loadApp: () => Promise<AppModule>): Laun
   const description = el('span', 'l-sr');
   description.id = 'edt-launcher-desc';
   button.setAttribute('aria-describedby', description.id);
-  const badge = el('span', 'l-badge');
+  // What the panels show (server/panels/panel.ts `badge`): `SQL 7`, `2 warnings` from the Logs panel.
+  const badges = el('span', 'l-extra');
   const more = el('span', 'l-badge l-more');
-  // What the other panels add (server/panels/panel.ts `badge`): `2 warnings` from the Logs panel.
-  const extra = el('span', 'l-extra');
-  button.append(el('span', 'l-label', 'SQL'), badge, more, extra, description);
+  button.append(badges, more, description);
   const panel = el('div', 'l-slot');
   panel.hidden = true;
   dock.append(button, panel);
@@ -119,24 +118,29 @@ function install(first: LauncherConfig, loadApp: () => Promise<AppModule>): Laun
   const counts = requestCounts(config.mountPath, render);
 
   function render(): void {
+    // The fetches' sum goes right after the badge that asks for it (the SQL panel's query count).
+    const summed = config.badges.find((b) => b.fetches);
     let known = 0;
-    let queries = 0;
+    let sum = 0;
     let warn = false;
     for (const id of fired) {
       const c = counts.known.get(id);
-      if (c) {
+      if (c && summed?.fetches) {
         known++;
-        queries += c.queryCount;
-        warn ||= needsAttention(c);
+        sum += Number(c[summed.fetches.sum]) || 0;
+        warn ||= (summed.fetches.warnIf ?? []).some((field) => c[field]);
       }
     }
-    badge.textContent = String(config.queryCount);
-    badge.className = needsAttention(config) ? 'l-badge l-warn' : 'l-badge';
-    more.hidden = !fired.length;
+    badges.replaceChildren(...config.badges.flatMap((b) => {
+      const parts = b.label ? [el('span', 'l-label', b.label)] : [];
+      parts.push(el('span', b.tone ? 'l-badge l-warn' : 'l-badge', b.text));
+      if (b === summed) parts.push(more);
+      return parts;
+    }));
+    more.hidden = !fired.length || !summed;
     more.className = warn ? 'l-badge l-more l-warn' : 'l-badge l-more';
-    extra.replaceChildren(...config.badges.map((b) => el('span', b.tone ? 'l-badge l-warn' : 'l-badge', b.text)));
-    const text = [describeCounts(config), ...config.badges.map((b) => b.text)].join(', ')
-      + (fired.length ? `; ${(more.textContent = describeFetches(fired.length, known, queries))}` : '');
+    const text = describeBadges(config)
+      + (fired.length && summed ? `; ${(more.textContent = describeFetches(fired.length, known, sum))}` : '');
     description.textContent = text;
     button.title = `${text} (Alt+Shift+D)`;
   }

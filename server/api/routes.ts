@@ -1,13 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResolvedOptions } from '../options.js';
-import type { ApiError, HotspotsResponse, RequestListResponse } from '../types.js';
+import type { ApiError, RequestListResponse } from '../types.js';
 import { toDetail, toSummary } from '../request/request-detail.js';
 import { redirectSources } from '../request/redirects.js';
-import { MAX_HOTSPOTS, rankHotspots } from '../panels/sql/hotspots.js';
 import { createAssetReader } from './static-assets.js';
-import { serveExplain } from '../panels/sql/explain/endpoint.js';
-import { serveWhatIf } from '../panels/sql/explain/what-if-endpoint.js';
-import { serveIndexes } from '../panels/sql/explain/indexes-endpoint.js';
 import { redirectToSlash, serveStandalonePage } from './standalone-page.js';
 import { openEventStream, type LiveEvents } from './live-events.js';
 import { warnOnce } from '../log.js';
@@ -91,16 +87,6 @@ export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
       sendJson(res, 200, { requests: requests.map((request) => toSummary(request, options, from)), capacity } satisfies RequestListResponse);
       return;
     }
-    if (path === '/api/hotspots') {
-      const limitParam = query.get('limit');
-      const limit = limitParam === null ? MAX_HOTSPOTS : Number(limitParam);
-      if (!/^\d+$/.test(limitParam ?? '0') || !Number.isInteger(limit) || limit < 1 || limit > MAX_HOTSPOTS) {
-        return sendError(res, 400, `\`limit\` must be an integer from 1 to ${MAX_HOTSPOTS}, got ${JSON.stringify(limitParam)}`);
-      }
-      const history = await fromStore(() => store.list());
-      const hotspots = rankHotspots(history.map((request) => toDetail(request, options)), limit);
-      return sendJson(res, 200, { hotspots } satisfies HotspotsResponse);
-    }
     if (path === '/api/events') {
       if (!openEventStream(res, events)) sendError(res, 503, 'too many live event streams are open; close a toolbar tab or poll /api/requests?after=<id>');
       return;
@@ -137,19 +123,20 @@ export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
     const queryAt = url.indexOf('?');
     const rawPath = (queryAt < 0 ? url : url.slice(0, queryAt)).slice(mountPath.length);
     const path = rawPath || '/';
-    // The endpoints that run statements on the app's database check origin, header and body themselves.
-    if (path === '/api/explain') return serveExplain(req, res, store, sendJson);
-    if (path === '/api/explain/what-if') return serveWhatIf(req, res, store, sendJson);
-    if (path === '/api/indexes') {
-      const params = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
+    // A panel's own routes check their methods (EXPLAIN is a POST) and their input themselves.
+    const ownRoute = panelRoute(path);
+    if (ownRoute) {
       try {
-        return await serveIndexes(req, res, params, async (requestId) => {
-          if (requestId === null) return (await fromStore(() => store.list())).map((request) => toDetail(request, options));
-          const request = await fromStore(() => store.get(requestId));
-          return request ? [toDetail(request, options)] : null;
-        }, sendJson);
+        return await ownRoute({
+          req, res, query: new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1)), settings: options,
+          sendJson: (status, body) => sendJson(res, status, body),
+          getRequest: async (id) => (REQUEST_ID.test(id) ? fromStore(() => store.get(id)) : undefined),
+          store: { add: store.add, get: (id) => fromStore(() => store.get(id)), list: () => fromStore(() => store.list()) },
+          detailOf: (record) => toDetail(record, options),
+        });
       } catch (error) {
         if (!(error instanceof StoreUnavailable)) throw error;
+        warnOnce('store-read', 'the request store failed to answer:', error);
         return sendError(res, 503, `the request store failed to answer: ${error.message}`);
       }
     }
@@ -162,14 +149,6 @@ export function createRoutes(options: ResolvedOptions, events: LiveEvents) {
     if (path.startsWith('/static/')) return serveAsset(req, res, path.slice('/static/'.length));
     // A HEAD would hold a stream open with nothing ever to send.
     if (path === '/api/events' && req.method === 'HEAD') return sendError(res, 405, 'use GET for /api/events');
-    const ownRoute = panelRoute(path);
-    if (ownRoute) {
-      return ownRoute({
-        req, res, query: new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1)),
-        sendJson: (status, body) => sendJson(res, status, body),
-        getRequest: async (id) => (REQUEST_ID.test(id) ? store.get(id) : undefined),
-      });
-    }
     if (path.startsWith('/api/')) {
       try {
         return await serveApi(res, path, new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1)));

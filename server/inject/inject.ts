@@ -4,6 +4,7 @@
  */
 
 import { startsWithUtf16Bom } from './body-close-scanner.js';
+import type { LauncherBadge } from '../panels/panel.js';
 
 // `</body>` with optional HTML whitespace before `>`; the parser accepts `</body >` and `</BODY\n>`.
 const BODY_CLOSE = /<\/body[\t\n\f\r ]*>/gi;
@@ -61,13 +62,13 @@ export interface LauncherTagOptions {
   mountPath: string;
   /** The page's CSP nonce; without it a strict `script-src` would block the launcher. */
   nonce?: string;
-  queryCount: number;
-  duplicateCount: number;
-  nPlusOneCount: number;
   /** The request whose headers a response cache replayed for this page (see server/request/cache-replay.ts). */
   replayedFrom?: string;
-  /** What the panels add to the badge (server/panels/panel.ts `badge`): `[{ id: 'logs', text: '2 warnings', tone: 'warn' }]`. */
-  badges?: readonly { id: string; text: string; tone?: 'warn' }[];
+  /**
+   * What the panels show on the launcher (server/panels/panel.ts `badge`), in the registry's order:
+   * `[{ id: 'sql', label: 'SQL', text: '7', say: '7 queries, 2 duplicated', tone: 'warn' }, { id: 'logs', text: '2 warnings' }]`.
+   */
+  badges?: readonly ({ id: string } & LauncherBadge)[];
 }
 
 /**
@@ -76,10 +77,9 @@ export interface LauncherTagOptions {
  *
  * @example
  * launcherTag({ src: '/__toolbar/launcher.js', requestId: 'r1', mountPath: '/__toolbar',
- *   queryCount: 7, duplicateCount: 2, nPlusOneCount: 0 })
+ *   badges: [{ id: 'sql', label: 'SQL', text: '7' }] })
  * // → '<script type="module" src="/__toolbar/launcher.js" data-debug-toolbar="" data-request-id="r1"
- * //    data-mount-path="/__toolbar" data-query-count="7" data-duplicate-count="2"
- * //    data-n-plus-one-count="0"></script>'   (one line)
+ * //    data-mount-path="/__toolbar" data-badges="[{&quot;id&quot;:&quot;sql&quot;,…}]"></script>'   (one line)
  */
 export function launcherTag(opts: LauncherTagOptions): string {
   const attrs = [
@@ -88,9 +88,6 @@ export function launcherTag(opts: LauncherTagOptions): string {
     'data-debug-toolbar=""',
     `data-request-id="${escapeAttribute(opts.requestId)}"`,
     `data-mount-path="${escapeAttribute(opts.mountPath)}"`,
-    `data-query-count="${escapeAttribute(String(opts.queryCount))}"`,
-    `data-duplicate-count="${escapeAttribute(String(opts.duplicateCount))}"`,
-    `data-n-plus-one-count="${escapeAttribute(String(opts.nPlusOneCount))}"`,
   ];
   if (opts.replayedFrom !== undefined) attrs.push(`data-replayed-from="${escapeAttribute(opts.replayedFrom)}"`);
   if (opts.badges && opts.badges.length > 0) attrs.push(`data-badges="${escapeAttribute(JSON.stringify(opts.badges))}"`);

@@ -1,6 +1,8 @@
 import type { LiveRequest, StoredRequest } from '../request/record.js';
 import { warnOnce } from '../log.js';
-import type { AnyServerPanel, LauncherBadge, PanelRedaction, PanelRequest, PanelRouteContext, PanelSetup, ServerTimingEntry } from './panel.js';
+import type {
+  AnyServerPanel, LauncherBadge, PanelRedaction, PanelRequest, PanelRouteContext, PanelSettings, ServerTimingEntry,
+} from './panel.js';
 import { PANELS } from './registry.js';
 
 /*
@@ -22,25 +24,38 @@ export function panelInstrumentKeys(panels: readonly AnyServerPanel[] = PANELS):
   return panels.flatMap((panel) => Object.keys(panel.instrument ?? {}));
 }
 
-/** The options `setUpPanels` reads: the resolved options of `debugToolbar()` have them all. */
-export interface PanelOptions extends PanelSetup {
-  instrument: object;
+/**
+ * Throws a TypeError naming every key the panels take when `instrument` has one no panel takes
+ * (`coreKeys`: the ones the core itself reads, `socketIo`).
+ */
+export function validateInstrument(instrument: object, coreKeys: readonly string[] = [], panels: readonly AnyServerPanel[] = PANELS): void {
+  // A key two panels take (`sequelize`: the SQL panel's ORM, the Logs panel's logging) is said once.
+  const known = [...new Set([...panelInstrumentKeys(panels), ...coreKeys])];
+  for (const key of Object.keys(instrument)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`express-debug-toolbar: unknown driver \`instrument.${key}\`; supported: ${known.join(', ')}`);
+    }
+  }
 }
 
-/**
- * Sets up every panel with the settings of `PanelSetup`, then patches the modules the app passed
- * under each panel's own `instrument` keys.
- */
-export function setUpPanels(options: PanelOptions, panels: readonly AnyServerPanel[] = PANELS): void {
-  const setup: PanelSetup = { nPlusOneThreshold: options.nPlusOneThreshold, isSecretName: options.isSecretName };
-  const instrument = options.instrument as Readonly<Record<string, unknown>>;
+/** Sets up every panel and patches the modules the app passed under their keys. */
+export function setUpPanels(settings: PanelSettings, panels: readonly AnyServerPanel[] = PANELS): void {
   for (const panel of panels) {
-    guarded(panel, 'setup', () => panel.setup?.(setup));
     for (const [key, patch] of Object.entries(panel.instrument ?? {})) {
-      const module = instrument[key];
+      const module = settings.instrument[key];
       // A wrong value is the user's mistake, said at start-up like any bad option: let it throw.
       if (module !== undefined && module !== null) patch(module);
     }
+    guarded(panel, 'setup', () => panel.setup?.(settings));
+  }
+}
+
+/** Tells the panels that the response's headers are being written. */
+export function panelsHeadersSent(live: LiveRequest, panels: readonly AnyServerPanel[] = PANELS): void {
+  const state = live.panelState;
+  if (!state) return;
+  for (const panel of panels) {
+    if (panel.id in state && panel.headersSent) guarded(panel, 'headersSent', () => panel.headersSent!(state[panel.id]));
   }
 }
 
@@ -53,6 +68,11 @@ export function startPanels(request: PanelRequest, panels: readonly AnyServerPan
     if (value !== undefined) state[panel.id] = value;
   }
   request.live.panelState = state;
+}
+
+/** Opens the state of the panels that record units (`recordsUnits`) for a task, socket event or background burst. */
+export function startUnitPanels(request: PanelRequest, panels: readonly AnyServerPanel[] = PANELS): void {
+  startPanels(request, panels.filter((panel) => panel.recordsUnits));
 }
 
 /** The panels' parts of the stored record, redacted; undefined when no panel stored anything. */
@@ -101,16 +121,30 @@ export function settlePanels(
   return stored === record.panels ? record : { ...record, panels: stored };
 }
 
-/** `detail.panels`: each panel's part of a stored record as the API serves it. */
-export function panelDetails(record: StoredRequest, panels: readonly AnyServerPanel[] = PANELS): Record<string, unknown> {
+/**
+ * `detail.panels`: each panel's part of a stored record as the API serves it. A panel is asked
+ * when the record has its stored part, and every time when its detail reads the core's record.
+ */
+export function panelDetails(record: StoredRequest, settings: PanelSettings, panels: readonly AnyServerPanel[] = PANELS): Record<string, unknown> {
   const details: Record<string, unknown> = {};
   for (const panel of panels) {
     const stored = record.panels?.[panel.id];
-    if (stored === undefined) continue;
-    const detail = panel.detail ? guarded(panel, 'detail', () => panel.detail!(stored, record)) : stored;
+    if (stored === undefined && !(panel.readsRecord && panel.detail)) continue;
+    const detail = panel.detail ? guarded(panel, 'detail', () => panel.detail!(stored, record, settings)) : stored;
     if (detail !== undefined) details[panel.id] = detail;
   }
   return details;
+}
+
+/** The panels' fields of a request's list line (`RequestSummary`). */
+export function panelSummaries(record: StoredRequest, settings: PanelSettings, panels: readonly AnyServerPanel[] = PANELS): Record<string, unknown> {
+  let fields: Record<string, unknown> = {};
+  for (const panel of panels) {
+    if (!panel.summary) continue;
+    const part = guarded(panel, 'summary', () => panel.summary!(record, settings));
+    if (part) fields = { ...fields, ...part };
+  }
+  return fields;
 }
 
 /** The panels' parts of the launcher's badge for a page being sent. */

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LiveRequest, StoredRequest } from '../request/record.js';
 import type { NameMatcher } from '../security/redact.js';
+import type { Store } from '../store/store.js';
+import type { RequestDetail } from '../types.js';
 
 /*
  * The server side of a panel. A panel is one folder under server/panels/ exporting one
@@ -11,6 +13,27 @@ import type { NameMatcher } from '../security/redact.js';
  */
 
 /**
+ * The toolbar's settings a panel may read. Panels are shared by every toolbar of the process (one
+ * per app, or one per test), so each hook gets the settings of the toolbar calling it.
+ */
+export interface PanelSettings {
+  /** The `instrument` option: the modules the app passed, by key. */
+  readonly instrument: Readonly<Record<string, unknown>>;
+  /** Record middleware, handler, render and HTTP spans (`timeline`). */
+  readonly timeline: boolean;
+  /** Repeats of one shape from one place that make an N+1 (`nPlusOneThreshold`, default 3). */
+  readonly nPlusOneThreshold: number;
+  /** More queries than this flags a request (`queryBudget`). */
+  readonly queryBudget: number;
+  /** `editorUrl`: links from call sites to the editor; empty for none. */
+  readonly editorUrl: string;
+  /** Names of secrets in URLs, headers, cookies, bodies and log fields (`redactNames`). */
+  readonly isSecretName: NameMatcher;
+  /** Redacts a URL as stored. */
+  readonly redactUrl: (url: string) => string;
+}
+
+/**
  * What a panel's hooks see of the request being served, or of work that is not an HTTP request
  * (a task, a socket event, a background burst: `live.kind`), which has no `req` and `res`.
  */
@@ -18,6 +41,7 @@ export interface PanelRequest {
   readonly live: LiveRequest;
   readonly req?: IncomingMessage;
   readonly res?: ServerResponse;
+  readonly settings: PanelSettings;
 }
 
 /** The redaction rules of the toolbar's options, for a panel's part of the stored record. */
@@ -37,10 +61,23 @@ export interface ServerTimingEntry {
   description?: string;
 }
 
-/** The panel's part of the launcher's badge: `3 warnings`, drawn in the warning colour with `tone: 'warn'`. */
+/**
+ * The panel's part of the launcher's badge: `3 warnings`, drawn in the warning colour with
+ * `tone: 'warn'`. The launcher shows whatever the panels contribute, in the registry's order.
+ */
 export interface LauncherBadge {
   text: string;
   tone?: 'warn';
+  /** A word drawn before the text (`SQL`). */
+  label?: string;
+  /** What a screen reader hears for it, when the text alone says too little (`7 queries, 2 duplicated`). */
+  say?: string;
+  /**
+   * For the fetch/XHR requests the page fires: the numeric field of their list line
+   * (`RequestSummary`) the launcher adds up (`queryCount`), and the fields that, when truthy,
+   * colour that sum as a warning.
+   */
+  fetches?: { sum: string; warnIf?: readonly string[] };
 }
 
 /** What a route handler gets: the stored request it names is looked up by the core. */
@@ -48,24 +85,18 @@ export interface PanelRouteContext {
   req: IncomingMessage;
   res: ServerResponse;
   query: URLSearchParams;
+  settings: PanelSettings;
   sendJson: (status: number, body: unknown) => void;
-  /** The stored record with this id, or undefined (unknown, evicted). */
+  /** The stored record with this id, or undefined (unknown, evicted, not a request id). */
   getRequest: (id: string) => Promise<StoredRequest | undefined>;
+  /** The request store (a failing store throws; the core answers 503). */
+  store: Store;
+  /** What the API serves for a stored record (`GET /api/requests/:id`), every panel's part included. */
+  detailOf: (record: StoredRequest) => RequestDetail;
 }
 
-/**
- * Settings the toolbar was created with that panels may read. A panel's `instrument` keys reach
- * it through its own `instrument` functions only, never through here.
- */
-export interface PanelSetup {
-  /** Calls from one line before the same command counts as an N+1 (`nPlusOneThreshold`, default 3). */
-  nPlusOneThreshold: number;
-  /**
-   * Names of secrets (`redactNames`), for a panel that copies the app's values while the request
-   * runs (a log line's fields): copied once, redacted as they are copied.
-   */
-  isSecretName: NameMatcher;
-}
+/** Settings the toolbar was created with that panels may read, once, at setup. */
+export type PanelSetup = PanelSettings;
 
 /**
  * One panel. `State` is what it keeps while a request runs (on `live.panels[id]`), `Stored` its
@@ -85,6 +116,8 @@ export interface ServerPanel<State = unknown, Stored = unknown, Detail = Stored>
   setup?(setup: PanelSetup): void;
   /** At the start of each recorded request: the panel's state for it, or undefined for none. */
   start?(request: PanelRequest): State | undefined;
+  /** When the response's headers are written (a milestone on the timeline). */
+  headersSent?(state: State): void;
   /** Once the response is out: the stored part, redacted. Undefined stores nothing. */
   finish?(state: State, request: PanelRequest, redaction: PanelRedaction): Stored | undefined;
   /**
@@ -93,8 +126,28 @@ export interface ServerPanel<State = unknown, Stored = unknown, Detail = Stored>
    * then, and `finish` runs again on it for the settled record. Its hooks mark such entries.
    */
   readonly recordsAfterResponse?: boolean;
-  /** `detail.panels[id]`, derived when somebody reads the request; the stored part itself by default. */
-  detail?(stored: Stored, record: StoredRequest): Detail;
+  /**
+   * The panel records work that is not an HTTP request too (a `recordTask`, a socket event, the
+   * background bursts of units/): its hooks then get no `req` and `res`. Others are not started there.
+   */
+  readonly recordsUnits?: boolean;
+  /**
+   * Fields of the request's list line (`RequestSummary`: the History, the launcher's fetch
+   * counts), derived when somebody reads the request; they also head `detail`.
+   */
+  summary?(record: StoredRequest, settings: PanelSettings): Record<string, unknown>;
+  /**
+   * Its detail reads the core's record (the queries), so it is asked for every record, tasks and
+   * socket events included, with `stored` undefined when it stored nothing for that one (its
+   * `Stored` type then includes undefined).
+   */
+  readonly readsRecord?: boolean;
+  /**
+   * `detail.panels[id]`, derived when somebody reads the request; the stored part itself by
+   * default. Asked only for records with a stored part, unless `readsRecord`; returning undefined
+   * leaves the panel out of the detail.
+   */
+  detail?(stored: Stored, record: StoredRequest, settings: PanelSettings): Detail | undefined;
   /** Its part of the launcher's badge, while the page is sent: only what is cheap. */
   badge?(state: State): LauncherBadge | null;
   /** Its `Server-Timing` figures, when the response's headers are written. */

@@ -6,7 +6,7 @@ import { warnOnce } from '../log.js';
 import { openLiveRecord } from './record-id.js';
 import { addRecord, prepareQueries, type Recorder } from './store-record.js';
 import { scrubRecord } from '../request/record-secrets.js';
-import { finishPanels, startPanels } from '../panels/lifecycle.js';
+import { finishPanels, startUnitPanels } from '../panels/lifecycle.js';
 import { scrubSecrets } from '../panels/sql/redact-queries.js';
 
 /** Names are labels in History, not data: cut long ones. */
@@ -28,8 +28,8 @@ export function activeRecorder(): Recorder | undefined {
 export function openUnit(kind: UnitKind, name: string, recorder: Recorder): LiveRequest {
   const live = openLiveRecord({ kind, method: kind.toUpperCase(), url: name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}…` : name },
     recorder.options.maxQueriesPerRequest);
-  // The panels that record more than HTTP (logs, cache) record units too; the others take no part.
-  startPanels({ live });
+  // The panels that record more than HTTP (logs, cache: `recordsUnits`) record units too.
+  startUnitPanels({ live, settings: recorder.options });
   return live;
 }
 
@@ -51,7 +51,7 @@ export function closeUnit(live: LiveRequest, recorder: Recorder, failure?: { val
     queryCount: live.queryCount,
     ...(failure ? { error: freezeError(failure.value) } : {}),
   }, secrets);
-  const panels = finishPanels({ live }, {
+  const panels = finishPanels({ live, settings: recorder.options }, {
     isSecretName: recorder.options.isSecretName,
     redactUrl: recorder.options.redactUrl,
     scrubText: (text) => scrubSecrets(text, secrets),

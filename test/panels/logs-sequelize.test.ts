@@ -40,7 +40,7 @@ describe.skipIf(!available)('Sequelize\'s own SQL logging in the Logs tab', () =
   it('records each "Executing" line with the query', async () => {
     const { detail } = await fetchRecorded(base, '/one');
     // The first request also opens Sequelize's connection (its own set-up statements, which it does not log).
-    const sqls = detail.queries.map((q) => q.sql);
+    const sqls = detail.panels.sql!.queries.map((q) => q.sql);
     const messages = (detail.panels.logs as LogsDetail).entries.map((e) => e.message);
     expect(sqls).toContain('SELECT 1 AS one');
     expect(messages).toContain('Executing (default): SELECT 1 AS one');

@@ -13,6 +13,7 @@ import { debugToolbar } from '../../server/index.js';
 import type { LogsDetail } from '../../server/panels/logs/types.js';
 import { MAX_LOGS_PER_REQUEST } from '../../server/panels/logs/entries.js';
 import { fetchRecorded, listen } from '../support/http.js';
+import { launcherBadges } from '../support/launcher-badges.js';
 
 /**
  * Issue 15, part 3: the Logs panel. Real console, pino, winston and debug, in real Express 4 and 5
@@ -100,10 +101,10 @@ describe.each([[5, express], [4, express4 as unknown as typeof express]])('the L
     // In time order, and the query between the first two lines.
     const times = logs.entries.map((e) => e.timeMs);
     expect(times).toEqual([...times].sort((a, b) => a - b));
-    expect(detail.queries[0].startMs).toBeGreaterThanOrEqual(log.timeMs);
-    expect(detail.queries[0].startMs).toBeLessThanOrEqual(info.timeMs);
+    expect(detail.panels.sql!.queries[0].startMs).toBeGreaterThanOrEqual(log.timeMs);
+    expect(detail.panels.sql!.queries[0].startMs).toBeLessThanOrEqual(info.timeMs);
     // The launcher's badge says 2 warnings (winston's and console's).
-    expect(body).toContain('data-badges="[{&quot;id&quot;:&quot;logs&quot;,&quot;text&quot;:&quot;2 warnings&quot;,&quot;tone&quot;:&quot;warn&quot;}]"');
+    expect(launcherBadges(body).find((badge) => badge.id === 'logs')).toEqual({ id: 'logs', text: '2 warnings', tone: 'warn' });
     // The app's console still printed its lines.
     expect(consoleOutput.some((args) => args[0] === 'listing %d orders')).toBe(true);
   });

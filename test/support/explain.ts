@@ -7,7 +7,7 @@ import { fetchRecorded, listen } from './http.js';
 /** Posts to the explain endpoint the way the toolbar's UI does: same origin, JSON, the custom header. */
 export async function postExplain(base: string, body: unknown, init: { headers?: Record<string, string>; raw?: string } = {},
   mountPath = '/__toolbar') {
-  const response = await fetch(`${base}${mountPath}/api/explain`, {
+  const response = await fetch(`${base}${mountPath}/api/sql/explain`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-debug-toolbar': '1', ...init.headers },
     body: init.raw ?? JSON.stringify(body),
@@ -17,7 +17,7 @@ export async function postExplain(base: string, body: unknown, init: { headers?:
 
 /** Posts to the what-if endpoint as the UI does. */
 export async function postWhatIf(base: string, body: unknown, init: { headers?: Record<string, string>; raw?: string } = {}) {
-  const response = await fetch(`${base}/__toolbar/api/explain/what-if`, {
+  const response = await fetch(`${base}/__toolbar/api/sql/what-if`, {
     method: 'POST', headers: { 'content-type': 'application/json', 'x-debug-toolbar': '1', ...init.headers }, body: init.raw ?? JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
@@ -36,8 +36,8 @@ export async function recordedExplainTarget(setup: (app: express.Express) => voi
   const server = await listen(app);
   cleanups.push(() => server.close());
   const { detail } = await fetchRecorded(server.url, '/q');
-  const target = explainTarget(detail.queries[0].db.explainKey);
-  if (!target) throw new Error(`no EXPLAIN target for ${detail.queries[0].db.driver}`);
+  const target = explainTarget(detail.panels.sql!.queries[0].db.explainKey);
+  if (!target) throw new Error(`no EXPLAIN target for ${detail.panels.sql!.queries[0].db.driver}`);
   return target;
 }
 

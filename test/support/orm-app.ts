@@ -57,8 +57,8 @@ export async function runFixInApp(app: RunningApp, code: string, ids?: unknown[]
 
 /** The one N+1 of a request, with the SQL of its queries in the failure message. */
 export function onlyNPlusOne(detail: RequestDetail): NPlusOneGroup {
-  if (detail.nPlusOne.length !== 1) {
-    throw new Error(`expected one N+1, got ${detail.nPlusOne.length}: ${JSON.stringify(detail.queries.map((q) => [q.sql.slice(0, 80), q.callSite?.line]))}`);
+  if (detail.panels.sql!.nPlusOne.length !== 1) {
+    throw new Error(`expected one N+1, got ${detail.panels.sql!.nPlusOne.length}: ${JSON.stringify(detail.panels.sql!.queries.map((q) => [q.sql.slice(0, 80), q.callSite?.line]))}`);
   }
-  return detail.nPlusOne[0];
+  return detail.panels.sql!.nPlusOne[0];
 }

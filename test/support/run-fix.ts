@@ -80,8 +80,8 @@ export function fixRunner(app: express.Express) {
 
 /** The one N+1 of a route's record, with its suggestion. */
 export function onlyNPlusOne(detail: RequestDetail): NPlusOneGroup & { suggestion: NonNullable<NPlusOneGroup['suggestion']> } {
-  if (detail.nPlusOne.length !== 1) throw new Error(`expected one N+1, got ${detail.nPlusOne.length}: ${JSON.stringify(detail.queries.map((q) => q.sql))}`);
-  const group = detail.nPlusOne[0];
+  if (detail.panels.sql!.nPlusOne.length !== 1) throw new Error(`expected one N+1, got ${detail.panels.sql!.nPlusOne.length}: ${JSON.stringify(detail.panels.sql!.queries.map((q) => q.sql))}`);
+  const group = detail.panels.sql!.nPlusOne[0];
   if (!group.suggestion) throw new Error(`no suggestion for ${group.sql}`);
   return group as NPlusOneGroup & { suggestion: NonNullable<NPlusOneGroup['suggestion']> };
 }

@@ -28,7 +28,7 @@ export function Header({ detail, tabs, onClose }: Props) {
       <span className="spacer" />
       {detail && (
         <span className="totals">
-          {pluralize(detail.queryCount, 'query', 'queries')} · {formatMs(detail.totalQueryMs, 1)}
+          {pluralize(detail.queryCount, 'query', 'queries')} · {formatMs(detail.panels.sql?.totalQueryMs ?? 0, 1)}
         </span>
       )}
       {onClose && (

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { detailOf, stubApi, summary } from '../testing/history.js';
+import { withSql } from '../testing/panel-details.js';
 import { setupDom } from '../testing/dom.js';
 import { App } from './App.js';
 import { PANELS } from './panels.js';
@@ -18,7 +19,7 @@ const filled = summary('fill-1', { url: '/api/posts', queryCount: 2 });
 const hit = summary('hit-2', { url: '/api/posts', queryCount: 0, replayedFrom: 'fill-1' });
 const details = {
   'post-9': detailOf(form), 'done-2': detailOf(done), 'err-3': detailOf(broken),
-  'fill-1': detailOf(filled), 'hit-2': detailOf(hit, { queries: [], totalQueryMs: 0 }),
+  'fill-1': detailOf(filled), 'hit-2': withSql(detailOf(hit), { queries: [], totalQueryMs: 0 }),
 };
 const tab = (name: string) => [...dom.container.querySelectorAll<HTMLElement>('[role="tab"]')].find((t) => t.firstChild!.textContent === name)!;
 

@@ -13,6 +13,7 @@ import { TimelinePanel } from '../panels/timeline/TimelinePanel.js';
 import { TemplatesPanel } from '../panels/templates/TemplatesPanel.js';
 import { RequestPanel } from '../panels/request/RequestPanel.js';
 import { detailOf, stubApi, summary } from '../testing/history.js';
+import { sqlOf, withSql, withTemplates, withTimeline } from '../testing/panel-details.js';
 
 /*
  * Everything the panels show comes from the app's requests: SQL, params, URLs, template names,
@@ -33,16 +34,17 @@ const dom = setupDom();
 /** The same request with `p` in every string the app controls. */
 function detailWith(p: string[]): RequestDetail {
   const all = p.join(' ');
-  return {
+  const request: RequestDetail = {
     ...sampleDetail,
     url: `/search?q=${all}`,
     error: { message: all, stack: [{ file: `/app/${p[1]}.js`, line: 1, column: 1, function: p[0] }] },
-    queries: sampleDetail.queries.map((q, i) => (i === 0 ? { ...q, sql: `SELECT '${all}' AS x`, params: [all, { html: p[1] }], error: all } : q)),
-    timeline: sampleTimeline.map((span, i) => (i === 1 ? { ...span, name: all, detail: p[1] } : span)),
-    templates: sampleTemplates.map((t, i) => (i === 0 ? { ...t, name: all, file: `/views/${p[1]}.ejs`, localKeys: [p[0]] } : t)),
     requestHeaders: [{ name: 'X-Evil', value: all }, { name: p[1], value: 'x' }],
     responseHeaders: [{ name: 'Content-Type', value: `text/html; ${p[3]}` }],
   };
+  const queries = sqlOf(sampleDetail).queries.map((q, i) => (i === 0 ? { ...q, sql: `SELECT '${all}' AS x`, params: [all, { html: p[1] }], error: all } : q));
+  const spans = sampleTimeline.map((span, i) => (i === 1 ? { ...span, name: all, detail: p[1] } : span));
+  const renders = sampleTemplates.map((t, i) => (i === 0 ? { ...t, name: all, file: `/views/${p[1]}.ejs`, localKeys: [p[0]] } : t));
+  return withTemplates(withTimeline(withSql(request, { queries }), spans), renders);
 }
 const HOSTILE = PAYLOADS.join(' ');
 const hostileDetail = detailWith(PAYLOADS);

@@ -1,56 +1,52 @@
 /** Reading the injected `<script data-debug-toolbar …>` tag, and the launcher's words: pure, so tested without a page. */
 
-/** A request's counts, as the tag and the toolbar's request list both give them. */
-export interface Counts {
-  queryCount: number;
-  duplicateCount: number;
-  nPlusOneCount: number;
-  /** The request whose headers a response cache replayed for this one. */
-  replayedFrom?: string;
-}
-
-/** A panel's part of the badge, as the server's panels contribute it (server/panels/panel.ts). */
+/**
+ * A panel's part of the launcher, as the server's panels contribute it (server/panels/panel.ts
+ * `LauncherBadge`): `{ id: 'sql', label: 'SQL', text: '7', say: '7 queries, 2 duplicated', tone: 'warn' }`.
+ */
 export interface PanelBadge {
   id: string;
   text: string;
   tone?: 'warn';
+  label?: string;
+  say?: string;
+  /** The list line's field the launcher adds up over the page's fetches, and those that make the sum a warning. */
+  fetches?: { sum: string; warnIf?: string[] };
 }
 
-export interface LauncherConfig extends Counts {
+export interface LauncherConfig {
   requestId: string;
   mountPath: string;
   nonce?: string;
-  /** The panels' badges (`data-badges`): `2 warnings` from the Logs panel. */
+  /** The panels' badges (`data-badges`), in the server's registry order. */
   badges: PanelBadge[];
+  /** The request whose headers a response cache replayed for this one. */
+  replayedFrom?: string;
 }
+
+const isText = (value: unknown): value is string => typeof value == 'string';
 
 /** The tag's `data-badges` JSON, keeping only well-formed entries: an app page can hold anything. */
 export function readBadges(raw: string | undefined): PanelBadge[] {
   try {
     const list: unknown = JSON.parse(raw || '[]');
     return Array.isArray(list)
-      ? list.filter((b): b is PanelBadge => typeof b?.id == 'string' && typeof b.text == 'string').slice(0, 8)
+      ? list.filter((b): b is PanelBadge => isText(b?.id) && isText(b.text) && (b.label == null || isText(b.label))
+        && (b.say == null || isText(b.say)) && (b.fetches == null || (isText(b.fetches.sum)
+        && (b.fetches.warnIf == null || (Array.isArray(b.fetches.warnIf) && b.fetches.warnIf.every(isText)))))).slice(0, 8)
       : [];
   } catch {
     return [];
   }
 }
 
-/** More queries than this on one page is worth a warning even without duplicates. */
-export const QUERY_WARNING_THRESHOLD = 20;
-
-const count = (raw: string | undefined): number => {
-  const n = Number.parseInt(raw ?? '', 10);
-  return Number.isFinite(n) && n > 0 ? n : 0;
-};
-
 /**
  * Turns the tag's dataset into a config; null when the request id is missing, since the panel
  * would have nothing to show.
  *
  * @example
- * readConfig({ requestId: 'abc-12', mountPath: '/__toolbar/', queryCount: '7' }, undefined)
- * // → { requestId: 'abc-12', mountPath: '/__toolbar', queryCount: 7, … }
+ * readConfig({ requestId: 'abc-12', mountPath: '/__toolbar/', badges: '[{"id":"sql","text":"7"}]' }, undefined)
+ * // → { requestId: 'abc-12', mountPath: '/__toolbar', badges: [{ id: 'sql', text: '7' }] }
  */
 export function readConfig(data: DOMStringMap, nonce: string | undefined): LauncherConfig | null {
   const requestId = data.requestId?.trim();
@@ -59,9 +55,6 @@ export function readConfig(data: DOMStringMap, nonce: string | undefined): Launc
   const config: LauncherConfig = {
     requestId,
     mountPath,
-    queryCount: count(data.queryCount),
-    duplicateCount: count(data.duplicateCount),
-    nPlusOneCount: count(data.nPlusOneCount),
     nonce: nonce || undefined,
     badges: readBadges(data.badges),
   };
@@ -69,25 +62,19 @@ export function readConfig(data: DOMStringMap, nonce: string | undefined): Launc
   return config;
 }
 
-/** Whether a badge should use the warning colour. */
-export function needsAttention(c: Counts): boolean {
-  return c.duplicateCount > 0 || c.nPlusOneCount > 0 || c.queryCount > QUERY_WARNING_THRESHOLD;
+/** The sentence a screen reader hears after the button's name: each badge's words. */
+export function describeBadges(config: LauncherConfig): string {
+  const parts = config.badges.map((b) => b.say ?? (b.label ? `${b.label} ${b.text}` : b.text));
+  if (config.replayedFrom) parts.push('served from a cache');
+  return parts.join(', ');
 }
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
-/** The sentence a screen reader hears after the button's name. */
-export function describeCounts(c: Counts): string {
-  const parts = [plural(c.queryCount, 'query', 'queries')];
-  if (c.duplicateCount > 0) parts.push(`${c.duplicateCount} duplicated`);
-  if (c.nPlusOneCount > 0) parts.push(`${c.nPlusOneCount} N+1`);
-  if (c.replayedFrom) parts.push('served from a cache');
-  return parts.join(', ');
-}
-
 /**
- * The queries of the requests the page fired: `fired` requests seen, `known` of them with counts
- * read so far, `queries` in those. What is not known yet is never counted as 0.
+ * What the requests the page fired add to a badge (its `fetches.sum`: their queries): `fired`
+ * requests seen, `known` of them with counts read so far, `queries` in those. What is not known
+ * yet is never counted as 0.
  *
  * @example
  * describeFetches(3, 3, 450) // → '+450 in 3 fetches'

@@ -3,11 +3,10 @@
  * without its tag), read from the toolbar's list: one `GET {mountPath}/api/requests` a moment
  * after the last new id, asked again a few times while some are not stored yet.
  */
-import type { Counts } from './config.js';
-
-/** The fields of a `RequestSummary` the launcher reads. */
-export interface KnownCounts extends Counts {
+/** A `RequestSummary` as the launcher reads it: its id, and the fields the badges name (`queryCount`). */
+export interface KnownCounts {
   id: string;
+  [field: string]: unknown;
 }
 
 export interface RequestCounts {

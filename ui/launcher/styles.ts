@@ -13,6 +13,7 @@ export const LAUNCHER_CSS = `:host{all:initial;position:fixed;right:0;bottom:0;w
 .l-badge{min-width:20px;padding:3px 6px;border-radius:999px;background:#57606a;color:#fff;text-align:center;font-variant-numeric:tabular-nums}
 .l-badge.l-warn{background:#d97706}
 .l-more{background:#3d444d}
+.l-extra{display:inline-flex;align-items:center;gap:6px}
 .l-slot{width:100%}
 .l-slot[hidden],.l-toggle[hidden],.l-more[hidden]{display:none}
 .l-error{max-width:460px;margin:0 12px 8px 12px;padding:6px 10px;border-radius:6px;background:#fff1f0;color:#a40e26;border:1px solid #ffccc7}

@@ -66,7 +66,7 @@ export function stubApi(lists: RequestSummary[][], details: Record<string, Reque
       const list = lists[Math.min(listCall++, lists.length - 1)] ?? [];
       return json({ requests: list, capacity });
     }
-    if (path.endsWith('/api/hotspots')) return json({ hotspots });
+    if (path.endsWith('/api/sql/hotspots')) return json({ hotspots });
     const id = decodeURIComponent(path.split('/').pop() ?? '');
     const detail = details[id];
     return detail ? json(detail) : json({ error: 'not found' }, 404);

@@ -36,9 +36,11 @@ export interface CacheState {
   dropped: number;
   /** Run numbers given so far, by run key: a record finished again once settled numbers the same. */
   runs: Map<string, number>;
+  /** The toolbar's `nPlusOneThreshold`, for the badge. */
+  nPlusOneThreshold: number;
 }
 
-export const newCacheState = (): CacheState => ({ commands: [], dropped: 0, runs: new Map() });
+export const newCacheState = (nPlusOneThreshold: number): CacheState => ({ commands: [], dropped: 0, runs: new Map(), nPlusOneThreshold });
 
 /** A command as a client hook sees it: the name and the arguments after it. */
 export interface CommandInput {

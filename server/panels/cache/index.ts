@@ -3,7 +3,7 @@ import { REDACTED, type NameMatcher } from '../../security/redact.js';
 import { isUserFrame } from '../../stack/callsite.js';
 import { toCallSite } from '../../stack/source-map.js';
 import { newCacheState, numberRuns, type CacheState, type CapturedCommand } from './commands.js';
-import { CACHE_N_PLUS_ONE_THRESHOLD, cacheFindings, cacheRepeats, type FindingInput } from './findings.js';
+import { cacheFindings, cacheRepeats, type FindingInput } from './findings.js';
 import { instrumentIoredis } from './ioredis.js';
 import { instrumentRedis } from './node-redis.js';
 import type { CacheCommand, CacheDetail } from './types.js';
@@ -57,12 +57,6 @@ const asInput = (command: CapturedCommand, run: string, site: FindingInput['site
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
- * The `nPlusOneThreshold` of the toolbar set up last: panels are one per process, like the
- * patches they install.
- */
-let nPlusOneThreshold = CACHE_N_PLUS_ONE_THRESHOLD;
-
-/**
  * The Cache panel: the Redis commands of a request (`redis` v4/v5 and `ioredis`), each round trip
  * with its key, duration, hit or miss, and the line that sent it; pipelines and MULTIs as one round
  * trip listing their commands; N+1s ("GET user:* ran 40 times from feed.ts:12") with a fix in the
@@ -72,11 +66,9 @@ export const cachePanel: ServerPanel<CacheState, StoredCache, CacheDetail> = {
   id: 'cache',
   title: 'Cache',
   instrument: { redis: instrumentRedis, ioredis: instrumentIoredis },
-  setup(setup) {
-    nPlusOneThreshold = setup.nPlusOneThreshold;
-  },
-  start: newCacheState,
+  start: ({ settings }) => newCacheState(settings.nPlusOneThreshold),
   recordsAfterResponse: true,
+  recordsUnits: true,
   finish(state, request, redaction) {
     if (state.commands.length === 0 && state.dropped === 0) return undefined;
     numberRuns(state);
@@ -90,16 +82,16 @@ export const cachePanel: ServerPanel<CacheState, StoredCache, CacheDetail> = {
     });
     return { commands, dropped: state.dropped };
   },
-  detail(stored) {
+  detail(stored, _record, settings) {
     const callSites = stored.commands.map((command) => toCallSite(command.frames));
     const commands = stored.commands.map(({ frames: _frames, run: _run, runKey: _runKey, ...command }, i): CacheCommand => ({ ...command, callSite: callSites[i] }));
     const inputs = stored.commands.map((command, i) => asInput(command, String(command.run), callSites[i]));
-    return { commands, findings: cacheFindings(inputs, (i) => callSites[i], nPlusOneThreshold), dropped: stored.dropped };
+    return { commands, findings: cacheFindings(inputs, (i) => callSites[i], settings.nPlusOneThreshold), dropped: stored.dropped };
   },
   badge(state) {
     // While the page is sent: raw frames, no source maps; the same grouping as the findings.
     const inputs = state.commands.map((command) => asInput(command, command.runKey ?? '', firstUserSite(command)));
-    const { nPlusOne, duplicates } = cacheRepeats(inputs, nPlusOneThreshold);
+    const { nPlusOne, duplicates } = cacheRepeats(inputs, state.nPlusOneThreshold);
     const findings = nPlusOne.length + duplicates.length;
     return findings > 0 ? { text: `cache: ${plural(findings, 'finding', 'findings')}`, tone: 'warn' } : null;
   },

@@ -31,20 +31,14 @@ export interface LogState {
   dropped: number;
   /** Warnings and errors (and fatals), for the badge. */
   problems: number;
+  /**
+   * The toolbar's `redactNames`: a line's fields are copied, bounded and redacted by name in one
+   * walk, when it is logged.
+   */
+  isSecretName: NameMatcher;
 }
 
-export const newLogState = (): LogState => ({ entries: [], dropped: 0, problems: 0 });
-
-/**
- * The `redactNames` of the toolbar set up last (panels are one per process, like their patches):
- * a line's fields are copied, bounded and redacted by name in one walk, when it is logged.
- */
-let isSecretName: NameMatcher = () => false;
-
-/** Called by the panel's setup. */
-export function redactFieldNames(matcher: NameMatcher): void {
-  isSecretName = matcher;
-}
+export const newLogState = (isSecretName: NameMatcher): LogState => ({ entries: [], dropped: 0, problems: 0, isSecretName });
 
 /** What a logger hook hands over. */
 export interface LogLine {
@@ -114,7 +108,7 @@ export function recordLog(describe: () => LogLine | null, skipAbove: (...args: a
     };
     // Copied now (the app may change or reuse the object after logging it), secrets' names
     // redacted; at finish only the texts are scrubbed, by the request's own secrets.
-    const fields = line.fields === undefined ? undefined : redactValue(line.fields, isSecretName);
+    const fields = line.fields === undefined ? undefined : redactValue(line.fields, state.isSecretName);
     if (fields && typeof fields === 'object' && !Array.isArray(fields) && Object.keys(fields).length > 0) {
       entry.fields = fields as Record<string, unknown>;
     }

@@ -2,7 +2,7 @@ import type { ServerPanel } from '../panel.js';
 import { toCallSite } from '../../stack/source-map.js';
 import { mapStrings, redactNamedValues } from '../../security/redact-value.js';
 import { instrumentConsole, recordingConsoleMethod } from './console.js';
-import { newLogState, redactFieldNames, type CapturedLog, type LogState } from './entries.js';
+import { newLogState, type CapturedLog, type LogState } from './entries.js';
 import { instrumentDebug, instrumentPino, instrumentWinston } from './loggers.js';
 import type { LogsDetail } from './types.js';
 
@@ -33,6 +33,8 @@ export interface StoredLogs {
  * SQL panel's to judge (it validates the same key), so nothing here throws.
  */
 function recordSequelizeLogging(sequelize: unknown): void {
+  // The panel's `instrument` functions run before its setup: the console is patched first here.
+  instrumentConsole();
   const options = (sequelize as { options?: { logging?: unknown } } | null)?.options;
   const recording = recordingConsoleMethod(options?.logging);
   if (options && recording) options.logging = recording;
@@ -49,13 +51,12 @@ export const logsPanel: ServerPanel<LogState, StoredLogs, LogsDetail> = {
   id: 'logs',
   title: 'Logs',
   instrument: { pino: instrumentPino, winston: instrumentWinston, debug: instrumentDebug, sequelize: recordSequelizeLogging },
-  setup(setup) {
-    redactFieldNames(setup.isSecretName);
-    // Before the panel's `instrument` functions: Sequelize's logging is pointed at the patched console.
+  setup() {
     instrumentConsole();
   },
-  start: newLogState,
+  start: ({ settings }) => newLogState(settings.isSecretName),
   recordsAfterResponse: true,
+  recordsUnits: true,
   finish(state, _request, redaction) {
     if (state.entries.length === 0 && state.dropped === 0) return undefined;
     const entries = state.entries.map((entry) => {

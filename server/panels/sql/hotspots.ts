@@ -1,4 +1,5 @@
-import type { CallSite, Hotspot, RequestDetail } from '../../types.js';
+import type { CallSite, Hotspot } from '../../types.js';
+import type { SqlOfRequest } from './read.js';
 
 /*
  * Where the queries come from, across the stored history: each query is charged to the user's
@@ -6,7 +7,7 @@ import type { CallSite, Hotspot, RequestDetail } from '../../types.js';
  * on the loop), and lines are ranked by the time their queries took. Pure: details in, ranking out.
  */
 
-/** Lines returned by `GET {mountPath}/api/hotspots` at most. */
+/** Lines returned by `GET {mountPath}/api/sql/hotspots` at most. */
 export const MAX_HOTSPOTS = 50;
 
 interface Tally extends Hotspot {
@@ -21,10 +22,10 @@ function keyOf(site: CallSite): string {
  * Ranks the user's call sites by total query time, then query count.
  *
  * @example
- * rankHotspots(history.map((r) => toDetail(r, options)))
+ * rankHotspots(history.map((r) => readSql(r, settings)))
  * // [{ file: '/app/routes/posts.ts', line: 14, function: 'loadAuthor', queryCount: 40, totalMs: 31.2, requestCount: 4, nPlusOneCount: 4 }, …]
  */
-export function rankHotspots(details: readonly RequestDetail[], limit = MAX_HOTSPOTS): Hotspot[] {
+export function rankHotspots(details: readonly SqlOfRequest[], limit = MAX_HOTSPOTS): Hotspot[] {
   const tallies = new Map<string, Tally>();
   const tally = (site: CallSite): Tally => {
     const key = keyOf(site);

@@ -1,7 +1,7 @@
 import { currentContext, requestContext, type RequestContext } from '../../request/context.js';
 import { patchMethod, reportHookError } from '../../instrument/patch.js';
 import { noteViewRoots, startRender, type RenderHandle } from './capture.js';
-import { instrumentLoadedEngines } from './registry.js';
+import { instrumentLoadedEngines } from './loaded-engines.js';
 import { observeSettled } from '../../instrument/settled.js';
 
 /*

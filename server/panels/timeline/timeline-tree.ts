@@ -1,6 +1,8 @@
-import type { CapturedSpan, StoredRequest } from '../../request/record.js';
+import type { CapturedSpan, CapturedTemplate, StoredRequest } from '../../request/record.js';
 import { mapFrame } from '../../stack/source-map.js';
-import type { QueryRecord, TemplateRender, TimelineSpan } from '../../types.js';
+import type { QueryRecord, TemplateRender, TimelineDetail, TimelineSpan } from '../../types.js';
+import type { PanelSettings } from '../panel.js';
+import { readSql } from '../sql/read.js';
 
 /*
  * The read side of the timeline: one waterfall of the request, its layers, renders, HTTP calls and
@@ -22,9 +24,25 @@ function ownerOf(spanId: string | undefined, byId: Map<string, CapturedSpan>): s
   return spanId !== undefined && byId.has(spanId) ? spanId : 'request';
 }
 
+/** The Timeline panel's part of the stored record (`record.panels.timeline`). */
+export interface StoredTimeline {
+  /** Middleware, handler, render, HTTP and milestone spans, in start order. */
+  spans: CapturedSpan[];
+}
+
+/** The stored spans of a request; none when the timeline was off. */
+export function storedSpans(request: StoredRequest): CapturedSpan[] {
+  return (request.panels?.timeline as StoredTimeline | undefined)?.spans ?? [];
+}
+
+/** The stored renders of a request (`record.panels.templates`, the Templates panel's part). */
+export function storedTemplates(request: StoredRequest): CapturedTemplate[] {
+  return (request.panels?.templates as CapturedTemplate[] | undefined) ?? [];
+}
+
 /** `query id → span id` for every stored query. */
 export function queryOwners(request: StoredRequest, queries: QueryRecord[]): Map<number, string> {
-  const byId = new Map((request.spans ?? []).map((span) => [span.id, span]));
+  const byId = new Map(storedSpans(request).map((span) => [span.id, span]));
   const owners = new Map<number, string>();
   for (const [index, query] of queries.entries()) {
     owners.set(query.id, ownerOf(request.queries[index]?.spanId, byId));
@@ -38,7 +56,7 @@ export function queryOwners(request: StoredRequest, queries: QueryRecord[]): Map
  */
 export function buildTimeline(request: StoredRequest, queries: QueryRecord[], owners = queryOwners(request, queries)): TimelineSpan[] {
   const total = request.durationMs;
-  const spans: TimelineSpan[] = (request.spans ?? []).map((span) => {
+  const spans: TimelineSpan[] = storedSpans(request).map((span) => {
     const out: TimelineSpan = {
       id: span.id, parentId: span.parentId ?? 'request', kind: span.kind, name: span.name, startMs: span.startMs,
       durationMs: span.durationMs ?? Math.max(0, total - span.startMs),
@@ -68,9 +86,9 @@ export function buildTimeline(request: StoredRequest, queries: QueryRecord[], ow
  * includes' queries too: the N+1 a template triggers shows on the view that includes it).
  */
 export function buildTemplates(request: StoredRequest, queries: QueryRecord[], owners = queryOwners(request, queries)): TemplateRender[] {
-  const templates = request.templates ?? [];
+  const templates = storedTemplates(request);
   if (templates.length === 0) return [];
-  const parentOf = new Map((request.spans ?? []).map((span) => [span.id, span.parentId]));
+  const parentOf = new Map(storedSpans(request).map((span) => [span.id, span.parentId]));
   const queryIds = new Map<string, number[]>(templates.map((t) => [t.id, []]));
   for (const query of queries) {
     // Walk up from the query's span; every render on the way rendered while it ran.
@@ -88,4 +106,11 @@ export function buildTemplates(request: StoredRequest, queries: QueryRecord[], o
     if (template.compileMs !== undefined) out.compileMs = template.compileMs;
     return out;
   });
+}
+
+/** `detail.panels.timeline`: the waterfall with the request's queries (read by the SQL panel). */
+export function timelineDetail(request: StoredRequest, stored: StoredTimeline | undefined, settings: PanelSettings): TimelineDetail {
+  const { queries } = readSql(request, settings);
+  // Without stored spans (the timeline off, a task): the request and its queries.
+  return { spans: buildTimeline(stored ? request : { ...request, panels: undefined }, queries) };
 }

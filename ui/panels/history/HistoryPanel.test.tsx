@@ -7,6 +7,7 @@ import { setupDom } from '../../testing/dom.js';
 import { MAX_ROWS, prependRequests } from './useRequestList.js';
 import { sampleDetail } from '../../testing/sample-detail.js';
 import { detailOf, FakeEventSource, stubApi, summary } from '../../testing/history.js';
+import { sqlOf, withSql } from '../../testing/panel-details.js';
 
 const dom = setupDom();
 
@@ -267,8 +268,8 @@ describe('compare', () => {
   it('compares the shown request with an earlier run of the same path and query', async () => {
     const old = summary('old-1', { url: '/orders?page=1', queryCount: 12, durationMs: 82, startedAt: 1_699_999_999_000 });
     const otherPage = summary('page-2', { url: '/orders?page=2', startedAt: 1_699_999_998_000 });
-    const oldDetail = detailOf(old, {
-      queries: [...sampleDetail.queries, ...sampleDetail.queries.slice(2, 7).map((qr, i) => ({ ...qr, id: 8 + i }))],
+    const oldDetail = withSql(detailOf(old), {
+      queries: [...sqlOf(sampleDetail).queries, ...sqlOf(sampleDetail).queries.slice(2, 7).map((qr, i) => ({ ...qr, id: 8 + i }))],
       totalQueryMs: 20,
     });
     const now = { ...details['page-1'], durationMs: 48 };
@@ -305,7 +306,7 @@ describe('hotspots', () => {
       expect(t).not.toBeNull();
       return t!;
     });
-    expect(fetch.mock.calls.map((c) => String(c[0]))).toContain('/dbg/api/hotspots');
+    expect(fetch.mock.calls.map((c) => String(c[0]))).toContain('/dbg/api/sql/hotspots');
     expect(dom.button('Hotspots').getAttribute('aria-pressed')).toBe('true');
     expect(dom.container.querySelector('table[aria-label="Recorded requests"]')).toBeNull();
     const cells = [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));

@@ -1,4 +1,4 @@
-/** Where the queries come from across the stored history: `GET {mountPath}/api/hotspots`, ranked by the server. */
+/** Where the queries come from across the stored history: `GET {mountPath}/api/sql/hotspots`, ranked by the server. */
 import { useEffect, useState } from 'react';
 import type { Hotspot, HotspotsResponse } from '../../../server/types.js';
 import { formatMs } from '../../app/format.js';
@@ -10,7 +10,7 @@ export function Hotspots({ mountPath }: { mountPath: string }) {
   useEffect(() => {
     const controller = new AbortController();
     setState({ status: 'loading' });
-    fetch(`${mountPath}/api/hotspots`, { signal: controller.signal, headers: { accept: 'application/json' } })
+    fetch(`${mountPath}/api/sql/hotspots`, { signal: controller.signal, headers: { accept: 'application/json' } })
       .then(async (response) => {
         if (!response.ok) throw new Error(`Request failed: HTTP ${response.status}`);
         const body = (await response.json()) as Partial<HotspotsResponse>;

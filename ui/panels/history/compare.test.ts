@@ -3,16 +3,17 @@ import type { QueryRecord } from '../../../server/types.js';
 import { sampleDetail } from '../../testing/sample-detail.js';
 import { diffRequests, earlierRuns, formatDiffSummary, signedMs } from './compare.js';
 import { detailOf, summary } from '../../testing/history.js';
+import { sqlOf, withSql } from '../../testing/panel-details.js';
 
-const q = (id: number, fingerprint: string): QueryRecord => ({ ...sampleDetail.queries[0], id, fingerprint, sql: `SQL ${fingerprint}` });
+const q = (id: number, fingerprint: string): QueryRecord => ({ ...sqlOf(sampleDetail).queries[0], id, fingerprint, sql: `SQL ${fingerprint}` });
 
 describe('diffRequests', () => {
   // Before: 1 list query + 10 per-row lookups + 1 count (12); after: 1 list query + 1 batched lookup (2).
-  const before = detailOf(summary('old', { queryCount: 12, durationMs: 50 }), {
+  const before = withSql(detailOf(summary('old', { queryCount: 12, durationMs: 50 })), {
     queries: [q(1, 'list'), ...Array.from({ length: 10 }, (_, i) => q(i + 2, 'row')), q(12, 'count')],
     totalQueryMs: 30.14,
   });
-  const after = detailOf(summary('new', { queryCount: 2, durationMs: 16 }), { queries: [q(1, 'list'), q(2, 'batch')], totalQueryMs: 3.04 });
+  const after = withSql(detailOf(summary('new', { queryCount: 2, durationMs: 16 })), { queries: [q(1, 'list'), q(2, 'batch')], totalQueryMs: 3.04 });
 
   it('counts shapes that came and went, biggest change first', () => {
     const diff = diffRequests(before, after);
@@ -28,8 +29,8 @@ describe('diffRequests', () => {
   });
 
   it('reports a count that changed without the shape disappearing', () => {
-    const more = detailOf(summary('more'), { queries: [q(1, 'list'), q(2, 'row'), q(3, 'row'), q(4, 'row')] });
-    const fewer = detailOf(summary('fewer'), { queries: [q(1, 'list'), q(2, 'row')] });
+    const more = withSql(detailOf(summary('more')), { queries: [q(1, 'list'), q(2, 'row'), q(3, 'row'), q(4, 'row')] });
+    const fewer = withSql(detailOf(summary('fewer')), { queries: [q(1, 'list'), q(2, 'row')] });
     expect(diffRequests(fewer, more).added).toEqual([{ fingerprint: 'row', sql: 'SQL row', before: 1, after: 3 }]);
     expect(diffRequests(fewer, more).removed).toEqual([]);
   });

@@ -35,8 +35,8 @@ function countByFingerprint(queries: readonly QueryRecord[]): Map<string, { sql:
  * formatDiffSummary(diff) // → '12 → 2 queries, −34 ms'
  */
 export function diffRequests(before: RequestDetail, after: RequestDetail): RequestDiff {
-  const a = countByFingerprint(before.queries);
-  const b = countByFingerprint(after.queries);
+  const a = countByFingerprint(before.panels.sql?.queries ?? []);
+  const b = countByFingerprint(after.panels.sql?.queries ?? []);
   const added: FingerprintChange[] = [];
   const removed: FingerprintChange[] = [];
   for (const fingerprint of new Set([...a.keys(), ...b.keys()])) {
@@ -52,7 +52,7 @@ export function diffRequests(before: RequestDetail, after: RequestDetail): Reque
     removed: removed.sort(bySize),
     queries: { before: before.queryCount, after: after.queryCount },
     durationMs: { before: before.durationMs, after: after.durationMs },
-    queryMs: { before: before.totalQueryMs, after: after.totalQueryMs },
+    queryMs: { before: before.panels.sql?.totalQueryMs ?? 0, after: after.panels.sql?.totalQueryMs ?? 0 },
   };
 }
 

@@ -9,7 +9,7 @@ export interface TestFormat {
 }
 export const TEST_RUNNERS: readonly TestRunner[] = ['vitest', 'jest', 'node:test', 'mocha'];
 
-type SnippetDetail = Pick<RequestDetail, 'method' | 'url' | 'status' | 'queryCount' | 'nPlusOne' | 'requestHeaders'>;
+type SnippetDetail = Pick<RequestDetail, 'method' | 'url' | 'status' | 'queryCount' | 'nPlusOneCount' | 'requestHeaders'>;
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const q = (value: string) => JSON.stringify(value);
@@ -61,21 +61,21 @@ export function testSnippet(detail: SnippetDetail, mountPath: string, format: Te
   const method = detail.method.toUpperCase();
   const hasBody = BODY_METHODS.has(method) && method !== 'DELETE';
   const maxQueries = detail.queryCount;
-  const maxNPlusOne = detail.nPlusOne?.length ?? 0;
+  const maxNPlusOne = detail.nPlusOneCount;
   const route = `${method} ${detail.url.split('?')[0]}`;
   const expectLike = format.runner === 'vitest' || format.runner === 'jest';
   const checks = expectLike
     ? [
       `expect(status).toBe(${detail.status});`,
       `expect(detail.queryCount, 'queries').toBeLessThanOrEqual(${maxQueries});`,
-      `expect(detail.nPlusOne.length, 'N+1 groups').toBeLessThanOrEqual(${maxNPlusOne});`,
+      `expect(detail.nPlusOneCount, 'N+1 groups').toBeLessThanOrEqual(${maxNPlusOne});`,
     ]
     : [
       `assert.equal(status, ${detail.status});`,
       `assert.ok(detail.queryCount <= ${maxQueries}, \`\${detail.queryCount} queries, at most ${maxQueries} expected\`);`,
-      `assert.ok(detail.nPlusOne.length <= ${maxNPlusOne}, \`\${detail.nPlusOne.length} N+1 groups, at most ${maxNPlusOne} expected\`);`,
+      `assert.ok(detail.nPlusOneCount <= ${maxNPlusOne}, \`\${detail.nPlusOneCount} N+1 groups, at most ${maxNPlusOne} expected\`);`,
     ];
-  if (format.runner === 'jest') checks.splice(1, 2, `expect(detail.queryCount).toBeLessThanOrEqual(${maxQueries});`, `expect(detail.nPlusOne.length).toBeLessThanOrEqual(${maxNPlusOne});`);
+  if (format.runner === 'jest') checks.splice(1, 2, `expect(detail.queryCount).toBeLessThanOrEqual(${maxQueries});`, `expect(detail.nPlusOneCount).toBeLessThanOrEqual(${maxNPlusOne});`);
   const title = `answers ${detail.status} with at most ${maxQueries} ${maxQueries === 1 ? 'query' : 'queries'} and ${maxNPlusOne} N+1`;
   // A fresh process opens its database connections on its first request, and an ORM's set-up
   // statements on them (Sequelize's SET …) would count: today's count came from a warm server.

@@ -5,6 +5,7 @@ import type { RequestDetail } from '../../../server/types.js';
 import type { LogsDetail } from '../../../server/panels/logs/types.js';
 import { setupDom } from '../../testing/dom.js';
 import { sampleDetail } from '../../testing/sample-detail.js';
+import { sqlOf } from '../../testing/panel-details.js';
 import { logsPanel } from './index.js';
 import { LogsPanel, NO_LOGS } from './LogsPanel.js';
 
@@ -17,7 +18,7 @@ const logs: LogsDetail = {
   ],
   dropped: 3,
 };
-const detail: RequestDetail = { ...sampleDetail, panels: { logs } };
+const detail: RequestDetail = { ...sampleDetail, panels: { ...sampleDetail.panels, logs } };
 const rows = () => [...dom.container.querySelectorAll('table.logs tbody tr')].map((tr) => tr.className);
 
 describe('LogsPanel', () => {
@@ -45,7 +46,7 @@ describe('LogsPanel', () => {
     const kinds = rows();
     expect(kinds[0]).toBe('log-info');
     expect(kinds.at(-1)).toBe('log-warn');
-    expect(kinds.filter((k) => k === 'log-query')).toHaveLength(sampleDetail.queries.length);
+    expect(kinds.filter((k) => k === 'log-query')).toHaveLength(sqlOf(sampleDetail).queries.length);
   });
 
   it('says what is recorded when the request logged nothing', async () => {

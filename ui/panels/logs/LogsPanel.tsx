@@ -15,7 +15,8 @@ export function LogsPanel({ detail }: PanelViewProps) {
   const logs = logsOf(detail.panels);
   const [withQueries, setWithQueries] = useState(false);
   const entries = useMemo(() => logs?.entries ?? [], [logs]);
-  const rows = useMemo(() => logRows(entries, detail.queries, withQueries), [entries, detail.queries, withQueries]);
+  const queries = detail.panels.sql?.queries;
+  const rows = useMemo(() => logRows(entries, queries ?? [], withQueries), [entries, queries, withQueries]);
   if (!logs || (entries.length === 0 && logs.dropped === 0)) return <p className="state">{NO_LOGS}</p>;
   const counts = [...levelCounts(entries)].map(([level, n]) => `${n} ${level}`).join(' · ');
   return (

@@ -5,6 +5,7 @@ import { Announcer } from '../../app/announcer.js';
 import { setupDom } from '../../testing/dom.js';
 import { listFindings, perRow } from './findings.js';
 import { sampleDetail } from '../../testing/sample-detail.js';
+import { sqlOf, withSql } from '../../testing/panel-details.js';
 import { SqlPanel } from './SqlPanel.js';
 
 const dom = setupDom();
@@ -21,7 +22,7 @@ const ids = () => [...dom.container.querySelectorAll('table.queries > tbody > tr
 describe('listFindings', () => {
   it('orders N+1 before duplicates before similar, and drops similar groups the others already cover', () => {
     const extra = { fingerprint: 'f-orders', sql: 'SELECT 1', queryIds: [1, 8], count: 2, totalMs: 3 };
-    const list = listFindings({ ...sampleDetail, similar: [...sampleDetail.similar, extra] });
+    const list = listFindings({ ...sqlOf(sampleDetail), similar: [...sqlOf(sampleDetail).similar, extra] });
     expect(list.map((f) => f.kind)).toEqual(['nplusone', 'duplicate', 'similar']);
     expect(list[2].group).toBe(extra);
   });
@@ -93,7 +94,7 @@ describe('SQL findings', () => {
   });
 
   it('advises reusing the result of duplicates, lists their call sites, and shows the budget banner', async () => {
-    await render({ ...sampleDetail, queryCount: 9, queryBudget: 5, overBudget: true });
+    await render(withSql({ ...sampleDetail, queryCount: 9, overBudget: true }, { queryBudget: 5 }));
     await dom.click(toggles()[1]);
     const body = findings().querySelector('.finding-body')!;
     expect(body.textContent).toContain('Run it once and reuse the result');
@@ -108,7 +109,7 @@ describe('SQL findings', () => {
   });
 
   it('shows frames as plain text when no link pattern is known', async () => {
-    await render({ ...sampleDetail, nPlusOne: [{ ...sampleDetail.nPlusOne[0], editorUrl: undefined, suggestion: null, concurrent: true }] });
+    await render(withSql(sampleDetail, { nPlusOne: [{ ...sqlOf(sampleDetail).nPlusOne[0], editorUrl: undefined, suggestion: null, concurrent: true }] }));
     await dom.click(toggles()[0]);
     const body = findings().querySelector('.finding-body')!;
     expect(body.querySelector('.finding-note')!.textContent).toContain('They overlapped in time (Promise.all)');
@@ -123,17 +124,19 @@ describe('one finding per loop (issue 18)', () => {
   const at = (line: number) => ({ file: '/home/dev/blog/src/routes/articles.js', line, column: 7, function: 'feed' });
   const loop = { file: at(57).file, line: 57, function: 'feed' };
   const queries = [1, 2, 3, 4, 5].flatMap((row) => SQL.map((sql, k) => ({
-    ...sampleDetail.queries[0], id: 1 + (row - 1) * 3 + k + 1, sql, params: [row], fingerprint: `f${k}`, callSite: at(57 + k),
+    ...sqlOf(sampleDetail).queries[0], id: 1 + (row - 1) * 3 + k + 1, sql, params: [row], fingerprint: `f${k}`, callSite: at(57 + k),
   })));
   const shapes = SQL.map((sql, k): NPlusOneGroup => ({
     fingerprint: `f${k}`, sql, count: 5, queryIds: queries.filter((q) => q.fingerprint === `f${k}`).map((q) => q.id), totalMs: 5,
     callSite: at(57 + k), stack: [at(57 + k)], loop, concurrent: false,
     suggestion: k === 1 ? null : { title: `Load ${k === 0 ? 'the users' : 'the counts'} in one query`, code: `fix${k}()`, orm: 'knex', reason: 'r' },
   }));
-  const detail: RequestDetail = { ...sampleDetail, queries: [sampleDetail.queries[0], ...queries], queryCount: 16, nPlusOne: shapes, duplicates: [], similar: [] };
+  const detail: RequestDetail = withSql({ ...sampleDetail, queryCount: 16 }, {
+    queries: [sqlOf(sampleDetail).queries[0], ...queries], nPlusOne: shapes, duplicates: [], similar: [],
+  });
 
   it('lists the shapes of one loop as one finding, whatever order the server sent them in', () => {
-    const list = listFindings({ ...detail, nPlusOne: [shapes[2], shapes[0], shapes[1]] });
+    const list = listFindings({ ...sqlOf(detail), nPlusOne: [shapes[2], shapes[0], shapes[1]] });
     expect(list).toHaveLength(1);
     expect(list[0].kind === 'nplusone' && list[0].shapes.map((g) => g.fingerprint)).toEqual(['f0', 'f1', 'f2']);
     expect(list[0].group).toMatchObject({ count: 15, callSite: { line: 57 } });

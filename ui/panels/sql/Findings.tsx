@@ -3,7 +3,8 @@
  * filter the table to all of them), the user-code frames behind it, and the fix.
  */
 import { useId, useMemo, useState } from 'react';
-import type { QueryRecord, RequestDetail } from '../../../server/types.js';
+import type { QueryRecord } from '../../../server/types.js';
+import type { SqlView } from './sql-view.js';
 import { formatMs, pluralize } from '../../app/format.js';
 import { useNavigation } from '../../app/navigation.js';
 import { formatCallSite } from './callsite.js';
@@ -12,7 +13,7 @@ import { FindingFix } from './FindingFix.js';
 import { findingFrames, listFindings, perRow, type Finding } from './findings.js';
 import { Frames } from './Frames.js';
 
-type FindingsDetail = Pick<RequestDetail, 'nPlusOne' | 'duplicates' | 'similar' | 'queries' | 'queryCount' | 'queryBudget' | 'overBudget'>;
+type FindingsDetail = Pick<SqlView, 'nPlusOne' | 'duplicates' | 'similar' | 'queries' | 'queryCount' | 'queryBudget' | 'overBudget'>;
 
 const preview = (sql: string): string => {
   const line = sql.replace(/\s+/g, ' ').trim();

@@ -13,6 +13,7 @@ import { FALLBACK_VIEWPORT, VIRTUALIZE_ABOVE } from '../../app/table/useVirtualR
 import { setupDom } from '../../testing/dom.js';
 import { CHIPS_SHOWN, FINDINGS_SHOWN } from './Findings.js';
 import { sampleDetail } from '../../testing/sample-detail.js';
+import { sqlOf, withSql } from '../../testing/panel-details.js';
 import { SqlPanel } from './SqlPanel.js';
 
 const N = 10_000;
@@ -38,18 +39,13 @@ function manyQueries(): RequestDetail {
     }
   }
   const lookups = queries.filter((q) => q.fingerprint === 'f-items').map((q) => q.id);
-  return {
-    ...sampleDetail,
-    queryCount: N,
-    duplicateCount: duplicates.length,
-    nPlusOneCount: 1,
+  return withSql({ ...sampleDetail, queryCount: N, duplicateCount: duplicates.length, nPlusOneCount: 1, overBudget: true }, {
     totalQueryMs: queries.reduce((sum, q) => sum + (q.durationMs ?? 0), 0),
     queries,
     duplicates,
     similar: [],
-    nPlusOne: [{ ...sampleDetail.nPlusOne[0], sql: LOOKUP, fingerprint: 'f-items', count: lookups.length, queryIds: lookups, parentQueryId: 1 }],
-    overBudget: true,
-  };
+    nPlusOne: [{ ...sqlOf(sampleDetail).nPlusOne[0], sql: LOOKUP, fingerprint: 'f-items', count: lookups.length, queryIds: lookups, parentQueryId: 1 }],
+  });
 }
 
 const detail = manyQueries();
@@ -143,14 +139,14 @@ describe('SQL panel with 10,000 queries', () => {
   it('filters all 10,000: a short result renders whole, a long one stays windowed', async () => {
     await render();
     await type('refunds');
-    expect(dom.container.textContent).toContain(`${detail.duplicates.length * 2} of ${N} shown`);
-    expect(detail.duplicates.length * 2).toBeLessThanOrEqual(VIRTUALIZE_ABOVE);
-    expect(rows()).toHaveLength(detail.duplicates.length * 2);
+    expect(dom.container.textContent).toContain(`${sqlOf(detail).duplicates.length * 2} of ${N} shown`);
+    expect(sqlOf(detail).duplicates.length * 2).toBeLessThanOrEqual(VIRTUALIZE_ABOVE);
+    expect(rows()).toHaveLength(sqlOf(detail).duplicates.length * 2);
     expect(gaps()).toHaveLength(0);
     expect(table().hasAttribute('aria-rowcount')).toBe(false);
 
     await type('order_items');
-    expect(dom.container.textContent).toContain(`${detail.nPlusOne[0].count} of ${N} shown`);
+    expect(dom.container.textContent).toContain(`${sqlOf(detail).nPlusOne[0].count} of ${N} shown`);
     expect(rows().length).toBeLessThan(100);
     expect(rows().every((r) => r.textContent?.includes('order_items'))).toBe(true);
   });
@@ -187,7 +183,7 @@ describe('SQL panel with 10,000 queries', () => {
     }) as typeof el.scrollTo;
     const findings = dom.container.querySelector('[aria-label="Findings"]')!;
     // 1 N+1 and 49 duplicate groups: the first 20 are listed.
-    const total = 1 + detail.duplicates.length;
+    const total = 1 + sqlOf(detail).duplicates.length;
     expect(total).toBe(50);
     expect(findings.querySelectorAll('.finding')).toHaveLength(FINDINGS_SHOWN);
     await dom.click(dom.button(`Show 30 more findings (30 not shown)`));
@@ -196,11 +192,11 @@ describe('SQL panel with 10,000 queries', () => {
     await dom.click(findings.querySelector('.finding.danger .finding-toggle'));
     const chips = () => [...findings.querySelectorAll('.finding.danger .finding-queries .query-chip')];
     expect(chips()).toHaveLength(CHIPS_SHOWN);
-    const count = detail.nPlusOne[0].count;
+    const count = sqlOf(detail).nPlusOne[0].count;
     await dom.click(dom.button(`Show 500 more queries (${count - CHIPS_SHOWN} not shown)`));
     expect(chips()).toHaveLength(CHIPS_SHOWN + 500);
 
-    const far = detail.nPlusOne[0].queryIds[520];
+    const far = sqlOf(detail).nPlusOne[0].queryIds[520];
     expect(ids()).not.toContain(far);
     await dom.click(dom.button(`Show query ${far} in the table`));
     await vi.waitFor(() => expect(ids()).toContain(far));

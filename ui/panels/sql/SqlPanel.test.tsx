@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RequestDetail } from '../../../server/types.js';
 import { Announcer } from '../../app/announcer.js';
 import { sampleDetail } from '../../testing/sample-detail.js';
+import { sqlOf, withSql } from '../../testing/panel-details.js';
 import { SqlPanel } from './SqlPanel.js';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -118,7 +119,7 @@ describe('SqlPanel', () => {
   });
 
   it('notes dropped queries and an exceeded budget', async () => {
-    await render({ ...sampleDetail, queryCount: 507, droppedQueryCount: 500, overBudget: true, queryBudget: 20 });
+    await render(withSql({ ...sampleDetail, queryCount: 507, overBudget: true }, { droppedQueryCount: 500, queryBudget: 20 }));
     expect(container.textContent).toContain('500 not shown');
     expect(container.textContent).toContain('over budget (20)');
   });
@@ -144,12 +145,10 @@ describe('SqlPanel', () => {
 
 describe('work after the response', () => {
   it('says how many queries ran after the response and flags them and the unawaited ones', async () => {
-    const [first, second, ...rest] = sampleDetail.queries;
-    await render({
-      ...sampleDetail,
-      afterResponseCount: 1,
+    const [first, second, ...rest] = sqlOf(sampleDetail).queries;
+    await render(withSql({ ...sampleDetail, afterResponseCount: 1 }, {
       queries: [{ ...first, unawaited: true, durationMs: 4 }, { ...second, afterResponse: true, durationMs: 2.5 }, ...rest],
-    });
+    }));
     expect(container.querySelector('.after-response')?.textContent).toMatch(/after the response: 1 query, 2\.50? ms/);
     expect(container.querySelector('.unawaited')?.textContent).toMatch(/1 query not awaited/);
     const flags = bodyRows().map((row) => [...row.querySelectorAll('.flag')].map((flag) => flag.textContent));
@@ -160,8 +159,8 @@ describe('work after the response', () => {
 
 describe('streamed queries', () => {
   it('flags a streamed query with its fetches, and one the consumer closed early', async () => {
-    const [first, second, ...rest] = sampleDetail.queries;
-    await render({ ...sampleDetail, queries: [{ ...first, stream: { fetches: 11 } }, { ...second, stream: { fetches: 1, closedEarly: true } }, ...rest] });
+    const [first, second, ...rest] = sqlOf(sampleDetail).queries;
+    await render(withSql(sampleDetail, { queries: [{ ...first, stream: { fetches: 11 } }, { ...second, stream: { fetches: 1, closedEarly: true } }, ...rest] }));
     const flags = bodyRows().map((row) => [...row.querySelectorAll('.flag')].map((flag) => flag.textContent));
     expect(flags[0]).toContain('streamed · 11 fetches');
     expect(flags[1]).toEqual(expect.arrayContaining(['streamed · 1 fetch', 'closed early']));

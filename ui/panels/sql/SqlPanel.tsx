@@ -9,8 +9,10 @@ import { Findings } from './Findings.js';
 import { MissingIndexes } from './explain/MissingIndexes.js';
 import { groupCountById } from './groups.js';
 import { QueryTable } from './QueryTable.js';
+import { sqlView } from './sql-view.js';
 
-export function SqlPanel({ detail, mountPath }: PanelViewProps) {
+export function SqlPanel({ detail: request, mountPath }: PanelViewProps) {
+  const detail = useMemo(() => sqlView(request), [request]);
   const rowContext = useMemo(
     () => ({
       duplicates: groupCountById(detail.duplicates),

@@ -2,7 +2,7 @@
  * The findings the SQL tab leads with, in the order that matters: N+1 groups, duplicates, similar
  * shapes, then the query budget. Pure, so the order and the de-duplication are easy to test.
  */
-import type { CallSite, DuplicateGroup, NPlusOneGroup, QueryRecord, RequestDetail, SimilarGroup } from '../../../server/types.js';
+import type { CallSite, DuplicateGroup, NPlusOneGroup, QueryRecord, SimilarGroup, SqlDetail } from '../../../server/types.js';
 
 export type Finding =
   /** One loop: `group` sums its shapes (all their queries, the loop as call site), `shapes` lists them. */
@@ -64,7 +64,7 @@ export function perRow(shapes: ReadonlyArray<Pick<NPlusOneGroup, 'count'>>): str
  * @example
  * listFindings(detail).map((f) => f.kind) // → ['nplusone', 'duplicate', 'similar']
  */
-export function listFindings(detail: Pick<RequestDetail, 'nPlusOne' | 'duplicates' | 'similar'>): Finding[] {
+export function listFindings(detail: Pick<SqlDetail, 'nPlusOne' | 'duplicates' | 'similar'>): Finding[] {
   const byCount = <T extends { count: number }>(groups: readonly T[]) => [...groups].sort((a, b) => b.count - a.count);
   const loops = loopsOf(detail.nPlusOne ?? []).map((shapes) => ({ shapes, group: loopGroup(shapes) }))
     .sort((a, b) => b.group.count - a.group.count);

@@ -5,13 +5,14 @@ import { App } from '../../app/App.js';
 import { PANELS } from '../../app/panels.js';
 import { setupDom } from '../../testing/dom.js';
 import { sampleDetail } from '../../testing/sample-detail.js';
+import { withTemplates } from '../../testing/panel-details.js';
 import { templatesPanel } from './index.js';
 import { sampleTemplates } from '../../testing/sample-templates.js';
 import { EMPTY_TEMPLATES, TemplatesPanel } from './TemplatesPanel.js';
 import { slowestTemplate, templateRows } from './tree.js';
 
 const dom = setupDom();
-const detail: RequestDetail = { ...sampleDetail, templates: sampleTemplates };
+const detail: RequestDetail = withTemplates(sampleDetail, sampleTemplates);
 const render = (d: RequestDetail = detail) => dom.render(<TemplatesPanel detail={d} mountPath="/__toolbar" />);
 const rows = () => [...dom.container.querySelectorAll<HTMLTableRowElement>('table[aria-label="Rendered templates"] tbody tr')];
 const names = () => rows().map((r) => r.querySelector('.tpl-title')!.textContent);
@@ -56,7 +57,7 @@ describe('TemplatesPanel', () => {
   });
 
   it('says when a render compiled, and how long that took', async () => {
-    await render({ ...detail, templates: sampleTemplates.map((t) => (t.id === 't3' ? { ...t, compileMs: 1.5 } : t)) });
+    await render(withTemplates(detail, sampleTemplates.map((t) => (t.id === 't3' ? { ...t, compileMs: 1.5 } : t))));
     const flags = rows().map((r) => [...r.querySelectorAll('.flag')].map((f) => f.textContent));
     expect(flags[2]).toEqual(['compiled 1.50 ms']);
     expect(rows()[2].querySelector('.flag')!.getAttribute('title')).toContain('not in its self time');
@@ -81,9 +82,14 @@ describe('TemplatesPanel', () => {
   });
 
   it('says so when nothing was rendered, and has no badge then', async () => {
-    await render({ ...detail, templates: [] });
+    await render(withTemplates(detail, []));
     expect(dom.container.textContent).toBe(EMPTY_TEMPLATES);
-    expect(templatesPanel.badge({ ...detail, templates: [] })).toBeNull();
+    expect(templatesPanel.badge(withTemplates(detail, []))).toBeNull();
+    // A record without the panel's part (the server leaves out a panel with nothing to show).
+    const without: RequestDetail = { ...detail, panels: { ...detail.panels, templates: undefined } };
+    await render(without);
+    expect(dom.container.textContent).toBe(EMPTY_TEMPLATES);
+    expect(templatesPanel.badge(without)).toBeNull();
     expect(templatesPanel.badge(detail)).toEqual({ text: '4' });
   });
 

@@ -12,7 +12,7 @@ import { slowestTemplate, templateRows, type TemplateRow } from './tree.js';
 export const EMPTY_TEMPLATES = 'No templates were rendered for this request.';
 
 export function TemplatesPanel({ detail }: PanelViewProps) {
-  const templates = useMemo(() => detail.templates ?? [], [detail.templates]);
+  const templates = useMemo(() => detail.panels.templates?.renders ?? [], [detail.panels.templates]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
   const rows = useMemo(() => templateRows(templates, collapsed), [templates, collapsed]);
   const slowest = useMemo(() => slowestTemplate(templates), [templates]);

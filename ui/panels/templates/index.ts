@@ -6,7 +6,7 @@ import { TemplatesPanel } from './TemplatesPanel.js';
 export const templatesPanel: PanelDefinition = {
   id: 'templates',
   title: 'Templates',
-  badge: (detail) => (detail.templates?.length ? { text: String(detail.templates.length) } : null),
+  badge: (detail) => (detail.panels.templates?.renders.length ? { text: String(detail.panels.templates.renders.length) } : null),
   View: TemplatesPanel,
   css: TEMPLATES_CSS,
 };

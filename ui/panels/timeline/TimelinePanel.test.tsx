@@ -5,6 +5,7 @@ import { PANELS } from '../../app/panels.js';
 import { App } from '../../app/App.js';
 import type { RequestDetail } from '../../../server/types.js';
 import { sampleDetail } from '../../testing/sample-detail.js';
+import { withTimeline } from '../../testing/panel-details.js';
 import { setupDom } from '../../testing/dom.js';
 import { timelinePanel } from './index.js';
 import { manySpans, sampleTimeline } from '../../testing/sample-timeline.js';
@@ -12,7 +13,7 @@ import { EMPTY_TIMELINE, TimelinePanel } from './TimelinePanel.js';
 import { buildSpanTree, niceStep, timeAxis, visibleRows } from './tree.js';
 
 const dom = setupDom();
-const detail: RequestDetail = { ...sampleDetail, timeline: sampleTimeline };
+const detail: RequestDetail = withTimeline(sampleDetail, sampleTimeline);
 const render = (d: RequestDetail = detail) => dom.render(<TimelinePanel detail={d} mountPath="/__toolbar" />);
 const names = () => [...dom.container.querySelectorAll('.tl-row .tl-name')].map((n) => n.textContent);
 
@@ -52,7 +53,7 @@ describe('TimelinePanel', () => {
 
   it('labels a handler with its route and the line that registered it, also in its details', async () => {
     const registeredAt = { file: '/srv/app/routes/articles.js', line: 14, column: 8, function: null };
-    await render({ ...detail, timeline: sampleTimeline.map((s) => (s.kind === 'handler' ? { ...s, name: 'asyncHandler', detail: 'GET /articles/:slug', registeredAt } : s)) });
+    await render(withTimeline(detail, sampleTimeline.map((s) => (s.kind === 'handler' ? { ...s, name: 'asyncHandler', detail: 'GET /articles/:slug', registeredAt } : s))));
     const name = [...dom.container.querySelectorAll('.tl-row.kind-handler .tl-name')].map((n) => n.textContent);
     expect(name).toEqual(['asyncHandler · GET /articles/:slug (app/routes/articles.js:14)']);
     await act(async () => dom.button(/^asyncHandler \(handler\)/).focus());
@@ -106,7 +107,7 @@ describe('TimelinePanel', () => {
 
   // How long it takes is measured by `npm run bench` (bench/timeline-render.tsx), not here.
   it('renders 500 spans drawing only the rows in view', async () => {
-    await render({ ...detail, timeline: manySpans(500) });
+    await render(withTimeline(detail, manySpans(500)));
     const items = dom.container.querySelectorAll('.tl-row');
     expect(items.length).toBeGreaterThan(20);
     expect(items.length).toBeLessThan(100);
@@ -124,7 +125,7 @@ describe('TimelinePanel', () => {
   });
 
   it('moves between bars with the arrow keys, into rows not drawn yet', async () => {
-    await render({ ...detail, timeline: manySpans(300) });
+    await render(withTimeline(detail, manySpans(300)));
     const first = dom.container.querySelector<HTMLElement>('.tl-row .tl-bar')!;
     await act(async () => first.focus());
     await dom.key(first, 'ArrowDown');
@@ -149,9 +150,14 @@ describe('TimelinePanel', () => {
   });
 
   it('says so when there is no timeline, and badges the span count', async () => {
-    await render({ ...detail, timeline: [] });
+    await render(withTimeline(detail, []));
     expect(dom.container.textContent).toBe(EMPTY_TIMELINE);
     expect(timelinePanel.badge(detail)).toEqual({ text: String(sampleTimeline.length) });
-    expect(timelinePanel.badge({ ...detail, timeline: [] })).toBeNull();
+    expect(timelinePanel.badge(withTimeline(detail, []))).toBeNull();
+    // A record without the panel's part (the server leaves out a panel with nothing to show).
+    const without: RequestDetail = { ...detail, panels: { ...detail.panels, timeline: undefined } };
+    await render(without);
+    expect(dom.container.textContent).toBe(EMPTY_TIMELINE);
+    expect(timelinePanel.badge(without)).toBeNull();
   });
 });

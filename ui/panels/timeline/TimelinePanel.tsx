@@ -16,7 +16,7 @@ import { buildSpanTree, KNOWN_KINDS, kindClass, queryIdOfSpan, timeAxis, visible
 export const EMPTY_TIMELINE = 'No timeline was recorded for this request.';
 
 export function TimelinePanel({ detail }: PanelViewProps) {
-  const spans = useMemo(() => detail.timeline ?? [], [detail.timeline]);
+  const spans = useMemo(() => detail.panels.timeline?.spans ?? [], [detail.panels.timeline]);
   const roots = useMemo(() => buildSpanTree(spans), [spans]);
   const axis = useMemo(() => timeAxis(spans), [spans]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());

@@ -6,7 +6,7 @@ import { TimelinePanel } from './TimelinePanel.js';
 export const timelinePanel: PanelDefinition = {
   id: 'timeline',
   title: 'Timeline',
-  badge: (detail) => (detail.timeline?.length ? { text: String(detail.timeline.length) } : null),
+  badge: (detail) => (detail.panels.timeline?.spans.length ? { text: String(detail.panels.timeline.spans.length) } : null),
   View: TimelinePanel,
   css: TIMELINE_CSS,
 };

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Instrumentable } from './registry.js';
+import type { Instrumentable } from './drivers.js';
 import { isPatched, ownerOf } from '../../../instrument/patch.js';
 import { warnOnce } from '../../../log.js';
 import { isAbsolute } from 'node:path';

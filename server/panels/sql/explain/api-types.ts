@@ -60,7 +60,7 @@ export interface PlanNode {
   children: PlanNode[];
 }
 
-/** `POST {mountPath}/api/explain` with `{ requestId, queryId, analyze? }`. */
+/** `POST {mountPath}/api/sql/explain` with `{ requestId, queryId, analyze? }`. */
 export interface ExplainRequest {
   requestId: string;
   queryId: number;
@@ -99,11 +99,11 @@ export interface ExplainResponse {
   /** What the toolbar noticed and did not turn into a suggestion, or could not check, in a sentence each. */
   notes?: string[];
   analyzed: boolean;
-  /** Whether `POST …/api/explain/what-if` can try this query's index suggestions, and if not, why. */
+  /** Whether `POST …/api/sql/what-if` can try this query's index suggestions, and if not, why. */
   whatIf?: { available: true } | { available: false; reason: string };
 }
 
-/** `POST {mountPath}/api/explain/what-if` with `{ requestId, queryId }`. */
+/** `POST {mountPath}/api/sql/what-if` with `{ requestId, queryId }`. */
 export interface WhatIfRequest {
   requestId: string;
   queryId: number;
@@ -152,7 +152,7 @@ export interface MissingIndex {
   counted: { since: number | null; note: string; leftOut: number };
 }
 
-/** `GET {mountPath}/api/indexes[?requestId=…]`. */
+/** `GET {mountPath}/api/sql/indexes[?requestId=…]`. */
 export interface IndexesResponse {
   indexes: MissingIndex[];
   /** Query shapes the toolbar did not explain, and why (too many, refused, failed). */
@@ -172,7 +172,7 @@ export interface Hotspot {
   nPlusOneCount: number;
 }
 
-/** `GET {mountPath}/api/hotspots`. */
+/** `GET {mountPath}/api/sql/hotspots`. */
 export interface HotspotsResponse {
   hotspots: Hotspot[];
 }

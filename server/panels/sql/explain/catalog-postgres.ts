@@ -1,4 +1,4 @@
-import { knownDistinct, type Catalog, type TableCatalog, type TableRef } from './catalog.js';
+import { knownDistinct, readTables, type Catalog, type TableCatalog, type TableRef } from './catalog.js';
 import type { RunStatement } from './targets.js';
 
 /*
@@ -67,18 +67,11 @@ async function readTable(run: RunStatement, ref: TableRef): Promise<TableCatalog
  * await readPostgresCatalog(run, [{ schema: null, name: 'Users' }]) // { tables: Map { 'users' => { name: 'Users', … } } }
  */
 export async function readPostgresCatalog(run: RunStatement, refs: TableRef[], inTransaction = false): Promise<Catalog> {
-  const catalog: Catalog = { tables: new Map() };
   // Inside the caller's read-only transaction (the EXPLAIN's), which the caller rolls back.
   if (!inTransaction) await run('BEGIN READ ONLY');
   try {
-    for (const ref of refs) {
-      const table = await readTable(run, ref);
-      if (table) catalog.tables.set(ref.name.toLowerCase(), table);
-    }
-  } catch (error) {
-    catalog.error = error instanceof Error ? error.message : String(error);
+    return await readTables(refs, (ref) => readTable(run, ref));
   } finally {
     if (!inTransaction) await run('ROLLBACK').catch(() => undefined);
   }
-  return catalog;
 }

@@ -1,4 +1,4 @@
-import { knownDistinct, type Catalog, type CatalogIndex, type TableCatalog, type TableRef } from './catalog.js';
+import { knownDistinct, readTables, type Catalog, type CatalogIndex, type TableCatalog, type TableRef } from './catalog.js';
 import type { RunStatement } from './targets.js';
 
 /*
@@ -56,14 +56,5 @@ async function readTable(run: RunStatement, ref: TableRef): Promise<TableCatalog
  * await readSqliteCatalog(run, [{ schema: null, name: 'posts' }])
  */
 export async function readSqliteCatalog(run: RunStatement, refs: TableRef[]): Promise<Catalog> {
-  const catalog: Catalog = { tables: new Map() };
-  try {
-    for (const ref of refs) {
-      const table = await readTable(run, ref);
-      if (table) catalog.tables.set(ref.name.toLowerCase(), table);
-    }
-  } catch (error) {
-    catalog.error = error instanceof Error ? error.message : String(error);
-  }
-  return catalog;
+  return readTables(refs, (ref) => readTable(run, ref));
 }

@@ -92,6 +92,26 @@ export function knownDistinct(table: TableCatalog, booleans: string[]): TableCat
 }
 
 /**
+ * Reads each table of `refs` with a dialect's `readTable`, keyed by lower-case name; a failed read
+ * leaves the tables read so far and says why in `error` (the advice then goes without them).
+ *
+ * @example
+ * await readTables(refs, (ref) => readTable(run, ref))
+ */
+export async function readTables(refs: TableRef[], readTable: (ref: TableRef) => Promise<TableCatalog | null>): Promise<Catalog> {
+  const catalog: Catalog = { tables: new Map() };
+  try {
+    for (const ref of refs) {
+      const table = await readTable(ref);
+      if (table) catalog.tables.set(ref.name.toLowerCase(), table);
+    }
+  } catch (error) {
+    catalog.error = error instanceof Error ? error.message : String(error);
+  }
+  return catalog;
+}
+
+/**
  * The tables whose catalog the advice needs: those the plan reads (by their real names), and the
  * statement's other tables, to tell which of them a bare column belongs to.
  */

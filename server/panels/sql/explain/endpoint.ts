@@ -148,7 +148,7 @@ async function explain(req: IncomingMessage, store: Store): Promise<ExplainRespo
 }
 
 /**
- * `POST {mountPath}/api/explain` with `{ requestId, queryId, analyze? }`: 200 with an
+ * `POST {mountPath}/api/sql/explain` with `{ requestId, queryId, analyze? }`: 200 with an
  * {@link ExplainResponse}; 400 bad body or statement, 403 cross-origin or no `X-Debug-Toolbar: 1`,
  * 404 unknown request or query, 405 not POST, 413 body over 16 KB, 415 not JSON, 422 no EXPLAIN
  * target for the query's connection or ANALYZE of a query whose secrets were redacted, 429 the

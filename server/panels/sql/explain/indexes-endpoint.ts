@@ -1,17 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestDetail } from '../../../types.js';
+import type { SqlOfRequest } from '../read.js';
 import { checkOrigin, Refusal, type Send } from './endpoint.js';
 import { findMissingIndexes } from './missing-indexes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Reads the stored requests as details (the routes own the store and the options). */
-export type ReadDetails = (requestId: string | null) => Promise<RequestDetail[] | null>;
+export type ReadDetails = (requestId: string | null) => Promise<SqlOfRequest[] | null>;
 
 /**
- * `GET {mountPath}/api/indexes[?requestId=…]`: the missing indexes across the stored requests (or
+ * `GET {mountPath}/api/sql/indexes[?requestId=…]`: the missing indexes across the stored requests (or
  * one request's queries), ranked by the time of the queries they would serve. It runs EXPLAINs on
- * the app's databases, so it asks for what `/api/explain` asks: the `X-Debug-Toolbar: 1` header,
+ * the app's databases, so it asks for what `/api/sql/explain` asks: the `X-Debug-Toolbar: 1` header,
  * a same-origin `Origin` when one is sent, no cross-site `Sec-Fetch-Site` (403 otherwise); 400 for
  * a malformed requestId, 404 for an unknown one, 405 for anything but GET.
  */

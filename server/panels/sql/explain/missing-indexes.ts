@@ -1,4 +1,5 @@
-import type { IndexesResponse, MissingIndex, QueryRecord, RequestDetail } from '../../../types.js';
+import type { IndexesResponse, MissingIndex, QueryRecord } from '../../../types.js';
+import type { SqlOfRequest } from '../read.js';
 import { adviseExplain } from './advise.js';
 import type { TableCatalog } from './catalog.js';
 import { freshness, type Freshness } from './catalog-watch.js';
@@ -33,7 +34,7 @@ interface Shape {
 }
 
 /** Groups the stored queries by database and fingerprint; `details` come newest first, as the store lists them. */
-function shapesOf(details: readonly RequestDetail[]): Shape[] {
+function shapesOf(details: readonly SqlOfRequest[]): Shape[] {
   const shapes = new Map<string, Shape>();
   for (const detail of details) {
     for (const query of detail.queries) {
@@ -83,10 +84,10 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
  * changed as far as the toolbar has seen ({@link freshness}), and `counted` says which.
  *
  * @example
- * const { indexes } = await findMissingIndexes(store.list().map((r) => toDetail(r, options)));
+ * const { indexes } = await findMissingIndexes(store.list().map((r) => readSql(r, settings)));
  * indexes[0] // { code: 'CREATE INDEX posts_author_id_idx ON posts (author_id);', totalMs: 412.5, requests: [{ id, method, url }, …], … }
  */
-export async function findMissingIndexes(details: readonly RequestDetail[], limit = MAX_INDEX_SHAPES): Promise<IndexesResponse> {
+export async function findMissingIndexes(details: readonly SqlOfRequest[], limit = MAX_INDEX_SHAPES): Promise<IndexesResponse> {
   const shapes = shapesOf(details);
   const now = Date.now();
   const position = new Map(details.map((detail, i) => [detail.id, i]));

@@ -46,9 +46,9 @@ async function whatIf(req: IncomingMessage, store: Store): Promise<WhatIfRespons
 }
 
 /**
- * `POST {mountPath}/api/explain/what-if` with `{ requestId, queryId }`: builds the query's index
+ * `POST {mountPath}/api/sql/what-if` with `{ requestId, queryId }`: builds the query's index
  * suggestions inside a transaction that is rolled back and answers the plan and cost before and
- * after ({@link WhatIfResponse}). Same rules as `/api/explain` (`X-Debug-Toolbar: 1`, same
+ * after ({@link WhatIfResponse}). Same rules as `/api/sql/explain` (`X-Debug-Toolbar: 1`, same
  * origin, JSON, 16 KB, ids only): 400 bad body or statement, 403, 404, 405, 413, 415; 422 not
  * offered (MySQL/MariaDB, SQLite, no index to try, a table above the size limit); 429 busy;
  * 502 the database failed (nothing kept); 500 only if an index outlived the rollback.

@@ -4,6 +4,7 @@ import type { ExplainResponse, IndexesResponse, PlanNode, RequestDetail, WhatIfR
 import { Announcer } from '../../../app/announcer.js';
 import { setupDom } from '../../../testing/dom.js';
 import { sampleDetail } from '../../../testing/sample-detail.js';
+import { sqlOf, withSql } from '../../../testing/panel-details.js';
 import { SqlPanel } from '../SqlPanel.js';
 import { isReadStatement, readPlan } from './plan.js';
 
@@ -74,8 +75,8 @@ describe('readPlan and isReadStatement', () => {
 
 describe('Explain view', () => {
   it('offers Explain only for queries with an explain key', async () => {
-    const queries = sampleDetail.queries.map((q) => (q.id === 1 ? { ...q, db: { dialect: 'postgres' as const, driver: 'pg' } } : q));
-    await render({ ...sampleDetail, queries });
+    const queries = sqlOf(sampleDetail).queries.map((q) => (q.id === 1 ? { ...q, db: { dialect: 'postgres' as const, driver: 'pg' } } : q));
+    await render(withSql(sampleDetail, { queries }));
     expect(dom.container.querySelector('button[aria-label="Explain query 1"]')).toBeNull();
     expect(dom.button('Explain query 2').getAttribute('aria-expanded')).toBe('false');
   });
@@ -88,7 +89,7 @@ describe('Explain view', () => {
     expect(open.getAttribute('aria-expanded')).toBe('true');
     expect(fetch).toHaveBeenCalledTimes(1);
     const [url, init] = fetch.mock.calls[0] as [string, RequestInit];
-    expect(url).toBe('/__toolbar/api/explain');
+    expect(url).toBe('/__toolbar/api/sql/explain');
     expect(init.method).toBe('POST');
     expect(init.headers).toEqual({ 'Content-Type': 'application/json', 'X-Debug-Toolbar': '1', Accept: 'application/json' });
     expect(init.body).toBe('{"requestId":"abc-12","queryId":4,"analyze":false}');
@@ -141,8 +142,8 @@ describe('Explain view', () => {
 
   it('disables ANALYZE for statements that write, with the reason as a tooltip', async () => {
     vi.spyOn(globalThis, 'fetch').mockResolvedValue(json(200, plan(false)));
-    const queries = sampleDetail.queries.map((q) => (q.id === 1 ? { ...q, sql: 'UPDATE orders SET seen = true WHERE id = $1' } : q));
-    await render({ ...sampleDetail, queries });
+    const queries = sqlOf(sampleDetail).queries.map((q) => (q.id === 1 ? { ...q, sql: 'UPDATE orders SET seen = true WHERE id = $1' } : q));
+    await render(withSql(sampleDetail, { queries }));
     await dom.click(dom.button('Explain query 1'));
     const analyze = dom.container.querySelector<HTMLInputElement>('[aria-label="Query plan for query 1"] input[type="checkbox"]')!;
     expect(analyze.disabled).toBe(true);
@@ -190,7 +191,7 @@ describe('Explain view', () => {
     await vi.waitFor(() => expect(dom.button('Try this index')).toBeTruthy());
     await dom.click(dom.button('Try this index'));
     const [url, init] = fetch.mock.calls[1] as [string, RequestInit];
-    expect(url).toBe('/__toolbar/api/explain/what-if');
+    expect(url).toBe('/__toolbar/api/sql/what-if');
     expect(init).toMatchObject({ method: 'POST', body: '{"requestId":"abc-12","queryId":4}' });
     expect(init.headers).toMatchObject({ 'Content-Type': 'application/json', 'X-Debug-Toolbar': '1' });
     await vi.waitFor(() => expect(view.querySelector('[aria-label="What-if result"]')).not.toBeNull());
@@ -228,10 +229,10 @@ describe('Missing indexes', () => {
     expect(fetch).not.toHaveBeenCalled();
     const section = dom.container.querySelector('[aria-label="Missing indexes"]')!;
     await dom.click(dom.button('This request'));
-    expect(fetch.mock.calls[0][0]).toBe('/__toolbar/api/indexes?requestId=abc-12');
+    expect(fetch.mock.calls[0][0]).toBe('/__toolbar/api/sql/indexes?requestId=abc-12');
     expect((fetch.mock.calls[0][1] as RequestInit).headers).toMatchObject({ 'X-Debug-Toolbar': '1' });
     await dom.click(dom.button('All stored requests'));
-    expect(fetch.mock.calls[1][0]).toBe('/__toolbar/api/indexes');
+    expect(fetch.mock.calls[1][0]).toBe('/__toolbar/api/sql/indexes');
     await vi.waitFor(() => expect(section.querySelector('.missing-list')).not.toBeNull());
     expect(section.querySelector('[role="status"]')!.textContent).toBe('3 query shapes explained across the stored requests · 1 missing index');
     const item = section.querySelector('.missing-item')!;

@@ -1,7 +1,7 @@
 /**
  * Missing indexes, for this request or across the stored history: each query shape explained
  * once, what the plans ask of indexes merged per table, ranked by the time of the queries each
- * index would serve (`GET {mountPath}/api/indexes`). Loaded on demand: it runs EXPLAINs.
+ * index would serve (`GET {mountPath}/api/sql/indexes`). Loaded on demand: it runs EXPLAINs.
  */
 import { useId, useRef, useState } from 'react';
 import type { Dialect, IndexesResponse, MissingIndex } from '../../../../server/types.js';
@@ -27,7 +27,7 @@ export function MissingIndexes({ mountPath, requestId }: { mountPath: string; re
     controller.current = abort;
     setState({ status: 'loading', scope });
     const query = scope === 'request' ? `?requestId=${encodeURIComponent(requestId)}` : '';
-    fetchJson<IndexesResponse>(`${mountPath}/api/indexes${query}`, { headers: TOOLBAR_HEADERS, signal: abort.signal }, 'Finding missing indexes').then(
+    fetchJson<IndexesResponse>(`${mountPath}/api/sql/indexes${query}`, { headers: TOOLBAR_HEADERS, signal: abort.signal }, 'Finding missing indexes').then(
       (result) => setState({ status: 'ready', scope, result }),
       (error: unknown) => {
         if (!abort.signal.aborted) setState({ status: 'error', message: error instanceof Error ? error.message : String(error) });

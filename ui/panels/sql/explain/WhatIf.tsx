@@ -24,7 +24,7 @@ export function WhatIf({ mountPath, requestId, queryId, count }: { mountPath: st
     const abort = new AbortController();
     controller.current = abort;
     setState({ status: 'loading' });
-    fetchJson<WhatIfResponse>(`${mountPath}/api/explain/what-if`, {
+    fetchJson<WhatIfResponse>(`${mountPath}/api/sql/what-if`, {
       method: 'POST', headers: { 'Content-Type': 'application/json', ...TOOLBAR_HEADERS }, body: JSON.stringify({ requestId, queryId }), signal: abort.signal,
     }, 'The what-if').then(
       (result) => setState({ status: 'ready', result }),

@@ -19,7 +19,7 @@ export async function readError(response: Response, what: string): Promise<strin
  * Fetches JSON from one of the toolbar's endpoints, throwing the server's error message.
  *
  * @example
- * await fetchJson<WhatIfResponse>(`${mountPath}/api/explain/what-if`, { method: 'POST', body }, 'The what-if')
+ * await fetchJson<WhatIfResponse>(`${mountPath}/api/sql/what-if`, { method: 'POST', body }, 'The what-if')
  */
 export async function fetchJson<T>(url: string, init: RequestInit, what: string): Promise<T> {
   const response = await fetch(url, init);

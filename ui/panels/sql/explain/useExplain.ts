@@ -1,4 +1,4 @@
-/** Calls `POST {mountPath}/api/explain` for one query, again whenever ANALYZE is toggled. */
+/** Calls `POST {mountPath}/api/sql/explain` for one query, again whenever ANALYZE is toggled. */
 import { useEffect, useState } from 'react';
 import type { ExplainRequest, ExplainResponse } from '../../../../server/types.js';
 import { readError, TOOLBAR_HEADERS } from './api.js';
@@ -8,7 +8,7 @@ export type ExplainState =
   | { status: 'error'; message: string }
   | { status: 'ready'; result: ExplainResponse };
 
-export const explainUrl = (mountPath: string): string => `${mountPath}/api/explain`;
+export const explainUrl = (mountPath: string): string => `${mountPath}/api/sql/explain`;
 
 /**
  * The request the explain endpoint expects; `X-Debug-Toolbar` marks it as the toolbar's own

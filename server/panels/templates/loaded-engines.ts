@@ -5,45 +5,6 @@ import { instrumentExpressHandlebarsModule, instrumentHandlebars } from './engin
 import { instrumentNunjucks } from './engines/nunjucks.js';
 import { instrumentPug } from './engines/pug.js';
 
-/**
- * Template engines whose partials/includes the toolbar times, one key per engine, next to the
- * database drivers in the `instrument` option. The views themselves are timed without this,
- * whatever the engine (server/panels/templates/view-render.ts); and engines Express loaded through
- * `require` are found on the first render anyway. Adding an engine is one file in engines/ and
- * one line in {@link ENGINES}.
- */
-export interface TemplateInstrumentable {
-  /** `import ejs from 'ejs'`: includes. */
-  ejs?: unknown;
-  /** `import pug from 'pug'`: includes, listed as inlined. */
-  pug?: unknown;
-  /** `import nunjucks from 'nunjucks'`: includes, extends. */
-  nunjucks?: unknown;
-  /** The handlebars module, the hbs module, or an express-handlebars instance: partials. */
-  handlebars?: unknown;
-}
-
-const ENGINES: Record<keyof TemplateInstrumentable, (module: unknown) => void> = {
-  ejs: instrumentEjs,
-  pug: instrumentPug,
-  nunjucks: instrumentNunjucks,
-  handlebars: instrumentHandlebars,
-};
-
-/** Whether `key` of the `instrument` option names a template engine. */
-export function isTemplateEngineKey(key: string): key is keyof TemplateInstrumentable {
-  return Object.prototype.hasOwnProperty.call(ENGINES, key);
-}
-
-export const TEMPLATE_ENGINE_KEYS = Object.keys(ENGINES);
-
-/** Patches the engines named in `instrument`, ignoring its driver keys; each patch applies once. */
-export function instrumentTemplateEngines(instrument: object): void {
-  for (const [key, module] of Object.entries(instrument)) {
-    if (isTemplateEngineKey(key) && module !== undefined && module !== null) ENGINES[key](module);
-  }
-}
-
 /* Where each engine's CommonJS entry lives: what Express `require()`s when a view has its extension. */
 const ENTRY_FILES: [RegExp, (module: unknown) => void][] = [
   [/[\\/]node_modules[\\/]ejs[\\/]lib[\\/](cjs[\\/])?ejs\.c?js$/, instrumentEjs],
