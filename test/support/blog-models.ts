@@ -2,7 +2,7 @@ import { DataTypes, Model, type Sequelize } from 'sequelize';
 import { integer, pgTable, serial, text } from 'drizzle-orm/pg-core';
 
 /*
- * The blog schema of test/orm-pg.test.ts as ORM models. Kept out of the test file: class fields
+ * The blog schema of test/panels/sql/orm/orm-pg.test.ts as ORM models. Kept out of the test file: class fields
  * make the test transform shift line numbers, and the test asserts call-site lines.
  */
 

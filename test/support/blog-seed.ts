@@ -1,5 +1,5 @@
 /*
- * The rows of the blog every ORM fix test reads (test/orm-fixes-*.test.ts), in plain SQL so the
+ * The rows of the blog every ORM fix test reads (test/panels/sql/fixes/orm-fixes-*.test.ts), in plain SQL so the
  * data is the same whatever the ORM: 4 users, 6 articles (the sixth without comments or tags),
  * 14 comments at distinct times, 4 tags.
  */

@@ -82,7 +82,7 @@ export function analyzeSql(
     const key = loop ?? matches[i];
     loopIds.set(key, [...(loopIds.get(key) ?? []), ...matches[i].queries.map((q) => q.id)]);
   }
-  // DuplicateGroup keeps its four fields for now (test/pg.test.ts pins them exactly);
+  // DuplicateGroup keeps its four fields for now (test/panels/sql/drivers/pg.test.ts pins them exactly);
   // suggestDuplicateFix(runs, framesOf(runs[0]), shortWhere(site)) is ready to join them.
   const duplicates: DuplicateGroup[] = withoutLoopMembers(findDuplicates(queries), [...loopIds.values()]);
 

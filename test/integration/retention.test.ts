@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const FIXTURE = fileURLToPath(new URL('../fixtures/retention/app.ts', import.meta.url));
+
+describe('stored requests', () => {
+  it('do not keep alive the objects that were on the stack when their queries ran', () => {
+    const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', FIXTURE], { encoding: 'utf8' });
+    // 20 requests each had a 20 MB object on the stack; the ring buffer keeps all 20 requests.
+    expect(JSON.parse(output).arrayBuffersMB).toBeLessThan(60);
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { badgeCounts } from '../../../server/panels/sql/badge.js';
+import { sqlPanel } from '../../../server/panels/sql/index.js';
+import type { CapturedQuery, LiveRequest } from '../../../server/request/record.js';
+
+function requestOf(queries: Array<[string, unknown[]]>): LiveRequest {
+  return {
+    id: 'b', method: 'GET', url: '/', status: 0, startedAt: 0, durationMs: 0, contentType: null, startTime: 0,
+    maxQueries: 100, finished: false, queryCount: queries.length,
+    queries: queries.map(([sql, params], i): CapturedQuery => ({
+      id: i + 1, sql, params, startMs: 0, durationMs: 1, rowCount: 1, db: { dialect: 'postgres', driver: 'pg' }, frames: [],
+    })),
+  };
+}
+
+describe('badgeCounts', () => {
+  it.each([
+    ['a repeated shape', [1, 2, 3].map((id) => ['SELECT * FROM t WHERE id = $1', [id]] as [string, unknown[]]), 1, 0],
+    ['behind a leading comment', [1, 2, 3, 4].map((id) => ['/* loader */ select * from t where id = ?', [id]] as [string, unknown[]]), 1, 0],
+    ['the same params: duplicates only', [1, 1, 1].map((id) => ['SELECT * FROM t WHERE id = $1', [id]] as [string, unknown[]]), 0, 2],
+    ['below the threshold', [1, 2].map((id) => ['SELECT * FROM t WHERE id = $1', [id]] as [string, unknown[]]), 0, 0],
+    // Issue 18: the panel folds a duplicate inside an N+1 into it; the badge must count alike.
+    ['a duplicate inside an N+1 is not counted again', [1, 2, 1, 3].map((id) => ['SELECT * FROM t WHERE id = $1', [id]] as [string, unknown[]]), 1, 0],
+    ['transaction statements', [['BEGIN', []], ['BEGIN', []], ['BEGIN', []]] as Array<[string, unknown[]]>, 0, 2],
+  ])('%s', (_name, queries, nPlusOne, duplicates) => {
+    expect(badgeCounts(requestOf(queries), 3)).toEqual({ queryCount: queries.length, duplicateCount: duplicates, nPlusOneCount: nPlusOne });
+  });
+});
+
+describe("the SQL panel's launcher badge", () => {
+  const badgeOf = (queries: Array<[string, unknown[]]>) => sqlPanel.badge!({ live: requestOf(queries), threshold: 3 });
+  const distinct = (n: number) => Array.from({ length: n }, (_, i) => [`SELECT ${i} FROM t${i}`, []] as [string, unknown[]]);
+
+  // The launcher drew these from three counts it read off the tag; the panel now says them itself.
+  it.each([
+    [7, 0, 0, false],
+    [20, 0, 0, false],
+    [21, 0, 0, true],
+  ])('%d distinct queries: warns %s', (n, _d, _n1, warn) => {
+    const badge = badgeOf(distinct(n));
+    expect(badge).toMatchObject({ label: 'SQL', text: String(n), say: `${n} queries` });
+    expect(badge?.tone === 'warn').toBe(warn);
+  });
+
+  it('warns on a duplicate or an N+1, and says them', () => {
+    expect(badgeOf([['SELECT 1', []], ['SELECT 1', []]])).toMatchObject({ text: '2', say: '2 queries, 1 duplicated', tone: 'warn' });
+    const loop = [1, 2, 3].map((id) => ['SELECT * FROM t WHERE id = $1', [id]] as [string, unknown[]]);
+    expect(badgeOf(loop)).toMatchObject({ say: '3 queries, 1 N+1', tone: 'warn' });
+    expect(badgeOf([['SELECT 1', []]])).toMatchObject({ say: '1 query', fetches: { sum: 'queryCount' } });
+  });
+});

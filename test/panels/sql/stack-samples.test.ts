@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { sampledFrames, type StackSamples } from '../../../server/panels/sql/stack-samples.js';
+
+// Each call site below is its own line, so captured stacks tell them apart.
+function runFromLineA(samples: StackSamples, span: string | undefined, sql: string) {
+  return sampledFrames(samples, span, sql, runFromLineA);
+}
+function runFromLineB(samples: StackSamples, span: string | undefined, sql: string) {
+  return sampledFrames(samples, span, sql, runFromLineB);
+}
+
+describe('sampledFrames: one stack per new information, not per query', () => {
+  it('captures the first three runs of a statement, then reuses the latest capture, re-capturing every 8th run', () => {
+    const samples: StackSamples = new Map();
+    const runs = Array.from({ length: 17 }, () => runFromLineA(samples, 's1', 'SELECT * FROM a WHERE id = ?'));
+    const captures = new Set(runs);
+    // Runs 1, 2, 3, 8 and 16 capture; the others share the capture before them.
+    expect(captures.size).toBe(5);
+    expect(runs[3]).toBe(runs[2]);
+    expect(runs[6]).toBe(runs[2]);
+    expect(runs[7]).not.toBe(runs[6]);
+    expect(runs[8]).toBe(runs[7]);
+    expect(runs[15]).not.toBe(runs[14]);
+    // Every capture is a real stack of this test's code.
+    for (const frames of captures) expect(frames().some((frame) => frame.file.endsWith('stack-samples.test.ts'))).toBe(true);
+  });
+
+  it('keeps other statements and other spans apart', () => {
+    const samples: StackSamples = new Map();
+    for (let i = 0; i < 5; i++) runFromLineA(samples, 's1', 'SELECT 1');
+    const otherSql = runFromLineA(samples, 's1', 'SELECT 2');
+    const otherSpan = runFromLineA(samples, 's2', 'SELECT 1');
+    const noSpan = runFromLineA(samples, undefined, 'SELECT 1');
+    expect(samples.size).toBe(4);
+    const shared = [...samples].find(([key]) => key.startsWith('s1\u0000') && key.endsWith('\u0000SELECT 1'))![1].frames;
+    expect(new Set([otherSql, otherSpan, noSpan, shared]).size).toBe(4);
+  });
+
+  it('the same statement from another line is captured on its own, never given the first line\'s stack', () => {
+    const samples: StackSamples = new Map();
+    const first: ReturnType<typeof runFromLineA>[] = [];
+    for (let i = 0; i < 5; i++) first.push(runFromLineA(samples, 's1', 'SELECT 1'));
+    const second: ReturnType<typeof runFromLineB>[] = [];
+    for (let i = 0; i < 5; i++) second.push(runFromLineB(samples, 's1', 'SELECT 1'));
+    // The frame that called each helper: a different line of this test for each group.
+    const lines = (group: typeof first) => new Set(group.map((frames) => frames()[0].line));
+    expect(lines(first).size).toBe(1);
+    expect(lines(second).size).toBe(1);
+    expect([...lines(second)][0]).not.toBe([...lines(first)][0]);
+    expect(samples.size).toBe(2);
+  });
+});
