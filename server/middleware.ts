@@ -23,7 +23,7 @@ import { nameRequestInHeaders } from './request/cache-replay.js';
 import { createRequestRedaction, scrubSecrets } from './panels/sql/redact-queries.js';
 import { scrubRecord } from './request/record-secrets.js';
 import { captureExpressErrors } from './request/express-errors.js';
-import { finishPanels, panelBadges, setUpPanels, startPanels } from './panels/lifecycle.js';
+import { finishPanels, keepPanelsForLateWork, panelBadges, settlePanels, setUpPanels, startPanels } from './panels/lifecycle.js';
 import { onResponseHeaders } from './request/server-timing.js';
 
 /** Connect-style middleware, as both Express 4 and 5 take it. */
@@ -146,13 +146,14 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
       const secrets = prepareQueries(live.queries, options, redaction);
       live.stackSamples = undefined;
       // Before the record is marked finished: the timeline's last milestone is still recorded.
-      const panels = finishPanels(panelRequest, {
+      const panelRedaction = {
         isSecretName: options.isSecretName,
         redactUrl: options.redactUrl,
-        scrubText: (text) => scrubSecrets(text, secrets),
-      });
+        scrubText: (text: string) => scrubSecrets(text, secrets),
+      };
+      const panels = finishPanels(panelRequest, panelRedaction);
       live.finished = true;
-      live.panelState = undefined;
+      keepPanelsForLateWork(live, options.afterResponseMs);
       const record = scrubRecord(closeRecord(live, req, res, options), secrets);
       if (panels) record.panels = panels;
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
@@ -166,7 +167,7 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
           try {
             // Late queries are redacted with the rest: what they show secret is hidden in the
             // earlier ones too, and the findings keep their real runs.
-            final = scrubRecord(settled, prepareQueries(settled.queries, options, redaction));
+            final = scrubRecord(settlePanels(settled, panelRequest, panelRedaction), prepareQueries(settled.queries, options, redaction));
           } catch (error) {
             // Runs from a timer: a throw here would be the app's uncaught exception.
             return warnOnce('store', 'could not redact a request settling after its response:', error);

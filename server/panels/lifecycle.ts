@@ -29,7 +29,8 @@ export function panelInstrumentKeys(panels: readonly AnyServerPanel[] = PANELS):
  * (`coreKeys`: the ones the core itself reads, `socketIo`).
  */
 export function validateInstrument(instrument: object, coreKeys: readonly string[] = [], panels: readonly AnyServerPanel[] = PANELS): void {
-  const known = [...panelInstrumentKeys(panels), ...coreKeys];
+  // A key two panels take (`sequelize`: the SQL panel's ORM, the Logs panel's logging) is said once.
+  const known = [...new Set([...panelInstrumentKeys(panels), ...coreKeys])];
   for (const key of Object.keys(instrument)) {
     if (!known.includes(key)) {
       throw new TypeError(`express-debug-toolbar: unknown driver \`instrument.${key}\`; supported: ${known.join(', ')}`);
@@ -69,6 +70,11 @@ export function startPanels(request: PanelRequest, panels: readonly AnyServerPan
   request.live.panelState = state;
 }
 
+/** Opens the state of the panels that record units (`recordsUnits`) for a task, socket event or background burst. */
+export function startUnitPanels(request: PanelRequest, panels: readonly AnyServerPanel[] = PANELS): void {
+  startPanels(request, panels.filter((panel) => panel.recordsUnits));
+}
+
 /** The panels' parts of the stored record, redacted; undefined when no panel stored anything. */
 export function finishPanels(
   request: PanelRequest, redaction: PanelRedaction, panels: readonly AnyServerPanel[] = PANELS,
@@ -82,6 +88,37 @@ export function finishPanels(
     if (part !== undefined) (stored ??= {})[panel.id] = part;
   }
   return stored;
+}
+
+/**
+ * After `finishPanels`: drops the state of the panels that record nothing after the response
+ * (their hooks see none from now on), and keeps the others' until `settlePanels`; with no grace
+ * period (`afterResponseMs: 0`) nothing is recorded after the response, and nothing is kept.
+ */
+export function keepPanelsForLateWork(live: LiveRequest, graceMs: number, panels: readonly AnyServerPanel[] = PANELS): void {
+  const state = live.panelState;
+  if (!state) return;
+  for (const panel of panels) if (!panel.recordsAfterResponse || graceMs <= 0) delete state[panel.id];
+  if (Object.keys(state).length === 0) live.panelState = undefined;
+}
+
+/**
+ * The settled record with the parts of the panels that record after the response finished again,
+ * now that nothing more is recorded; their state is released.
+ */
+export function settlePanels(
+  record: StoredRequest, request: PanelRequest, redaction: PanelRedaction, panels: readonly AnyServerPanel[] = PANELS,
+): StoredRequest {
+  const state = request.live.panelState;
+  if (!state) return record;
+  request.live.panelState = undefined;
+  let stored = record.panels;
+  for (const panel of panels) {
+    if (!(panel.id in state) || !panel.recordsAfterResponse || !panel.finish) continue;
+    const part = guarded(panel, 'finish', () => panel.finish!(state[panel.id], request, redaction));
+    if (part !== undefined) stored = { ...stored, [panel.id]: part };
+  }
+  return stored === record.panels ? record : { ...record, panels: stored };
 }
 
 /**

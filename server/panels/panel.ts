@@ -33,11 +33,14 @@ export interface PanelSettings {
   readonly redactUrl: (url: string) => string;
 }
 
-/** What a panel's hooks see of the request being served. */
+/**
+ * What a panel's hooks see of the request being served, or of work that is not an HTTP request
+ * (a task, a socket event, a background burst: `live.kind`), which has no `req` and `res`.
+ */
 export interface PanelRequest {
   readonly live: LiveRequest;
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  readonly req?: IncomingMessage;
+  readonly res?: ServerResponse;
   readonly settings: PanelSettings;
 }
 
@@ -117,6 +120,17 @@ export interface ServerPanel<State = unknown, Stored = unknown, Detail = Stored>
   headersSent?(state: State): void;
   /** Once the response is out: the stored part, redacted. Undefined stores nothing. */
   finish?(state: State, request: PanelRequest, redaction: PanelRedaction): Stored | undefined;
+  /**
+   * The panel goes on recording the request's work after the response (in its async context,
+   * until the record settles, `afterResponseMs`), as the SQL panel does: its state is kept until
+   * then, and `finish` runs again on it for the settled record. Its hooks mark such entries.
+   */
+  readonly recordsAfterResponse?: boolean;
+  /**
+   * The panel records work that is not an HTTP request too (a `recordTask`, a socket event, the
+   * background bursts of units/): its hooks then get no `req` and `res`. Others are not started there.
+   */
+  readonly recordsUnits?: boolean;
   /**
    * Fields of the request's list line (`RequestSummary`: the History, the launcher's fetch
    * counts), derived when somebody reads the request; they also head `detail`.

@@ -55,3 +55,16 @@ export function settleAfterResponse(live: LiveRequest, record: StoredRequest, ho
   };
   if (live.queries.some((query) => query.durationMs === null)) live.onLateChange();
 }
+
+/**
+ * Whether work started now, after the response, still belongs to the request's record: until
+ * `afterResponseMs` after the response, and never once the record has settled.
+ *
+ * @example
+ * if ((live.responded || live.finished) && !acceptsLateWork(live)) return; // too late: not recorded
+ */
+export function acceptsLateWork(request: LiveRequest): boolean {
+  if (request.settled) return false;
+  // Between res.end() and 'finish' the grace period has not started yet.
+  return request.lateUntil === undefined || performance.now() <= request.lateUntil;
+}

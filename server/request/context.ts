@@ -36,3 +36,26 @@ export const requestContext = new AsyncLocalStorage<RequestContext>();
 export function currentContext(): RequestContext | undefined {
   return requestContext.getStore();
 }
+
+type OutsideOpener = (hookFunction: (...args: any[]) => unknown) => RequestContext | null;
+let openOutside: OutsideOpener | undefined;
+
+/**
+ * How work outside any request is recorded: units/background.ts sets its bursts here when it
+ * loads (the SQL capture loads it with the toolbar), so that a panel reaches them without
+ * importing units/, which imports the panels' registry through the store.
+ */
+export function setOutsideRequests(opener: OutsideOpener): void {
+  openOutside = opener;
+}
+
+/**
+ * The current request's context, or outside any request the background burst of the caller's
+ * line (units/background.ts); null when neither records anything.
+ *
+ * @example
+ * const context = contextOrBackground(patchedCommand);
+ */
+export function contextOrBackground(hookFunction: (...args: any[]) => unknown): RequestContext | null {
+  return requestContext.getStore() ?? openOutside?.(hookFunction) ?? null;
+}

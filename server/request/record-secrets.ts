@@ -1,5 +1,6 @@
 import type { StoredRequest } from './record.js';
 import { scrubSecrets } from '../panels/sql/redact-queries.js';
+import { mapStrings } from '../security/redact-value.js';
 
 /*
  * The values a request's queries showed to be secret (a password compared in one query) hidden
@@ -30,15 +31,6 @@ export function scrubRecord(record: StoredRequest, secrets: readonly string[]): 
     ...(record.requestHeaders ? { requestHeaders: fields(record.requestHeaders) } : {}),
     ...(record.responseHeaders ? { responseHeaders: fields(record.responseHeaders) } : {}),
     // The panels' parts are plain JSON: every string in them, however deep.
-    ...(record.panels ? { panels: scrubStrings(record.panels, scrub) as Record<string, unknown> } : {}),
+    ...(record.panels ? { panels: mapStrings(record.panels, scrub) as Record<string, unknown> } : {}),
   };
-}
-
-function scrubStrings(value: unknown, scrub: (text: string) => string): unknown {
-  if (typeof value === 'string') return scrub(value);
-  if (Array.isArray(value)) return value.map((item) => scrubStrings(item, scrub));
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = scrubStrings(item, scrub);
-  return out;
 }

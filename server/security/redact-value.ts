@@ -78,6 +78,23 @@ export function redactValue(value: unknown, isSecret: NameMatcher, bounds: Value
   return copy(value, isSecret, bounds, 0, new Set(), scrub);
 }
 
+/**
+ * `value`, plain JSON (a stored record's part), with `map` run on every string however deep: the
+ * same shape, nothing bounded or left out. For values of the app, copy them with
+ * {@link redactValue} first (once: a second copy would bound its own notes of what it left out).
+ *
+ * @example
+ * mapStrings({ entries: [{ message: 'p=hunter2' }] }, (text) => text.replaceAll('hunter2', '[redacted]'))
+ */
+export function mapStrings(value: unknown, map: (text: string) => string): unknown {
+  if (typeof value === 'string') return map(value);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, map));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = mapStrings(item, map);
+  return out;
+}
+
 // The name may be quoted (JSON: `"password":"x"`); an auth scheme's credential is hidden with it
 // (`Authorization: Bearer eyJ…`); a value that opens an object or a list (`cookie: {`) is not one
 // value: its own keys are matched inside it.

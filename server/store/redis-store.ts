@@ -1,5 +1,6 @@
 import type { StoredRequest } from '../request/record.js';
 import type { Store } from './store.js';
+import { runInternal } from '../units/background.js';
 
 /**
  * The few commands the store runs, as both `redis` v4 and v5 clients name them. Kept structural so
@@ -202,7 +203,8 @@ export function redisStore({
 
   async function run<T>(what: string, command: (client: RedisStoreClient) => Promise<T>): Promise<T> {
     const client = await connect();
-    return withTimeout(command(client), COMMAND_TIMEOUT_MS, what);
+    // The toolbar's own commands: never in the Cache panel of a request or of the background.
+    return withTimeout(runInternal(() => command(client)), COMMAND_TIMEOUT_MS, what);
   }
 
   return {

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { captureFrames, isUserFrame } from '../stack/callsite.js';
 import { mapFrame } from '../stack/source-map.js';
-import type { RequestContext } from '../request/context.js';
+import { requestContext, setOutsideRequests, type RequestContext } from '../request/context.js';
 import type { LiveRequest } from '../request/record.js';
 import type { RawFrame } from '../types.js';
 import { memoryStore } from '../store/memory-store.js';
@@ -11,14 +11,14 @@ import type { Recorder } from './store-record.js';
 import type { LiveEvents } from '../api/live-events.js';
 
 /*
- * Queries outside any request, task or socket event (timers, start-up, a queue polled in a loop)
- * are recorded as a bounded stream of their own: consecutive queries from one line of the user's
- * code make one `background` entry, closed after a quiet moment. They are kept apart from the
+ * Queries and cache commands outside any request, task or socket event (timers, start-up, a queue
+ * polled in a loop) are recorded as a bounded stream of their own: consecutive ones from one line
+ * of the user's code make one `background` entry, closed after a quiet moment. They are kept apart from the
  * request history (their own small ring buffer in this process), so a timer firing every second
  * never evicts the requests the user came to look at.
  */
 
-/** A burst ends after this long without a query from its line, or at this many queries. */
+/** A burst ends after this long without a query (or command) from its line, or at this many of them. */
 export const BACKGROUND_QUIET_MS = 1000;
 export const BACKGROUND_MAX_QUERIES = 200;
 /** Entries kept, and bursts open at once. */
@@ -28,14 +28,17 @@ const MAX_OPEN_BURSTS = 20;
 /** The toolbar's own database work (EXPLAIN): never recorded, not even as background. */
 const internal = new AsyncLocalStorage<true>();
 
-/** Runs the toolbar's own database work outside every record. */
+/**
+ * Runs the toolbar's own database and Redis work (EXPLAIN, the Redis store) outside every record:
+ * neither the request it may run in nor the background stream gets it.
+ */
 export function runInternal<T>(fn: () => T): T {
-  return internal.run(true, fn);
+  return requestContext.exit(() => internal.run(true, fn));
 }
 
 const kept: Store = memoryStore({ capacity: BACKGROUND_CAPACITY });
 const NO_LIVE_EVENTS: LiveEvents = { subscribe: () => () => undefined, publish: () => undefined, size: 0 };
-const open = new Map<string, { live: LiveRequest; timer: NodeJS.Timeout; recorder: Recorder }>();
+const open = new Map<string, { live: LiveRequest; timer: NodeJS.Timeout; recorder: Recorder; count: number }>();
 
 /** The background entries, newest first, and one by id. */
 export const backgroundStore: Pick<Store, 'get' | 'list'> = kept;
@@ -70,18 +73,23 @@ export function backgroundContext(hookFunction: (...args: any[]) => unknown): Re
   const user = frames.find(isUserFrame);
   const key = user ? `${user.file}:${user.line}` : '';
   let burst = open.get(key);
-  if (burst && burst.live.queries.length >= BACKGROUND_MAX_QUERIES) {
+  // Counted per call, queries and cache commands alike: a poller whose commands alone fill its
+  // burst still gets new entries.
+  if (burst && burst.count >= BACKGROUND_MAX_QUERIES) {
     close(key);
     burst = undefined;
   }
   if (!burst) {
     if (open.size >= MAX_OPEN_BURSTS) return null;
     const live = openUnit('background', label(user), recorder);
-    burst = { live, recorder, timer: setTimeout(() => close(key), BACKGROUND_QUIET_MS) };
+    burst = { live, recorder, timer: setTimeout(() => close(key), BACKGROUND_QUIET_MS), count: 0 };
     burst.timer.unref();
     open.set(key, burst);
   } else {
     burst.timer.refresh();
   }
+  burst.count++;
   return { request: burst.live, frames: () => frames };
 }
+
+setOutsideRequests(backgroundContext);

@@ -6,6 +6,8 @@ import { warnOnce } from '../log.js';
 import { openLiveRecord } from './record-id.js';
 import { addRecord, prepareQueries, type Recorder } from './store-record.js';
 import { scrubRecord } from '../request/record-secrets.js';
+import { finishPanels, startUnitPanels } from '../panels/lifecycle.js';
+import { scrubSecrets } from '../panels/sql/redact-queries.js';
 
 /** Names are labels in History, not data: cut long ones. */
 const MAX_NAME = 200;
@@ -24,8 +26,11 @@ export function activeRecorder(): Recorder | undefined {
 
 /** A live record for work that is not an HTTP request: a task, a socket event, background queries. */
 export function openUnit(kind: UnitKind, name: string, recorder: Recorder): LiveRequest {
-  return openLiveRecord({ kind, method: kind.toUpperCase(), url: name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}…` : name },
+  const live = openLiveRecord({ kind, method: kind.toUpperCase(), url: name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}…` : name },
     recorder.options.maxQueriesPerRequest);
+  // The panels that record more than HTTP (logs, cache: `recordsUnits`) record units too.
+  startUnitPanels({ live, settings: recorder.options });
+  return live;
 }
 
 /** Ends a unit's record and stores it; `failure` is what its function threw, boxed. */
@@ -46,6 +51,13 @@ export function closeUnit(live: LiveRequest, recorder: Recorder, failure?: { val
     queryCount: live.queryCount,
     ...(failure ? { error: freezeError(failure.value) } : {}),
   }, secrets);
+  const panels = finishPanels({ live, settings: recorder.options }, {
+    isSecretName: recorder.options.isSecretName,
+    redactUrl: recorder.options.redactUrl,
+    scrubText: (text) => scrubSecrets(text, secrets),
+  });
+  live.panelState = undefined;
+  if (panels) record.panels = panels;
   addRecord(recorder, record);
   return record;
 }

@@ -9,22 +9,12 @@ import { join } from 'node:path';
 import { debugToolbar, memoryStore, redisStore, type Store } from '../../server/index.js';
 import type { RequestDetail } from '../../server/types.js';
 import { createTestSchema, postgresAvailable } from '../support/postgres.js';
-import { listen, waitForRecord } from '../support/http.js';
+import { listen, waitForRecord, waitForSettled as settled } from '../support/http.js';
 import { REDIS_URL, redisAvailable, testPrefix } from '../fixtures/cluster/redis.js';
 
 const pgUp = await postgresAvailable();
 const redisUp = await redisAvailable();
 const GRACE_MS = 1500;
-
-/** Polls the record until `done` holds (the record settles `afterResponseMs` after the response). */
-async function settled(base: string, id: string, done: (detail: RequestDetail) => boolean): Promise<RequestDetail> {
-  let detail = await waitForRecord(base, id);
-  for (let attempt = 0; attempt < 200 && !done(detail); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    detail = await waitForRecord(base, id);
-  }
-  return detail;
-}
 
 const stores: [string, () => Store, boolean][] = [
   ['memory', () => memoryStore({ capacity: 100 }), true],

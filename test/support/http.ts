@@ -37,3 +37,13 @@ export async function waitForRecord(base: string, id: string, mountPath = '/__to
 export async function listRequests(base: string, mountPath = '/__toolbar'): Promise<RequestListResponse> {
   return (await (await fetch(`${base}${mountPath}/api/requests`)).json()) as RequestListResponse;
 }
+
+/** Polls the record until `done` holds (the record settles `afterResponseMs` after the response). */
+export async function waitForSettled(base: string, id: string, done: (detail: RequestDetail) => boolean, mountPath = '/__toolbar'): Promise<RequestDetail> {
+  let detail = await waitForRecord(base, id, mountPath);
+  for (let attempt = 0; attempt < 200 && !done(detail); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    detail = await waitForRecord(base, id, mountPath);
+  }
+  return detail;
+}

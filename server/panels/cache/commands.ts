@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { currentContext } from '../../request/context.js';
+import { contextOrBackground, currentContext } from '../../request/context.js';
 import { captureFrames } from '../../stack/callsite.js';
+import { acceptsLateWork } from '../../request/after-response.js';
 import type { RawFrame } from '../../types.js';
 import { commandName, firstKey, keptArgs, readOutcome, runKey } from './command-shape.js';
 import type { CacheClient, CachePipeline } from './types.js';
@@ -25,15 +26,21 @@ export interface CapturedCommand {
   misses?: number;
   error?: string;
   pipeline?: CachePipeline;
+  /** Sent after the response, in the request's async context, before its record settled. */
+  afterResponse?: true;
 }
 
 /** The Cache panel's state for one request. */
 export interface CacheState {
   commands: CapturedCommand[];
   dropped: number;
+  /** Run numbers given so far, by run key: a record finished again once settled numbers the same. */
+  runs: Map<string, number>;
+  /** The toolbar's `nPlusOneThreshold`, for the badge. */
+  nPlusOneThreshold: number;
 }
 
-export const newCacheState = (): CacheState => ({ commands: [], dropped: 0 });
+export const newCacheState = (nPlusOneThreshold: number): CacheState => ({ commands: [], dropped: 0, runs: new Map(), nPlusOneThreshold });
 
 /** A command as a client hook sees it: the name and the arguments after it. */
 export interface CommandInput {
@@ -52,31 +59,53 @@ export interface OpenCommand {
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
 
 /**
- * Records a round trip in the current request's Cache panel, with the frames of the call (taken
- * now, not when the reply arrives) and returns what to call with its reply; null outside a
- * recorded request. Never throws.
+ * Records a round trip in the current request's Cache panel (or, outside any request, in the
+ * background burst of the caller's line, as queries are), with the frames of the call (taken
+ * now, not when the reply arrives) and returns what to call with its reply; null when nothing
+ * records it. Never throws.
  */
 export function openCommand(
-  client: CacheClient, input: CommandInput | { batch: 'pipeline' | 'multi'; commands: readonly CommandInput[] },
+  client: CacheClient,
+  input: CommandInput | { batch: 'pipeline' | 'multi'; commands: readonly CommandInput[] } | (() => CommandInput),
   skipAbove: (...args: any[]) => unknown,
 ): OpenCommand | null {
   try {
-    const live = currentContext()?.request;
-    if (!live || live.finished) return null;
+    const request = currentContext();
+    const context = request ?? contextOrBackground(skipAbove);
+    const live = context?.request;
+    if (!live) return null;
+    // After the response: kept until the record settles (`afterResponseMs`), as queries are.
+    const late = live.responded === true || live.finished;
+    if (late && !acceptsLateWork(live)) return null;
     const state = live.panelState?.cache as CacheState | undefined;
     if (!state) return null;
+    const changedLate = () => {
+      if (live.responded || live.finished) live.onLateChange?.();
+    };
     if (state.commands.length >= MAX_COMMANDS_PER_REQUEST) {
       state.dropped++;
+      if (late) changedLate();
       return null;
     }
     const startMs = performance.now() - live.startTime;
+    // A hook whose command takes work to read passes a function: it runs inside a request only.
+    if (typeof input === 'function') input = input();
     const entry: CapturedCommand = 'batch' in input
       ? batchEntry(client, input.batch, input.commands, startMs)
       : singleEntry(client, input, startMs);
-    entry.frames = captureFrames(skipAbove);
+    // A background burst took the frames already, to find the caller's line.
+    entry.frames = request === undefined && context?.frames ? context.frames() : captureFrames(skipAbove);
     state.commands.push(entry);
+    if (late) {
+      entry.afterResponse = true;
+      changedLate();
+    }
     const settle = () => {
-      if (entry.durationMs === null) entry.durationMs = performance.now() - live.startTime - startMs;
+      if (entry.durationMs === null && !live.settled) {
+        entry.durationMs = performance.now() - live.startTime - startMs;
+        // A reply after the response changes the record: stored again once it settles.
+        changedLate();
+      }
     };
     return {
       reply(value) {
@@ -122,14 +151,14 @@ function batchEntry(client: CacheClient, kind: 'pipeline' | 'multi', inputs: rea
 
 /**
  * Turns the in-memory run keys (which hold the values written) into run numbers, before the
- * record leaves the request: duplicates are still found, and no value is stored.
+ * record leaves the request: duplicates are still found, and no value is stored. Numbers already
+ * given stay (a record finished again once settled).
  */
-export function numberRuns(commands: CapturedCommand[]): void {
-  const runs = new Map<string, number>();
-  for (const command of commands) {
-    const key = command.runKey ?? '';
-    if (!runs.has(key)) runs.set(key, runs.size);
-    command.run = runs.get(key);
+export function numberRuns(state: CacheState): void {
+  for (const command of state.commands) {
+    if (command.runKey === undefined) continue;
+    if (!state.runs.has(command.runKey)) state.runs.set(command.runKey, state.runs.size);
+    command.run = state.runs.get(command.runKey);
     delete command.runKey;
   }
 }

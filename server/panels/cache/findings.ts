@@ -3,7 +3,7 @@ import type { CallSite } from '../../types.js';
 import { cacheFix } from './fixes.js';
 import type { CacheClient, CacheDuplicate, CacheFinding, CacheNPlusOne } from './types.js';
 
-/** Repetitions from one line before a command counts as an N+1 (as for SQL's default `nPlusOneThreshold`). */
+/** Repetitions from one line before a command counts as an N+1 when no `nPlusOneThreshold` is given (SQL's default). */
 export const CACHE_N_PLUS_ONE_THRESHOLD = 3;
 
 /** What the findings read of a round trip. */
@@ -51,8 +51,10 @@ const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times
  * @example
  * cacheFindings(inputs, (i) => callSites[i]) // [{ kind: 'n-plus-one', message: 'GET user:* ran 40 times from feed.ts:12', … }]
  */
-export function cacheFindings(inputs: readonly FindingInput[], callSiteOf: (index: number) => CallSite | null): CacheFinding[] {
-  const { nPlusOne, duplicates } = cacheRepeats(inputs);
+export function cacheFindings(
+  inputs: readonly FindingInput[], callSiteOf: (index: number) => CallSite | null, threshold = CACHE_N_PLUS_ONE_THRESHOLD,
+): CacheFinding[] {
+  const { nPlusOne, duplicates } = cacheRepeats(inputs, threshold);
   const loops = nPlusOne.map((group): CacheNPlusOne => {
     const first = inputs[group[0]];
     const callSite = callSiteOf(group[0]);

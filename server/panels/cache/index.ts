@@ -1,5 +1,5 @@
-import type { PanelRedaction, ServerPanel } from '../panel.js';
-import type { NameMatcher } from '../../security/redact.js';
+import type { ServerPanel } from '../panel.js';
+import { REDACTED, type NameMatcher } from '../../security/redact.js';
 import { isUserFrame } from '../../stack/callsite.js';
 import { toCallSite } from '../../stack/source-map.js';
 import { newCacheState, numberRuns, type CacheState, type CapturedCommand } from './commands.js';
@@ -22,15 +22,28 @@ export interface StoredCache {
   dropped: number;
 }
 
-/** `session:abc123` → `session:[redacted]`: the part after a part named like a secret. */
+/** Key parts that name a session store's prefix without a secret's word: connect-redis's default `sess:`. */
+const SESSION_PREFIXES = new Set(['sess']);
+
+/**
+ * `session:abc123` → `session:[redacted]`, `sess:abc123` → `sess:[redacted]`: the part after a
+ * part named like a secret or a session.
+ */
 export function redactKey(key: string, isSecretName: NameMatcher): string {
   const parts = key.split(':');
-  for (let i = 0; i < parts.length - 1; i++) if (isSecretName(parts[i])) parts[i + 1] = '[redacted]';
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (isSecretName(parts[i]) || SESSION_PREFIXES.has(parts[i].toLowerCase())) parts[i + 1] = REDACTED;
+  }
   return parts.join(':');
 }
 
-function redactCommand<T extends { key: string | null; args: string[] }>(command: T, redaction: PanelRedaction): T {
-  const hide = (text: string) => redaction.scrubText(redactKey(text, redaction.isSecretName));
+/** express-session's id of the request's session (`req.sessionID`), when it is long enough to hide safely. */
+function sessionIdOf(req: unknown): string | null {
+  const id = (req as { sessionID?: unknown } | undefined)?.sessionID;
+  return typeof id === 'string' && id.length >= 8 ? id : null;
+}
+
+function redactCommand<T extends { key: string | null; args: string[] }>(command: T, hide: (text: string) => string): T {
   return { ...command, key: command.key === null ? null : hide(command.key), args: command.args.map(hide) };
 }
 
@@ -53,27 +66,32 @@ export const cachePanel: ServerPanel<CacheState, StoredCache, CacheDetail> = {
   id: 'cache',
   title: 'Cache',
   instrument: { redis: instrumentRedis, ioredis: instrumentIoredis },
-  start: newCacheState,
-  finish(state, _request, redaction) {
+  start: ({ settings }) => newCacheState(settings.nPlusOneThreshold),
+  recordsAfterResponse: true,
+  recordsUnits: true,
+  finish(state, request, redaction) {
     if (state.commands.length === 0 && state.dropped === 0) return undefined;
-    numberRuns(state.commands);
+    numberRuns(state);
+    // The session id is the user's login while the session lives, under whatever key prefix the store uses.
+    const sessionId = sessionIdOf(request.req);
+    const hide = (text: string) => redaction.scrubText(redactKey(sessionId ? text.split(sessionId).join(REDACTED) : text, redaction.isSecretName));
     const commands = state.commands.map((command) => {
-      const redacted = redactCommand(command, redaction);
-      if (command.pipeline) redacted.pipeline = { ...command.pipeline, commands: command.pipeline.commands.map((sub) => redactCommand(sub, redaction)) };
+      const redacted = redactCommand(command, hide);
+      if (command.pipeline) redacted.pipeline = { ...command.pipeline, commands: command.pipeline.commands.map((sub) => redactCommand(sub, hide)) };
       return redacted;
     });
     return { commands, dropped: state.dropped };
   },
-  detail(stored) {
+  detail(stored, _record, settings) {
     const callSites = stored.commands.map((command) => toCallSite(command.frames));
     const commands = stored.commands.map(({ frames: _frames, run: _run, runKey: _runKey, ...command }, i): CacheCommand => ({ ...command, callSite: callSites[i] }));
     const inputs = stored.commands.map((command, i) => asInput(command, String(command.run), callSites[i]));
-    return { commands, findings: cacheFindings(inputs, (i) => callSites[i]), dropped: stored.dropped };
+    return { commands, findings: cacheFindings(inputs, (i) => callSites[i], settings.nPlusOneThreshold), dropped: stored.dropped };
   },
   badge(state) {
     // While the page is sent: raw frames, no source maps; the same grouping as the findings.
     const inputs = state.commands.map((command) => asInput(command, command.runKey ?? '', firstUserSite(command)));
-    const { nPlusOne, duplicates } = cacheRepeats(inputs);
+    const { nPlusOne, duplicates } = cacheRepeats(inputs, state.nPlusOneThreshold);
     const findings = nPlusOne.length + duplicates.length;
     return findings > 0 ? { text: `cache: ${plural(findings, 'finding', 'findings')}`, tone: 'warn' } : null;
   },

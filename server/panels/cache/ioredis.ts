@@ -7,6 +7,16 @@ import { openCommand } from './commands.js';
  * synchronous loop. `Pipeline#exec` is patched to record the whole queue as one round trip, and
  * its commands are then skipped by the `sendCommand` patch. A command sent again from the offline
  * queue once connected is seen once.
+ *
+ * What ioredis sends by itself is not the app's: a connection's handshake (AUTH, SELECT, CLIENT
+ * SETNAME/SETINFO, READONLY and the INFO of its ready check, written while the connection's status
+ * is `connect`, when the app's commands wait in the offline queue), and a Cluster's CLUSTER SLOTS
+ * (from a duplicate connection, `getInfoFromNode`) and CLUSTER INFO (its `readyCheck`).
+ *
+ * A Cluster (`new Redis.Cluster(…)`) routes each command to a node's connection, a `Redis`:
+ * `Cluster#sendCommand` is patched to record the app's call where it is made (a command the
+ * Cluster queues until it is ready reaches a node later, with no frame of the app's), and the node
+ * then skips it as seen; pipelines and MULTIs go through the same `Pipeline#exec`.
  */
 
 interface IoCommand {
@@ -27,6 +37,48 @@ function fail(value: unknown): never {
 }
 
 const seen = new WeakSet<object>();
+
+/** Commands a connection writes during its handshake, before the app's can be written. */
+const HANDSHAKE = new Set(['auth', 'select', 'client', 'info', 'readonly', 'hello']);
+
+/** Set while ioredis runs one of its own exchanges (a Cluster's slot refresh or ready check). */
+let insideOwnExchange = 0;
+
+/** Runs `original` with every command it sends marked as ioredis's own. */
+function ownExchange(proto: Record<string, unknown>, method: string): void {
+  patchMethod(proto, method, (original) => function ioredisOwnExchange(this: unknown, ...call: any[]) {
+    insideOwnExchange++;
+    try {
+      return original.apply(this, call);
+    } finally {
+      insideOwnExchange--;
+    }
+  });
+}
+
+/** Whether ioredis sends `command` by itself (see the top of this file). */
+function isOwnCommand(client: { status?: unknown }, command: IoCommand, stream: unknown): boolean {
+  return insideOwnExchange > 0 || (client.status === 'connect' && stream === undefined && HANDSHAKE.has(String(command.name).toLowerCase()));
+}
+
+/** The patch of `sendCommand` of a connection (`Redis`) or of a Cluster. */
+function recordSend(original: (...args: any[]) => unknown) {
+  return function ioredisSendCommand(this: { status?: unknown }, ...call: any[]) {
+    const command = call[0] as IoCommand | undefined;
+    try {
+      if (command && typeof command === 'object' && command.promise instanceof Promise && !seen.has(command)) {
+        seen.add(command);
+        if (!isOwnCommand(this, command, call[1])) {
+          const open = openCommand('ioredis', { name: command.name, args: command.args }, ioredisSendCommand);
+          if (open) command.promise.then((value) => open.reply(value), (error) => open.fail(error));
+        }
+      }
+    } catch {
+      // Never fail the app's command.
+    }
+    return original.apply(this, call);
+  };
+}
 
 function recordPipeline(pipeline: IoPipeline, skipAbove: (...args: any[]) => unknown): void {
   const queue = pipeline._queue ?? [];
@@ -73,17 +125,12 @@ export function instrumentIoredis(module: unknown): void {
     }
     return original.apply(this, call);
   });
-  patchMethod(proto, 'sendCommand', (original) => function ioredisSendCommand(this: unknown, ...call: any[]) {
-    const command = call[0] as IoCommand | undefined;
-    try {
-      if (command && typeof command === 'object' && command.promise instanceof Promise && !seen.has(command)) {
-        seen.add(command);
-        const open = openCommand('ioredis', { name: command.name, args: command.args }, ioredisSendCommand);
-        if (open) command.promise.then((value) => open.reply(value), (error) => open.fail(error));
-      }
-    } catch {
-      // Never fail the app's command.
-    }
-    return original.apply(this, call);
-  });
+  patchMethod(proto, 'sendCommand', recordSend);
+  const clusterProto = (Redis as { Cluster?: { prototype?: Record<string, unknown> } }).Cluster?.prototype
+    ?? (m as { Cluster?: { prototype?: Record<string, unknown> } }).Cluster?.prototype;
+  if (clusterProto && typeof clusterProto.sendCommand === 'function') {
+    patchMethod(clusterProto, 'sendCommand', recordSend);
+    ownExchange(clusterProto, 'getInfoFromNode');
+    ownExchange(clusterProto, 'readyCheck');
+  }
 }

@@ -11,6 +11,10 @@ import { openCommand, type CommandInput, type OpenCommand } from './commands.js'
  * v4: the command methods call a captured executor and a private `#sendCommand`, so each command
  * method is wrapped itself (with the app's arguments), `sendCommand` for raw commands, and
  * `multiExecutor(commands, db, chainId)` for batches: a chain id is a MULTI, none a pipeline.
+ * The `scripts` and `functions` of `createClient` end in `executeScript`/`executeFunction`, looked
+ * up on the prototype at each call; the modules' namespaces (`client.json.get`, `client.ft.search`)
+ * call the `commandsExecutor` the prototype had when the client was created, so theirs are
+ * recorded for clients created after `debugToolbar()` only.
  */
 
 type AnyFunction = (this: any, ...args: any[]) => any;
@@ -35,11 +39,55 @@ const asInput = (args: readonly unknown[]): CommandInput => ({ name: args[0], ar
 function patchSend(proto: object): void {
   patchMethod(proto, 'sendCommand', (original) => function redisSendCommand(this: unknown, ...call: any[]) {
     const args = call[0];
+    // v4 sends an `isolated` command again from a pooled client with `isolated: false`: the call
+    // the app made was recorded already (the only `isolated: false` v4 passes itself).
+    const resent = (call[1] as { isolated?: unknown } | undefined)?.isolated === false;
     // v4's legacy mode passes the name and its arguments apart; only the array form is read.
-    const open = Array.isArray(args) ? openCommand('node-redis', asInput(args), redisSendCommand) : null;
+    const open = Array.isArray(args) && !resent ? openCommand('node-redis', asInput(args), redisSendCommand) : null;
     return follow(open, original.apply(this, call));
   });
 }
+
+interface V4Script {
+  SHA1?: string;
+  NUMBER_OF_KEYS?: number;
+}
+
+interface V4Command {
+  transformArguments?: (...args: unknown[]) => unknown[];
+}
+
+/** Records v4's scripts, functions and module commands (see the top of this file). */
+function patchV4Extensions(proto: object): void {
+  patchMethod(proto, 'executeScript', (original) => function redisExecuteScript(this: unknown, ...call: any[]) {
+    const [script, args] = call as [V4Script, unknown[]];
+    const open = openCommand('node-redis', () => ({
+      name: 'EVALSHA', args: [script?.SHA1, ...(script?.NUMBER_OF_KEYS !== undefined ? [String(script.NUMBER_OF_KEYS)] : []), ...(args ?? [])],
+    }), redisExecuteScript);
+    return follow(open, original.apply(this, call));
+  });
+  patchMethod(proto, 'executeFunction', (original) => function redisExecuteFunction(this: unknown, ...call: any[]) {
+    const [name, fn, args] = call as [string, V4Script & { IS_READ_ONLY?: boolean }, unknown[]];
+    const open = openCommand('node-redis', () => ({
+      name: fn?.IS_READ_ONLY ? 'FCALL_RO' : 'FCALL', args: [name, ...(fn?.NUMBER_OF_KEYS !== undefined ? [String(fn.NUMBER_OF_KEYS)] : []), ...(args ?? [])],
+    }), redisExecuteFunction);
+    return follow(open, original.apply(this, call));
+  });
+  patchMethod(proto, 'commandsExecutor', (original) => function redisModuleCommand(this: unknown, ...call: any[]) {
+    const [command, args] = call as [V4Command, unknown[]];
+    const open = openCommand('node-redis', () => {
+      // The module's own transform, as the executor runs it, for the command's name and arguments.
+      const jsArgs = isCommandOptions(args?.[0]) ? args.slice(1) : args ?? [];
+      const redisArgs = command.transformArguments!(...jsArgs);
+      return asInput(redisArgs);
+    }, redisModuleCommand);
+    return follow(open, original.apply(this, call));
+  });
+}
+
+/** v4's `commandOptions(…)`: an object marked with its own symbol. */
+const isCommandOptions = (value: unknown): boolean => value !== null && typeof value === 'object'
+  && Object.getOwnPropertySymbols(value).some((symbol) => symbol.description === 'Command Options');
 
 function patchBatch(proto: object, method: string, kindOf: (call: any[]) => 'pipeline' | 'multi'): void {
   patchMethod(proto, method, (original) => function redisBatch(this: unknown, ...call: any[]) {
@@ -97,6 +145,7 @@ export function instrumentRedis(module: unknown): void {
     patchSend(proto);
     patchBatch(proto, 'multiExecutor', (call) => (call[2] === undefined ? 'pipeline' : 'multi'));
     patchV4Commands(proto);
+    patchV4Extensions(proto);
   } else {
     throw new TypeError('express-debug-toolbar: `instrument.redis` is a redis version the Cache panel does not know (v4 and v5 are supported)');
   }

@@ -41,6 +41,8 @@ export interface CacheCommand {
   /** The error Redis (or the client) answered with. */
   error?: string;
   pipeline?: CachePipeline;
+  /** Sent after the response was sent, in the request's async context (before `afterResponseMs` ran out). */
+  afterResponse?: true;
 }
 
 /** The fix of an N+1, in the words of the client that sent it. */

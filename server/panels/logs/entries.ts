@@ -3,6 +3,8 @@ import { currentContext } from '../../request/context.js';
 import { captureFrames } from '../../stack/callsite.js';
 import type { RawFrame } from '../../types.js';
 import { redactValue } from '../../security/redact-value.js';
+import type { NameMatcher } from '../../security/redact.js';
+import { acceptsLateWork } from '../../request/after-response.js';
 import type { LogLevel, LogSource } from './types.js';
 
 /** Lines kept per request; more are counted. django-debug-toolbar's logging panel grew without bound. */
@@ -19,6 +21,8 @@ export interface CapturedLog {
   frames: RawFrame[];
   fields?: Record<string, unknown>;
   namespace?: string;
+  /** Logged after the response, in the request's async context, before its record settled. */
+  afterResponse?: true;
 }
 
 /** The logs panel's state for one request. */
@@ -27,11 +31,14 @@ export interface LogState {
   dropped: number;
   /** Warnings and errors (and fatals), for the badge. */
   problems: number;
+  /**
+   * The toolbar's `redactNames`: a line's fields are copied, bounded and redacted by name in one
+   * walk, when it is logged.
+   */
+  isSecretName: NameMatcher;
 }
 
-export const newLogState = (): LogState => ({ entries: [], dropped: 0, problems: 0 });
-
-const keepAll = () => false;
+export const newLogState = (isSecretName: NameMatcher): LogState => ({ entries: [], dropped: 0, problems: 0, isSecretName });
 
 /** What a logger hook hands over. */
 export interface LogLine {
@@ -75,7 +82,10 @@ export const writingForLogger = (): boolean => insideLogger > 0;
 export function recordLog(describe: () => LogLine | null, skipAbove: (...args: any[]) => unknown): void {
   try {
     const live = currentContext()?.request;
-    if (!live || live.finished) return;
+    if (!live) return;
+    // After the response: kept until the record settles (`afterResponseMs`), as queries are.
+    const late = live.responded === true || live.finished;
+    if (late && !acceptsLateWork(live)) return;
     const state = live.panelState?.logs as LogState | undefined;
     if (!state) return;
     const line = describe();
@@ -83,6 +93,7 @@ export function recordLog(describe: () => LogLine | null, skipAbove: (...args: a
     if (line.level === 'warn' || line.level === 'error' || line.level === 'fatal') state.problems++;
     if (state.entries.length >= MAX_LOGS_PER_REQUEST) {
       state.dropped++;
+      if (late) live.onLateChange?.();
       return;
     }
     const message = line.message.length > MAX_MESSAGE
@@ -95,13 +106,18 @@ export function recordLog(describe: () => LogLine | null, skipAbove: (...args: a
       source: line.source,
       frames: captureFrames(skipAbove),
     };
-    // Copied now: the app may change or reuse the object after logging it. Redacted at finish.
-    const fields = line.fields === undefined ? undefined : redactValue(line.fields, keepAll);
+    // Copied now (the app may change or reuse the object after logging it), secrets' names
+    // redacted; at finish only the texts are scrubbed, by the request's own secrets.
+    const fields = line.fields === undefined ? undefined : redactValue(line.fields, state.isSecretName);
     if (fields && typeof fields === 'object' && !Array.isArray(fields) && Object.keys(fields).length > 0) {
       entry.fields = fields as Record<string, unknown>;
     }
     if (line.namespace) entry.namespace = line.namespace;
     state.entries.push(entry);
+    if (late) {
+      entry.afterResponse = true;
+      live.onLateChange?.();
+    }
   } catch {
     // Never fail the app's logging.
   }

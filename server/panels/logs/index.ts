@@ -1,6 +1,6 @@
 import type { ServerPanel } from '../panel.js';
 import { toCallSite } from '../../stack/source-map.js';
-import { redactNamedValues, redactValue } from '../../security/redact-value.js';
+import { mapStrings, redactNamedValues } from '../../security/redact-value.js';
 import { instrumentConsole, recordingConsoleMethod } from './console.js';
 import { newLogState, type CapturedLog, type LogState } from './entries.js';
 import { instrumentDebug, instrumentPino, instrumentWinston } from './loggers.js';
@@ -14,12 +14,30 @@ export interface LogsInstrumentable {
   winston?: unknown;
   /** `import createDebug from 'debug'`: the namespaces `DEBUG` enables. */
   debug?: unknown;
+  /**
+   * The Sequelize instance (the SQL panel's key too): its default `logging` is the `console.log`
+   * it found when the app created it, usually before the toolbar patched the console.
+   */
+  sequelize?: unknown;
 }
 
 /** What the store keeps: the lines with their raw frames, mapped when somebody reads them. */
 export interface StoredLogs {
   entries: CapturedLog[];
   dropped: number;
+}
+
+/**
+ * Sequelize keeps its own reference to `console.log` (its default `logging`), taken when the app
+ * created it, usually before the toolbar: pointed at the recording one. Any other value is the
+ * SQL panel's to judge (it validates the same key), so nothing here throws.
+ */
+function recordSequelizeLogging(sequelize: unknown): void {
+  // The panel's `instrument` functions run before its setup: the console is patched first here.
+  instrumentConsole();
+  const options = (sequelize as { options?: { logging?: unknown } } | null)?.options;
+  const recording = recordingConsoleMethod(options?.logging);
+  if (options && recording) options.logging = recording;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -32,16 +50,13 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 export const logsPanel: ServerPanel<LogState, StoredLogs, LogsDetail> = {
   id: 'logs',
   title: 'Logs',
-  instrument: { pino: instrumentPino, winston: instrumentWinston, debug: instrumentDebug },
-  setup({ instrument }) {
+  instrument: { pino: instrumentPino, winston: instrumentWinston, debug: instrumentDebug, sequelize: recordSequelizeLogging },
+  setup() {
     instrumentConsole();
-    // Sequelize keeps its own reference to console.log (its default `logging`), taken when the
-    // app created it, usually before the toolbar: point it at the recording one.
-    const options = (instrument.sequelize as { options?: { logging?: unknown } } | undefined)?.options;
-    const recording = recordingConsoleMethod(options?.logging);
-    if (options && recording) options.logging = recording;
   },
-  start: newLogState,
+  start: ({ settings }) => newLogState(settings.isSecretName),
+  recordsAfterResponse: true,
+  recordsUnits: true,
   finish(state, _request, redaction) {
     if (state.entries.length === 0 && state.dropped === 0) return undefined;
     const entries = state.entries.map((entry) => {
@@ -49,7 +64,8 @@ export const logsPanel: ServerPanel<LogState, StoredLogs, LogsDetail> = {
       const redacted: CapturedLog = { ...entry, message };
       // Strings in fields are texts too (an error's message, a URL): the same rules as the message.
       const scrub = (text: string) => redaction.scrubText(redactNamedValues(/^(\/|https?:\/\/)\S*$/.test(text) ? redaction.redactUrl(text) : text, redaction.isSecretName));
-      if (entry.fields) redacted.fields = redactValue(entry.fields, redaction.isSecretName, undefined, scrub) as Record<string, unknown>;
+      // Copied, bounded and redacted by name when logged (entries.ts): the texts only, here.
+      if (entry.fields) redacted.fields = mapStrings(entry.fields, scrub) as Record<string, unknown>;
       return redacted;
     });
     return { entries, dropped: state.dropped };

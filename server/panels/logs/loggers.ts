@@ -17,12 +17,48 @@ const PINO_LEVELS: Record<string, LogLevel> = { trace: 'trace', debug: 'debug', 
 
 interface PinoModule {
   (options?: object, stream?: object): object;
-  symbols: { writeSym: symbol };
+  symbols: { writeSym: symbol; asJsonSym: symbol; lsCacheSym: symbol; messageKeySym: symbol };
+}
+
+interface PinoLogger {
+  levels?: { labels?: Record<number, string> };
+  [key: symbol]: unknown;
+}
+
+/** The keys of a JSON fragment pino writes (`{"level":30`, `,"time":1700000000000`), or none. */
+function fragmentKeys(fragment: unknown): string[] {
+  if (typeof fragment !== 'string' || fragment.length < 2) return [];
+  try {
+    return Object.keys(JSON.parse(`{${fragment.replace(/^[{,]/, '')}}`) as object);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A line as pino wrote it (its serializers, `redact` paths, formatters and the child's bindings
+ * applied): the message, and the fields without what pino adds to every line (level, time, pid,
+ * hostname).
+ */
+function pinoLine(logger: PinoLogger, symbols: PinoModule['symbols'], line: string, num: number, time: unknown): { message: string; fields?: object } | null {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (parsed === null || typeof parsed !== 'object') return null;
+  const messageKey = typeof logger[symbols.messageKeySym] === 'string' ? logger[symbols.messageKeySym] as string : 'msg';
+  const message = parsed[messageKey];
+  const own = [messageKey, 'pid', 'hostname', ...fragmentKeys((logger[symbols.lsCacheSym] as Record<number, string> | undefined)?.[num]), ...fragmentKeys(time)];
+  for (const key of own) delete parsed[key];
+  return { message: typeof message === 'string' ? message : message === undefined ? '' : String(message), fields: parsed };
 }
 
 /**
  * pino: every level method of every logger (children included) ends in the shared prototype's
- * write, which gets the merge object, the formatted message and the level number.
+ * write, which turns the merge object into the line it writes with `asJson`: the line is read
+ * there, as pino wrote it, so that its own `redact` paths and serializers hold in the panel too.
  */
 export function instrumentPino(module: unknown): void {
   const pino = module as PinoModule;
@@ -31,19 +67,24 @@ export function instrumentPino(module: unknown): void {
   const probe = pino({ level: 'silent' }, { write() {} });
   const shared = Object.getPrototypeOf(Object.getPrototypeOf(probe)) as Record<symbol, unknown>;
   if (patched.has(shared)) return;
-  const write = shared[pino.symbols.writeSym];
-  if (typeof write !== 'function') fail('pino', 'a pino version whose loggers have a write symbol (pino 7 or later)', module);
+  const { symbols } = pino;
+  const write = shared[symbols.writeSym];
+  const asJson = typeof symbols.asJsonSym === 'symbol' ? shared[symbols.asJsonSym] : undefined;
+  if (typeof write !== 'function' || typeof asJson !== 'function') fail('pino', 'a pino version whose loggers have write and asJson symbols (pino 7 or later)', module);
   patched.add(shared);
-  shared[pino.symbols.writeSym] = function pinoWrite(this: { levels?: { labels?: Record<number, string> }; bindings?: () => object }, obj: unknown, msg: unknown, num: number) {
+  shared[symbols.asJsonSym] = function pinoAsJson(this: PinoLogger, obj: unknown, msg: unknown, num: number, time: unknown) {
+    const line = (asJson as (...args: unknown[]) => unknown).call(this, obj, msg, num, time);
     recordLog(() => {
       const label = this.levels?.labels?.[num] ?? 'info';
-      let fields: unknown = obj instanceof Error ? { err: obj } : obj;
-      const bindings = this.bindings?.();
-      if (bindings && Object.keys(bindings).length > 0) fields = { ...bindings, ...(fields as object | undefined) };
-      const message = typeof msg === 'string' ? msg : obj instanceof Error ? obj.message : msg === undefined ? '' : String(msg);
-      return { level: PINO_LEVELS[label] ?? 'info', message, source: 'pino', fields };
-    }, pinoWrite);
-    return asLoggerWrite(() => (write as (...args: unknown[]) => unknown).call(this, obj, msg, num));
+      const read = typeof line === 'string' ? pinoLine(this, symbols, line, num, time) : null;
+      // A line pino did not write as JSON (a custom stringifier that failed): its message alone.
+      const message = read ? read.message : typeof msg === 'string' ? msg : '';
+      return { level: PINO_LEVELS[label] ?? 'info', message, source: 'pino', fields: read?.fields };
+    }, pinoAsJson);
+    return line;
+  };
+  shared[symbols.writeSym] = function pinoWrite(this: unknown, ...args: unknown[]) {
+    return asLoggerWrite(() => (write as (...a: unknown[]) => unknown).apply(this, args));
   };
 }
 

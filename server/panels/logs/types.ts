@@ -20,6 +20,8 @@ export interface LogEntry {
   fields?: Record<string, unknown>;
   /** The `debug` namespace (`app:db`). */
   namespace?: string;
+  /** Logged after the response was sent, in the request's async context (before `afterResponseMs` ran out). */
+  afterResponse?: true;
 }
 
 /** `detail.panels.logs`. */

@@ -10,6 +10,7 @@ import type { RequestData } from './types.js';
 export const requestPanel: ServerPanel<RequestState, RequestData> = {
   id: 'request',
   title: 'Request',
-  start: ({ req, res }) => startRequestData(req, res),
-  finish: (state, { req }, redaction) => finishRequestData(state, req, redaction),
+  // Tasks, socket events and background work have no HTTP request.
+  start: ({ req, res }) => (req && res ? startRequestData(req, res) : undefined),
+  finish: (state, { req }, redaction) => (req ? finishRequestData(state, req, redaction) : undefined),
 };

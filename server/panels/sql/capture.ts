@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { currentContext } from '../../request/context.js';
 import type { LazyFrames } from '../../stack/callsite.js';
-import type { CapturedQuery, LiveRequest } from '../../request/record.js';
+import type { CapturedQuery } from '../../request/record.js';
 import type { DbInfo, RawFrame, StreamInfo } from '../../types.js';
 import { boundParams } from './bounded-params.js';
 import { sampledFrames } from './stack-samples.js';
 import { backgroundContext } from '../../units/background.js';
+import { acceptsLateWork } from '../../request/after-response.js';
 
 /** What a driver hook reports once the query is over. */
 export interface QueryHandle {
@@ -101,10 +102,3 @@ export function startQuery(
 
 /** Queries started after the response that one record keeps; past it they are counted only. */
 export const MAX_AFTER_RESPONSE_QUERIES = 200;
-
-/** Whether work started now, after the response, still belongs to the request's record. */
-function acceptsLateWork(request: LiveRequest): boolean {
-  if (request.settled) return false;
-  // Between res.end() and 'finish' the grace period has not started yet.
-  return request.lateUntil === undefined || performance.now() <= request.lateUntil;
-}

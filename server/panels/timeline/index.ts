@@ -40,7 +40,7 @@ export const timelinePanel: ServerPanel<LiveRequest, StoredTimeline | undefined,
   },
   finish(live, { res }) {
     try {
-      milestone(live, res.writableFinished ? 'response finished' : 'connection closed');
+      milestone(live, res?.writableFinished ? 'response finished' : 'connection closed');
       closeOpenSpans(live);
     } catch (error) {
       reportHookError(error);

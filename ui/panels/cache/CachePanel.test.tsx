@@ -19,7 +19,7 @@ const cache: CacheDetail = {
       command: 'PIPELINE', key: null, args: [], startMs: 4, durationMs: 1, callSite: site(20), client: 'node-redis',
       pipeline: { kind: 'pipeline', commands: [{ command: 'GET', key: 'a', args: ['a'], hit: true }, { command: 'GET', key: '<b>b</b>', args: ['<b>b</b>'], hit: false }] },
     },
-    { command: 'HGET', key: 'user:1', args: ['user:1', 'name'], startMs: 5, durationMs: 0.2, callSite: null, client: 'node-redis', error: 'WRONGTYPE Operation against a key holding the wrong kind of value' },
+    { command: 'HGET', key: 'user:1', args: ['user:1', 'name'], startMs: 5, durationMs: 0.2, callSite: null, client: 'node-redis', error: 'WRONGTYPE Operation against a key holding the wrong kind of value', afterResponse: true },
   ],
   findings: [{
     kind: 'n-plus-one', command: 'GET', keyPattern: 'user:*', count: 3, commandIndexes: [0, 1, 2], totalMs: 1.5, callSite: site(12),
@@ -45,6 +45,9 @@ describe('CachePanel', () => {
     expect(rows()[3].textContent).toContain('(miss)');
     expect(rows()[4].className).toBe('cache-error');
     expect(rows()[4].textContent).toContain('error: WRONGTYPE');
+    // A command sent after the response says so.
+    expect(rows()[4].querySelector('.cache-late')?.textContent).toBe('after the response');
+    expect(dom.container.querySelectorAll('.cache-late')).toHaveLength(1);
     expect(text).toContain('feed.js:12');
     // Text, never markup.
     expect(dom.container.querySelector('b')).toBeNull();

@@ -74,6 +74,7 @@ function Row({ index, command, flagged }: { index: number; command: CacheCommand
       <td className="num">{index + 1}</td>
       <td>
         <code>{command.command}</code>
+        {command.afterResponse ? <span className="cache-late" title="Sent after the response was sent, in this request's async context">after the response</span> : null}
         {command.pipeline ? (
           <ul className="cache-batch">
             {command.pipeline.commands.map((sub, i) => (

@@ -11,5 +11,6 @@ table.cache td.num, table.cache th.num { text-align: right; white-space: nowrap;
 table.cache tr.cache-error td { background: rgba(220, 38, 38, 0.08); }
 table.cache tr.in-finding td:first-child { box-shadow: inset 3px 0 var(--edt-warn, #b45309); }
 .cache-batch { margin: 2px 0 0 12px; padding: 0; list-style: none; color: var(--edt-muted, #6b7280); }
+.cache-late { display: block; font-size: 11px; color: var(--edt-muted, #6b7280); }
 .cache-miss { color: var(--edt-warn, #b45309); }
 `;

@@ -14,7 +14,7 @@ const site = (line: number) => ({ file: '/app/routes/orders.js', line, column: 5
 const logs: LogsDetail = {
   entries: [
     { level: 'info', message: 'listing orders', timeMs: 0.1, callSite: site(4), source: 'pino', fields: { userId: 7, token: '[redacted]' } },
-    { level: 'warn', message: 'slow <b>orders</b>', timeMs: 999, callSite: null, source: 'console' },
+    { level: 'warn', message: 'slow <b>orders</b>', timeMs: 999, callSite: null, source: 'console', afterResponse: true },
   ],
   dropped: 3,
 };
@@ -30,6 +30,9 @@ describe('LogsPanel', () => {
     expect(text).toContain('3 more not kept');
     expect(text).toContain('"token": "[redacted]"');
     expect(text).toContain('orders.js:4');
+    // A line logged after the response says so.
+    expect(dom.container.querySelectorAll('.log-late')).toHaveLength(1);
+    expect(dom.container.querySelector('tr.log-warn .log-late')?.textContent).toBe('after the response');
     // Text, never markup.
     expect(dom.container.querySelector('b')).toBeNull();
     expect(text).toContain('slow <b>orders</b>');

@@ -64,6 +64,7 @@ function Row({ row }: { row: LogRow }) {
       <td>
         {entry.level}
         <span className="muted"> {entry.namespace ?? entry.source}</span>
+        {entry.afterResponse ? <span className="log-late" title="Logged after the response was sent, in this request's async context">after the response</span> : null}
       </td>
       <td>
         <span className="log-message">{entry.message}</span>

@@ -9,5 +9,6 @@ table.logs tr.log-warn td { background: rgba(245, 158, 11, 0.08); }
 table.logs tr.log-error td, table.logs tr.log-fatal td { background: rgba(220, 38, 38, 0.08); }
 table.logs tr.log-query td { color: var(--edt-muted, #6b7280); }
 .log-message { white-space: pre-wrap; word-break: break-word; }
+.log-late { display: block; font-size: 11px; color: var(--edt-muted, #6b7280); }
 .log-fields { margin: 4px 0 0; font-size: 11px; white-space: pre-wrap; max-height: 160px; overflow: auto; }
 `;
