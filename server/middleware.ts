@@ -10,12 +10,13 @@ import { launcherTag } from './inject/inject.js';
 import { disableConditionalGet, interceptHtml } from './inject/html-injection.js';
 import { debug, infoOnce, warnOnce } from './log.js';
 import { launcherBlockedBy } from './inject/csp.js';
-import { createLiveEvents, type LiveEvents } from './api/live-events.js';
-import { redirectLocation } from './request/redirects.js';
+import { createLiveEvents } from './api/live-events.js';
+import { redirectLocation, redirectSources } from './request/redirects.js';
 import { freezeError } from './request/request-error.js';
 import { requestHeaderFields, responseHeaderFields } from './request/request-headers.js';
 import { settleAfterResponse, snapshotQueries } from './request/after-response.js';
-import { addRecord, prepareQueries, replaceRecord } from './units/store-record.js';
+import { addRecord, prepareQueries, replaceRecord, type Recorder } from './units/store-record.js';
+import { toSummary } from './request/request-detail.js';
 import { openLiveRecord } from './units/record-id.js';
 import { setActiveRecorder } from './units/unit.js';
 import { instrumentSocketIo } from './units/socket-io.js';
@@ -112,7 +113,8 @@ function markResponded(live: LiveRequest, res: ServerResponse): void {
   } as ServerResponse['end'];
 }
 
-function startRecording(req: IncomingMessage, res: ServerResponse, options: ResolvedOptions, events: LiveEvents): LiveRequest {
+function startRecording(req: IncomingMessage, res: ServerResponse, recorder: Recorder): LiveRequest {
+  const { options } = recorder;
   const live = openRecord(req, options);
   nameRequestInHeaders(res, live.id, `${options.mountPath}/#/requests/${live.id}`, (from) => {
     live.replayedFrom = from;
@@ -158,7 +160,6 @@ function startRecording(req: IncomingMessage, res: ServerResponse, options: Reso
       if (panels) record.panels = panels;
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
       live.capturedError = undefined;
-      const recorder = { options, events };
       addRecord(recorder, record);
       settleAfterResponse(live, record, {
         graceMs: options.afterResponseMs,
@@ -213,7 +214,8 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
   setUpPanels(options);
   if (options.instrument.socketIo) instrumentSocketIo(options.instrument.socketIo);
   const events = createLiveEvents((error) => warnOnce('live', 'a live update stream failed:', error));
-  setActiveRecorder({ options, events });
+  const recorder: Recorder = { options, events, summarize: (record, history) => toSummary(record, options, redirectSources(history)) };
+  setActiveRecorder(recorder);
   const routes = createRoutes(options, events);
 
   return function debugToolbarMiddleware(req, res, next) {
@@ -241,7 +243,7 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
 
     let live: LiveRequest;
     try {
-      live = startRecording(req, res, options, events);
+      live = startRecording(req, res, recorder);
     } catch (error) {
       warnOnce('record', 'could not record a request; serving it without the toolbar:', error);
       return next();

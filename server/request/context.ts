@@ -32,6 +32,25 @@ export interface RequestContext {
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();
 
+/** The toolbar's own database and Redis work (EXPLAIN, the Redis store): never recorded, not even as background. */
+const internal = new AsyncLocalStorage<true>();
+
+/**
+ * Runs the toolbar's own database and Redis work outside every record: neither the request it may
+ * run in nor the background stream gets it.
+ *
+ * @example
+ * await runInternal(() => client.query('EXPLAIN …'));
+ */
+export function runInternal<T>(fn: () => T): T {
+  return requestContext.exit(() => internal.run(true, fn));
+}
+
+/** Whether the code running is the toolbar's own work ({@link runInternal}). */
+export function isInternal(): boolean {
+  return internal.getStore() === true;
+}
+
 /** The current request's context, or undefined outside any recorded request. */
 export function currentContext(): RequestContext | undefined {
   return requestContext.getStore();
@@ -42,8 +61,8 @@ let openOutside: OutsideOpener | undefined;
 
 /**
  * How work outside any request is recorded: units/background.ts sets its bursts here when it
- * loads (the SQL capture loads it with the toolbar), so that a panel reaches them without
- * importing units/, which imports the panels' registry through the store.
+ * loads (the API routes load it with the toolbar), so that a panel (the SQL capture, the Cache
+ * panel) reaches them without importing units/, which starts and finishes the panels.
  */
 export function setOutsideRequests(opener: OutsideOpener): void {
   openOutside = opener;

@@ -35,6 +35,12 @@ export const DEFAULT_REDACT_COLUMNS: readonly string[] = Object.freeze([
 
 export const REDACTED = '[redacted]';
 
+/**
+ * Names with a secret's word that are protocol flags, never secrets: CORS's
+ * `Access-Control-Allow-Credentials: true` says cookies may be sent, it holds none. As words.
+ */
+const PROTOCOL_FLAGS = new Set(['access control allow credentials']);
+
 /** Tells whether a name (column, key, header) holds a secret. */
 export type NameMatcher = (name: string) => boolean;
 
@@ -72,8 +78,9 @@ export function nameMatcher(names: readonly (string | RegExp)[]): NameMatcher {
     const known = cache.get(name);
     if (known !== undefined) return known;
     const words = wordsOf(name);
-    const secret = words.some((word) => single.has(word))
-      || phrases.some((phrase) => words.some((_, i) => phrase.every((word, j) => words[i + j] === word)))
+    const flag = PROTOCOL_FLAGS.has(words.join(' '));
+    const secret = (!flag && words.some((word) => single.has(word)))
+      || (!flag && phrases.some((phrase) => words.some((_, i) => phrase.every((word, j) => words[i + j] === word))))
       || patterns.some((pattern) => pattern.test(name));
     // Names repeat (the same columns, headers and keys): remember a bounded number of answers.
     if (cache.size >= 2000) cache.clear();

@@ -5,7 +5,7 @@ import { currentContext, requestContext } from '../request/context.js';
 import { captureFramesLazily, type LazyFrames } from './callsite.js';
 import { debug } from '../log.js';
 import type { OrmCall, RawFrame } from '../types.js';
-import { nextOrmCallId, type OrmCallInfo } from '../panels/sql/orm-calls/call.js';
+import { nextOrmCallId, type OrmCallInfo } from '../request/orm-call-id.js';
 
 /*
  * Query builders that are thenables (drizzle-orm's QueryPromise) start their query from `then`,

@@ -1,6 +1,6 @@
 import type { StoredRequest } from '../request/record.js';
 import type { Store } from './store.js';
-import { runInternal } from '../units/background.js';
+import { runInternal } from '../request/context.js';
 
 /**
  * The few commands the store runs, as both `redis` v4 and v5 clients name them. Kept structural so

@@ -1,7 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { captureFrames, isUserFrame } from '../stack/callsite.js';
 import { mapFrame } from '../stack/source-map.js';
-import { requestContext, setOutsideRequests, type RequestContext } from '../request/context.js';
+import { isInternal, setOutsideRequests, type RequestContext } from '../request/context.js';
 import type { LiveRequest } from '../request/record.js';
 import type { RawFrame } from '../types.js';
 import { memoryStore } from '../store/memory-store.js';
@@ -25,16 +24,6 @@ export const BACKGROUND_MAX_QUERIES = 200;
 export const BACKGROUND_CAPACITY = 50;
 const MAX_OPEN_BURSTS = 20;
 
-/** The toolbar's own database work (EXPLAIN): never recorded, not even as background. */
-const internal = new AsyncLocalStorage<true>();
-
-/**
- * Runs the toolbar's own database and Redis work (EXPLAIN, the Redis store) outside every record:
- * neither the request it may run in nor the background stream gets it.
- */
-export function runInternal<T>(fn: () => T): T {
-  return requestContext.exit(() => internal.run(true, fn));
-}
 
 const kept: Store = memoryStore({ capacity: BACKGROUND_CAPACITY });
 const NO_LIVE_EVENTS: LiveEvents = { subscribe: () => () => undefined, publish: () => undefined, size: 0 };
@@ -49,7 +38,7 @@ function close(key: string): void {
   open.delete(key);
   clearTimeout(burst.timer);
   // Into its own ring, and not onto the live stream, which carries the request history.
-  closeUnit(burst.live, { events: NO_LIVE_EVENTS, options: { ...burst.recorder.options, store: kept } });
+  closeUnit(burst.live, { ...burst.recorder, events: NO_LIVE_EVENTS, options: { ...burst.recorder.options, store: kept } });
 }
 
 function label(frame: RawFrame | undefined): string {
@@ -68,7 +57,7 @@ function label(frame: RawFrame | undefined): string {
  */
 export function backgroundContext(hookFunction: (...args: any[]) => unknown): RequestContext | null {
   const recorder = activeRecorder();
-  if (!recorder || internal.getStore()) return null;
+  if (!recorder || isInternal()) return null;
   const frames = captureFrames(hookFunction);
   const user = frames.find(isUserFrame);
   const key = user ? `${user.file}:${user.line}` : '';

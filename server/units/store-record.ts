@@ -1,8 +1,7 @@
 import type { ResolvedOptions } from '../options.js';
 import type { CapturedQuery, StoredRequest } from '../request/record.js';
+import type { RequestSummary } from '../types.js';
 import type { LiveEvents } from '../api/live-events.js';
-import { toSummary } from '../request/request-detail.js';
-import { redirectSources } from '../request/redirects.js';
 import { warnOnce } from '../log.js';
 import { createRequestRedaction, redactRequestQueries, type RequestRedaction } from '../panels/sql/redact-queries.js';
 
@@ -10,6 +9,11 @@ import { createRequestRedaction, redactRequestQueries, type RequestRedaction } f
 export interface Recorder {
   options: ResolvedOptions;
   events: LiveEvents;
+  /**
+   * A stored record's list line, with the redirect that led to it found in `history` (the read
+   * path's toSummary, given by the middleware: the read path asks the panels, which record here).
+   */
+  summarize: (record: StoredRequest, history: StoredRequest[]) => RequestSummary;
 }
 
 /**
@@ -35,7 +39,7 @@ function publisher(recorder: Recorder, record: StoredRequest) {
     // The redirect that led here is found in the history, which a remote store answers later.
     Promise.resolve()
       .then(() => options.store.list())
-      .then((history) => events.publish(() => toSummary(record, options, redirectSources(history))))
+      .then((history) => events.publish(() => recorder.summarize(record, history)))
       .catch((error) => warnOnce('live', 'could not publish a live update:', error));
   };
 }

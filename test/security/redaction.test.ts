@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { debugToolbar } from '../../server/index.js';
-import { DEFAULT_REDACT_NAMES } from '../../server/security/redact.js';
+import { DEFAULT_REDACT_NAMES, isSecretName, nameMatcher } from '../../server/security/redact.js';
+import { redactHeader } from '../../server/request/request-headers.js';
 import type { RequestDetail } from '../../server/types.js';
 import { listen, waitForRecord } from '../support/http.js';
 import { postExplain } from '../support/explain.js';
@@ -161,6 +162,19 @@ describe('the redactNames option', () => {
       await server.close();
       db.close();
     }
+  });
+
+  // Real-app trial (qzhang1/node_sessions_boilerplate, cors({ credentials: true })): the CORS flag
+  // was stored as [redacted] in the headers and in pino's fields, hiding nothing but the flag.
+  it('keeps Access-Control-Allow-Credentials: a protocol flag with a secret\'s word in its name', () => {
+    expect(isSecretName('Access-Control-Allow-Credentials')).toBe(false);
+    expect(isSecretName('access-control-allow-credentials')).toBe(false);
+    expect(redactHeader('Access-Control-Allow-Credentials', 'true', isSecretName)).toBe('true');
+    // The words alone, or in another name, still hide a value.
+    expect(isSecretName('credentials')).toBe(true);
+    expect(isSecretName('X-Credentials')).toBe(true);
+    expect(isSecretName('access_control_credentials')).toBe(true);
+    expect(nameMatcher([/credentials/i])('Access-Control-Allow-Credentials')).toBe(true);
   });
 
   it.each([

@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { currentContext } from '../../request/context.js';
+import { contextOrBackground } from '../../request/context.js';
 import type { LazyFrames } from '../../stack/callsite.js';
 import type { CapturedQuery } from '../../request/record.js';
 import type { DbInfo, RawFrame, StreamInfo } from '../../types.js';
 import { boundParams } from './bounded-params.js';
 import { sampledFrames } from './stack-samples.js';
-import { backgroundContext } from '../../units/background.js';
 import { acceptsLateWork } from '../../request/after-response.js';
 
 /** What a driver hook reports once the query is over. */
@@ -39,7 +38,7 @@ export function startQuery(
   hookFunction: (...args: any[]) => unknown,
   frames?: RawFrame[] | LazyFrames,
 ): QueryHandle | null {
-  const context = currentContext() ?? backgroundContext(hookFunction);
+  const context = contextOrBackground(hookFunction);
   if (!context) return null;
   const request = context.request;
   const late = (request.responded === true || request.finished) && context.calledBeforeResponse !== true;

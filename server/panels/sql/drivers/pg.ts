@@ -1,8 +1,7 @@
-import { currentContext, requestContext } from '../../../request/context.js';
+import { contextOrBackground, currentContext, requestContext } from '../../../request/context.js';
 import { captureFramesLazily } from '../../../stack/callsite.js';
 import { startQuery, type QueryHandle } from '../capture.js';
 import { sampledFrames } from '../stack-samples.js';
-import { backgroundContext } from '../../../units/background.js';
 import { ownerOf, patchMethod, reportHookError } from '../../../instrument/patch.js';
 import { observeSettled } from '../../../instrument/settled.js';
 import { pgDbInfo } from '../explain/pg-target.js';
@@ -113,7 +112,7 @@ function patchPool(poolPrototype: object): void {
       const context = currentContext();
       if (!context) {
         // Outside any request (a timer): the background stream groups by this call's line.
-        const background = backgroundContext(query);
+        const background = contextOrBackground(query);
         return background ? requestContext.run(background, () => original.apply(this, args)) : original.apply(this, args);
       }
       if (context.frames) return original.apply(this, args);

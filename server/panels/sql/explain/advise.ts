@@ -1,4 +1,5 @@
-import { readCatalog, tablesToRead, type Catalog } from './catalog.js';
+import { readCatalog } from './catalog-read.js';
+import { tablesToRead, type Catalog } from './catalog.js';
 import type { ExplainOutcome } from './run.js';
 import { adviseFromPlan, type Advice } from './suggestions.js';
 import type { ExplainTarget } from './targets.js';

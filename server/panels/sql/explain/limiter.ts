@@ -1,5 +1,5 @@
 import type { ExplainTarget } from './targets.js';
-import { runInternal } from '../../../units/background.js';
+import { runInternal } from '../../../request/context.js';
 
 /** EXPLAINs that may hold a connection to one database at once, and that may wait for one. */
 export const EXPLAIN_CONCURRENCY = 2;

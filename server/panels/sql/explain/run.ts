@@ -1,5 +1,6 @@
 import type { Dialect } from '../../../types.js';
-import { readCatalogWith, tablesToRead, type Catalog } from './catalog.js';
+import { readCatalogWith } from './catalog-read.js';
+import { tablesToRead, type Catalog } from './catalog.js';
 import { sqlClauses } from './conditions.js';
 import { quoteIdent } from './identifiers.js';
 import { walk, type ReadNode } from './plan-node.js';

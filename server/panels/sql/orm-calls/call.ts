@@ -1,7 +1,8 @@
 import { captureFramesLazily } from '../../../stack/callsite.js';
 import { currentContext, requestContext, type RequestContext } from '../../../request/context.js';
-import type { LiveRequest } from '../../../request/record.js';
-import type { OrmCall } from '../../../types.js';
+import { nextOrmCallId, type OrmCallInfo } from '../../../request/orm-call-id.js';
+
+export { nextOrmCallId, type OrmCallInfo };
 
 /*
  * What the ORM call hooks of this folder share. An ORM call (`prisma.user.findUnique(…)`,
@@ -11,18 +12,6 @@ import type { OrmCall } from '../../../types.js';
  * (the driver hook reads `context.frames`) with the call itself (`context.ormCall`), which every
  * query of that call then records.
  */
-
-const callCounts = new WeakMap<LiveRequest, number>();
-
-/** The next call id of a request: 1, 2, 3… */
-export function nextOrmCallId(request: LiveRequest): number {
-  const id = (callCounts.get(request) ?? 0) + 1;
-  callCounts.set(request, id);
-  return id;
-}
-
-/** What a hook knows of a call when it starts: everything but the id. */
-export type OrmCallInfo = Omit<OrmCall, 'id'>;
 
 /**
  * The context an ORM call's work should run in, captured now (at the user's call), or null
