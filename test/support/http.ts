@@ -15,8 +15,8 @@ export async function listen(app: { listen: (port: number, host: string, cb: () 
 }
 
 /** Fetches a page, then the toolbar's record of it. */
-export async function fetchRecorded(base: string, path: string, mountPath = '/__toolbar') {
-  const response = await fetch(base + path);
+export async function fetchRecorded(base: string, path: string, mountPath = '/__toolbar', init?: RequestInit) {
+  const response = await fetch(base + path, init);
   const body = await response.text();
   const id = response.headers.get('x-debug-toolbar-id');
   if (!id) throw new Error(`no X-Debug-Toolbar-Id on ${path} (status ${response.status})`);

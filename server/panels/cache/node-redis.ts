@@ -1,5 +1,6 @@
-import { ownerOf, patchMethod } from '../../instrument/patch.js';
+import { ownerOf, patchMethod, reportHookError } from '../../instrument/patch.js';
 import { openCommand, type CommandInput, type OpenCommand } from './commands.js';
+import { patchV4Legacy } from './node-redis-legacy.js';
 
 /*
  * node-redis (`redis` v4 and v5): the prototype every client of one copy shares, found through a
@@ -14,7 +15,8 @@ import { openCommand, type CommandInput, type OpenCommand } from './commands.js'
  * The `scripts` and `functions` of `createClient` end in `executeScript`/`executeFunction`, looked
  * up on the prototype at each call; the modules' namespaces (`client.json.get`, `client.ft.search`)
  * call the `commandsExecutor` the prototype had when the client was created, so theirs are
- * recorded for clients created after `debugToolbar()` only.
+ * recorded for clients created after `debugToolbar()` only. v4's `legacyMode` clients write their
+ * own callback API on each instance: node-redis-legacy.ts.
  */
 
 type AnyFunction = (this: any, ...args: any[]) => any;
@@ -36,17 +38,21 @@ function follow(open: OpenCommand | null, result: unknown, batch = false): unkno
 
 const asInput = (args: readonly unknown[]): CommandInput => ({ name: args[0], args: args.slice(1) });
 
-function patchSend(proto: object): void {
-  patchMethod(proto, 'sendCommand', (original) => function redisSendCommand(this: unknown, ...call: any[]) {
+/** Wraps a `sendCommand(args, options)`: the prototype's, and a v4 legacy client's `client.v4.sendCommand`. */
+function recordSend(original: AnyFunction): AnyFunction {
+  return function redisSendCommand(this: unknown, ...call: any[]) {
     const args = call[0];
     // v4 sends an `isolated` command again from a pooled client with `isolated: false`: the call
     // the app made was recorded already (the only `isolated: false` v4 passes itself).
     const resent = (call[1] as { isolated?: unknown } | undefined)?.isolated === false;
-    // v4's legacy mode passes the name and its arguments apart; only the array form is read.
+    // Only the array form is v4's and v5's; a legacy client's own `sendCommand(name, ...args, cb)`
+    // hides this one (node-redis-legacy.ts).
     const open = Array.isArray(args) && !resent ? openCommand('node-redis', asInput(args), redisSendCommand) : null;
     return follow(open, original.apply(this, call));
-  });
+  };
 }
+
+const patchSend = (proto: object) => patchMethod(proto, 'sendCommand', recordSend);
 
 interface V4Script {
   SHA1?: string;
@@ -146,6 +152,12 @@ export function instrumentRedis(module: unknown): void {
     patchBatch(proto, 'multiExecutor', (call) => (call[2] === undefined ? 'pipeline' : 'multi'));
     patchV4Commands(proto);
     patchV4Extensions(proto);
+    // After the prototype's patches: the legacy accessors hand them out as they are.
+    try {
+      patchV4Legacy(proto, recordSend, createClient({ legacyMode: true }));
+    } catch (error) {
+      reportHookError(error);
+    }
   } else {
     throw new TypeError('express-debug-toolbar: `instrument.redis` is a redis version the Cache panel does not know (v4 and v5 are supported)');
   }
