@@ -156,8 +156,8 @@ function startRecording(req: IncomingMessage, res: ServerResponse, recorder: Rec
       const panels = finishPanels(panelRequest, panelRedaction);
       live.finished = true;
       keepPanelsForLateWork(live, options.afterResponseMs);
-      const record = scrubRecord(closeRecord(live, req, res, options), secrets);
-      if (panels) record.panels = panels;
+      // The panels' parts too: what the queries showed secret is hidden in span names and details.
+      const record = scrubRecord({ ...closeRecord(live, req, res, options), ...(panels ? { panels } : {}) }, secrets);
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
       live.capturedError = undefined;
       addRecord(recorder, record);

@@ -11,7 +11,6 @@ import {
 import { createQueryRedactor, type RedactableQuery } from './panels/sql/redact-params.js';
 import { DEFAULT_PATH_REDACTION, redactUrl, type PathRedaction } from './security/redact-url.js';
 
-/** Options of {@link debugToolbar}. Every one is optional. */
 /** The `instrument` keys the core reads itself; the panels declare theirs (server/panels/registry.ts). */
 export interface CoreInstrumentable {
   /** A socket.io `Server`: each event it handles is recorded as a History entry of kind `socket`. */
@@ -20,6 +19,7 @@ export interface CoreInstrumentable {
 
 const CORE_INSTRUMENT_KEYS: readonly (keyof CoreInstrumentable)[] = ['socketIo'];
 
+/** Options of {@link debugToolbar}. Every one is optional. */
 export interface DebugToolbarOptions {
   /** Default: `process.env.NODE_ENV !== 'production'`. Disabled means nothing is patched or served. */
   enabled?: boolean;

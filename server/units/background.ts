@@ -1,4 +1,5 @@
 import { captureFrames, isUserFrame } from '../stack/callsite.js';
+import { warnOnce } from '../log.js';
 import { mapFrame } from '../stack/source-map.js';
 import { isInternal, setOutsideRequests, type RequestContext } from '../request/context.js';
 import type { LiveRequest } from '../request/record.js';
@@ -37,8 +38,13 @@ function close(key: string): void {
   if (!burst) return;
   open.delete(key);
   clearTimeout(burst.timer);
-  // Into its own ring, and not onto the live stream, which carries the request history.
-  closeUnit(burst.live, { ...burst.recorder, events: NO_LIVE_EVENTS, options: { ...burst.recorder.options, store: kept } });
+  try {
+    // Into its own ring, and not onto the live stream, which carries the request history.
+    closeUnit(burst.live, { ...burst.recorder, events: NO_LIVE_EVENTS, options: { ...burst.recorder.options, store: kept } });
+  } catch (error) {
+    // Runs from a timer: a throw here would be the app's uncaught exception.
+    warnOnce('background', 'could not store queries run outside a request:', error);
+  }
 }
 
 function label(frame: RawFrame | undefined): string {

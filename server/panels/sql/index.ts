@@ -17,19 +17,17 @@ export type { Instrumentable } from './drivers/drivers.js';
  */
 const ORMS = Object.fromEntries(ORM_KEYS.map((key) => [key, (orm: unknown) => ORM_CALL_HOOKS[key]?.(orm)]));
 
-/** While a request runs: its record (the queries the drivers add) and the threshold of its toolbar. */
+/** While a request runs: its record (the queries the drivers add), and the threshold and budget of its toolbar. */
 interface SqlState {
   live: LiveRequest;
   threshold: number;
+  budget: number;
 }
 
 /** Logs, once each, the drivers the app loaded that `instrument` left out. */
 const watchDrivers = uninstrumentedDriverWatch();
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
-/** More queries than this on one page is worth a warning even without duplicates. */
-const QUERY_WARNING_THRESHOLD = 20;
 
 /**
  * The SQL panel: every query a request ran through the instrumented drivers, grouped into findings
@@ -44,7 +42,7 @@ export const sqlPanel: ServerPanel<SqlState, undefined, SqlDetail> = {
     ...Object.fromEntries(Object.entries(DRIVERS).map(([key, patch]) => [key, patchDriver(patch)])),
     ...ORMS,
   },
-  start: ({ live, settings }) => ({ live, threshold: settings.nPlusOneThreshold }),
+  start: ({ live, settings }) => ({ live, threshold: settings.nPlusOneThreshold, budget: settings.queryBudget }),
   finish() {
     // By now the app (or its ORM) has loaded the drivers this request used.
     watchDrivers();
@@ -53,13 +51,14 @@ export const sqlPanel: ServerPanel<SqlState, undefined, SqlDetail> = {
   summary: (record, settings: PanelSettings) => sqlSummary(record, settings),
   readsRecord: true,
   detail: (_stored, record, settings) => sqlDetail(record, settings),
-  badge({ live, threshold }) {
+  badge({ live, threshold, budget }) {
     // While the page is sent: SQL text, params and cached fingerprints only (badge.ts).
     const counts = badgeCounts(live, threshold);
     const say = [plural(counts.queryCount, 'query', 'queries')];
     if (counts.duplicateCount > 0) say.push(`${counts.duplicateCount} duplicated`);
     if (counts.nPlusOneCount > 0) say.push(`${counts.nPlusOneCount} N+1`);
-    const warn = counts.duplicateCount > 0 || counts.nPlusOneCount > 0 || counts.queryCount > QUERY_WARNING_THRESHOLD;
+    // The same rule as the list line's flags, which colour the sum of the page's fetches.
+    const warn = counts.duplicateCount > 0 || counts.nPlusOneCount > 0 || counts.queryCount > budget;
     return {
       label: 'SQL',
       text: String(counts.queryCount),

@@ -13,7 +13,12 @@ import type { PanelSettings } from '../panel.js';
 /** The SQL panel's part of a request with what names the request: what Hotspots and missing indexes read. */
 export interface SqlOfRequest extends SqlDetail, Pick<RequestSummary, 'id' | 'method' | 'url' | 'startedAt' | 'queryCount'> {}
 
-const reads = new WeakMap<StoredRequest, SqlOfRequest>();
+/**
+ * By the settings that read them, then by record: a store (the background stream, one
+ * `memoryStore()` passed to two toolbars) may serve one record to toolbars whose N+1 threshold,
+ * budget and ORM objects differ.
+ */
+const reads = new WeakMap<SqlReadSettings, WeakMap<StoredRequest, SqlOfRequest>>();
 
 function toQueryRecord(query: StoredRequest['queries'][number]): QueryRecord {
   const { frames, ...rest } = query;
@@ -33,7 +38,9 @@ export type SqlReadSettings = Pick<PanelSettings, 'nPlusOneThreshold' | 'queryBu
  * readSql(record, settings).nPlusOne.length
  */
 export function readSql(request: StoredRequest, settings: SqlReadSettings): SqlOfRequest {
-  const cached = reads.get(request);
+  let bySettings = reads.get(settings);
+  if (!bySettings) reads.set(settings, (bySettings = new WeakMap()));
+  const cached = bySettings.get(request);
   if (cached) return cached;
   const queries = request.queries.map(toQueryRecord);
   const framesById = new Map(request.queries.map((captured) => [captured.id, captured.frames]));
@@ -52,7 +59,7 @@ export function readSql(request: StoredRequest, settings: SqlReadSettings): SqlO
     nPlusOne,
     queryBudget: settings.queryBudget,
   };
-  if (request.queries.every((q) => q.durationMs !== null)) reads.set(request, read);
+  if (request.queries.every((q) => q.durationMs !== null)) bySettings.set(request, read);
   return read;
 }
 

@@ -34,7 +34,7 @@ describe('badgeCounts', () => {
 });
 
 describe("the SQL panel's launcher badge", () => {
-  const badgeOf = (queries: Array<[string, unknown[]]>) => sqlPanel.badge!({ live: requestOf(queries), threshold: 3 });
+  const badgeOf = (queries: Array<[string, unknown[]]>, budget = 20) => sqlPanel.badge!({ live: requestOf(queries), threshold: 3, budget });
   const distinct = (n: number) => Array.from({ length: n }, (_, i) => [`SELECT ${i} FROM t${i}`, []] as [string, unknown[]]);
 
   // The launcher drew these from three counts it read off the tag; the panel now says them itself.
@@ -46,6 +46,13 @@ describe("the SQL panel's launcher badge", () => {
     const badge = badgeOf(distinct(n));
     expect(badge).toMatchObject({ label: 'SQL', text: String(n), say: `${n} queries` });
     expect(badge?.tone === 'warn').toBe(warn);
+  });
+
+  // Review: the page's badge warned above a fixed 20 while the fetches' sum followed queryBudget.
+  it('warns over the toolbar\'s queryBudget, as the list line flags it', () => {
+    expect(badgeOf(distinct(6), 5)?.tone).toBe('warn');
+    expect(badgeOf(distinct(5), 5)?.tone).toBeUndefined();
+    expect(badgeOf(distinct(30), 50)?.tone).toBeUndefined();
   });
 
   it('warns on a duplicate or an N+1, and says them', () => {
