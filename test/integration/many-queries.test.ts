@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import Database from 'better-sqlite3';
 import { debugToolbar } from '../../server/index.js';
+import { memoryStore } from '../../server/store/memory-store.js';
+import { resolveOptions } from '../../server/options.js';
+import { readSql } from '../../server/panels/sql/read.js';
 import type { RequestDetail } from '../../server/types.js';
 import { listen } from '../support/http.js';
 import { sqlCounts } from '../support/launcher-badges.js';
@@ -13,8 +16,8 @@ import { sqlCounts } from '../support/launcher-badges.js';
  */
 
 const N = 10_000;
-/** Generous: this runs on two shared cores beside other test files. */
-const DETAIL_BUDGET_MS = 5_000;
+// No time limits here (issue 17: wall-clock assertions fail on a loaded machine): the read times
+// are printed, and the cost of reading a request is `npm run bench`'s to measure.
 
 type Server = Awaited<ReturnType<typeof listen>>;
 
@@ -24,7 +27,8 @@ function makeApp(maxQueriesPerRequest?: number) {
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)
     INSERT INTO items (name) SELECT 'item ' || i FROM n;`);
   const app = express();
-  app.use(debugToolbar({ instrument: { betterSqlite3: Database }, ...(maxQueriesPerRequest ? { maxQueriesPerRequest } : {}) }));
+  const store = memoryStore({ capacity: 100 });
+  app.use(debugToolbar({ instrument: { betterSqlite3: Database }, store, ...(maxQueriesPerRequest ? { maxQueriesPerRequest } : {}) }));
   // One list query, then one lookup per "row", N in all: the biggest N+1 an app could make.
   const runMany = (n: number) => {
     db.prepare('SELECT id FROM items ORDER BY id').all();
@@ -40,8 +44,10 @@ function makeApp(maxQueriesPerRequest?: number) {
     runMany(N);
     res.type('html').send('<!doctype html><html><body><h1>many</h1></body></html>');
   });
-  return { app, db };
+  return { app, db, store };
 }
+
+const settings = resolveOptions({ instrument: { betterSqlite3: Database } });
 
 /**
  * Fetches the route, then its detail as the panel would, right after the page: the time from the
@@ -73,9 +79,11 @@ describe('a request with 10,000 queries (better-sqlite3, Express 5)', () => {
   describe('with the default cap (1000)', () => {
     let server: Server;
     let db: Database.Database;
+    let store: ReturnType<typeof memoryStore>;
     beforeAll(async () => {
       const made = makeApp();
       db = made.db;
+      store = made.store;
       server = await listen(made.app);
     });
     afterAll(async () => {
@@ -83,7 +91,7 @@ describe('a request with 10,000 queries (better-sqlite3, Express 5)', () => {
       db?.close();
     });
 
-    it('stores the first 1000 queries, counts all 10,000 and serves the detail quickly', async () => {
+    it('stores the first 1000 queries, counts all 10,000 and serves the detail', async () => {
       const { detail, readMs, bytes } = await recordAndRead(server.url, '/many.json');
       console.info(`[many-queries] cap 1000: detail ${(bytes / 1024).toFixed(0)} KB in ${readMs.toFixed(0)} ms`);
       expect(detail.queryCount).toBe(N);
@@ -97,7 +105,6 @@ describe('a request with 10,000 queries (better-sqlite3, Express 5)', () => {
       // The stored lookups are still analysed: one N+1 over the 999 stored ones.
       expect(detail.panels.sql!.nPlusOne).toHaveLength(1);
       expect(detail.panels.sql!.nPlusOne[0].count).toBe(999);
-      expect(readMs).toBeLessThan(DETAIL_BUDGET_MS);
     });
 
     it('the list and the launcher count every query, stored or not', async () => {
@@ -114,13 +121,15 @@ describe('a request with 10,000 queries (better-sqlite3, Express 5)', () => {
     });
 
     it('a second read is served from the cache', async () => {
-      const { id } = await recordAndRead(server.url, '/many.json?n=3000');
-      const start = performance.now();
+      const { id, detail } = await recordAndRead(server.url, '/many.json?n=3000');
       const again = (await (await fetch(`${server.url}/__toolbar/api/requests/${id}`)).json()) as RequestDetail;
-      const ms = performance.now() - start;
       expect(again.queryCount).toBe(3000);
       expect(again.panels.sql!.droppedQueryCount).toBe(2000);
-      expect(ms).toBeLessThan(DETAIL_BUDGET_MS);
+      expect(again).toEqual(detail);
+      // The SQL panel derives a record once per toolbar's settings: the same object again.
+      const record = await store.get(id);
+      expect(record).toBeDefined();
+      expect(readSql(record!, settings)).toBe(readSql(record!, settings));
     });
   });
 
@@ -146,7 +155,6 @@ describe('a request with 10,000 queries (better-sqlite3, Express 5)', () => {
       expect(detail.panels.sql!.queries.at(-1)!.id).toBe(N);
       expect(detail.panels.sql!.nPlusOne[0].count).toBe(N - 1);
       expect(detail.panels.sql!.queries.every((q) => q.durationMs !== null && q.fingerprint)).toBe(true);
-      expect(readMs).toBeLessThan(DETAIL_BUDGET_MS);
     });
 
     it('past the raised cap, the rest is counted as dropped', async () => {
