@@ -32,7 +32,7 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 /**
  * The SQL panel: every query a request ran through the instrumented drivers, grouped into findings
  * (N+1 per loop with a fix, duplicates, budget), EXPLAIN plans and index advice. The queries
- * themselves are recorded by the core's request record (drivers/capture.ts adds them to the
+ * themselves are recorded on the core's request record (capture.ts, called by each driver, adds them to the
  * request in context, tasks and socket events included); everything derived is this panel's.
  */
 export const sqlPanel: ServerPanel<SqlState, undefined, SqlDetail> = {
