@@ -12,6 +12,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 
 export interface ProfileSummary {
@@ -28,6 +29,12 @@ export interface ProfileSummary {
   natives: { name: string; samples: number }[];
   /** Every sample by where it ran: a toolbar file, a package, Node's internals, GC. */
   byBucket: { bucket: string; samples: number }[];
+  /**
+   * The toolbar's samples with the natives and Node internals it called, by the toolbar function
+   * the app, a package or Node's event loop entered it through (the middleware, a driver hook, the
+   * response's `end`, the 'finish' listener): which moment of a request costs what.
+   */
+  byEntry: { name: string; samples: number }[];
 }
 
 function bucketOf(file: string, functionName: string, toolbarDir: string): string {
@@ -75,6 +82,7 @@ function summarise({ nodes, startTime, endTime }: Profile, toolbarDir: string): 
     byFunction.set(name, (byFunction.get(name) ?? 0) + hits);
   }
   const sorted = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]);
+  const byEntry = samplesByEntry(nodes, toolbarDir);
   return {
     intervalMicros: (endTime - startTime) / Math.max(1, totalSamples),
     totalSamples, toolbarSamples, idleSamples,
@@ -82,7 +90,41 @@ function summarise({ nodes, startTime, endTime }: Profile, toolbarDir: string): 
     byFunction: sorted(byFunction).slice(0, 30).map(([name, samples]) => ({ name, samples })),
     natives: sorted(natives).slice(0, 8).map(([name, samples]) => ({ name, samples })),
     byBucket: sorted(byBucket).map(([bucket, samples]) => ({ bucket, samples })),
+    byEntry: sorted(byEntry).slice(0, 15).map(([name, samples]) => ({ name, samples })),
   };
+}
+
+/**
+ * Charges each sample whose nearest JavaScript frame is the toolbar's (natives and Node internals
+ * skipped) to the outermost toolbar frame of that run of toolbar frames: its entry point. Time in
+ * the app or a package called back from inside the toolbar (a wrapped handler, the real driver
+ * call) stays theirs.
+ */
+function samplesByEntry(nodes: ProfileNode[], toolbarDir: string): Map<string, number> {
+  const parents = new Map<number, ProfileNode>();
+  for (const node of nodes) for (const child of node.children ?? []) parents.set(child, node);
+  const fileOf = (node: ProfileNode) => (node.callFrame.url.startsWith('file://') ? fileURLToPath(node.callFrame.url) : node.callFrame.url);
+  // Node's HTTP and stream code under a toolbar frame is the real `res.end`/`writeHead` a wrapper
+  // called through to: the app's cost, as without the toolbar. Other internals (async_hooks, url,
+  // fs) and natives (the stack capture) are work the toolbar asked for.
+  const isPassThrough = (file: string) => /^node:(?:_http_|net|stream|internal\/streams\/|internal\/http)/.test(file);
+  const isInternal = (node: ProfileNode) => fileOf(node) === '' || (fileOf(node).startsWith('node:') && !isPassThrough(fileOf(node)));
+  const isToolbar = (node: ProfileNode) => fileOf(node).startsWith(toolbarDir);
+  const byEntry = new Map<string, number>();
+  for (const node of nodes) {
+    const hits = node.hitCount ?? 0;
+    if (hits === 0) continue;
+    let current: ProfileNode | undefined = node;
+    while (current && isInternal(current)) current = parents.get(current.id);
+    if (!current || !isToolbar(current)) continue;
+    let entry = current;
+    for (let up = parents.get(current.id); up && (isToolbar(up) || isInternal(up)); up = parents.get(up.id)) {
+      if (isToolbar(up)) entry = up;
+    }
+    const name = `${entry.callFrame.functionName || '(anonymous)'} ${fileOf(entry).slice(toolbarDir.length).split(sep).join('/')}`;
+    byEntry.set(name, (byEntry.get(name) ?? 0) + hits);
+  }
+  return byEntry;
 }
 
 export function listenForProfileRequests(toolbarDir: string): void {

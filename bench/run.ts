@@ -125,6 +125,7 @@ function printProfile(route: Route, none: Profiled, enabled: Profiled): void {
   console.log(`  added µs/request by where it runs: ${added.slice(0, 12).map((a) => `${a.bucket} ${fixed(a.micros, 0)}`).join(', ')}`);
   console.log(`  natives, enabled (µs/request, self): ${enabled.summary.natives.map((f) => `${f.name} ${fixed(perRequest(enabled, f.samples), 0)}`).join(', ')}`);
   console.log(`  toolbar files (µs/request): ${enabled.summary.byFile.slice(0, 10).map((f) => `${f.file} ${fixed(perRequest(enabled, f.samples), 0)}`).join(', ')}`);
+  console.log(`  toolbar time by entry point (µs/request, with the natives it calls): ${enabled.summary.byEntry.map((f) => `${f.name} ${fixed(perRequest(enabled, f.samples), 0)}`).join(', ')}`);
   console.log(`  toolbar functions (µs/request, self): ${enabled.summary.byFunction.slice(0, 25).map((f) => `${f.name} ${fixed(perRequest(enabled, f.samples), 0)}`).join(', ')}`);
 }
 
