@@ -5,7 +5,8 @@
  * a stack capture to the JavaScript function that called it, so the files show the full cost.
  */
 import { Session } from 'node:inspector';
-import { sep } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 interface ProfileNode {
@@ -142,6 +143,9 @@ export function listenForProfileRequests(toolbarDir: string): void {
       session = null;
       void post<{ profile: Profile }>(current, 'Profiler.stop').then(({ profile }) => {
         current.disconnect();
+        // BENCH_PROFILE_DIR keeps the whole profile, to open in Chrome DevTools' Performance tab.
+        const dir = process.env.BENCH_PROFILE_DIR;
+        if (dir) writeFileSync(join(dir, `${process.argv[2] ?? "app"}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
         process.send?.({ profile: summarise(profile, toolbarDir) });
       });
     }

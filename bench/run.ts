@@ -11,7 +11,7 @@
  *
  * Knobs: BENCH_ROUNDS (5), BENCH_SLICE seconds (1.5), BENCH_CONNECTIONS (10), BENCH_SOAK requests
  * (100000; 0 skips it), BENCH_ROUTES / BENCH_VARIANTS (comma lists, to measure a subset),
- * BENCH_PROFILE=0 skips the profile, BENCH_BASELINE_DIR=<checkout> adds a `baseline` variant: the
+ * BENCH_PROFILE=0 skips the profile (BENCH_PROFILE_DIR=<dir> keeps each profiled process's .cpuprofile), BENCH_BASELINE_DIR=<checkout> adds a `baseline` variant: the
  * toolbar of another checkout (its dist/server, built), enabled, to compare two versions in one run.
  * The toolbar runs compiled (dist/server, as users run it); BENCH_SOURCE=1 runs its TypeScript.
  * BENCH_TOGETHER=1 loads the variants at the same time instead of in turn (each with

@@ -18,31 +18,43 @@ export interface BadgeCounts {
  * one whose runs are not all inside the loop: then the counts can differ too).
  */
 export function badgeCounts(request: LiveRequest, threshold: number): BadgeCounts {
-  const runs = new Map<string, number>();
-  const shapeOfRun = new Map<string, string>();
-  const shapes = new Map<string, Set<string>>();
-  const shapeCounts = new Map<string, number>();
+  // Grouped by SQL text first: a request runs few distinct statements many times, and each
+  // statement's shape is then looked up once, not once per run.
+  const statements = new Map<string, StatementRuns>();
   for (const query of request.queries) {
-    const run = `${query.sql}\u0000${JSON.stringify(query.params)}`;
-    runs.set(run, (runs.get(run) ?? 0) + 1);
+    const key = query.db.dialect === 'postgres' ? query.sql : `${query.db.dialect}\u0000${query.sql}`;
+    let statement = statements.get(key);
+    if (!statement) statements.set(key, (statement = { sql: query.sql, dialect: query.db.dialect, runs: new Map() }));
+    const params = query.params === undefined ? '' : JSON.stringify(query.params);
+    statement.runs.set(params, (statement.runs.get(params) ?? 0) + 1);
+  }
+  // Per shape: how many runs, and how many different ones (SQL text or params).
+  const shapes = new Map<string, { count: number; distinct: number }>();
+  const shapeOf = new Map<StatementRuns, string>();
+  for (const statement of statements.values()) {
     // The same statements the panel's N+1 detector considers (cached by SQL text).
-    if (sqlShape(query.sql, query.db.dialect).statement === 'other') continue;
-    const shape = fingerprint(query.sql, query.db.dialect);
-    shapeOfRun.set(run, shape);
-    shapeCounts.set(shape, (shapeCounts.get(shape) ?? 0) + 1);
-    let distinct = shapes.get(shape);
-    if (!distinct) shapes.set(shape, (distinct = new Set()));
-    distinct.add(run);
+    if (sqlShape(statement.sql, statement.dialect).statement === 'other') continue;
+    const shape = fingerprint(statement.sql, statement.dialect);
+    shapeOf.set(statement, shape);
+    const totals = shapes.get(shape) ?? { count: 0, distinct: 0 };
+    for (const count of statement.runs.values()) totals.count += count;
+    totals.distinct += statement.runs.size;
+    shapes.set(shape, totals);
   }
   const loops = new Set<string>();
-  for (const [shape, count] of shapeCounts) {
-    if (count >= threshold && (shapes.get(shape)?.size ?? 0) >= 2) loops.add(shape);
-  }
+  for (const [shape, { count, distinct }] of shapes) if (count >= threshold && distinct >= 2) loops.add(shape);
   let duplicateCount = 0;
-  for (const [run, count] of runs) {
-    const shape = shapeOfRun.get(run);
-    if (shape === undefined || !loops.has(shape)) duplicateCount += count - 1;
+  for (const statement of statements.values()) {
+    const shape = shapeOf.get(statement);
+    if (shape !== undefined && loops.has(shape)) continue;
+    for (const count of statement.runs.values()) duplicateCount += count - 1;
   }
-  const nPlusOneCount = loops.size;
-  return { queryCount: request.queryCount, duplicateCount, nPlusOneCount };
+  return { queryCount: request.queryCount, duplicateCount, nPlusOneCount: loops.size };
+}
+
+/** One SQL text's runs in a request, by their params as JSON. */
+interface StatementRuns {
+  sql: string;
+  dialect: LiveRequest['queries'][number]['db']['dialect'];
+  runs: Map<string, number>;
 }

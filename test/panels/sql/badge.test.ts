@@ -3,6 +3,8 @@ import { badgeCounts } from '../../../server/panels/sql/badge.js';
 import { sqlPanel } from '../../../server/panels/sql/index.js';
 import type { CapturedQuery, LiveRequest } from '../../../server/request/record.js';
 import type { Dialect } from '../../../server/types.js';
+import { fingerprint } from '../../../server/panels/sql/fingerprint.js';
+import { sqlShape } from '../../../server/panels/sql/sql-shape.js';
 
 function requestOf(queries: Array<[string, unknown[]]>, dialect: Dialect = 'postgres'): LiveRequest {
   return {
@@ -30,6 +32,52 @@ describe('badgeCounts', () => {
   it("reads each query by its own database's rules: MySQL's \"…\" is a string, so these are one shape", () => {
     const queries = ['a', 'b', 'c'].map((name) => [`SELECT * FROM t WHERE name = "${name}"`, []] as [string, unknown[]]);
     expect(badgeCounts(requestOf(queries, 'mysql'), 3)).toMatchObject({ nPlusOneCount: 1 });
+  });
+});
+
+/** The badge as it was counted before it grouped runs by SQL text (#17): one run key per query. */
+function badgeCountsByRun(request: LiveRequest, threshold: number) {
+  const runs = new Map<string, number>();
+  const shapeOfRun = new Map<string, string>();
+  const shapes = new Map<string, Set<string>>();
+  const shapeCounts = new Map<string, number>();
+  for (const query of request.queries) {
+    const run = `${query.sql}\u0000${JSON.stringify(query.params)}`;
+    runs.set(run, (runs.get(run) ?? 0) + 1);
+    // The same statements the panel's N+1 detector considers (cached by SQL text).
+    if (sqlShape(query.sql, query.db.dialect).statement === 'other') continue;
+    const shape = fingerprint(query.sql, query.db.dialect);
+    shapeOfRun.set(run, shape);
+    shapeCounts.set(shape, (shapeCounts.get(shape) ?? 0) + 1);
+    let distinct = shapes.get(shape);
+    if (!distinct) shapes.set(shape, (distinct = new Set()));
+    distinct.add(run);
+  }
+  const loops = new Set<string>();
+  for (const [shape, count] of shapeCounts) {
+    if (count >= threshold && (shapes.get(shape)?.size ?? 0) >= 2) loops.add(shape);
+  }
+  let duplicateCount = 0;
+  for (const [run, count] of runs) {
+    const shape = shapeOfRun.get(run);
+    if (shape === undefined || !loops.has(shape)) duplicateCount += count - 1;
+  }
+  const nPlusOneCount = loops.size;
+  return { queryCount: request.queryCount, duplicateCount, nPlusOneCount };
+}
+
+describe('badgeCounts, grouped by SQL text', () => {
+  // #17: the counts are taken once per statement instead of once per query; they must not change.
+  it('counts as one run key per query did, on random mixes of statements, params and dialects', () => {
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
+    const texts = ['SELECT * FROM t WHERE id = $1', 'select * from t where id = $1', 'SELECT * FROM u WHERE a = $1 AND b = $2', 'BEGIN', 'SELECT 1'];
+    for (let trial = 0; trial < 300; trial++) {
+      const queries = Array.from({ length: random(25) }, () => [texts[random(texts.length)], random(4) === 0 ? undefined : [random(4)]] as [string, unknown[]]);
+      const request = requestOf(queries, (['postgres', 'mysql', 'sqlite'] as Dialect[])[random(3)]);
+      const threshold = 2 + random(3);
+      expect(badgeCounts(request, threshold)).toEqual(badgeCountsByRun(request, threshold));
+    }
   });
 });
 
