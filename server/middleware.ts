@@ -47,11 +47,14 @@ function openRecord(req: IncomingMessage, options: ResolvedOptions): LiveRequest
   return live;
 }
 
-function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerResponse, options: ResolvedOptions): StoredRequest {
+function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerResponse, options: ResolvedOptions,
+  panels: Record<string, unknown> | undefined): StoredRequest {
   const contentType = res.getHeader('content-type');
   const status = res.headersSent ? res.statusCode : 0;
   const location = redirectLocation(status, res.getHeader('location'), req.headers.host, options.redactUrl);
-  return {
+  // One object, its optional fields set after: spreading `...(x ? {…} : {})` built a throwaway
+  // object per field, per request.
+  const record: StoredRequest = {
     id: live.id,
     method: live.method,
     url: live.url,
@@ -62,14 +65,16 @@ function closeRecord(live: LiveRequest, req: IncomingMessage, res: ServerRespons
     contentType: typeof contentType === 'string' ? contentType : null,
     queries: snapshotQueries(live.queries),
     queryCount: live.queryCount,
-    ...(live.capturedError ? { error: freezeError(live.capturedError.value) } : {}),
-    ...(location ? { location: location.display } : {}),
-    ...(location?.target !== undefined ? { locationTarget: location.target } : {}),
-    ...(live.replayedFrom !== undefined ? { replayedFrom: live.replayedFrom } : {}),
     // Read now that the response is out, credentials redacted: never on the request's hot path.
     requestHeaders: requestHeaderFields(req, options.isSecretName, options.redactUrl),
     responseHeaders: responseHeaderFields(res, options.isSecretName, options.redactUrl),
   };
+  if (live.capturedError) record.error = freezeError(live.capturedError.value);
+  if (location) record.location = location.display;
+  if (location?.target !== undefined) record.locationTarget = location.target;
+  if (live.replayedFrom !== undefined) record.replayedFrom = live.replayedFrom;
+  if (panels) record.panels = panels;
+  return record;
 }
 
 const BUILT_IN_PAGE_POLICY = "default-src 'none'";
@@ -157,7 +162,7 @@ function startRecording(req: IncomingMessage, res: ServerResponse, recorder: Rec
       live.finished = true;
       keepPanelsForLateWork(live, options.afterResponseMs);
       // The panels' parts too: what the queries showed secret is hidden in span names and details.
-      const record = scrubRecord({ ...closeRecord(live, req, res, options), ...(panels ? { panels } : {}) }, secrets);
+      const record = scrubRecord(closeRecord(live, req, res, options, panels), secrets);
       // The error object may reference the app's data (a failed query's rows, the request): keep text only.
       live.capturedError = undefined;
       addRecord(recorder, record);

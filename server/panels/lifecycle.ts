@@ -98,8 +98,10 @@ export function finishPanels(
 export function keepPanelsForLateWork(live: LiveRequest, graceMs: number, panels: readonly AnyServerPanel[] = PANELS): void {
   const state = live.panelState;
   if (!state) return;
-  for (const panel of panels) if (!panel.recordsAfterResponse || graceMs <= 0) delete state[panel.id];
-  if (Object.keys(state).length === 0) live.panelState = undefined;
+  // A new object rather than `delete`s: deleting turns the state into a slow dictionary, per request.
+  let kept: Record<string, unknown> | undefined;
+  if (graceMs > 0) for (const panel of panels) if (panel.recordsAfterResponse && panel.id in state) (kept ??= {})[panel.id] = state[panel.id];
+  live.panelState = kept;
 }
 
 /**

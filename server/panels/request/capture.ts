@@ -14,6 +14,8 @@ export interface RequestState {
   responseJson?: string;
   /** The last route the router dispatched to, as it was then. */
   route?: { path: string; params: Record<string, unknown> };
+  /** The URL as the request came in, and as the core's record stored it then (redacted). */
+  openedAt?: { url: string; stored: string };
 }
 
 type ExpressRequest = IncomingMessage & {
@@ -31,8 +33,9 @@ type ExpressRequest = IncomingMessage & {
  * reference. And the route that answers, with its mount path and params, as Express's router sets
  * `req.route`: after an error or once the router unwinds, `baseUrl` and `params` are reset.
  */
-export function startRequestData(req: IncomingMessage, res: ServerResponse): RequestState {
-  const state: RequestState = {};
+export function startRequestData(req: IncomingMessage, res: ServerResponse, storedUrl?: string): RequestState {
+  const request = req as ExpressRequest;
+  const state: RequestState = storedUrl === undefined ? {} : { openedAt: { url: request.originalUrl ?? req.url ?? '/', stored: storedUrl } };
   const json = (res as ServerResponse & { json?: unknown }).json;
   if (typeof json === 'function') {
     (res as ServerResponse & { json: unknown }).json = function jsonRecorded(this: { send: (...a: unknown[]) => unknown }, ...args: unknown[]) {
@@ -57,7 +60,6 @@ export function startRequestData(req: IncomingMessage, res: ServerResponse): Req
     get: () => route,
     set(value: unknown) {
       route = value;
-      const request = req as ExpressRequest;
       const path = (value as { path?: unknown } | undefined)?.path;
       if (typeof path === 'string') state.route = { path: `${request.baseUrl ?? ''}${path}`, params: { ...request.params } };
     },
@@ -148,8 +150,9 @@ function cookieNames(header: string | undefined): string[] {
 export function finishRequestData(state: RequestState, req: IncomingMessage, redaction: PanelRedaction): RequestData {
   const request = req as ExpressRequest;
   const url = request.originalUrl ?? req.url ?? '/';
-  // Redacted once: the query and the params are read against it.
-  const stored = storedUrl(url, redaction);
+  // Redacted once: the query and the params are read against it. The core's record redacted this
+  // very URL by the same rules when the request came in: not again (it was a tenth of this work).
+  const stored = state.openedAt?.url === url ? redaction.scrubText(state.openedAt.stored) : storedUrl(url, redaction);
   const data: RequestData = {
     // The mount path is the path as requested (`app.use('/t/:token', router)` puts the token in it).
     route: state.route ? storedUrl(state.route.path, redaction) : null,

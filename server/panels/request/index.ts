@@ -11,6 +11,6 @@ export const requestPanel: ServerPanel<RequestState, RequestData> = {
   id: 'request',
   title: 'Request',
   // Tasks, socket events and background work have no HTTP request.
-  start: ({ req, res }) => (req && res ? startRequestData(req, res) : undefined),
+  start: ({ req, res, live }) => (req && res ? startRequestData(req, res, live.url) : undefined),
   finish: (state, { req }, redaction) => (req ? finishRequestData(state, req, redaction) : undefined),
 };

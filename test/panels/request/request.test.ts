@@ -34,6 +34,11 @@ describe.each([[5, express], [4, express4 as unknown as typeof express]])('reque
     api.post('/notes', express.text({ type: 'text/plain' }), (req, res) => res.json({ length: String(req.body).length }));
     api.get('/reset/:code', (req, res) => res.json({ ok: req.params.code.length > 0 }));
     api.get('/bigint', (_req, res) => res.json({ n: 1n }));
+    // A URL rewritten after the toolbar's record opened: the panel reads the URL as it is at the end.
+    api.get('/rewrite', (req, res) => {
+      (req as typeof req & { originalUrl: string }).originalUrl = '/api/rewritten?page=2&api_key=k-998877';
+      res.json({ ok: true });
+    });
     app.use('/api', api);
     app.post('/login', (_req, res) => res.redirect(303, '/'));
     const notFound: ErrorRequestHandler = (error, _req, res, _next) => res.status(error.status ?? 500).json({ message: error.message });
@@ -104,6 +109,13 @@ describe.each([[5, express], [4, express4 as unknown as typeof express]])('reque
     expect(failed.responseBody).toEqual({ value: { message: expect.stringContaining('BigInt') } });
     const odd = await dataOf(await fetch(`${base}/api/search?constructor=y&toString=z`));
     expect(odd.query).toEqual({ constructor: 'y', toString: 'z' });
+  });
+
+  // #17: the panel reuses the URL the core redacted when the request came in; not when it changed since.
+  it('reads a URL rewritten during the request as it is at the end, redacted', async () => {
+    const data = await dataOf(await fetch(`${base}/api/rewrite?token=t-554433`));
+    expect(data.query).toEqual({ page: '2', api_key: '[redacted]' });
+    expect(JSON.stringify(data)).not.toMatch(/k-998877|t-554433/);
   });
 
   it('keeps only the size of a body over the limit, and says no route matched a 404', async () => {
