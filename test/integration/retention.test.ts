@@ -10,4 +10,11 @@ describe('stored requests', () => {
     // 20 requests each had a 20 MB object on the stack; the ring buffer keeps all 20 requests.
     expect(JSON.parse(output).arrayBuffersMB).toBeLessThan(60);
   });
+
+  // A real-app trial (#17): an app registering a layer per request grew ~30 KB a request with the
+  // toolbar, the registration's raw stack (every frame's `this`) kept until the layer first ran.
+  it('do not keep alive what was on the stack of a layer registered during a request', () => {
+    const output = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', FIXTURE, '{}', '/settings'], { encoding: 'utf8' });
+    expect(JSON.parse(output).arrayBuffersMB).toBeLessThan(60);
+  });
 });

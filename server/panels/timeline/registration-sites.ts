@@ -5,6 +5,7 @@ import { captureStackForLater, isUserFrame, type LazyFrames } from '../../stack/
 import { ownerOf, patchMethod, reportHookError } from '../../instrument/patch.js';
 import type { RawFrame } from '../../types.js';
 import { infoOnce } from '../../log.js';
+import { currentContext } from '../../request/context.js';
 
 /*
  * Where each Express layer was registered: the user's line of `app.get`, `router.use`,
@@ -21,6 +22,14 @@ import { infoOnce } from '../../log.js';
 
 /** Frames kept per registration: the user's line is within the first few (app.get → route.get). */
 const REGISTRATION_DEPTH = 12;
+/**
+ * Registrations whose raw stack is kept until their layer first runs: an app's start-up. Past it,
+ * and during a request, the stack is turned into frames at once: a raw one holds every frame's
+ * `this` alive, and an app that registers a layer per request (`app.use(cors())` inside a handler)
+ * grew by the whole request, about 30 KB, on every request (a real-app trial, #17).
+ */
+const MAX_RAW_STACKS = 1000;
+let rawStacks = 0;
 
 const nodeRequire = createRequire(import.meta.url);
 const EXPRESS_MAIN = `${sep}lib${sep}express.js`;
@@ -48,7 +57,10 @@ function recordRegistrations(prototype: object, method: string): void {
       const before = Array.isArray(this?.stack) ? this.stack.length : 0;
       const result = original.apply(this, args);
       try {
-        tagNewLayers(this?.stack, before, captureStackForLater(registered, REGISTRATION_DEPTH));
+        const frames = captureStackForLater(registered, REGISTRATION_DEPTH);
+        if (currentContext() || rawStacks >= MAX_RAW_STACKS) frames();
+        else rawStacks += 1;
+        tagNewLayers(this?.stack, before, frames);
       } catch (hookError) {
         reportHookError(hookError);
       }
