@@ -68,12 +68,12 @@ describe.skipIf(!available)('redisStore when Redis goes away and comes back', ()
     await link.cut();
     // Redis is gone and cannot come back while the clock is stopped: the answers wait for no
     // reconnection attempt, nor for the command timeout.
-    const answers = await withClockStopped(async () => [
+    const { result } = await withClockStopped(async () => [
       await store.add(request('during')),
       await store.get('before'),
       await store.list(),
     ]);
-    expect(answers).toEqual([undefined, undefined, []]);
+    expect(result).toEqual([undefined, undefined, []]);
     expect(warn).toHaveBeenCalledTimes(1);
     warn.mockRestore();
 
