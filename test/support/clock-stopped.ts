@@ -34,7 +34,7 @@ export async function withClockStopped<T>(uses: () => Promise<T>): Promise<Clock
   const realDelay = timersPromises.setTimeout;
   const waiting: (() => void)[] = [];
   // node-redis reads the property at each call (`(0, promises_1.setTimeout)(ms)`), so this reaches it.
-  timersPromises.setTimeout = ((delay?: number, value?: unknown) => new Promise((resolve) => {
+  timersPromises.setTimeout = ((delay?: number, value?: unknown) => new Promise<unknown>((resolve) => {
     waiting.push(() => void realDelay(delay, value).then(resolve));
   })) as PromiseTimeout;
   let giveUp: ReturnType<typeof setTimeout> | undefined;
