@@ -8,6 +8,8 @@ import { REDIS_URL, adminClient, redisAvailable, testPrefix } from '../fixtures/
 import { withClockStopped } from '../support/clock-stopped.js';
 
 const available = await redisAvailable();
+/** The store's COMMAND_TIMEOUT_MS: how long a command may keep the store's caller waiting. */
+const COMMAND_TIMEOUT_MS = 1000;
 
 const request = (id: string): StoredRequest => ({
   id, method: 'GET', url: `/${id}`, status: 200, startedAt: 0, durationMs: 1, contentType: null, queries: [], queryCount: 0,
@@ -66,14 +68,15 @@ describe.skipIf(!available)('redisStore when Redis goes away and comes back', ()
 
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     await link.cut();
-    // Redis is gone and cannot come back while the clock is stopped: the answers wait for no
-    // reconnection attempt, nor for the command timeout.
-    const { result } = await withClockStopped(async () => [
-      await store.add(request('during')),
-      await store.get('before'),
-      await store.list(),
-    ]);
-    expect(result).toEqual([undefined, undefined, []]);
+    // Redis is gone and cannot come back while the clock is stopped: reads answer at once, an add
+    // (a MULTI, queued by node-redis) by the store's command timeout at the latest.
+    const { result } = await withClockStopped(async (clock) => {
+      const reads = [await store.get('before'), await store.list()];
+      const adding = store.add(request('during'));
+      await clock.advance(COMMAND_TIMEOUT_MS);
+      return [...reads, await adding];
+    });
+    expect(result).toEqual([undefined, [], undefined]);
     expect(warn).toHaveBeenCalledTimes(1);
     warn.mockRestore();
 
