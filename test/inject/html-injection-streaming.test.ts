@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { interceptHtml } from '../../server/inject/html-injection.js';
+import { turns, type Turns } from '../support/turns.js';
 
 // Streamed pages go out as they are written; only what may hold the last </body> waits for end.
 const SNIPPET = '<script data-test-snippet></script>';
@@ -19,25 +20,25 @@ const BIG_CHUNK = 64 * 1024;
 const BIG_PAGE = Buffer.from(`<html><body>${'abcdefgh'.repeat((3 * 1024 * 1024) / 8)}</body></html>`);
 const NO_BODY_CLOSE = Buffer.from(`<html><body>${'<p>é</p><'.repeat(500)}</html>`);
 
-interface Arrival { at: number; data: Buffer }
-interface Received { headers: http.IncomingHttpHeaders; body: Buffer; arrivals: Arrival[]; endAt: number }
+interface Received { headers: http.IncomingHttpHeaders; body: Buffer; arrivals: Buffer[] }
 
-/** GET over a real socket, recording when each piece arrives; `slow` pauses after each piece. */
-function receive(url: string, slow = false): Promise<Received> {
+/**
+ * GET over a real socket, keeping each piece as it arrived; `slow` pauses after each piece, and
+ * `onData` sees everything read so far, after each piece.
+ */
+function receive(url: string, slow = false, onData?: (soFar: Buffer) => void): Promise<Received> {
   return new Promise((resolve, reject) => {
     http.get(url, (res) => {
-      const arrivals: Arrival[] = [];
+      const arrivals: Buffer[] = [];
       res.on('data', (data: Buffer) => {
-        arrivals.push({ at: performance.now(), data });
+        arrivals.push(data);
+        onData?.(Buffer.concat(arrivals));
         if (slow) {
           res.pause();
           setTimeout(() => res.resume(), 2);
         }
       });
-      res.on('end', () => resolve({
-        headers: res.headers, arrivals, endAt: performance.now(),
-        body: Buffer.concat(arrivals.map((arrival) => arrival.data)),
-      }));
+      res.on('end', () => resolve({ headers: res.headers, arrivals, body: Buffer.concat(arrivals) }));
       res.on('error', reject);
     }).on('error', reject);
   });
@@ -62,6 +63,8 @@ describe('interceptHtml streaming (Express 5, real sockets)', () => {
   let base = '';
   let server: http.Server;
   const writeReturns: boolean[] = [];
+  // Replaced by each test that takes turns with its route.
+  let turn: Turns = turns();
 
   beforeAll(async () => {
     const app = express();
@@ -71,8 +74,10 @@ describe('interceptHtml streaming (Express 5, real sockets)', () => {
     });
     app.get('/slow', async (_req, res) => {
       res.type('html');
+      turn.note('server wrote head');
       res.write('<html><body><h1>Head</h1>');
-      await sleep(300);
+      await turn.until('client read head');
+      turn.note('server wrote rest');
       res.write('<p>rest</p>');
       res.end('</body></html>');
     });
@@ -92,7 +97,12 @@ describe('interceptHtml streaming (Express 5, real sockets)', () => {
     });
     app.get('/no-body-close', async (_req, res) => {
       res.type('html');
-      for (const chunk of split(NO_BODY_CLOSE, Math.ceil(NO_BODY_CLOSE.length / 10))) {
+      const [first, ...rest] = split(NO_BODY_CLOSE, Math.ceil(NO_BODY_CLOSE.length / 10));
+      turn.note('server wrote the first chunk');
+      res.write(first);
+      await turn.until('client read bytes');
+      turn.note('server wrote the rest');
+      for (const chunk of rest) {
         res.write(chunk);
         await sleep(2);
       }
@@ -126,10 +136,12 @@ describe('interceptHtml streaming (Express 5, real sockets)', () => {
   });
 
   it('(a) sends the head of a page at once, and the tag once before </body> at the end', async () => {
-    const got = await receive(`${base}/slow`);
-    const head = got.arrivals.find((arrival) => arrival.data.toString().includes('<h1>Head</h1>'));
-    expect(head).toBeDefined();
-    expect(got.endAt - (head?.at ?? got.endAt)).toBeGreaterThanOrEqual(200);
+    turn = turns();
+    const got = await receive(`${base}/slow`, false, (soFar) => {
+      if (soFar.includes('<h1>Head</h1>') && !turn.order.includes('client read head')) turn.note('client read head');
+    });
+    // The route wrote the rest only once the client had the head: it was not held for the end.
+    expect(turn.order).toEqual(['server wrote head', 'client read head', 'server wrote rest']);
     const text = got.body.toString();
     expect(text).toBe(`<html><body><h1>Head</h1><p>rest</p>${SNIPPET}</body></html>`);
     expect(got.headers['transfer-encoding']).toBe('chunked');
@@ -148,9 +160,13 @@ describe('interceptHtml streaming (Express 5, real sockets)', () => {
   });
 
   it('(d) streams a page without </body> byte-identical', async () => {
-    const got = await receive(`${base}/no-body-close`);
+    turn = turns();
+    const got = await receive(`${base}/no-body-close`, false, () => {
+      if (!turn.order.includes('client read bytes')) turn.note('client read bytes');
+    });
     expect(got.body.equals(NO_BODY_CLOSE)).toBe(true);
-    expect(got.arrivals.length).toBeGreaterThan(1);
+    // Bytes of the first chunk reached the client before the route wrote the second.
+    expect(turn.order).toEqual(['server wrote the first chunk', 'client read bytes', 'server wrote the rest']);
   });
 
   it('(e) keeps res.send with a Content-Length of the injected body', async () => {

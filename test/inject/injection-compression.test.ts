@@ -10,9 +10,9 @@ import express4 from 'express4';
 import compression from 'compression';
 import http from 'node:http';
 import { brotliDecompressSync, createGunzip, gunzipSync } from 'node:zlib';
-import { performance } from 'node:perf_hooks';
 import { debugToolbar } from '../../server/index.js';
 import { listen } from '../support/http.js';
+import { turns, type Turns } from '../support/turns.js';
 
 // Larger than compression's 1 kB threshold, with multibyte text and a decoy </body> in a comment.
 const PAGE =
@@ -37,18 +37,20 @@ function rawGet(url: string, acceptEncoding: string): Promise<Raw> {
   });
 }
 
-/** Reads gzip-compressed server-sent events, noting when the first event could be decoded. */
-function readEvents(url: string): Promise<{ headers: http.IncomingHttpHeaders; text: string; firstAt: number; endAt: number }> {
+/** Reads gzip-compressed server-sent events, noting in `turn` each event once it can be decoded. */
+function readEvents(url: string, turn: Turns): Promise<{ headers: http.IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
     http.get(url, { headers: { accept: 'text/event-stream', 'accept-encoding': 'gzip' } }, (res) => {
       const gunzip = createGunzip();
       let text = '';
-      let firstAt = 0;
+      let read = 0;
       gunzip.on('data', (part: Buffer) => {
         text += part.toString('utf8');
-        if (!firstAt && text.includes('\n\n')) firstAt = performance.now();
+        while (read < EVENTS.length && text.length >= EVENTS.slice(0, read + 1).join('').length) {
+          turn.note(`client read event ${read++}`);
+        }
       });
-      gunzip.on('end', () => resolve({ headers: res.headers, text, firstAt, endAt: performance.now() }));
+      gunzip.on('end', () => resolve({ headers: res.headers, text }));
       gunzip.on('error', reject);
       res.pipe(gunzip);
     }).on('error', reject);
@@ -76,6 +78,11 @@ function expectInjected(decoded: Buffer, requestId: string | string[] | undefine
 }
 
 const EVENTS = ['data: 1 é\n\n', 'data: 2 </body>\n\n', 'data: 3 中\n\n'];
+/** The app wrote each event only once the client had decoded the one before. */
+const EVENTS_IN_TURN = EVENTS.flatMap((_, i) => [`server wrote event ${i}`, `client read event ${i}`]);
+
+// Replaced by each server-sent events test, which takes turns with the route.
+let turn: Turns = turns();
 
 function routes(app: express.Express): void {
   // Server-sent events through compression: each event is pushed out with compression's res.flush().
@@ -83,7 +90,8 @@ function routes(app: express.Express): void {
     res.setHeader('Content-Type', 'text/event-stream');
     res.setHeader('Cache-Control', 'no-cache');
     for (const [i, event] of EVENTS.entries()) {
-      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 150));
+      if (i > 0) await turn.until(`client read event ${i - 1}`);
+      turn.note(`server wrote event ${i}`);
       res.write(event);
       res.flush();
     }
@@ -132,12 +140,11 @@ describe.each([
   });
 
   it('server-sent events are compressed, flushed one by one and untouched', async () => {
-    const events = await readEvents(`${server.url}/events`);
+    turn = turns();
+    const events = await readEvents(`${server.url}/events`, turn);
     expect(events.headers['content-encoding']).toBe('gzip');
     expect(events.text).toBe(EVENTS.join(''));
-    // The first event was readable while the app still had 300 ms of events to write.
-    expect(events.firstAt).toBeGreaterThan(0);
-    expect(events.endAt - events.firstAt).toBeGreaterThanOrEqual(200);
+    expect(turn.order).toEqual(EVENTS_IN_TURN);
   });
 });
 
@@ -169,10 +176,10 @@ describe('compression mounted after the toolbar', () => {
   });
 
   it('server-sent events are compressed, flushed one by one and untouched', async () => {
-    const events = await readEvents(`${server.url}/events`);
+    turn = turns();
+    const events = await readEvents(`${server.url}/events`, turn);
     expect(events.headers['content-encoding']).toBe('gzip');
     expect(events.text).toBe(EVENTS.join(''));
-    expect(events.firstAt).toBeGreaterThan(0);
-    expect(events.endAt - events.firstAt).toBeGreaterThanOrEqual(200);
+    expect(turn.order).toEqual(EVENTS_IN_TURN);
   });
 });

@@ -3,8 +3,11 @@ import { createClient } from 'redis';
 import { redisStore, type StoredRequest } from '../../server/index.js';
 import { reconnectDelay } from '../../server/store/redis-store.js';
 import { REDIS_URL, adminClient, redisAvailable, testPrefix } from '../fixtures/cluster/redis.js';
+import { withClockStopped } from '../support/clock-stopped.js';
 
 const available = await redisAvailable();
+/** The store's COMMAND_TIMEOUT_MS: how long a command may keep the store's caller waiting. */
+const COMMAND_TIMEOUT_MS = 1000;
 
 const request = (id: string): StoredRequest => ({
   id, method: 'GET', url: `/${id}`, status: 200, startedAt: 0, durationMs: 1, contentType: null, queries: [], queryCount: 0,
@@ -118,15 +121,21 @@ describe.skipIf(!available)('redisStore', () => {
 describe('redisStore with Redis unreachable', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('resolves add, get and list fast without throwing, with one warning', async () => {
+  it('answers reads at once and adds by the command timeout, before any reconnection attempt, with one warning', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const store = redisStore({ url: 'redis://127.0.0.1:1' });
-    const started = Date.now();
-    await expect(store.add(request('lost'))).resolves.toBeUndefined();
-    await expect(store.get('lost')).resolves.toBeUndefined();
-    await expect(store.list()).resolves.toEqual([]);
-    await expect(store.add(request('lost-too'))).resolves.toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(1500);
+    // Refused at once: reads answer without the connect timeout or a reconnection attempt. An add
+    // is a MULTI, which node-redis queues even with disableOfflineQueue: the store's command
+    // timeout answers it, and no later, still with no reconnection attempt.
+    const { result, delaysWaiting } = await withClockStopped(async (clock) => {
+      const reads = [await store.get('lost'), await store.list()];
+      const adds = Promise.all([store.add(request('lost')), store.add(request('lost-too'))]);
+      await clock.advance(COMMAND_TIMEOUT_MS);
+      return [...reads, ...await adds];
+    });
+    expect(result).toEqual([undefined, [], undefined, undefined]);
+    // All of it while the first reconnection attempt was still waiting out its backoff.
+    expect(delaysWaiting).toBe(1);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0][0])).toMatch(/redisStore/);
     await store.close();
