@@ -49,4 +49,18 @@ describe('sampledFrames: one stack per new information, not per query', () => {
     expect([...lines(second)][0]).not.toBe([...lines(first)][0]);
     expect(countSamples(samples)).toBe(2);
   });
+
+  it('a statement\'s first run in a request, guessed from the line of the request before, still gets its own line', () => {
+    const sql = 'SELECT * FROM guessed WHERE id = ?';
+    // Each helper calls from one line of its own.
+    const fromA = (samples: StackSamples) => runFromLineA(samples, 's1', sql)[0].line;
+    const fromB = (samples: StackSamples) => runFromLineB(samples, 's1', sql)[0].line;
+    const lineA = fromA(new Map());
+    const later: StackSamples = new Map();
+    // Guessed from A's line, run from B's: the capture shows B's line, and so do its next runs.
+    const lineB = fromB(later);
+    expect(lineB).not.toBe(lineA);
+    expect(fromB(later)).toBe(lineB);
+    expect(fromA(later)).toBe(lineA);
+  });
 });
