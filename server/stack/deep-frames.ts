@@ -27,6 +27,8 @@ function depthKey(site: V8CallSite | undefined): string | null {
 /** What {@link searchFrames} found: the frames kept, and whether one of them is the user's. */
 export interface FoundFrames {
   frames: RawFrame[];
+  /** The deepest capture taken, which the frames come from. */
+  sites: V8CallSite[];
   /** The files of the deepest stack taken, when no user frame was found in it. */
   filesWithoutUser: string[] | null;
 }
@@ -42,7 +44,7 @@ export interface FoundFrames {
 export function searchFrames(skipAbove: (...args: any[]) => unknown, shallow?: V8CallSite[]): FoundFrames {
   let sites = shallow ?? captureCallSites(skipAbove, SHALLOW_DEPTH);
   let frames = keepFrames(sites);
-  if (frames.some(isUserFrame)) return { frames, filesWithoutUser: null };
+  if (frames.some(isUserFrame)) return { frames, sites, filesWithoutUser: null };
   if (sites.length === SHALLOW_DEPTH) {
     const key = depthKey(sites[0]);
     const learned = key === null ? undefined : depthNeeded.get(key);
@@ -56,10 +58,10 @@ export function searchFrames(skipAbove: (...args: any[]) => unknown, shallow?: V
           if (depthNeeded.size > 10_000) depthNeeded.clear();
           depthNeeded.set(key, depth);
         }
-        return { frames, filesWithoutUser: null };
+        return { frames, sites, filesWithoutUser: null };
       }
       if (sites.length < depth) break;
     }
   }
-  return { frames, filesWithoutUser: sites.map((site) => scriptOf(site) ?? '') };
+  return { frames, sites, filesWithoutUser: sites.map((site) => scriptOf(site) ?? '') };
 }

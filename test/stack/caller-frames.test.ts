@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { captureFrom, depthToCapture } from '../../server/stack/caller-frames.js';
 import { captureFrames, isUserFrame } from '../../server/stack/callsite.js';
+// @ts-expect-error: a plain JS fixture package without types
+import { findAll } from '../fixtures/callsite/node_modules/fake-orm/index.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 
@@ -31,7 +33,7 @@ describe('captureFrom: a calling line learns its path', () => {
     // Both runs from one line of this test, as a loop's would be.
     const [first, again] = [null, 1].reduce<ReturnType<typeof hook>[]>((runs) => [...runs, fromCallerA(runs[0]?.position ?? null)], []);
     expect(first.position).toMatch(new RegExp(`^${THIS_FILE}:\\d+:\\d+$`));
-    const learnedDepth = depthToCapture(first.position);
+    const learnedDepth = depthToCapture(first.position, hook);
     expect(again.position).toBe(first.position);
     expect(again.frames).toEqual(first.frames);
     expect(again.frames).not.toBe(first.frames);
@@ -74,5 +76,22 @@ describe('captureFrom: a calling line learns its path', () => {
     expect(other.position).not.toBe(a.position);
     expect(other.frames[0]).toMatchObject({ file: THIS_FILE });
     expect(`${other.frames[0].file}:${other.frames[0].line}:${other.frames[0].column}`).toBe(other.position);
+  });
+
+  it('an ORM\'s queries learn the path from the ORM\'s line down through the user\'s, and leave it for another line', () => {
+    function ormHook() {
+      return captureFrom(ormHook, null);
+    }
+    const viaOrmA = () => findAll(ormHook) as ReturnType<typeof hook>;
+    const viaOrmB = () => findAll(ormHook) as ReturnType<typeof hook>;
+    // All from one line of this test: only the helper's line tells A from B.
+    const [first, again, b, backToA] = [viaOrmA, viaOrmA, viaOrmB, viaOrmA].map((via) => via());
+    expect(first.position).toBeNull();
+    expect(first.frames[0].file).toContain('/node_modules/fake-orm/');
+    expect(depthToCapture(null, ormHook)).toBeLessThan(12);
+    expect(again.frames).toEqual(first.frames);
+    expect(b.frames[1]).toMatchObject({ file: THIS_FILE });
+    expect(b.frames[1].line).not.toBe(first.frames[1].line);
+    expect(backToA.frames).toEqual(first.frames);
   });
 });

@@ -65,7 +65,7 @@ export function sampledFrames(samples: StackSamples, spanId: string | undefined,
   if (statement === undefined) {
     // Its first run here: most likely from the line it came from in the previous request.
     const usual = usualCallers.get(sql) ?? null;
-    const { position, frames } = callerFrames(captureCallSites(skipAbove, depthToCapture(usual)), usual, skipAbove);
+    const { position, frames } = callerFrames(captureCallSites(skipAbove, depthToCapture(usual, skipAbove)), usual, skipAbove);
     if (sql.length <= USUAL_CALLER_SQL_LENGTH) {
       if (usualCallers.size >= USUAL_CALLERS) usualCallers.clear();
       usualCallers.set(sql, position);
@@ -76,7 +76,7 @@ export function sampledFrames(samples: StackSamples, spanId: string | undefined,
   }
   const guess = statement.latest;
   if (guess.caller === null || capturedOnRun(guess.runs + 1)) {
-    const { position, frames } = callerFrames(captureCallSites(skipAbove, depthToCapture(guess.caller)), guess.caller, skipAbove);
+    const { position, frames } = callerFrames(captureCallSites(skipAbove, depthToCapture(guess.caller, skipAbove)), guess.caller, skipAbove);
     const sample = sampleOf(statement, position);
     sample.runs += 1;
     sample.frames = frames;
@@ -88,7 +88,7 @@ export function sampledFrames(samples: StackSamples, spanId: string | undefined,
   const sample = caller === guess.caller ? guess : sampleOf(statement, caller);
   sample.runs += 1;
   if (caller === null || capturedOnRun(sample.runs)) {
-    sample.frames = callerFrames(captureCallSites(skipAbove, depthToCapture(caller)), caller, skipAbove).frames;
+    sample.frames = callerFrames(captureCallSites(skipAbove, depthToCapture(caller, skipAbove)), caller, skipAbove).frames;
   }
   return sample.frames;
 }

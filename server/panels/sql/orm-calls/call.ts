@@ -49,7 +49,7 @@ const usualCallers = new Map<string, string | null>();
 function callFrames(info: OrmCallInfo | null, skipAbove: (...args: any[]) => unknown): LazyFrames {
   const kind = info ? `${info.orm}\u0000${info.model ?? ''}\u0000${info.method ?? ''}` : null;
   const usual = kind === null ? null : usualCallers.get(kind) ?? null;
-  const { position, frames } = callerFrames(captureCallSites(skipAbove, depthToCapture(usual)), usual, skipAbove);
+  const { position, frames } = callerFrames(captureCallSites(skipAbove, depthToCapture(usual, skipAbove)), usual, skipAbove);
   if (kind !== null && position !== usual) {
     if (usualCallers.size >= USUAL_CALLERS) usualCallers.clear();
     usualCallers.set(kind, position);
