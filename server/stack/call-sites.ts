@@ -12,7 +12,7 @@ import { TOOLBAR_DIR } from '../toolbar-dir.js';
 /** Dependency frames kept, innermost first: enough to tell which library issued the query. */
 const LIBRARY_FRAMES = 6;
 /** User frames kept, wherever they are in the captured depth: the call site and its callers. */
-export const USER_FRAMES = 6;
+const USER_FRAMES = 6;
 
 const NODE_MODULES = `${sep}node_modules${sep}`;
 
@@ -28,7 +28,13 @@ export type LazyFrames = () => RawFrame[];
 const paths = new Map<string, string>();
 /** Files a stack named by URL: V8 names ES modules so, CommonJS ones by path. */
 const esModuleFiles = new Set<string>();
-/** ES modules name their file by URL; converting it is costly enough to remember. */
+/**
+ * A stack's file name as a path: ES modules name their file by URL, and converting it is costly
+ * enough to remember.
+ *
+ * @example
+ * toPath('file:///app/routes/posts.mjs') // '/app/routes/posts.mjs'
+ */
 export function toPath(fileName: string): string {
   if (!fileName.startsWith('file://')) return fileName;
   let path = paths.get(fileName);
@@ -97,7 +103,12 @@ export function isUserFrame(frame: RawFrame): boolean {
 const resolved = new Map<string, Map<number, RawFrame | null>>();
 let resolvedCount = 0;
 
-/** The script a call site ran: its file, or for eval'd code (a compiled template) its sourceURL. */
+/**
+ * The script a call site ran: its file, or for eval'd code (a compiled template) its sourceURL.
+ *
+ * @example
+ * scriptOf(site) // 'file:///app/routes/posts.mjs'
+ */
 export function scriptOf(site: V8CallSite): string | null {
   return site.getFileName() ?? (site.isEval() ? site.getScriptNameOrSourceURL() : null);
 }
