@@ -64,10 +64,16 @@ function usablePath(key: string | null): LearnedPath | undefined {
   return learned !== undefined && learned.missed <= learned.taken + 1 ? learned : undefined;
 }
 
-/** The learned frames when `sites` took the learned path exactly, else null. */
+/**
+ * The learned frames when `sites` took the learned path exactly, else null. A stack that starts
+ * elsewhere is a wrong guess of the line, not a miss of this path: only another way from the
+ * same line counts against it.
+ */
 function framesAlong(learned: LearnedPath, sites: V8CallSite[]): RawFrame[] | null {
+  const [innermost] = sites;
+  if (innermost === undefined || innermost.getPosition() !== learned.positions[0] || scriptName(innermost) !== learned.scripts[0]) return null;
   if (sites.length !== learned.positions.length) return missed(learned);
-  for (let index = 0; index < sites.length; index++) {
+  for (let index = 1; index < sites.length; index++) {
     const site = sites[index];
     if (site.getPosition() !== learned.positions[index] || scriptName(site) !== learned.scripts[index]) return missed(learned);
   }
