@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { currentContext, requestContext } from '../request/context.js';
-import { captureFramesLazily, type LazyFrames } from './callsite.js';
+import type { LazyFrames } from './call-sites.js';
+import { searchFrames } from './deep-frames.js';
 import { debug } from '../log.js';
 import type { OrmCall, RawFrame } from '../types.js';
 import { nextOrmCallId, type OrmCallInfo } from '../request/orm-call-id.js';
@@ -39,7 +40,10 @@ export function captureFramesOnAwait(prototype: object, definedIn?: string, desc
       if (!context || context.frames) return originalThen;
       let frames: LazyFrames;
       try {
-        const captured = captureFramesLazily(readThen);
+        // Searched like any capture, but without learning from a stack with no user frame: that
+        // learning is what patched this `then` (and importing it here would close an import cycle).
+        const found = searchFrames(readThen).frames;
+        const captured: LazyFrames = () => found;
         // The builder's own frame, innermost, so the read path can tell which library it was.
         const builderFrame: RawFrame | null = definedIn ? { file: definedIn, line: 1, column: 1, function: 'then' } : null;
         let withBuilder: RawFrame[] | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampledFrames, type StackSamples } from '../../../server/panels/sql/stack-samples.js';
+import { countSamples, sampledFrames, type StackSamples } from '../../../server/panels/sql/stack-samples.js';
 
 // Each call site below is its own line, so captured stacks tell them apart.
 function runFromLineA(samples: StackSamples, span: string | undefined, sql: string) {
@@ -22,7 +22,7 @@ describe('sampledFrames: one stack per new information, not per query', () => {
     expect(runs[8]).toBe(runs[7]);
     expect(runs[15]).not.toBe(runs[14]);
     // Every capture is a real stack of this test's code.
-    for (const frames of captures) expect(frames().some((frame) => frame.file.endsWith('stack-samples.test.ts'))).toBe(true);
+    for (const frames of captures) expect(frames.some((frame) => frame.file.endsWith('stack-samples.test.ts'))).toBe(true);
   });
 
   it('keeps other statements and other spans apart', () => {
@@ -31,8 +31,8 @@ describe('sampledFrames: one stack per new information, not per query', () => {
     const otherSql = runFromLineA(samples, 's1', 'SELECT 2');
     const otherSpan = runFromLineA(samples, 's2', 'SELECT 1');
     const noSpan = runFromLineA(samples, undefined, 'SELECT 1');
-    expect(samples.size).toBe(4);
-    const shared = [...samples].find(([key]) => key.startsWith('s1\u0000') && key.endsWith('\u0000SELECT 1'))![1].frames;
+    expect(countSamples(samples)).toBe(4);
+    const shared = samples.get('s1')!.get('SELECT 1')!.latest.frames;
     expect(new Set([otherSql, otherSpan, noSpan, shared]).size).toBe(4);
   });
 
@@ -43,10 +43,24 @@ describe('sampledFrames: one stack per new information, not per query', () => {
     const second: ReturnType<typeof runFromLineB>[] = [];
     for (let i = 0; i < 5; i++) second.push(runFromLineB(samples, 's1', 'SELECT 1'));
     // The frame that called each helper: a different line of this test for each group.
-    const lines = (group: typeof first) => new Set(group.map((frames) => frames()[0].line));
+    const lines = (group: typeof first) => new Set(group.map((frames) => frames[0].line));
     expect(lines(first).size).toBe(1);
     expect(lines(second).size).toBe(1);
     expect([...lines(second)][0]).not.toBe([...lines(first)][0]);
-    expect(samples.size).toBe(2);
+    expect(countSamples(samples)).toBe(2);
+  });
+
+  it('a statement\'s first run in a request, guessed from the line of the request before, still gets its own line', () => {
+    const sql = 'SELECT * FROM guessed WHERE id = ?';
+    // Each helper calls from one line of its own.
+    const fromA = (samples: StackSamples) => runFromLineA(samples, 's1', sql)[0].line;
+    const fromB = (samples: StackSamples) => runFromLineB(samples, 's1', sql)[0].line;
+    const lineA = fromA(new Map());
+    const later: StackSamples = new Map();
+    // Guessed from A's line, run from B's: the capture shows B's line, and so do its next runs.
+    const lineB = fromB(later);
+    expect(lineB).not.toBe(lineA);
+    expect(fromB(later)).toBe(lineB);
+    expect(fromA(later)).toBe(lineA);
   });
 });

@@ -76,15 +76,13 @@ function dbInfoFactory(Database: DatabaseClass): (db: Database | undefined) => D
   };
 }
 
-function begin(statement: Statement, args: unknown[], hook: (...args: any[]) => unknown,
-  dbInfo: (db: Database | undefined) => DbInfo): QueryHandle | null {
-  try {
-    const params = args.length ? paramsOf(args) : boundParams.get(statement);
-    return startQuery(statement.source, params, dbInfo(statement.database), hook);
-  } catch (hookError) {
-    reportHookError(hookError);
-    return null;
-  }
+/**
+ * What a statement's run binds: the call's own arguments, else what `bind` fixed. Each hook calls
+ * `startQuery` itself rather than through a shared helper: every function between the stack capture
+ * and the hook is one more frame V8 walks, for every query (stack/call-sites.ts).
+ */
+function paramsFor(statement: Statement, args: unknown[]): unknown {
+  return args.length ? paramsOf(args) : boundParams.get(statement);
 }
 
 function timed<T>(handle: QueryHandle | null, run: () => T, rowCount: (result: T) => number | null): T {
@@ -128,21 +126,44 @@ function timedIterator(iterator: any, handle: QueryHandle): void {
 function patchStatement(prototype: object, dbInfo: (db: Database | undefined) => DbInfo): void {
   patchMethod(prototype, 'run', (original) =>
     function run(this: Statement, ...args: unknown[]) {
-      return timed(begin(this, args, run, dbInfo), () => original.apply(this, args),
+      let handle: QueryHandle | null = null;
+      try {
+        handle = startQuery(this.source, paramsFor(this, args), dbInfo(this.database), run);
+      } catch (hookError) {
+        reportHookError(hookError);
+      }
+      return timed(handle, () => original.apply(this, args),
         (result: any) => (typeof result?.changes === 'number' ? result.changes : null));
     });
   patchMethod(prototype, 'get', (original) =>
     function get(this: Statement, ...args: unknown[]) {
-      return timed(begin(this, args, get, dbInfo), () => original.apply(this, args), (row) => (row === undefined ? 0 : 1));
+      let handle: QueryHandle | null = null;
+      try {
+        handle = startQuery(this.source, paramsFor(this, args), dbInfo(this.database), get);
+      } catch (hookError) {
+        reportHookError(hookError);
+      }
+      return timed(handle, () => original.apply(this, args), (row) => (row === undefined ? 0 : 1));
     });
   patchMethod(prototype, 'all', (original) =>
     function all(this: Statement, ...args: unknown[]) {
-      return timed(begin(this, args, all, dbInfo), () => original.apply(this, args),
+      let handle: QueryHandle | null = null;
+      try {
+        handle = startQuery(this.source, paramsFor(this, args), dbInfo(this.database), all);
+      } catch (hookError) {
+        reportHookError(hookError);
+      }
+      return timed(handle, () => original.apply(this, args),
         (rows) => (Array.isArray(rows) ? rows.length : null));
     });
   patchMethod(prototype, 'iterate', (original) =>
     function iterate(this: Statement, ...args: unknown[]) {
-      const handle = begin(this, args, iterate, dbInfo);
+      let handle: QueryHandle | null = null;
+      try {
+        handle = startQuery(this.source, paramsFor(this, args), dbInfo(this.database), iterate);
+      } catch (hookError) {
+        reportHookError(hookError);
+      }
       if (!handle) return original.apply(this, args);
       let iterator: unknown;
       try {

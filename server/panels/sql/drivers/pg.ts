@@ -1,5 +1,5 @@
 import { contextOrBackground, currentContext, requestContext } from '../../../request/context.js';
-import { captureFramesLazily } from '../../../stack/callsite.js';
+import { captureFramesLazily, type LazyFrames } from '../../../stack/callsite.js';
 import { startQuery, type QueryHandle } from '../capture.js';
 import { sampledFrames } from '../stack-samples.js';
 import { ownerOf, patchMethod, reportHookError } from '../../../instrument/patch.js';
@@ -120,9 +120,13 @@ function patchPool(poolPrototype: object): void {
       if (typeof args[last] === 'function') args[last] = bindToCaller(args[last]);
       const text = typeof args[0] === 'string' ? args[0] : args[0]?.text;
       // Sampled like a direct query's: an N+1 through the pool is one line's stack again and again.
-      const frames = typeof text === 'string'
-        ? sampledFrames(context.request.stackSamples ??= new Map(), context.span?.id, text, query)
-        : captureFramesLazily(query);
+      let frames: LazyFrames;
+      if (typeof text === 'string') {
+        const captured = sampledFrames(context.request.stackSamples ??= new Map(), context.span?.id, text, query);
+        frames = () => captured;
+      } else {
+        frames = captureFramesLazily(query);
+      }
       const calledBeforeResponse = !context.request.responded && !context.request.finished;
       return requestContext.run({ ...context, frames, calledBeforeResponse }, () => original.apply(this, args));
     });

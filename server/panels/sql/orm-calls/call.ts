@@ -1,4 +1,6 @@
-import { captureFramesLazily } from '../../../stack/callsite.js';
+import type { LazyFrames } from '../../../stack/callsite.js';
+import { captureCallSites } from '../../../stack/call-sites.js';
+import { callerFrames, depthToCapture } from '../../../stack/caller-frames.js';
 import { currentContext, requestContext, type RequestContext } from '../../../request/context.js';
 import { nextOrmCallId, type OrmCallInfo } from '../../../request/orm-call-id.js';
 
@@ -27,11 +29,32 @@ export function ormCallContext(info: OrmCallInfo | null, skipAbove: (...args: an
   const context = currentContext();
   if (!context || context.request.settled) return null;
   if (context.ormCall?.orm === info?.orm && context.ormCall) return context;
-  const frames = context.frames ?? captureFramesLazily(skipAbove);
+  const frames = context.frames ?? callFrames(info, skipAbove);
   // Like pg's pool.query: a call made before the response whose SQL starts after it is the
   // request's own unawaited work, not work after the response.
   const calledBeforeResponse = context.calledBeforeResponse ?? (!context.request.responded && !context.request.finished);
   return { ...context, frames, calledBeforeResponse, ...(info ? { ormCall: { id: nextOrmCallId(context.request), ...info } } : {}) };
+}
+
+/** Calls kept in {@link usualCallers}, past which it starts again. */
+const USUAL_CALLERS = 2_000;
+/** Per kind of call (ORM, model, method), the user's line its latest call came from (null: a library's). */
+const usualCallers = new Map<string, string | null>();
+
+/**
+ * The frames of an ORM call. A call from a loop (the N+1 these hooks exist to show) comes from the
+ * same line as the call of its kind before it, so the capture takes that line's learned path,
+ * a few frames deep (stack/caller-frames.ts); a wrong guess costs that short capture, then a full one.
+ */
+function callFrames(info: OrmCallInfo | null, skipAbove: (...args: any[]) => unknown): LazyFrames {
+  const kind = info ? `${info.orm}\u0000${info.model ?? ''}\u0000${info.method ?? ''}` : null;
+  const usual = kind === null ? null : usualCallers.get(kind) ?? null;
+  const { position, frames } = callerFrames(captureCallSites(skipAbove, depthToCapture(usual, skipAbove)), usual, skipAbove);
+  if (kind !== null && position !== usual) {
+    if (usualCallers.size >= USUAL_CALLERS) usualCallers.clear();
+    usualCallers.set(kind, position);
+  }
+  return () => frames;
 }
 
 /** Runs `work` in `context` when there is one. */
