@@ -14,6 +14,8 @@ export interface RequestState {
   responseJson?: string;
   /** The last route the router dispatched to, as it was then. */
   route?: { path: string; params: Record<string, unknown> };
+  /** What the router last set `req.route` to, as reading it gives it back. */
+  assigned?: unknown;
 }
 
 type ExpressRequest = IncomingMessage & {
@@ -25,6 +27,30 @@ type ExpressRequest = IncomingMessage & {
   session?: Record<string, unknown>;
 };
 
+/** Where a request's {@link RequestState} is kept, for the shared `req.route` accessor. */
+const STATE = Symbol('express-debug-toolbar.request-state');
+type TrackedRequest = ExpressRequest & { [STATE]?: RequestState };
+
+/**
+ * `req.route`, one getter and setter for every request, the value in the request's state: an
+ * accessor of closures made per request would give every `req` a hidden class of its own, and
+ * every function that reads it (the router's, the app's) would go polymorphic.
+ */
+const ROUTE_ACCESSOR: PropertyDescriptor = {
+  configurable: true,
+  enumerable: true,
+  get: function readRoute(this: TrackedRequest) {
+    return this[STATE]?.assigned;
+  },
+  set: function recordRoute(this: TrackedRequest, value: unknown) {
+    const state = this[STATE];
+    if (!state) return;
+    state.assigned = value;
+    const path = (value as { path?: unknown } | undefined)?.path;
+    if (typeof path === 'string') state.route = { path: `${this.baseUrl ?? ''}${path}`, params: { ...this.params } };
+  },
+};
+
 /**
  * Catches the JSON text `res.json` sends (`res.send(object)` goes through it too): exactly what the
  * client got, with the app's `toJSON`s applied and nothing changed after, at no cost but a
@@ -32,7 +58,8 @@ type ExpressRequest = IncomingMessage & {
  * `req.route`: after an error or once the router unwinds, `baseUrl` and `params` are reset.
  */
 export function startRequestData(req: IncomingMessage, res: ServerResponse): RequestState {
-  const state: RequestState = {};
+  // Every field from the start: one shape for every request's state.
+  const state: RequestState = { responseJson: undefined, route: undefined, assigned: undefined };
   const json = (res as ServerResponse & { json?: unknown }).json;
   if (typeof json === 'function') {
     (res as ServerResponse & { json: unknown }).json = function jsonRecorded(this: { send: (...a: unknown[]) => unknown }, ...args: unknown[]) {
@@ -50,18 +77,8 @@ export function startRequestData(req: IncomingMessage, res: ServerResponse): Req
       }
     };
   }
-  let route: unknown;
-  Object.defineProperty(req, 'route', {
-    configurable: true,
-    enumerable: true,
-    get: () => route,
-    set(value: unknown) {
-      route = value;
-      const request = req as ExpressRequest;
-      const path = (value as { path?: unknown } | undefined)?.path;
-      if (typeof path === 'string') state.route = { path: `${request.baseUrl ?? ''}${path}`, params: { ...request.params } };
-    },
-  });
+  (req as TrackedRequest)[STATE] = state;
+  Object.defineProperty(req, 'route', ROUTE_ACCESSOR);
   return state;
 }
 
