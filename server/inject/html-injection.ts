@@ -5,7 +5,7 @@
  * Whatever happens inside, the host's response completes with its own bytes at worst.
  */
 import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
-import onHeaders from 'on-headers';
+import { whenHeadersWritten } from '../instrument/headers-written.js';
 import { injectionSkipReason, insertBeforeBodyClose } from './inject.js';
 import { findBodyClose, MAX_PARTIAL, partialBodyCloseLength, startsWithUtf16Bom } from './body-close-scanner.js';
 
@@ -249,7 +249,7 @@ export function interceptHtml(req: IncomingMessage, res: ServerResponse, options
     }
   }
 
-  onHeaders(res, decide);
+  whenHeadersWritten(res, decide);
   res.write = write as ServerResponse['write'];
   res.end = end as ServerResponse['end'];
 }
