@@ -16,6 +16,8 @@ export interface RequestState {
   route?: { path: string; params: Record<string, unknown> };
   /** What the router last set `req.route` to, as reading it gives it back. */
   assigned?: unknown;
+  /** The URL when the request started, as the record's own URL was read from it then. */
+  startUrl: string;
 }
 
 type ExpressRequest = IncomingMessage & {
@@ -59,7 +61,9 @@ const ROUTE_ACCESSOR: PropertyDescriptor = {
  */
 export function startRequestData(req: IncomingMessage, res: ServerResponse): RequestState {
   // Every field from the start: one shape for every request's state.
-  const state: RequestState = { responseJson: undefined, route: undefined, assigned: undefined };
+  const state: RequestState = {
+    responseJson: undefined, route: undefined, assigned: undefined, startUrl: (req as ExpressRequest).originalUrl ?? req.url ?? '/',
+  };
   const json = (res as ServerResponse & { json?: unknown }).json;
   if (typeof json === 'function') {
     (res as ServerResponse & { json: unknown }).json = function jsonRecorded(this: { send: (...a: unknown[]) => unknown }, ...args: unknown[]) {
@@ -161,12 +165,22 @@ function cookieNames(header: string | undefined): string[] {
   return [...new Set(names)];
 }
 
+/** A URL already redacted (the record's own, at the request's start) and the rules it went through. */
+export interface RedactedUrl {
+  raw: string;
+  redacted: string;
+  redactUrl: (url: string) => string;
+}
+
 /** What is stored once the response is out. */
-export function finishRequestData(state: RequestState, req: IncomingMessage, redaction: PanelRedaction): RequestData {
+export function finishRequestData(state: RequestState, req: IncomingMessage, redaction: PanelRedaction, redactedUrl?: RedactedUrl): RequestData {
   const request = req as ExpressRequest;
   const url = request.originalUrl ?? req.url ?? '/';
-  // Redacted once: the query and the params are read against it.
-  const stored = storedUrl(url, redaction);
+  // Redacted once: the query and the params are read against it. The record's own URL is the same
+  // URL through the same rules, as a rule: not redacted twice then.
+  const stored = redactedUrl && redactedUrl.raw === url && redactedUrl.redactUrl === redaction.redactUrl
+    ? redaction.scrubText(redactedUrl.redacted)
+    : storedUrl(url, redaction);
   const data: RequestData = {
     // The mount path is the path as requested (`app.use('/t/:token', router)` puts the token in it).
     route: state.route ? storedUrl(state.route.path, redaction) : null,

@@ -12,5 +12,7 @@ export const requestPanel: ServerPanel<RequestState, RequestData> = {
   title: 'Request',
   // Tasks, socket events and background work have no HTTP request.
   start: ({ req, res }) => (req && res ? startRequestData(req, res) : undefined),
-  finish: (state, { req }, redaction) => (req ? finishRequestData(state, req, redaction) : undefined),
+  finish: (state, { req, live }, redaction) => (req
+    ? finishRequestData(state, req, redaction, live.redactUrl && { raw: state.startUrl, redacted: live.url, redactUrl: live.redactUrl })
+    : undefined),
 };

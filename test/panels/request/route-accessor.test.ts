@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { startRequestData } from '../../../server/panels/request/capture.js';
+import { finishRequestData, startRequestData } from '../../../server/panels/request/capture.js';
 
 const fakeRequest = () => ({ baseUrl: '/api', params: { id: '7' } }) as unknown as IncomingMessage;
 const fakeResponse = () => ({}) as ServerResponse;
@@ -31,5 +31,33 @@ describe('the Request panel\'s req.route', () => {
     expect((a as unknown as { route: unknown }).route).toBeUndefined();
     // The route that answered is kept once the router unwinds.
     expect(stateA.route).toEqual({ path: '/api/users/:id', params: { id: '7' } });
+  });
+});
+
+describe('the Request panel\'s stored URL', () => {
+  const redaction = (calls: string[]) => ({
+    isSecretName: (name: string) => name === 'token',
+    redactUrl: (url: string) => {
+      calls.push(url);
+      return url.replace(/token=[^&]*/, 'token=[redacted]');
+    },
+    scrubText: (text: string) => text,
+  });
+
+  it('reuses the record\'s own redaction of the same URL through the same rules, and redacts again otherwise', () => {
+    const req = { url: '/a?token=abc&b=1', headers: {} } as unknown as IncomingMessage;
+    const state = startRequestData(req, fakeResponse());
+    const calls: string[] = [];
+    const rules = redaction(calls);
+    const reused = finishRequestData(state, req, rules, { raw: '/a?token=abc&b=1', redacted: '/a?token=[redacted]&b=1', redactUrl: rules.redactUrl });
+    expect(calls).toEqual([]);
+    const again = finishRequestData(state, req, rules);
+    expect(calls).toEqual(['/a?token=abc&b=1']);
+    expect(reused).toEqual(again);
+    expect(reused.query).toEqual({ token: '[redacted]', b: '1' });
+    // Another URL, or other rules: not reused.
+    finishRequestData(state, req, rules, { raw: '/other', redacted: '/other', redactUrl: rules.redactUrl });
+    finishRequestData(state, req, rules, { raw: '/a?token=abc&b=1', redacted: '/a?token=[redacted]&b=1', redactUrl: (url) => url });
+    expect(calls).toHaveLength(3);
   });
 });
