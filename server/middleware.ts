@@ -253,16 +253,32 @@ export function debugToolbar(userOptions?: DebugToolbarOptions): DebugToolbarMid
       warnOnce('record', 'could not record a request; serving it without the toolbar:', error);
       return next();
     }
-    requestContext.run(requestRootContext(live), () => {
-      // The request body's events ('data', 'end') come from the socket, outside the request's
-      // context: a body parser whose callback does not rebind (raw-body before 2.5, Express 4.17's)
-      // would lose every query after it. Emitted in the request's context, they keep it.
-      try {
-        req.emit = AsyncResource.bind(req.emit);
-      } catch (error) {
-        warnOnce('bind-request', 'could not bind the request stream to its context:', error);
-      }
-      next();
-    });
+    requestContext.run(requestRootContext(live), continueInContext, req, next);
   };
+}
+
+/**
+ * The request body's events ('data', 'end') come from the socket, outside the request's context:
+ * a body parser whose callback does not rebind (raw-body before 2.5, Express 4.17's) would lose
+ * every query after it. Emitted in the request's context, they keep it.
+ *
+ * One resource and a named function rather than `AsyncResource.bind`: Node's bind also defines
+ * properties (deprecated ones among them) on every function it returns, per request.
+ */
+function emitInRequestContext(req: IncomingMessage): void {
+  const resource = new AsyncResource('DebugToolbarRequest');
+  const emit = req.emit;
+  req.emit = function emitInContext(this: IncomingMessage, ...args: unknown[]) {
+    return resource.runInAsyncScope(emit as (...a: unknown[]) => boolean, this, ...args);
+  } as IncomingMessage['emit'];
+}
+
+/** Runs inside the request's context: binds its stream there, then hands over to the app. */
+function continueInContext(req: IncomingMessage, next: () => void): void {
+  try {
+    emitInRequestContext(req);
+  } catch (error) {
+    warnOnce('bind-request', 'could not bind the request stream to its context:', error);
+  }
+  next();
 }

@@ -5,7 +5,7 @@
  * Whatever happens inside, the host's response completes with its own bytes at worst.
  */
 import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
-import onHeaders from 'on-headers';
+import { whenHeadersWritten } from '../instrument/headers-written.js';
 import { injectionSkipReason, insertBeforeBodyClose } from './inject.js';
 import { findBodyClose, MAX_PARTIAL, partialBodyCloseLength, startsWithUtf16Bom } from './body-close-scanner.js';
 
@@ -90,7 +90,8 @@ export function interceptHtml(req: IncomingMessage, res: ServerResponse, options
   let written = 0;
   // Every byte of the body so far, held or written: a body over maxBytes is left byte-identical.
   let size = 0;
-  const removed = new Map<string, OutgoingHttpHeader>();
+  // Made only for a page: most responses (JSON, assets) are decided against.
+  let removed: Map<string, OutgoingHttpHeader> | undefined;
 
   function skip(reason: string): void {
     try {
@@ -115,7 +116,7 @@ export function interceptHtml(req: IncomingMessage, res: ServerResponse, options
       if (reason !== null) return skip(reason);
       for (const name of VALIDATORS) {
         const value = res.getHeader(name);
-        if (value !== undefined) removed.set(name, value);
+        if (value !== undefined) (removed ??= new Map()).set(name, value);
         res.removeHeader(name);
       }
       res.removeHeader('content-length');
@@ -226,7 +227,7 @@ export function interceptHtml(req: IncomingMessage, res: ServerResponse, options
     if (!res.headersSent) {
       // An explicit Transfer-Encoding and a Content-Length together are an invalid response.
       if (!res.hasHeader('transfer-encoding')) res.setHeader('Content-Length', body.length);
-      if (body === original) for (const [name, value] of removed) res.setHeader(name, value);
+      if (body === original && removed) for (const [name, value] of removed) res.setHeader(name, value);
     }
     return originalEnd.call(res, body, undefined, callback);
   }
@@ -249,7 +250,7 @@ export function interceptHtml(req: IncomingMessage, res: ServerResponse, options
     }
   }
 
-  onHeaders(res, decide);
+  whenHeadersWritten(res, decide);
   res.write = write as ServerResponse['write'];
   res.end = end as ServerResponse['end'];
 }

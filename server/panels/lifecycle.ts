@@ -14,10 +14,20 @@ function guarded<T>(panel: AnyServerPanel, hook: string, run: () => T): T | unde
   try {
     return run();
   } catch (error) {
-    warnOnce(`panel-${panel.id}-${hook}`, `the ${panel.title} panel failed in ${hook}(); it is left out:`, error);
-    return undefined;
+    return panelFailed(panel, hook, error);
   }
 }
+
+function panelFailed(panel: AnyServerPanel, hook: string, error: unknown): undefined {
+  warnOnce(`panel-${panel.id}-${hook}`, `the ${panel.title} panel failed in ${hook}(); it is left out:`, error);
+  return undefined;
+}
+
+/*
+ * The hooks that run on every request (start, headersSent, badge, serverTiming, and the state kept
+ * after finish) call the panel inline in their own try/catch: `guarded` would make a closure per
+ * panel per request.
+ */
 
 /** The `instrument` keys the panels take, for the option's validation. */
 export function panelInstrumentKeys(panels: readonly AnyServerPanel[] = PANELS): string[] {
@@ -55,7 +65,12 @@ export function panelsHeadersSent(live: LiveRequest, panels: readonly AnyServerP
   const state = live.panelState;
   if (!state) return;
   for (const panel of panels) {
-    if (panel.id in state && panel.headersSent) guarded(panel, 'headersSent', () => panel.headersSent!(state[panel.id]));
+    if (!panel.headersSent || !(panel.id in state)) continue;
+    try {
+      panel.headersSent(state[panel.id]);
+    } catch (error) {
+      panelFailed(panel, 'headersSent', error);
+    }
   }
 }
 
@@ -64,7 +79,12 @@ export function startPanels(request: PanelRequest, panels: readonly AnyServerPan
   const state: Record<string, unknown> = {};
   for (const panel of panels) {
     if (!panel.start) continue;
-    const value = guarded(panel, 'start', () => panel.start!(request));
+    let value: unknown;
+    try {
+      value = panel.start(request);
+    } catch (error) {
+      panelFailed(panel, 'start', error);
+    }
     if (value !== undefined) state[panel.id] = value;
   }
   request.live.panelState = state;
@@ -98,9 +118,11 @@ export function finishPanels(
 export function keepPanelsForLateWork(live: LiveRequest, graceMs: number, panels: readonly AnyServerPanel[] = PANELS): void {
   const state = live.panelState;
   if (!state) return;
-  // A new object rather than `delete`s: deleting turns the state into a slow dictionary, per request.
+  // A new object rather than `delete`: deleting turns the state into a slow dictionary.
   let kept: Record<string, unknown> | undefined;
-  if (graceMs > 0) for (const panel of panels) if (panel.recordsAfterResponse && panel.id in state) (kept ??= {})[panel.id] = state[panel.id];
+  if (graceMs > 0) {
+    for (const panel of panels) if (panel.recordsAfterResponse && panel.id in state) (kept ??= {})[panel.id] = state[panel.id];
+  }
   live.panelState = kept;
 }
 
@@ -155,8 +177,13 @@ export function panelBadges(live: LiveRequest, panels: readonly AnyServerPanel[]
   const state = live.panelState;
   if (!state) return badges;
   for (const panel of panels) {
-    if (!(panel.id in state) || !panel.badge) continue;
-    const badge = guarded(panel, 'badge', () => panel.badge!(state[panel.id]));
+    if (!panel.badge || !(panel.id in state)) continue;
+    let badge: LauncherBadge | null | undefined;
+    try {
+      badge = panel.badge(state[panel.id]);
+    } catch (error) {
+      panelFailed(panel, 'badge', error);
+    }
     if (badge) badges.push({ id: panel.id, ...badge });
   }
   return badges;
@@ -165,10 +192,17 @@ export function panelBadges(live: LiveRequest, panels: readonly AnyServerPanel[]
 /** The panels' `Server-Timing` figures. */
 export function panelServerTiming(live: LiveRequest, panels: readonly AnyServerPanel[] = PANELS): ServerTimingEntry[] {
   const state = live.panelState;
-  if (!state) return [];
-  return panels.flatMap((panel) => (panel.id in state && panel.serverTiming
-    ? guarded(panel, 'serverTiming', () => panel.serverTiming!(state[panel.id])) ?? []
-    : []));
+  const entries: ServerTimingEntry[] = [];
+  if (!state) return entries;
+  for (const panel of panels) {
+    if (!panel.serverTiming || !(panel.id in state)) continue;
+    try {
+      for (const entry of panel.serverTiming(state[panel.id]) ?? []) entries.push(entry);
+    } catch (error) {
+      panelFailed(panel, 'serverTiming', error);
+    }
+  }
+  return entries;
 }
 
 /** The handler of `{mountPath}/api/{panel}/{rest}`, or null when no panel has that route. */

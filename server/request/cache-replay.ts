@@ -9,7 +9,7 @@
  * that the answer came from such a cache, and the record keeps it.
  */
 import type { ServerResponse } from 'node:http';
-import onHeaders from 'on-headers';
+import { whenHeadersWritten } from '../instrument/headers-written.js';
 
 export const ID_HEADER = 'X-Debug-Toolbar-Id';
 export const LINK_HEADER = 'X-Debug-Toolbar-Link';
@@ -45,7 +45,7 @@ export function nameRequestInHeaders(res: ServerResponse, id: string, link: stri
   // For API clients (curl, Postman): the standalone page opens this request from the hash.
   res.setHeader(LINK_HEADER, link);
   // on-headers applies the object given to writeHead(status, headers) before it calls this.
-  onHeaders(res, function nameCurrentRequest() {
+  whenHeadersWritten(res, function nameCurrentRequest() {
     try {
       const from = replayedRequestId(res.getHeader(ID_HEADER), id);
       if (from !== undefined) onReplay(from);

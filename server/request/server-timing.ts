@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import onHeaders from 'on-headers';
+import { whenHeadersWritten } from '../instrument/headers-written.js';
 import { performance } from 'node:perf_hooks';
 import type { LiveRequest } from './record.js';
 import type { ServerTimingEntry } from '../panels/panel.js';
@@ -38,7 +38,7 @@ export function mergeServerTiming(existing: unknown, ours: string): string {
  * `serverTiming`, sets the header from their figures.
  */
 export function onResponseHeaders(live: LiveRequest, res: ServerResponse, serverTiming: boolean): void {
-  onHeaders(res, function onToolbarHeaders() {
+  whenHeadersWritten(res, function onToolbarHeaders() {
     try {
       panelsHeadersSent(live);
       if (serverTiming) {

@@ -1,23 +1,36 @@
 import type { IncomingMessage } from 'node:http';
 import { parseForwarded } from './forwarded-header.js';
 import { isLoopbackAddress, isLoopbackHost, isLoopbackNode } from './loopback.js';
+import { memoizeBounded } from './bounded-memo.js';
+
+// Every request asks about the same few addresses and hosts: the answers are kept (bounded).
+const ANSWERS_KEPT = 256;
+const loopbackAddress = memoizeBounded(isLoopbackAddress, ANSWERS_KEPT);
+const loopbackHost = memoizeBounded(isLoopbackHost, ANSWERS_KEPT);
+const loopbackNode = memoizeBounded(isLoopbackNode, ANSWERS_KEPT);
+
+const NO_VALUES: readonly string[] = [];
 
 /** A header's values: Node joins repeated headers with `, ` for most names, and gives arrays for a few. */
-function headerValues(req: IncomingMessage, name: string): string[] {
+function headerValues(req: IncomingMessage, name: string): readonly string[] {
   const value = req.headers?.[name];
-  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : NO_VALUES;
 }
 
 /** The comma-separated entries of a list header (`X-Forwarded-For`, `X-Forwarded-Host`, `X-Real-IP`), trimmed. */
-function listEntries(req: IncomingMessage, name: string): string[] {
-  return headerValues(req, name).flatMap((value) => value.split(',')).map((entry) => entry.trim());
+function listEntries(req: IncomingMessage, name: string): readonly string[] {
+  const values = headerValues(req, name);
+  // Most requests have none of these headers: no arrays built for them.
+  if (values.length === 0) return values;
+  return values.flatMap((value) => value.split(',')).map((entry) => entry.trim());
 }
 
 /** How many `Host` lines the request had: Node keeps the first, a proxy in front may have used another. */
 function hostLineCount(req: IncomingMessage): number {
-  const raw = Array.isArray(req.rawHeaders) ? req.rawHeaders : [];
+  const raw = Array.isArray(req.rawHeaders) ? req.rawHeaders : NO_VALUES;
   let count = 0;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i].toLowerCase() === 'host') count++;
+  // Only four-letter names are lower-cased: the others cannot be `Host`.
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') count++;
   return count;
 }
 
@@ -28,15 +41,15 @@ function hostLineCount(req: IncomingMessage): number {
  */
 function forwardingIsLocal(req: IncomingMessage): boolean {
   for (const name of ['x-forwarded-for', 'x-real-ip']) {
-    if (!listEntries(req, name).every((entry) => entry === '' || isLoopbackNode(entry))) return false;
+    if (!listEntries(req, name).every((entry) => entry === '' || loopbackNode(entry))) return false;
   }
-  if (!listEntries(req, 'x-forwarded-host').every(isLoopbackHost)) return false;
+  if (!listEntries(req, 'x-forwarded-host').every(loopbackHost)) return false;
   for (const value of headerValues(req, 'forwarded')) {
     const elements = parseForwarded(value);
     if (!elements) return false;
     for (const element of elements) {
-      if (element.for !== undefined && !isLoopbackNode(element.for)) return false;
-      if (element.host !== undefined && !isLoopbackHost(element.host)) return false;
+      if (element.for !== undefined && !loopbackNode(element.for)) return false;
+      if (element.host !== undefined && !loopbackHost(element.host)) return false;
     }
   }
   return true;
@@ -72,11 +85,11 @@ function trustedClientAddress(req: IncomingMessage): string | undefined {
  * app.use(debugToolbar({ allow: (req) => isLoopbackRequest(req) || isMyVpn(req) }));
  */
 export function isLoopbackRequest(req: IncomingMessage): boolean {
-  if (!isLoopbackAddress(req.socket?.remoteAddress ?? '')) return false;
+  if (!loopbackAddress(req.socket?.remoteAddress ?? '')) return false;
   const host = req.headers?.host;
-  if (host !== undefined && !isLoopbackHost(host)) return false;
+  if (host !== undefined && !loopbackHost(host)) return false;
   if (hostLineCount(req) > 1) return false;
   if (!forwardingIsLocal(req)) return false;
   const client = trustedClientAddress(req);
-  return client === undefined || isLoopbackAddress(client);
+  return client === undefined || loopbackAddress(client);
 }

@@ -14,8 +14,10 @@ export interface RequestState {
   responseJson?: string;
   /** The last route the router dispatched to, as it was then. */
   route?: { path: string; params: Record<string, unknown> };
-  /** The URL as the request came in, and as the core's record stored it then (redacted). */
-  openedAt?: { url: string; stored: string };
+  /** What the router last set `req.route` to, as reading it gives it back. */
+  assigned?: unknown;
+  /** The URL when the request started, as the record's own URL was read from it then. */
+  startUrl: string;
 }
 
 type ExpressRequest = IncomingMessage & {
@@ -27,15 +29,41 @@ type ExpressRequest = IncomingMessage & {
   session?: Record<string, unknown>;
 };
 
+/** Where a request's {@link RequestState} is kept, for the shared `req.route` accessor. */
+const STATE = Symbol('express-debug-toolbar.request-state');
+type TrackedRequest = ExpressRequest & { [STATE]?: RequestState };
+
+/**
+ * `req.route`, one getter and setter for every request, the value in the request's state: an
+ * accessor of closures made per request would give every `req` a hidden class of its own, and
+ * every function that reads it (the router's, the app's) would go polymorphic.
+ */
+const ROUTE_ACCESSOR: PropertyDescriptor = {
+  configurable: true,
+  enumerable: true,
+  get: function readRoute(this: TrackedRequest) {
+    return this[STATE]?.assigned;
+  },
+  set: function recordRoute(this: TrackedRequest, value: unknown) {
+    const state = this[STATE];
+    if (!state) return;
+    state.assigned = value;
+    const path = (value as { path?: unknown } | undefined)?.path;
+    if (typeof path === 'string') state.route = { path: `${this.baseUrl ?? ''}${path}`, params: { ...this.params } };
+  },
+};
+
 /**
  * Catches the JSON text `res.json` sends (`res.send(object)` goes through it too): exactly what the
  * client got, with the app's `toJSON`s applied and nothing changed after, at no cost but a
  * reference. And the route that answers, with its mount path and params, as Express's router sets
  * `req.route`: after an error or once the router unwinds, `baseUrl` and `params` are reset.
  */
-export function startRequestData(req: IncomingMessage, res: ServerResponse, storedUrl?: string): RequestState {
-  const request = req as ExpressRequest;
-  const state: RequestState = storedUrl === undefined ? {} : { openedAt: { url: request.originalUrl ?? req.url ?? '/', stored: storedUrl } };
+export function startRequestData(req: IncomingMessage, res: ServerResponse): RequestState {
+  // Every field from the start: one shape for every request's state.
+  const state: RequestState = {
+    responseJson: undefined, route: undefined, assigned: undefined, startUrl: (req as ExpressRequest).originalUrl ?? req.url ?? '/',
+  };
   const json = (res as ServerResponse & { json?: unknown }).json;
   if (typeof json === 'function') {
     (res as ServerResponse & { json: unknown }).json = function jsonRecorded(this: { send: (...a: unknown[]) => unknown }, ...args: unknown[]) {
@@ -53,17 +81,8 @@ export function startRequestData(req: IncomingMessage, res: ServerResponse, stor
       }
     };
   }
-  let route: unknown;
-  Object.defineProperty(req, 'route', {
-    configurable: true,
-    enumerable: true,
-    get: () => route,
-    set(value: unknown) {
-      route = value;
-      const path = (value as { path?: unknown } | undefined)?.path;
-      if (typeof path === 'string') state.route = { path: `${request.baseUrl ?? ''}${path}`, params: { ...request.params } };
-    },
-  });
+  (req as TrackedRequest)[STATE] = state;
+  Object.defineProperty(req, 'route', ROUTE_ACCESSOR);
   return state;
 }
 
@@ -146,13 +165,22 @@ function cookieNames(header: string | undefined): string[] {
   return [...new Set(names)];
 }
 
+/** A URL already redacted (the record's own, at the request's start) and the rules it went through. */
+export interface RedactedUrl {
+  raw: string;
+  redacted: string;
+  redactUrl: (url: string) => string;
+}
+
 /** What is stored once the response is out. */
-export function finishRequestData(state: RequestState, req: IncomingMessage, redaction: PanelRedaction): RequestData {
+export function finishRequestData(state: RequestState, req: IncomingMessage, redaction: PanelRedaction, redactedUrl?: RedactedUrl): RequestData {
   const request = req as ExpressRequest;
   const url = request.originalUrl ?? req.url ?? '/';
-  // Redacted once: the query and the params are read against it. The core's record redacted this
-  // very URL by the same rules when the request came in: not again (it was a tenth of this work).
-  const stored = state.openedAt?.url === url ? redaction.scrubText(state.openedAt.stored) : storedUrl(url, redaction);
+  // Redacted once: the query and the params are read against it. The record's own URL is the same
+  // URL through the same rules, as a rule: not redacted twice then.
+  const stored = redactedUrl && redactedUrl.raw === url && redactedUrl.redactUrl === redaction.redactUrl
+    ? redaction.scrubText(redactedUrl.redacted)
+    : storedUrl(url, redaction);
   const data: RequestData = {
     // The mount path is the path as requested (`app.use('/t/:token', router)` puts the token in it).
     route: state.route ? storedUrl(state.route.path, redaction) : null,

@@ -11,6 +11,8 @@ export const requestPanel: ServerPanel<RequestState, RequestData> = {
   id: 'request',
   title: 'Request',
   // Tasks, socket events and background work have no HTTP request.
-  start: ({ req, res, live }) => (req && res ? startRequestData(req, res, live.url) : undefined),
-  finish: (state, { req }, redaction) => (req ? finishRequestData(state, req, redaction) : undefined),
+  start: ({ req, res }) => (req && res ? startRequestData(req, res) : undefined),
+  finish: (state, { req, live }, redaction) => (req
+    ? finishRequestData(state, req, redaction, live.redactUrl && { raw: state.startUrl, redacted: live.url, redactUrl: live.redactUrl })
+    : undefined),
 };

@@ -96,13 +96,25 @@ export function innermostOpenLayer(timeline: LiveTimeline): CapturedSpan | undef
  * requestContext.run(requestRootContext(live), next);
  */
 export function requestRootContext(request: LiveRequest): RequestContext {
-  return {
-    request,
-    get span() {
-      return request.timeline ? innermostOpenLayer(request.timeline) : undefined;
-    },
-  };
+  const context = { request } as RequestContext;
+  Object.defineProperty(context, 'span', ROOT_SPAN);
+  return context;
 }
+
+/**
+ * The root context's `span`, one getter for every request: a literal's `get span()` is a new
+ * function per request, which gives every request's context a hidden class of its own, and every
+ * hook that reads the context (each query's) goes megamorphic. Enumerable like the literal's, so
+ * a spread (`{ ...context, frames }`) copies the span open then.
+ */
+const ROOT_SPAN: PropertyDescriptor = {
+  configurable: true,
+  enumerable: true,
+  get: function innermostLayerSpan(this: RequestContext) {
+    const timeline = this.request.timeline;
+    return timeline ? innermostOpenLayer(timeline) : undefined;
+  },
+};
 
 /** Runs `fn` with `span` as the current span: queries and renders it starts become its children. */
 export function runInSpan<T>(context: RequestContext, span: CapturedSpan, fn: () => T, template?: CapturedTemplate): T {
