@@ -20,18 +20,24 @@ export interface BadgeCounts {
 export function badgeCounts(request: LiveRequest, threshold: number): BadgeCounts {
   // Grouped by SQL text first: a request runs few distinct statements many times, and each
   // statement's shape is then looked up once, not once per run.
-  const statements = new Map<string, StatementRuns>();
+  // By dialect, then SQL text: a key joined from the two was a new string to hash per query.
+  const byDialect = new Map<string, Map<string, StatementRuns>>();
+  const statements: StatementRuns[] = [];
   for (const query of request.queries) {
-    const key = query.db.dialect === 'postgres' ? query.sql : `${query.db.dialect}\u0000${query.sql}`;
-    let statement = statements.get(key);
-    if (!statement) statements.set(key, (statement = { sql: query.sql, dialect: query.db.dialect, runs: new Map() }));
+    let ofDialect = byDialect.get(query.db.dialect);
+    if (!ofDialect) byDialect.set(query.db.dialect, (ofDialect = new Map()));
+    let statement = ofDialect.get(query.sql);
+    if (!statement) {
+      ofDialect.set(query.sql, (statement = { sql: query.sql, dialect: query.db.dialect, runs: new Map() }));
+      statements.push(statement);
+    }
     const params = query.params === undefined ? '' : JSON.stringify(query.params);
     statement.runs.set(params, (statement.runs.get(params) ?? 0) + 1);
   }
   // Per shape: how many runs, and how many different ones (SQL text or params).
   const shapes = new Map<string, { count: number; distinct: number }>();
   const shapeOf = new Map<StatementRuns, string>();
-  for (const statement of statements.values()) {
+  for (const statement of statements) {
     // The same statements the panel's N+1 detector considers (cached by SQL text).
     if (sqlShape(statement.sql, statement.dialect).statement === 'other') continue;
     const shape = fingerprint(statement.sql, statement.dialect);
@@ -44,7 +50,7 @@ export function badgeCounts(request: LiveRequest, threshold: number): BadgeCount
   const loops = new Set<string>();
   for (const [shape, { count, distinct }] of shapes) if (count >= threshold && distinct >= 2) loops.add(shape);
   let duplicateCount = 0;
-  for (const statement of statements.values()) {
+  for (const statement of statements) {
     const shape = shapeOf.get(statement);
     if (shape !== undefined && loops.has(shape)) continue;
     for (const count of statement.runs.values()) duplicateCount += count - 1;
