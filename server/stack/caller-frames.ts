@@ -43,10 +43,10 @@ function scriptName(site: V8CallSite): string | null {
  * that path learned under `key`. `maxDepth`: the depth the capture was taken at, which a stack that
  * ran out of user frames in it keeps (no frame past it was looked at).
  */
-function learnPath(key: string, position: string | null, sites: V8CallSite[], maxDepth: number): RawFrame[] {
+function learnPath(key: string, position: string | null, sites: V8CallSite[], maxDepth: number, callerOnly = false): RawFrame[] {
   const lastUser = { index: -1 };
   keepFrames(sites, lastUser);
-  const depth = Math.min(lastUser.index + 2, maxDepth);
+  const depth = Math.min(callerOnly ? firstUserIndex(sites) + 1 : lastUser.index + 2, maxDepth);
   const path = sites.length > depth ? sites.slice(0, depth) : sites;
   const frames = keepFrames(path);
   if (learnedPaths.size > 10_000) learnedPaths.clear();
@@ -56,6 +56,11 @@ function learnPath(key: string, position: string | null, sites: V8CallSite[], ma
     taken: before?.taken ?? 0, missed: before?.missed ?? 0,
   });
   return frames;
+}
+
+/** Where the first of the user's frames is in a capture (-1: none). */
+function firstUserIndex(sites: readonly V8CallSite[]): number {
+  return sites.findIndex((site) => userPosition(resolveSite(site)) !== null);
 }
 
 /** The path learned under `key`, unless captures along it missed more often than not. */
@@ -94,9 +99,14 @@ export interface CallerFrames {
   frames: RawFrame[];
 }
 
-/** The key of the path a capture from `skipAbove` expecting the user's line `expected` should take. */
-function pathKey(expected: string | null, skipAbove: (...args: any[]) => unknown): string | null {
-  return expected ?? libraryPaths.get(skipAbove) ?? null;
+/**
+ * The key of the path a capture from `skipAbove` expecting the user's line `expected` should take.
+ * A capture that needs only its caller (a log line: its call site, no callers) learns shorter paths
+ * than a query's, under keys of their own.
+ */
+function pathKey(expected: string | null, skipAbove: (...args: any[]) => unknown, callerOnly: boolean): string | null {
+  if (expected === null) return libraryPaths.get(skipAbove) ?? null;
+  return callerOnly ? `\u0001${expected}` : expected;
 }
 
 /**
@@ -110,8 +120,8 @@ function pathKey(expected: string | null, skipAbove: (...args: any[]) => unknown
  * const sites = captureCallSites(patchedGet, depthToCapture(expected, patchedGet));
  * const { position, frames } = callerFrames(sites, expected, patchedGet);
  */
-export function depthToCapture(expected: string | null, skipAbove: (...args: any[]) => unknown): number {
-  return usablePath(pathKey(expected, skipAbove))?.depth ?? SHALLOW_DEPTH;
+export function depthToCapture(expected: string | null, skipAbove: (...args: any[]) => unknown, callerOnly = false): number {
+  return usablePath(pathKey(expected, skipAbove, callerOnly))?.depth ?? SHALLOW_DEPTH;
 }
 
 /**
@@ -123,15 +133,17 @@ export function depthToCapture(expected: string | null, skipAbove: (...args: any
  * @example
  * callerFrames(sites, '/app/routes/posts.js:12:30', patchedGet) // { position: '/app/routes/posts.js:12:30', frames: [...] }
  */
-export function callerFrames(sites: V8CallSite[], expected: string | null, skipAbove: (...args: any[]) => unknown): CallerFrames {
-  const learned = usablePath(pathKey(expected, skipAbove));
+export function callerFrames(
+  sites: V8CallSite[], expected: string | null, skipAbove: (...args: any[]) => unknown, callerOnly = false,
+): CallerFrames {
+  const learned = usablePath(pathKey(expected, skipAbove, callerOnly));
   if (learned !== undefined) {
     const frames = framesAlong(learned, sites);
     if (frames !== null) return { position: learned.position, frames };
     sites = captureCallSites(skipAbove, SHALLOW_DEPTH);
   }
   const position = sites.length === 0 ? null : userPosition(resolveSite(sites[0]));
-  if (position !== null) return { position, frames: learnPath(position, position, sites, SHALLOW_DEPTH) };
+  if (position !== null) return { position, frames: learnPath(pathKey(position, skipAbove, callerOnly)!, position, sites, SHALLOW_DEPTH, callerOnly) };
   const found = searchFrames(skipAbove, sites);
   // No user frame at all: a thenable builder started this query; learn to follow it from now on.
   if (found.filesWithoutUser) {
@@ -139,18 +151,21 @@ export function callerFrames(sites: V8CallSite[], expected: string | null, skipA
     return { position: null, frames: found.frames };
   }
   const innermost = found.sites[0];
-  const key = `\u0000${scriptName(innermost) ?? ''}:${innermost.getPosition()}`;
+  const key = `${callerOnly ? '\u0001' : ''}\u0000${scriptName(innermost) ?? ''}:${innermost.getPosition()}`;
   libraryPaths.set(skipAbove, key);
-  return { position: null, frames: learnPath(key, null, found.sites, found.sites.length) };
+  return { position: null, frames: learnPath(key, null, found.sites, found.sites.length, callerOnly) };
 }
 
 /**
  * {@link callerFrames} of a capture taken here: the frames of whoever called `skipAbove` and, in
- * the same capture, its calling line, along a learned path when there is one.
+ * the same capture, its calling line, along a learned path when there is one. `callerOnly`: only
+ * the call site is wanted (a log line's), so paths end at the first user frame, not the last.
+ * @example
+ * captureFrom(patchedConsoleLog, null, true).frames // [Sequelize's frames…, the user's line]
  *
  * @example
  * const { position, frames } = captureFrom(patchedGet, '/app/routes/posts.js:12:30');
  */
-export function captureFrom(skipAbove: (...args: any[]) => unknown, expected: string | null): CallerFrames {
-  return callerFrames(captureCallSites(skipAbove, depthToCapture(expected, skipAbove)), expected, skipAbove);
+export function captureFrom(skipAbove: (...args: any[]) => unknown, expected: string | null, callerOnly = false): CallerFrames {
+  return callerFrames(captureCallSites(skipAbove, depthToCapture(expected, skipAbove, callerOnly)), expected, skipAbove, callerOnly);
 }

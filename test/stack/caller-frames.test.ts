@@ -95,3 +95,39 @@ describe('captureFrom: a calling line learns its path', () => {
     expect(backToA.frames).toEqual(first.frames);
   });
 });
+
+// A log line's hook: only its call site is shown, so its path ends at the first user frame.
+function callerOnlyHook(expected: string | null) {
+  return captureFrom(callerOnlyHook, expected, true);
+}
+
+describe('captureFrom for a call site only (log lines, #17)', () => {
+  it('learns a one-frame path from a user line, and gives that line again along it', () => {
+    const run = (expected: string | null) => nest(4, () => callerOnlyHook(expected));
+    const first = run(null);
+    expect(first.position).toMatch(new RegExp(`^${THIS_FILE}:\\d+:\\d+$`));
+    expect(depthToCapture(first.position, callerOnlyHook, true)).toBe(1);
+    const again = run(first.position);
+    expect(again).toEqual(first);
+    expect(again.frames.filter(isUserFrame)[0]).toMatchObject({ file: THIS_FILE });
+  });
+
+  it('from a library, ends its path at the user\'s line, and leaves it for another line', () => {
+    function libraryLogged() {
+      return captureFrom(libraryLogged, null, true);
+    }
+    const viaLibraryA = () => findAll(libraryLogged) as ReturnType<typeof callerOnlyHook>;
+    const viaLibraryB = () => nest(2, () => findAll(libraryLogged)) as ReturnType<typeof callerOnlyHook>;
+    const [first, again, b, backToA] = [viaLibraryA, viaLibraryA, viaLibraryB, viaLibraryA].map((via) => via());
+    expect(first.position).toBeNull();
+    expect(first.frames[0].file).toContain('/node_modules/fake-orm/');
+    // The library's frames, then the user's line, and nothing after it.
+    expect(first.frames.map(isUserFrame)).toEqual([false, true]);
+    expect(first.frames[1]).toMatchObject({ file: THIS_FILE });
+    expect(depthToCapture(null, libraryLogged, true)).toBe(2);
+    expect(again.frames).toEqual(first.frames);
+    expect(b.frames[1]).toMatchObject({ file: THIS_FILE });
+    expect(b.frames[1].line).not.toBe(first.frames[1].line);
+    expect(backToA.frames).toEqual(first.frames);
+  });
+});

@@ -83,7 +83,8 @@ const latestCaller = new WeakMap<(...args: any[]) => unknown, string | null>();
  * when a library called (a real app's Sequelize logging: 57 µs a line).
  */
 function lineFrames(skipAbove: (...args: any[]) => unknown): RawFrame[] {
-  const { position, frames } = captureFrom(skipAbove, latestCaller.get(skipAbove) ?? null);
+  // Its call site only (the panel shows no callers): the path through the first user frame.
+  const { position, frames } = captureFrom(skipAbove, latestCaller.get(skipAbove) ?? null, true);
   latestCaller.set(skipAbove, position);
   return frames;
 }
