@@ -81,7 +81,9 @@ export function startRequestData(req: IncomingMessage, res: ServerResponse): Req
       }
     };
   }
-  (req as TrackedRequest)[STATE] = state;
+  // Not enumerable: `console.log(req)`, `{ ...req }` and Object.assign would show or copy the
+  // response JSON and the raw URL it holds (the review of #17).
+  Object.defineProperty(req, STATE, { value: state, writable: true, configurable: true, enumerable: false });
   Object.defineProperty(req, 'route', ROUTE_ACCESSOR);
   return state;
 }

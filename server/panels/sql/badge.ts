@@ -1,6 +1,7 @@
 import type { LiveRequest } from '../../request/record.js';
 import { fingerprint } from './fingerprint.js';
 import { sqlShape } from './sql-shape.js';
+import { paramsText } from './groups.js';
 
 export interface BadgeCounts {
   queryCount: number;
@@ -18,20 +19,17 @@ export interface BadgeCounts {
  * one whose runs are not all inside the loop: then the counts can differ too).
  */
 export function badgeCounts(request: LiveRequest, threshold: number): BadgeCounts {
-  // Grouped by SQL text first: a request runs few distinct statements many times, and each
-  // statement's shape is then looked up once, not once per run.
-  // By dialect, then SQL text: a key joined from the two was a new string to hash per query.
-  const byDialect = new Map<string, Map<string, StatementRuns>>();
+  // Grouped by SQL text first (whatever the database, as the panel's duplicates are): a request
+  // runs few distinct statements many times, and each one's shape is then looked up once.
+  const bySql = new Map<string, StatementRuns>();
   const statements: StatementRuns[] = [];
   for (const query of request.queries) {
-    let ofDialect = byDialect.get(query.db.dialect);
-    if (!ofDialect) byDialect.set(query.db.dialect, (ofDialect = new Map()));
-    let statement = ofDialect.get(query.sql);
+    let statement = bySql.get(query.sql);
     if (!statement) {
-      ofDialect.set(query.sql, (statement = { sql: query.sql, dialect: query.db.dialect, runs: new Map() }));
+      bySql.set(query.sql, (statement = { sql: query.sql, dialect: query.db.dialect, runs: new Map() }));
       statements.push(statement);
     }
-    const params = query.params === undefined ? '' : JSON.stringify(query.params);
+    const params = paramsText(query.params) ?? '';
     statement.runs.set(params, (statement.runs.get(params) ?? 0) + 1);
   }
   // Per shape: how many runs, and how many different ones (SQL text or params).

@@ -8,8 +8,15 @@ export { siteKey };
 /** Repetitions from one call site before a shape counts as an N+1 (the `nPlusOneThreshold` option). */
 export const N_PLUS_ONE_THRESHOLD = 3;
 
-const paramsKey = (query: QueryRecord) => JSON.stringify(query.params, (_key, value) =>
+/**
+ * A query's params as the text that tells its runs apart (bigints as `1n`: JSON has none).
+ *
+ * @example
+ * paramsText([1, 2n]) // '[1,"2n"]'
+ */
+export const paramsText = (params: unknown): string | undefined => JSON.stringify(params, (_key, value) =>
   (typeof value === 'bigint' ? `${value}n` : value));
+const paramsKey = (query: QueryRecord) => paramsText(query.params);
 /** Which run a query is; a redacted one says which it really was (`sameRunAs`), since its stored values are hidden. */
 const runKey = (query: QueryRecord) => (query.sameRunAs !== undefined ? `\u0001${query.sameRunAs}` : `${query.sql}\u0000${paramsKey(query)}`);
 const totalMs = (queries: readonly QueryRecord[]) => queries.reduce((sum, q) => sum + (q.durationMs ?? 0), 0);

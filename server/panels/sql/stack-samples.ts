@@ -1,16 +1,8 @@
 import type { RawFrame } from '../../types.js';
-import { captureCallSites, resolveSite, userPosition } from '../../stack/call-sites.js';
+import { captureCallSites } from '../../stack/call-sites.js';
 import { callerFrames, depthToCapture } from '../../stack/caller-frames.js';
 
-/**
- * Runs of one statement, in one span, whose stack is captured before reuse starts: the first
- * runs of a loop, enough for the read path to see where it comes from.
- */
-const CAPTURED_RUNS = 3;
-/** Past those, one run in this many is captured again, so a second call site still shows up. */
-const RECAPTURE_EVERY = 8;
-
-/** One statement's runs from one calling line (null: an ORM's, captured every time). */
+/** One statement's runs from one calling line (null: an ORM's). */
 interface Sample {
   caller: string | null;
   runs: number;
@@ -39,19 +31,16 @@ const USUAL_CALLER_SQL_LENGTH = 2_000;
 /** Each statement's calling line on its latest first run in a span (null: an ORM's), across requests. */
 const usualCallers = new Map<string, string | null>();
 
-const capturedOnRun = (runs: number) => runs <= CAPTURED_RUNS || runs % RECAPTURE_EVERY === 0;
-
 /**
- * The stack of a query, captured only when it can tell something new. Capturing a stack is most
- * of what recording a query costs (µs where an in-memory SQLite query takes a few), and an N+1 is
- * by nature the same statement from the same line again and again. So when the user's code calls
- * the driver directly, the runs of one SQL text, in one span (middleware, handler, render), from
- * one line share a stack past their {@link CAPTURED_RUNS}th run, re-captured every
- * {@link RECAPTURE_EVERY} runs (the line's own callers may differ: a helper called from two loops).
- * A query an ORM issues has library code as its caller, which says nothing about the user's line:
- * its stack is always captured. The line a run will come from is guessed from the statement's
- * previous run: a run that will be captured takes its line and its stack in one capture, along the
- * path that line learned (stack/caller-frames.ts); a run that will not takes one frame, its line.
+ * The stack of a query, taken as cheaply as it can be and never guessed. An N+1 is by nature the
+ * same statement from the same line again and again, and each calling line learns the path its
+ * stack takes (stack/caller-frames.ts): a run is captured along the path of the line the
+ * statement's previous run came from (in this span, or on its first run here, in the previous
+ * request), a few frames instead of 12, and checked frame by frame against it; a run from another
+ * line, or from the same line by another way (a helper called from two loops), is captured in full.
+ * Every run gets its own capture: runs used to share their line's stack past the third, checked
+ * by one frame only, which gave a helper's runs from a second loop the first loop's frames (and
+ * merged the two loops' N+1s: the review of #17).
  *
  * @example
  * const frames = sampledFrames(request.stackSamples ??= new Map(), spanId, sql, patchedQuery);
@@ -62,10 +51,10 @@ export function sampledFrames(samples: StackSamples, spanId: string | undefined,
   let statements = samples.get(span);
   if (statements === undefined) samples.set(span, statements = new Map());
   const statement = statements.get(sql);
+  // Most likely from the line of its previous run here, or on its first run here, of the previous request.
+  const expected = statement === undefined ? usualCallers.get(sql) ?? null : statement.latest.caller;
+  const { position, frames } = callerFrames(captureCallSites(skipAbove, depthToCapture(expected, skipAbove)), expected, skipAbove);
   if (statement === undefined) {
-    // Its first run here: most likely from the line it came from in the previous request.
-    const usual = usualCallers.get(sql) ?? null;
-    const { position, frames } = callerFrames(captureCallSites(skipAbove, depthToCapture(usual, skipAbove)), usual, skipAbove);
     if (sql.length <= USUAL_CALLER_SQL_LENGTH) {
       if (usualCallers.size >= USUAL_CALLERS) usualCallers.clear();
       usualCallers.set(sql, position);
@@ -74,23 +63,10 @@ export function sampledFrames(samples: StackSamples, spanId: string | undefined,
     statements.set(sql, { latest: sample, byCaller: new Map([[position, sample]]) });
     return frames;
   }
-  const guess = statement.latest;
-  if (guess.caller === null || capturedOnRun(guess.runs + 1)) {
-    const { position, frames } = callerFrames(captureCallSites(skipAbove, depthToCapture(guess.caller, skipAbove)), guess.caller, skipAbove);
-    const sample = sampleOf(statement, position);
-    sample.runs += 1;
-    sample.frames = frames;
-    return frames;
-  }
-  // One frame says which line this run comes from (it walks the frames up to the hook too).
-  const [site] = captureCallSites(skipAbove, 1);
-  const caller = site === undefined ? null : userPosition(resolveSite(site));
-  const sample = caller === guess.caller ? guess : sampleOf(statement, caller);
+  const sample = sampleOf(statement, position);
   sample.runs += 1;
-  if (caller === null || capturedOnRun(sample.runs)) {
-    sample.frames = callerFrames(captureCallSites(skipAbove, depthToCapture(caller, skipAbove)), caller, skipAbove).frames;
-  }
-  return sample.frames;
+  sample.frames = frames;
+  return frames;
 }
 
 /** The sample of `caller`'s runs (made on its first run, counted from 0), now the latest. */
