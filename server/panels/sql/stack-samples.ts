@@ -1,5 +1,7 @@
 import type { RawFrame } from '../../types.js';
 import { captureCallSites } from '../../stack/call-sites.js';
+import { captureFramesLazily, type LazyFrames } from '../../stack/callsite.js';
+import type { RequestContext } from '../../request/context.js';
 import { callerFrames, depthToCapture } from '../../stack/caller-frames.js';
 
 /** One statement's runs from one calling line (null: an ORM's). */
@@ -87,4 +89,18 @@ export function countSamples(samples: StackSamples): number {
   let count = 0;
   for (const statements of samples.values()) for (const statement of statements.values()) count += statement.byCaller.size;
   return count;
+}
+
+/**
+ * The frames of a query a pool runs later, from a connect callback where the user's frames are
+ * gone: taken now, like a direct query's ({@link sampledFrames}), and handed down through the
+ * context. A query without SQL text to sample by (a config object without `text`) is captured in full.
+ *
+ * @example
+ * const frames = poolQueryFrames(context, args[0]?.text, patchedPoolQuery);
+ */
+export function poolQueryFrames(context: RequestContext, sql: unknown, skipAbove: (...args: any[]) => unknown): LazyFrames {
+  if (typeof sql !== 'string') return captureFramesLazily(skipAbove);
+  const frames = sampledFrames(context.request.stackSamples ??= new Map(), context.span?.id, sql, skipAbove);
+  return () => frames;
 }

@@ -1,8 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import { currentContext, requestContext } from '../../../request/context.js';
-import { captureFramesLazily, type LazyFrames } from '../../../stack/callsite.js';
-import { sampledFrames } from '../stack-samples.js';
+import { poolQueryFrames } from '../stack-samples.js';
 import { startQuery, type QueryHandle } from '../capture.js';
 import { registerExplainTarget } from '../explain/targets.js';
 import { mysql2Target, type Mysql2Connect } from '../explain/mysql2-target.js';
@@ -238,15 +237,7 @@ function patchPoolLevel(prototype: object): void {
         const index = callbackIndex(args);
         if (index >= 0) args[index] = bindToCaller(args[index]);
         const { sql } = describe(args);
-        // Sampled like a direct query's (stack-samples.ts): an N+1 through the pool is one line's
-        // stack again and again.
-        let frames: LazyFrames;
-        if (typeof sql === 'string') {
-          const captured = sampledFrames(context.request.stackSamples ??= new Map(), context.span?.id, sql, withCallerFrames);
-          frames = () => captured;
-        } else {
-          frames = captureFramesLazily(withCallerFrames);
-        }
+        const frames = poolQueryFrames(context, sql, withCallerFrames);
         return requestContext.run({ request: context.request, frames }, () => original.apply(this, args));
       });
   }

@@ -1,7 +1,6 @@
 import { contextOrBackground, currentContext, requestContext } from '../../../request/context.js';
-import { captureFramesLazily, type LazyFrames } from '../../../stack/callsite.js';
 import { startQuery, type QueryHandle } from '../capture.js';
-import { sampledFrames } from '../stack-samples.js';
+import { poolQueryFrames } from '../stack-samples.js';
 import { ownerOf, patchMethod, reportHookError } from '../../../instrument/patch.js';
 import { observeSettled } from '../../../instrument/settled.js';
 import { pgDbInfo } from '../explain/pg-target.js';
@@ -119,14 +118,7 @@ function patchPool(poolPrototype: object): void {
       const last = args.length - 1;
       if (typeof args[last] === 'function') args[last] = bindToCaller(args[last]);
       const text = typeof args[0] === 'string' ? args[0] : args[0]?.text;
-      // Sampled like a direct query's: an N+1 through the pool is one line's stack again and again.
-      let frames: LazyFrames;
-      if (typeof text === 'string') {
-        const captured = sampledFrames(context.request.stackSamples ??= new Map(), context.span?.id, text, query);
-        frames = () => captured;
-      } else {
-        frames = captureFramesLazily(query);
-      }
+      const frames = poolQueryFrames(context, text, query);
       const calledBeforeResponse = !context.request.responded && !context.request.finished;
       return requestContext.run({ ...context, frames, calledBeforeResponse }, () => original.apply(this, args));
     });
