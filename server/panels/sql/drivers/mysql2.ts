@@ -238,7 +238,9 @@ function patchPoolLevel(prototype: object): void {
         if (index >= 0) args[index] = bindToCaller(args[index]);
         const { sql } = describe(args);
         const frames = poolQueryFrames(context, sql, withCallerFrames);
-        return requestContext.run({ request: context.request, frames }, () => original.apply(this, args));
+        // The caller's whole context (its span: the timeline files the query under it), as pg's pool hook does.
+        const calledBeforeResponse = !context.request.responded && !context.request.finished;
+        return requestContext.run({ ...context, frames, calledBeforeResponse }, () => original.apply(this, args));
       });
   }
 }

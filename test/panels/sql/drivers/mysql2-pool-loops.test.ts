@@ -55,4 +55,16 @@ describe.skipIf(!available)('review: mysql2 pool queries through a helper, from 
     expect(groups.map((g) => g.count)).toEqual([3, 4]);
     expect(groups[1].line - groups[0].line).toBe(lineOf('// LOOP B') - lineOf('// LOOP A'));
   });
+
+  // Noticed in #17's work: the pool hook ran the query in a context without the caller's span, so
+  // the timeline put every pool query under the request instead of the handler that ran it.
+  it('files each pool query under the span that ran it in the timeline, as pg\'s pool does', async () => {
+    const { detail } = await fetchRecorded(server.url, '/page');
+    const spans = (detail.panels.timeline as { spans: { id: string; parentId: string | null; kind: string; name: string }[] }).spans;
+    const handler = spans.find((span) => span.kind === 'handler');
+    expect(handler).toBeDefined();
+    const queries = spans.filter((span) => span.kind === 'query');
+    expect(queries).toHaveLength(8);
+    expect(new Set(queries.map((span) => span.parentId))).toEqual(new Set([handler!.id]));
+  });
 });
