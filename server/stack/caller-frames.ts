@@ -169,3 +169,22 @@ export function callerFrames(
 export function captureFrom(skipAbove: (...args: any[]) => unknown, expected: string | null, callerOnly = false): CallerFrames {
   return callerFrames(captureCallSites(skipAbove, depthToCapture(expected, skipAbove, callerOnly)), expected, skipAbove, callerOnly);
 }
+
+/** Per hook (a console method, a logger's write, a Redis client's send): the user's line its latest call came from. */
+const latestCallers = new WeakMap<(...args: any[]) => unknown, string | null>();
+
+/**
+ * The frames of whoever called `skipAbove`, when only their call site is shown (a log line, a
+ * cache command: no callers): captured along the path of the line the hook's previous call came
+ * from, through the first user frame only. A request logs and talks to its cache from the same few
+ * lines again and again, often through a library (Sequelize's logging, a session store): a few
+ * frames deep instead of 12, then 40.
+ *
+ * @example
+ * const frames = captureCallSiteFrames(patchedConsoleLog); // [library frames…, the user's line]
+ */
+export function captureCallSiteFrames(skipAbove: (...args: any[]) => unknown): RawFrame[] {
+  const { position, frames } = captureFrom(skipAbove, latestCallers.get(skipAbove) ?? null, true);
+  latestCallers.set(skipAbove, position);
+  return frames;
+}

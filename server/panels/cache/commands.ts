@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { contextOrBackground, currentContext } from '../../request/context.js';
-import { captureFrames } from '../../stack/callsite.js';
+import { captureCallSiteFrames } from '../../stack/caller-frames.js';
 import { acceptsLateWork } from '../../request/after-response.js';
 import type { RawFrame } from '../../types.js';
 import { commandName, firstKey, keptArgs, readOutcome, runKey } from './command-shape.js';
@@ -94,7 +94,8 @@ export function openCommand(
       ? batchEntry(client, input.batch, input.commands, startMs)
       : singleEntry(client, input, startMs);
     // A background burst took the frames already, to find the caller's line.
-    entry.frames = request === undefined && context?.frames ? context.frames() : captureFrames(skipAbove);
+    // Its call site only (the panel and its findings read the first user frame), along its hook's latest path.
+    entry.frames = request === undefined && context?.frames ? context.frames() : captureCallSiteFrames(skipAbove);
     state.commands.push(entry);
     if (late) {
       entry.afterResponse = true;

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { currentContext } from '../../request/context.js';
-import { captureFrom } from '../../stack/caller-frames.js';
+import { captureCallSiteFrames } from '../../stack/caller-frames.js';
 import type { RawFrame } from '../../types.js';
 import { redactValue } from '../../security/redact-value.js';
 import type { NameMatcher } from '../../security/redact.js';
@@ -73,22 +73,6 @@ export function asLoggerWrite<T>(run: () => T): T {
 /** Whether a console call is a logger's own output, already recorded. */
 export const writingForLogger = (): boolean => insideLogger > 0;
 
-/** Per hook (a console method, a logger's write): the user's line its latest line came from. */
-const latestCaller = new WeakMap<(...args: any[]) => unknown, string | null>();
-
-/**
- * The frames of a line's caller. A request logs from the same few lines again and again (an ORM's
- * logging prints every query from one library line): each line is captured along the path its
- * hook's previous line took (stack/caller-frames.ts), a few frames deep instead of 12, then 40
- * when a library called (a real app's Sequelize logging: 57 µs a line).
- */
-function lineFrames(skipAbove: (...args: any[]) => unknown): RawFrame[] {
-  // Its call site only (the panel shows no callers): the path through the first user frame.
-  const { position, frames } = captureFrom(skipAbove, latestCaller.get(skipAbove) ?? null, true);
-  latestCaller.set(skipAbove, position);
-  return frames;
-}
-
 /**
  * Records a line in the current request's Logs panel, if a request is being recorded and the panel
  * is on. `describe` builds the line (or null: not a line after all) (formats the message, reads the fields) only then: outside a
@@ -120,7 +104,8 @@ export function recordLog(describe: () => LogLine | null, skipAbove: (...args: a
       message,
       timeMs: performance.now() - live.startTime,
       source: line.source,
-      frames: lineFrames(skipAbove),
+      // Its call site only (the panel shows no callers), along its hook's latest path.
+      frames: captureCallSiteFrames(skipAbove),
     };
     // Copied now (the app may change or reuse the object after logging it), secrets' names
     // redacted; at finish only the texts are scrubbed, by the request's own secrets.
