@@ -1,6 +1,6 @@
 import type { RawFrame } from '../types.js';
 import { learnFromFramesWithoutUser } from './await-frames.js';
-import { captureCallSites, keepFrames, resolveSite, toPath, userPosition, type LazyFrames, type V8CallSite } from './call-sites.js';
+import { keepFrames, toPath, type LazyFrames, type V8CallSite } from './call-sites.js';
 import { searchFrames } from './deep-frames.js';
 
 export { isUserFrame, loadedAsEsModule, type LazyFrames } from './call-sites.js';
@@ -25,7 +25,6 @@ export function captureFrames(skipAbove: (...args: any[]) => unknown = captureFr
   if (filesWithoutUser) learnFromFramesWithoutUser(filesWithoutUser.map(toPath));
   return frames;
 }
-
 
 /**
  * {@link captureFrames}, as a {@link LazyFrames} for the hooks that hand frames on.
@@ -73,17 +72,4 @@ export function captureStackForLater(skipAbove: (...args: any[]) => unknown, dep
     holder = null;
     return frames;
   };
-}
-
-/**
- * Where in the user's code `skipAbove` was called from, as `file:line:column`, or null when its
- * caller is a library (an ORM) or Node. One frame deep, so a fraction of a full capture's cost:
- * it tells whether a repeated statement still comes from the same line.
- *
- * @example
- * userCallerPosition(patchedGet) // '/app/routes/posts.js:12:30'
- */
-export function userCallerPosition(skipAbove: (...args: any[]) => unknown): string | null {
-  const [site] = captureCallSites(skipAbove, 1);
-  return site ? userPosition(resolveSite(site)) : null;
 }

@@ -4,10 +4,9 @@ import { captureFramesLazily, type LazyFrames } from '../../stack/callsite.js';
 import type { RequestContext } from '../../request/context.js';
 import { callerFrames, depthToCapture } from '../../stack/caller-frames.js';
 
-/** One statement's runs from one calling line (null: an ORM's). */
+/** One statement's latest run from one calling line (null: an ORM's). */
 interface Sample {
   caller: string | null;
-  runs: number;
   frames: RawFrame[];
 }
 
@@ -61,20 +60,18 @@ export function sampledFrames(samples: StackSamples, spanId: string | undefined,
       if (usualCallers.size >= USUAL_CALLERS) usualCallers.clear();
       usualCallers.set(sql, position);
     }
-    const sample: Sample = { caller: position, runs: 1, frames };
+    const sample: Sample = { caller: position, frames };
     statements.set(sql, { latest: sample, byCaller: new Map([[position, sample]]) });
     return frames;
   }
-  const sample = sampleOf(statement, position);
-  sample.runs += 1;
-  sample.frames = frames;
+  sampleOf(statement, position).frames = frames;
   return frames;
 }
 
-/** The sample of `caller`'s runs (made on its first run, counted from 0), now the latest. */
+/** The sample of `caller`'s runs (made on its first run), now the latest. */
 function sampleOf(statement: StatementSamples, caller: string | null): Sample {
   let sample = statement.byCaller.get(caller);
-  if (sample === undefined) statement.byCaller.set(caller, sample = { caller, runs: 0, frames: [] });
+  if (sample === undefined) statement.byCaller.set(caller, sample = { caller, frames: [] });
   statement.latest = sample;
   return sample;
 }
